@@ -1,0 +1,93 @@
+"""Timing and token arithmetic for one reply.
+
+The runner stamps times with ``time.monotonic()``; everything else here is derived, so the UI can
+show the same numbers the runner measured without doing any measuring of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from claude_tui.core.pricing import cost_usd
+
+CHARS_PER_TOKEN = 4.0
+"""Rough size of a token in English text, for the live estimate before usage arrives."""
+
+
+@dataclass(frozen=True)
+class StreamMetrics:
+    """An immutable snapshot of one reply's measurements."""
+
+    model: str
+    started_at: float
+    """When the request was sent (monotonic seconds)."""
+    first_token_at: float | None = None
+    """When the first content delta (thinking or text) arrived."""
+    last_token_at: float | None = None
+    ended_at: float | None = None
+    output_chars: int = 0
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    """From ``usage``; only final once ``usage_final`` is set."""
+    cache_creation_tokens: int = 0
+    cache_read_tokens: int = 0
+    usage_final: bool = False
+    stop_reason: str | None = None
+    attempts: int = 1
+
+    def with_(self, **changes: object) -> StreamMetrics:
+        """A copy with some fields changed (the snapshot itself never changes)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def ttft_ms(self) -> float | None:
+        """Time to first token, in milliseconds."""
+        if self.first_token_at is None:
+            return None
+        return (self.first_token_at - self.started_at) * 1000.0
+
+    def elapsed(self, now: float) -> float:
+        """Seconds since the request was sent, frozen once the reply ended."""
+        end = self.ended_at if self.ended_at is not None else now
+        return max(0.0, end - self.started_at)
+
+    @property
+    def estimated_output_tokens(self) -> float:
+        """Output tokens guessed from the characters received so far."""
+        return self.output_chars / CHARS_PER_TOKEN
+
+    def tokens_per_second(self, now: float) -> tuple[float | None, bool]:
+        """Generation speed and whether it is only an estimate.
+
+        Measured from the first token, so time to first token does not drag the rate down. Final
+        usage gives the true count; until then the count is estimated from characters.
+        """
+        if self.first_token_at is None:
+            return None, True
+        end = self.last_token_at if self.ended_at is not None else now
+        if end is None:
+            return None, True
+        span = end - self.first_token_at
+        if self.usage_final and self.output_tokens is not None:
+            count, estimated = float(self.output_tokens), False
+        else:
+            count, estimated = self.estimated_output_tokens, True
+        if span <= 0.05:  # one burst: no meaningful rate yet
+            return None, estimated
+        return count / span, estimated
+
+    @property
+    def cost_usd(self) -> float | None:
+        """Estimated cost from the price table, or ``None`` without usage or a known price."""
+        if self.input_tokens is None:
+            return None
+        output = self.output_tokens
+        if not self.usage_final or output is None:
+            output = round(self.estimated_output_tokens)
+        return cost_usd(
+            self.model,
+            input_tokens=self.input_tokens,
+            output_tokens=output,
+            cache_creation_tokens=self.cache_creation_tokens,
+            cache_read_tokens=self.cache_read_tokens,
+        )

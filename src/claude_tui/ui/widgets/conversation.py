@@ -1,0 +1,82 @@
+"""The scrolling conversation pane.
+
+It is anchored to the bottom, so a streaming reply stays in view; scrolling up releases the anchor
+(Textual's own behaviour) and the pane stays put while the text grows below, with a bar that says
+so and brings the user back to the end.
+"""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+WELCOME = """\
+Welcome to claude-tui.
+
+Type a message below and press Enter. Ctrl+J adds a new line; Esc stops a reply at any time
+and keeps what has arrived; PgUp/PgDn scroll; Ctrl+N starts a new conversation; Ctrl+Q quits."""
+
+
+class Welcome(Static):
+    DEFAULT_CSS = """
+    Welcome { color: $text-muted; padding: 1 2; }
+    Welcome.warning { color: $warning; }
+    """
+
+
+class JumpToEnd(Static):
+    """Shown while the user reads earlier text and new text arrives below."""
+
+    DEFAULT_CSS = """
+    JumpToEnd {
+        dock: bottom;
+        width: 100%;
+        height: 1;
+        content-align: center middle;
+        background: $accent 30%;
+        color: $text;
+        display: none;
+        &.visible { display: block; }
+        &:hover { background: $accent 50%; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("↓ New text below · Ctrl+End or click to follow", markup=False)
+
+    def on_click(self) -> None:
+        parent = self.parent
+        if isinstance(parent, ConversationView):
+            parent.follow()
+
+
+class ConversationView(VerticalScroll):
+    DEFAULT_CSS = """
+    ConversationView { padding: 0 1; scrollbar-size-vertical: 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    @property
+    def reading_back(self) -> bool:
+        """True when the user has scrolled away from the end, so new text is not followed.
+
+        Textual releases the anchor on any user scroll and restores it at the bottom; reading
+        its flag (pinned Textual version) avoids guessing from a scroll offset that lags layout.
+        """
+        return self.is_anchored and self._anchor_released
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.update_jump_bar()
+
+    def update_jump_bar(self) -> None:
+        for bar in self.query(JumpToEnd):
+            bar.set_class(self.reading_back, "visible")
+
+    def follow(self) -> None:
+        """Back to the end, and stay there as text arrives."""
+        self.anchor()
+        self.update_jump_bar()
+

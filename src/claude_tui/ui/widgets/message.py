@@ -1,0 +1,115 @@
+"""One turn of the conversation on screen: the user's prompt or Claude's reply.
+
+Every text that reaches these widgets passes through ``sanitize`` first: model output is untrusted
+and must never reach the terminal as control sequences.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Collapsible, Markdown, Static
+
+from claude_tui.core.defaults import STREAMING_CURSOR
+from claude_tui.core.sanitize import sanitize
+
+
+class UserMessage(Vertical):
+    """The user's prompt, shown as typed (not as Markdown), with a label."""
+
+    DEFAULT_CSS = """
+    UserMessage {
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick $secondary;
+        background: $boost;
+        & > .label { color: $secondary; text-style: bold; }
+        & > .body { color: $foreground; }
+        &.queued > .label { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, text: str, *, queued: bool = False) -> None:
+        super().__init__(classes="queued" if queued else "")
+        self.text = text
+        self._label = Static(self._label_text(queued), classes="label")
+
+    @staticmethod
+    def _label_text(queued: bool) -> str:
+        return "You · queued, sends when the reply ends" if queued else "You"
+
+    def compose(self) -> ComposeResult:
+        yield self._label
+        yield Static(Content(sanitize(self.text)), classes="body")
+
+    def mark_sent(self) -> None:
+        self.remove_class("queued")
+        self._label.update(self._label_text(False))
+
+
+class AssistantMessage(Vertical):
+    """Claude's reply: rendered as Markdown while it streams, with a cursor, and marked
+    cancelled or failed when it ends that way. The text on screen is never taken away."""
+
+    DEFAULT_CSS = """
+    AssistantMessage {
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick $primary;
+        & > .label { color: $primary; text-style: bold; }
+        & > Markdown { margin: 0; padding: 0; background: transparent; }
+        & > Markdown > MarkdownBlock:last-child { margin-bottom: 0; }
+        & > .cursor { color: $primary; }
+        & > .notice { margin-top: 1; }
+        & > .notice.cancelled { color: $warning; }
+        & > .notice.error { color: $error; text-style: bold; }
+        & > Collapsible { margin: 0 0 1 0; padding: 0; border-top: none; background: transparent; }
+        & > Collapsible Static { color: $text-muted; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        self.thinking_text = ""
+        self._markdown = Markdown()
+        self._cursor = Static(STREAMING_CURSOR, classes="cursor")
+        self._thinking: Collapsible | None = None
+        self._thinking_body: Static | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Claude", classes="label")
+        yield self._markdown
+        yield self._cursor
+
+    def append_text(self, fragment: str) -> None:
+        """Add streamed text; Markdown parses only the tail block again."""
+        clean = sanitize(fragment)
+        self.text += clean
+        self._markdown.append(clean)
+
+    def append_thinking(self, fragment: str) -> None:
+        clean = sanitize(fragment)
+        self.thinking_text += clean
+        if self._thinking is None:
+            self._thinking_body = Static(Content(""))
+            self._thinking = Collapsible(self._thinking_body, title="Thinking…", collapsed=False)
+            self.mount(self._thinking, before=self._markdown)
+        assert self._thinking_body is not None
+        self._thinking_body.update(Content(self.thinking_text))
+
+    def finish(self, text: str, *, notice: str | None = None, kind: str = "") -> None:
+        """End the stream: render the final text once (streamed tables lose their cell
+        styling otherwise), drop the cursor, and say how it ended if it did not end well."""
+        clean = sanitize(text)
+        self.text = clean
+        self._markdown.update(clean)
+        self._cursor.remove()
+        if self._thinking is not None:
+            self._thinking.title = "Thinking"
+            self._thinking.collapsed = True
+        if notice:
+            self.mount(Static(Content(sanitize(notice)), classes=f"notice {kind}"))

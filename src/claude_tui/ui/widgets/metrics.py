@@ -1,0 +1,85 @@
+"""The live metrics line: TTFT, tokens/s, tokens in and out, elapsed, stop reason and cost."""
+
+from __future__ import annotations
+
+import time
+
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Static
+
+from claude_tui.core.metrics import StreamMetrics
+
+SEPARATOR = "  │  "
+
+
+def _int(value: int | float | None, estimated: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"~{round(value):,}" if estimated else f"{round(value):,}"
+
+
+def format_metrics(metrics: StreamMetrics | None, now: float) -> str:
+    """One line of plain text; the labels are always there so the line never jumps about."""
+    if metrics is None:
+        return SEPARATOR.join(
+            ["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"]
+        )
+    ttft = metrics.ttft_ms
+    rate, estimated = metrics.tokens_per_second(now)
+    if rate is None:
+        rate_text = "tok/s –"
+    else:
+        rate_text = f"tok/s {rate:,.1f}" + (" (est.)" if estimated else "")
+    out_estimated = not metrics.usage_final
+    out = metrics.estimated_output_tokens if out_estimated else metrics.output_tokens
+    cost = metrics.cost_usd
+    return SEPARATOR.join(
+        [
+            "TTFT –" if ttft is None else f"TTFT {ttft:,.0f} ms",
+            rate_text,
+            f"in {_int(metrics.input_tokens)} · out {_int(out, out_estimated and out != 0)}",
+            f"{metrics.elapsed(now):.1f} s",
+            metrics.stop_reason or ("…" if metrics.ended_at is None else "–"),
+            "$–" if cost is None else f"${cost:.4f}",
+        ]
+    )
+
+
+class MetricsBar(Static):
+    """Shows the latest snapshot the runner sent. While a reply streams, a timer redraws it
+    (at the refresh rate) so elapsed time and the live rate keep moving between batches."""
+
+    DEFAULT_CSS = """
+    MetricsBar {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, *, refresh_rate: float, id: str | None = None) -> None:
+        super().__init__(format_metrics(None, 0.0), id=id, markup=False)
+        self.metrics: StreamMetrics | None = None
+        self._interval = 1.0 / max(1.0, refresh_rate)
+        self._ticker: Timer | None = None
+
+    def show(self, metrics: StreamMetrics) -> None:
+        self.metrics = metrics
+        self._redraw()
+        if metrics.ended_at is None and self._ticker is None:
+            self._ticker = self.set_interval(self._interval, self._redraw)
+        elif metrics.ended_at is not None and self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def reset(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.metrics = None
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.update(Content(format_metrics(self.metrics, time.monotonic())))

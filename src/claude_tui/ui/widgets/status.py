@@ -1,0 +1,81 @@
+"""The one-line status above the input: what the reply in flight is doing right now."""
+
+from __future__ import annotations
+
+import time
+
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Static
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class ReplyStatus(Static):
+    """"Claude is writing…", the wait for the first token, or a retry countdown."""
+
+    DEFAULT_CSS = """
+    ReplyStatus {
+        height: 1;
+        padding: 0 1;
+        color: $primary;
+        display: none;
+        &.active { display: block; }
+        &.retrying { color: $warning; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._phase = "waiting"
+        self._retry_until = 0.0
+        self._retry_text = ""
+        self._frame = 0
+        self._timer: Timer | None = None
+        self.queued = 0
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(0.1, self._tick, pause=True)
+
+    def waiting(self) -> None:
+        self._set("waiting")
+
+    def writing(self) -> None:
+        if self._phase != "writing":
+            self._set("writing")
+
+    def retrying(self, reason: str, delay: float, attempt: int, max_attempts: int) -> None:
+        self._retry_until = time.monotonic() + delay
+        self._retry_text = f"{reason} · attempt {attempt} of {max_attempts}"
+        self._set("retrying")
+
+    def idle(self) -> None:
+        self._phase = "idle"
+        self.remove_class("active", "retrying")
+        if self._timer is not None:
+            self._timer.pause()
+
+    def _set(self, phase: str) -> None:
+        self._phase = phase
+        self.add_class("active")
+        self.set_class(phase == "retrying", "retrying")
+        if self._timer is not None:
+            self._timer.resume()
+        self._tick()
+
+    def _tick(self) -> None:
+        self._frame = (self._frame + 1) % len(SPINNER)
+        spin = SPINNER[self._frame]
+        if self._phase == "waiting":
+            text = f"{spin} Waiting for Claude…"
+        elif self._phase == "writing":
+            text = f"{spin} Claude is writing…"
+        elif self._phase == "retrying":
+            left = max(0.0, self._retry_until - time.monotonic())
+            text = f"{spin} {self._retry_text} · retrying in {left:.0f} s"
+        else:
+            return
+        hint = "Esc to stop"
+        if self.queued:
+            hint += f" · {self.queued} queued"
+        self.update(Content(f"{text}   {hint}"))
