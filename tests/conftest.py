@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import anthropic  # noqa: F401  imported once here, so no app under test pays for it in a thread
 import pytest
 
 from claude_tui.core.client import ApiSettings

@@ -23,8 +23,10 @@ class ClaudeTUI(App[None]):
         demo = " · demo (local server)" if self.options.demo else ""
         self.sub_title = self.options.model + demo
 
+    def get_default_screen(self) -> ChatScreen:
+        return self.chat
+
     def on_mount(self) -> None:
-        self.push_screen(self.chat)
         # Importing the SDK takes about a second: do it now, off the UI thread, so the first
         # reply does not pay for it.
         self.run_worker(warm_up_sdk, thread=True, name="warm-up", exit_on_error=False)

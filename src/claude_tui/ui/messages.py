@@ -14,7 +14,7 @@ from claude_tui.core.events import StreamEvent
 
 
 @dataclass
-class ReplyEvent(Message):
+class ReplyEvent(Message, bubble=False):
     """One event from the stream runner of reply ``reply_id``."""
 
     reply_id: int

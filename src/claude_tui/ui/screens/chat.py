@@ -104,7 +104,7 @@ class ChatScreen(Screen[None]):
     # -- sending ------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
-    def _on_submitted(self, message: PromptInput.Submitted) -> None:
+    async def _on_submitted(self, message: PromptInput.Submitted) -> None:
         if not self.options.api.has_credentials:
             hint = NO_KEY_HINT.format(key_file=self._key_file or "the key file")
             self.notify(hint, title="Cannot send", severity="error", timeout=8)
@@ -114,21 +114,21 @@ class ChatScreen(Screen[None]):
         self.query(Welcome).remove()
         if self.reply is not None:
             widget = UserMessage(message.text, queued=True)
-            view.mount(widget)
+            await view.mount(widget)
             self.queue.append((message.text, widget))
             self.query_one(ReplyStatus).queued = len(self.queue)
             view.follow()
             return
-        view.mount(UserMessage(message.text))
-        self._start_reply(message.text)
+        await view.mount(UserMessage(message.text))
+        await self._start_reply(message.text)
 
-    def _start_reply(self, text: str) -> None:
+    async def _start_reply(self, text: str) -> None:
         self.conversation.add_user(text)
         history = self.conversation.api_messages()
         turn = self.conversation.start_assistant()
         widget = AssistantMessage()
         view = self.query_one(ConversationView)
-        view.mount(widget)
+        await view.mount(widget)  # mounted before any event for it can arrive
         view.follow()
         self._next_reply_id += 1
         reply_id = self._next_reply_id
@@ -138,6 +138,7 @@ class ChatScreen(Screen[None]):
             max_tokens=self.options.max_tokens,
             system=self.options.system_prompt,
         )
+
         def emit(event: StreamEvent) -> None:
             self.post_message(ReplyEvent(reply_id, event))  # thread-safe
 
@@ -159,7 +160,7 @@ class ChatScreen(Screen[None]):
     # -- events from the worker ---------------------------------------------------------------
 
     @on(ReplyEvent)
-    def _on_reply_event(self, message: ReplyEvent) -> None:
+    async def _on_reply_event(self, message: ReplyEvent) -> None:
         reply = self.reply
         if reply is None or reply.reply_id != message.reply_id:
             return  # a reply abandoned by ctrl+n: its conversation is gone
@@ -182,9 +183,9 @@ class ChatScreen(Screen[None]):
         elif isinstance(event, Started):
             status.waiting()
         elif isinstance(event, Finished | Cancelled | Failed):
-            self._end_reply(reply, event)
+            await self._end_reply(reply, event)
 
-    def _end_reply(self, reply: Reply, event: StreamEvent) -> None:
+    async def _end_reply(self, reply: Reply, event: StreamEvent) -> None:
         turn = reply.turn
         turn.metrics = event.metrics
         notice, kind = None, ""
@@ -211,21 +212,21 @@ class ChatScreen(Screen[None]):
         self.reply = None
         self.query_one(ReplyStatus).idle()
         self._after_growth()
-        self._send_next_queued()
+        await self._send_next_queued()
 
-    def _send_next_queued(self) -> None:
+    async def _send_next_queued(self) -> None:
         if not self.queue:
             return
         text, widget = self.queue.pop(0)
         self.query_one(ReplyStatus).queued = len(self.queue)
         widget.mark_sent()
-        self._start_reply(text)
+        await self._start_reply(text)
 
     def _after_growth(self) -> None:
         self.query_one(ConversationView).update_jump_bar()
 
     @on(Worker.StateChanged)
-    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+    async def _on_worker_state(self, event: Worker.StateChanged) -> None:
         """The runner turns every API failure into a ``Failed`` event; this catches the rest
         (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
         if event.state is not WorkerState.ERROR or self.reply is None:
@@ -237,7 +238,7 @@ class ChatScreen(Screen[None]):
         reply.widget.finish(reply.widget.text, notice=f"⚠ {reply.turn.error}", kind="error")
         self.reply = None
         self.query_one(ReplyStatus).idle()
-        self._send_next_queued()
+        await self._send_next_queued()
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -79,4 +79,3 @@ class ConversationView(VerticalScroll):
         """Back to the end, and stay there as text arrives."""
         self.anchor()
         self.update_jump_bar()
-

@@ -9,10 +9,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Static
 
-from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.widgets.markdown_view import MarkdownView
 
 
 class UserMessage(Vertical):
@@ -50,7 +50,7 @@ class UserMessage(Vertical):
 
 
 class AssistantMessage(Vertical):
-    """Claude's reply: rendered as Markdown while it streams, with a cursor, and marked
+    """Claude's reply: rendered as Markdown while it streams, with an inline cursor, and marked
     cancelled or failed when it ends that way. The text on screen is never taken away."""
 
     DEFAULT_CSS = """
@@ -60,9 +60,6 @@ class AssistantMessage(Vertical):
         padding: 0 1;
         border-left: thick $primary;
         & > .label { color: $primary; text-style: bold; }
-        & > Markdown { margin: 0; padding: 0; background: transparent; }
-        & > Markdown > MarkdownBlock:last-child { margin-bottom: 0; }
-        & > .cursor { color: $primary; }
         & > .notice { margin-top: 1; }
         & > .notice.cancelled { color: $warning; }
         & > .notice.error { color: $error; text-style: bold; }
@@ -75,18 +72,20 @@ class AssistantMessage(Vertical):
         super().__init__()
         self.text = ""
         self.thinking_text = ""
-        self._markdown = Markdown()
-        self._cursor = Static(STREAMING_CURSOR, classes="cursor")
+        self._markdown = MarkdownView(streaming=True)
         self._thinking: Collapsible | None = None
         self._thinking_body: Static | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Claude", classes="label")
         yield self._markdown
-        yield self._cursor
+
+    @property
+    def streaming(self) -> bool:
+        return self._markdown.streaming
 
     def append_text(self, fragment: str) -> None:
-        """Add streamed text; Markdown parses only the tail block again."""
+        """Add streamed text; only the tail block is parsed and rendered again."""
         clean = sanitize(fragment)
         self.text += clean
         self._markdown.append(clean)
@@ -102,12 +101,16 @@ class AssistantMessage(Vertical):
         self._thinking_body.update(Content(self.thinking_text))
 
     def finish(self, text: str, *, notice: str | None = None, kind: str = "") -> None:
-        """End the stream: render the final text once (streamed tables lose their cell
-        styling otherwise), drop the cursor, and say how it ended if it did not end well."""
+        """End the stream: the cursor goes, and the turn says how it ended if not well.
+
+        ``text`` is the runner's whole text; it must equal what was streamed, and anything the
+        batches somehow missed is added rather than lost."""
+        if not self.is_attached:
+            return  # the conversation was cleared or the app is closing
         clean = sanitize(text)
-        self.text = clean
-        self._markdown.update(clean)
-        self._cursor.remove()
+        if clean != self.text and clean.startswith(self.text):
+            self.append_text(clean[len(self.text) :])
+        self._markdown.finish()
         if self._thinking is not None:
             self._thinking.title = "Thinking"
             self._thinking.collapsed = True

@@ -22,9 +22,7 @@ def _int(value: int | float | None, estimated: bool = False) -> str:
 def format_metrics(metrics: StreamMetrics | None, now: float) -> str:
     """One line of plain text; the labels are always there so the line never jumps about."""
     if metrics is None:
-        return SEPARATOR.join(
-            ["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"]
-        )
+        return SEPARATOR.join(["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"])
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:

@@ -12,7 +12,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class ReplyStatus(Static):
-    """"Claude is writing…", the wait for the first token, or a retry countdown."""
+    """ "Claude is writing…", the wait for the first token, or a retry countdown."""
 
     DEFAULT_CSS = """
     ReplyStatus {

@@ -1,0 +1,138 @@
+"""Render one Markdown block to terminal lines, styled from the app's theme.
+
+Rich's Markdown renderer is used block by block: it is fast, highlights code fences and draws
+tables, and a block's lines can be cached by (source, width) so a finished block is never
+rendered twice. Links are never emitted as terminal hyperlinks: their targets are model output.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.markdown import Heading, Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.theme import Theme
+from textual.color import Color
+from textual.strip import Strip
+
+
+class _LeftHeading(Heading):
+    """Headings aligned left, as in a chat transcript, rather than Rich's centred h1."""
+
+    LEVEL_ALIGN: ClassVar = dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "left")
+
+
+class _ChatMarkdown(Markdown):
+    elements: ClassVar = {**Markdown.elements, "heading_open": _LeftHeading}
+
+
+def _blend(foreground: str, background: str, amount: float = 0.4) -> str:
+    """A muted text colour: the foreground moved towards the background."""
+    try:
+        return Color.parse(foreground).blend(Color.parse(background), amount).hex
+    except Exception:  # a theme with unusual values still renders, just less subtly
+        return "grey50"
+
+
+def rich_theme(variables: Mapping[str, str]) -> Theme:
+    """Markdown styles drawn from Textual theme variables, so every theme looks intended."""
+    primary = variables.get("primary", "cyan")
+    secondary = variables.get("secondary", "blue")
+    accent = variables.get("accent", "magenta")
+    muted = _blend(variables.get("foreground", "#e0e0e0"), variables.get("background", "#121212"))
+    surface = variables.get("surface", "black")
+    warning = variables.get("warning", "yellow")
+    return Theme(
+        {
+            "markdown.h1": f"bold {primary}",
+            "markdown.h2": f"bold {primary}",
+            "markdown.h3": f"bold {secondary}",
+            "markdown.h4": f"italic {secondary}",
+            "markdown.h5": "italic",
+            "markdown.h6": f"italic {muted}",
+            "markdown.code": f"{accent} on {surface}",
+            "markdown.code_block": f"on {surface}",
+            "markdown.block_quote": f"italic {muted}",
+            "markdown.item.bullet": f"bold {primary}",
+            "markdown.item.number": f"{primary}",
+            "markdown.hr": muted,
+            "markdown.link": f"underline {secondary}",
+            "markdown.link_url": f"{muted}",
+            "markdown.table.border": muted,
+            "markdown.table.header": f"bold {secondary}",
+            "markdown.kbd": f"bold {warning}",
+        },
+        inherit=True,
+    )
+
+
+class BlockRenderer:
+    """Turns a Markdown block into ``Strip``s at a given width, with a bounded cache."""
+
+    CACHE_SIZE = 4096
+
+    def __init__(self, variables: Mapping[str, str], *, dark: bool) -> None:
+        self._console = Console(
+            file=io.StringIO(),
+            theme=rich_theme(variables),
+            color_system="truecolor",
+            force_terminal=True,
+            legacy_windows=False,
+            emoji=False,
+            highlight=False,
+        )
+        self._code_theme = "monokai" if dark else "friendly"
+        self._cache: OrderedDict[tuple[str, int, Style], list[Strip]] = OrderedDict()
+
+    def render(self, source: str, width: int, base: Style) -> list[Strip]:
+        key = (source, width, base)
+        lines = self._cache.get(key)
+        if lines is not None:
+            self._cache.move_to_end(key)
+            return lines
+        lines = self._render(source, width, base)
+        self._cache[key] = lines
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return lines
+
+    def _render(self, source: str, width: int, base: Style) -> list[Strip]:
+        if not source.strip():
+            return []
+        markdown = _ChatMarkdown(source, code_theme=self._code_theme, hyperlinks=False)
+        options = self._console.options.update_width(max(1, width))
+        rendered = self._console.render_lines(markdown, options, style=base, pad=True)
+        lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
+        # Rich puts blank lines around elements; the view adds exactly one between blocks.
+        while lines and not lines[-1].text.strip():
+            lines.pop()
+        start = 0
+        while start < len(lines) and not lines[start].text.strip():
+            start += 1
+        return lines[start:]
+
+
+def with_cursor(
+    lines: list[Strip], cursor: str, style: Style, width: int, base: Style
+) -> list[Strip]:
+    """``lines`` with the streaming cursor just after the last visible character.
+
+    The cursor is drawn onto the rendered lines rather than put into the Markdown source, so it
+    shows wherever the text ends: in a paragraph, a code fence or after a table row.
+    """
+    cursor_segment = Segment(cursor, style)
+    if not lines:
+        return [Strip([cursor_segment], 1).extend_cell_length(width, base)]
+    last = lines[-1]
+    used = cell_len(last.text.rstrip())
+    if used + 1 >= width:
+        return [*lines, Strip([cursor_segment], 1).extend_cell_length(width, base)]
+    head = last.crop(0, used)
+    tail = last.crop(used + 1, width)
+    return [*lines[:-1], Strip.join([head, Strip([cursor_segment], 1), tail])]

@@ -1,0 +1,131 @@
+"""A Markdown view that streams in constant time per batch, however long the reply grows.
+
+Finished top-level blocks are rendered once and kept as lines (see ``core.mdblocks``); only the
+live tail block is rendered again when text arrives. It is one widget using Textual's line API,
+so layout cost does not grow with the number of paragraphs, and only visible lines are drawn.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from claude_tui.core.defaults import STREAMING_CURSOR
+from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
+from claude_tui.ui.markdown_render import BlockRenderer, with_cursor
+
+
+class MarkdownView(Widget):
+    COMPONENT_CLASSES = {"markdown-view--cursor"}
+
+    DEFAULT_CSS = """
+    MarkdownView { height: auto; width: 1fr; }
+    MarkdownView > .markdown-view--cursor { color: $primary; }
+    """
+
+    def __init__(self, text: str = "", *, streaming: bool = False) -> None:
+        super().__init__()
+        self._blocks = StreamingBlocks()
+        if streaming:
+            self._blocks.append(text)
+        else:
+            self._blocks.frozen = split_blocks(text)
+        self.streaming = streaming
+        self._renderer: BlockRenderer | None = None
+        self._width = 0
+        self._frozen_lines: list[Strip] = []
+        self._frozen_count = 0  # how many frozen blocks ``_frozen_lines`` holds
+        self._live_lines: list[Strip] = []
+
+    @property
+    def source(self) -> str:
+        return self._blocks.text
+
+    def rendered_text(self) -> str:
+        """What is on screen, as plain text lines (for tests and checks)."""
+        return "\n".join(strip.text.rstrip() for strip in self._frozen_lines + self._live_lines)
+
+    # -- updates -------------------------------------------------------------------------------
+
+    def append(self, fragment: str) -> None:
+        self._blocks.append(fragment)
+        self._rerender()
+
+    def finish(self) -> None:
+        """The stream ended: the tail is final and the cursor goes."""
+        self._blocks.finish()
+        self.streaming = False
+        self._rerender()
+
+    def _rerender(self) -> None:
+        before = len(self._frozen_lines) + len(self._live_lines)
+        self._render_lines()
+        after = len(self._frozen_lines) + len(self._live_lines)
+        self.refresh(layout=after != before)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._on_theme_change, init=False)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._rerender()
+
+    def _on_theme_change(self) -> None:
+        self._renderer = None
+        self._frozen_count = 0
+        self._frozen_lines = []
+        self._rerender()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _base_style(self) -> Style:
+        return self.rich_style
+
+    def _get_renderer(self) -> BlockRenderer:
+        if self._renderer is None:
+            self._renderer = BlockRenderer(
+                self.app.theme_variables, dark=self.app.current_theme.dark
+            )
+        return self._renderer
+
+    def _render_lines(self, width: int | None = None) -> None:
+        width = width or self.size.width or self._width
+        if width <= 0:
+            return
+        if width != self._width:
+            self._width = width
+            self._frozen_lines, self._frozen_count = [], 0
+        renderer, base = self._get_renderer(), self._base_style()
+        blank = Strip.blank(width, base)
+        for block in self._blocks.frozen[self._frozen_count :]:
+            lines = renderer.render(block, width, base)
+            if lines:
+                if self._frozen_lines:
+                    self._frozen_lines.append(blank)
+                self._frozen_lines.extend(lines)
+        self._frozen_count = len(self._blocks.frozen)
+        live_lines = renderer.render(self._blocks.live, width, base)
+        if live_lines and self._frozen_lines:
+            live_lines = [blank, *live_lines]
+        if self.streaming:
+            cursor_style = base + self.get_component_rich_style("markdown-view--cursor")
+            if not live_lines and self._frozen_lines:
+                live_lines = [blank]
+            live_lines = with_cursor(live_lines, STREAMING_CURSOR, cursor_style, width, base)
+        self._live_lines = live_lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width != self._width:
+            self._render_lines(width)
+        return len(self._frozen_lines) + len(self._live_lines)
+
+    def render_line(self, y: int) -> Strip:
+        frozen = self._frozen_lines
+        if y < len(frozen):
+            return frozen[y]
+        y -= len(frozen)
+        if y < len(self._live_lines):
+            return self._live_lines[y]
+        return Strip.blank(self.size.width, self._base_style())

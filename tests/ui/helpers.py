@@ -1,0 +1,51 @@
+"""Helpers for driving the app with Pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from claude_tui.core.client import ApiSettings
+from claude_tui.core.runner import RunnerSettings
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.options import AppOptions
+
+
+def make_app(api: ApiSettings, **runner: float) -> ClaudeTUI:
+    return ClaudeTUI(AppOptions(api=api, runner=RunnerSettings(**runner)))  # type: ignore[arg-type]
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Let the app run until ``condition`` holds; fail the test if it never does."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def send(pilot: Pilot[None], text: str) -> None:
+    prompt = pilot.app.query_one("#prompt")
+    prompt.focus()
+    prompt.insert(text)  # type: ignore[attr-defined]
+    await pilot.press("enter")
+
+
+def replies_ended(app: ClaudeTUI, count: int) -> Callable[[], bool]:
+    """True once ``count`` replies exist and none is in flight."""
+    turns = app.chat.conversation.turns
+    return lambda: (
+        sum(t.role == "assistant" for t in turns) >= count
+        and app.chat.reply is None
+        and not app.chat.queue
+    )
+
+
+async def send_and_finish(pilot: Pilot[None], text: str) -> None:
+    app = pilot.app
+    assert isinstance(app, ClaudeTUI)
+    before = sum(t.role == "assistant" for t in app.chat.conversation.turns)
+    await send(pilot, text)
+    await wait_until(pilot, replies_ended(app, before + 1))
+    await pilot.pause()
