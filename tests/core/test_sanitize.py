@@ -16,7 +16,7 @@ def test_no_control_character_survives() -> None:
     for name, attack in ATTACKS.items():
         clean = sanitize(f"before {attack} after")
         assert not any(
-            ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in clean
+            (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in clean
         ), name
         assert clean.startswith("before ") and clean.endswith(" after")
 

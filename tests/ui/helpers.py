@@ -16,7 +16,9 @@ def make_app(api: ApiSettings, **runner: float) -> ClaudeTUI:
     return ClaudeTUI(AppOptions(api=api, runner=RunnerSettings(**runner)))  # type: ignore[arg-type]
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10) -> None:
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10
+) -> None:
     """Let the app run until ``condition`` holds; fail the test if it never does."""
     for _ in range(int(timeout / 0.02)):
         if condition():

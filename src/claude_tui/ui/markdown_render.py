@@ -65,7 +65,7 @@ def rich_theme(variables: Mapping[str, str]) -> Theme:
             "markdown.link": f"underline {secondary}",
             "markdown.link_url": f"{muted}",
             "markdown.table.border": muted,
-            "markdown.table.header": f"bold {secondary}",
+            "markdown.table.header": f"bold {primary}",
             "markdown.kbd": f"bold {warning}",
         },
         inherit=True,

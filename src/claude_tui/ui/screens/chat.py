@@ -199,9 +199,9 @@ class ChatScreen(Screen[None]):
             turn.text, turn.thinking = event.text, event.thinking
             turn.status = TurnStatus.CANCELLED
             notice, kind = (
-                ("⏹ Cancelled · the partial reply is kept", "cancelled")
+                ("■ Cancelled · the partial reply is kept", "cancelled")
                 if event.text
-                else ("⏹ Cancelled before any text arrived", "cancelled")
+                else ("■ Cancelled before any text arrived", "cancelled")
             )
         elif isinstance(event, Failed):
             turn.text, turn.thinking = event.text, event.thinking
@@ -209,6 +209,7 @@ class ChatScreen(Screen[None]):
             turn.error = event.error.message
             notice, kind = f"⚠ {event.error.message}", "error"
         reply.widget.finish(turn.text, notice=notice, kind=kind)
+        self.query_one(MetricsBar).show(event.metrics, outcome=turn.status.value)
         self.reply = None
         self.query_one(ReplyStatus).idle()
         self._after_growth()

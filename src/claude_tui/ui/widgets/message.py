@@ -23,9 +23,9 @@ class UserMessage(Vertical):
         height: auto;
         margin: 1 0 0 0;
         padding: 0 1;
-        border-left: thick $secondary;
+        border-left: thick $accent;
         background: $boost;
-        & > .label { color: $secondary; text-style: bold; }
+        & > .label { color: $accent; text-style: bold; }
         & > .body { color: $foreground; }
         &.queued > .label { color: $text-muted; }
     }

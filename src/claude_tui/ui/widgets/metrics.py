@@ -19,7 +19,7 @@ def _int(value: int | float | None, estimated: bool = False) -> str:
     return f"~{round(value):,}" if estimated else f"{round(value):,}"
 
 
-def format_metrics(metrics: StreamMetrics | None, now: float) -> str:
+def format_metrics(metrics: StreamMetrics | None, now: float, outcome: str | None = None) -> str:
     """One line of plain text; the labels are always there so the line never jumps about."""
     if metrics is None:
         return SEPARATOR.join(["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"])
@@ -38,7 +38,7 @@ def format_metrics(metrics: StreamMetrics | None, now: float) -> str:
             rate_text,
             f"in {_int(metrics.input_tokens)} · out {_int(out, out_estimated and out != 0)}",
             f"{metrics.elapsed(now):.1f} s",
-            metrics.stop_reason or ("…" if metrics.ended_at is None else "–"),
+            metrics.stop_reason or ("…" if metrics.ended_at is None else outcome or "–"),
             "$–" if cost is None else f"${cost:.4f}",
         ]
     )
@@ -60,11 +60,14 @@ class MetricsBar(Static):
     def __init__(self, *, refresh_rate: float, id: str | None = None) -> None:
         super().__init__(format_metrics(None, 0.0), id=id, markup=False)
         self.metrics: StreamMetrics | None = None
+        self._outcome: str | None = None
         self._interval = 1.0 / max(1.0, refresh_rate)
         self._ticker: Timer | None = None
 
-    def show(self, metrics: StreamMetrics) -> None:
+    def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
+        """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason."""
         self.metrics = metrics
+        self._outcome = outcome
         self._redraw()
         if metrics.ended_at is None and self._ticker is None:
             self._ticker = self.set_interval(self._interval, self._redraw)
@@ -80,4 +83,4 @@ class MetricsBar(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.update(Content(format_metrics(self.metrics, time.monotonic())))
+        self.update(Content(format_metrics(self.metrics, time.monotonic(), self._outcome)))

@@ -1,0 +1,94 @@
+"""Snapshots of the main screen: empty, mid-conversation, and with a cancelled reply.
+
+Replies come from the local server over real HTTP. Timings differ from run to run, so once a
+reply has ended the metrics line is given one fixed snapshot to show: the picture is about
+layout; ``test_chat.py`` checks the live numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from claude_tui.core.client import ApiSettings
+from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
+from claude_tui.core.metrics import StreamMetrics
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.widgets.metrics import MetricsBar
+
+from .helpers import make_app, send, send_and_finish, wait_until
+
+SIZE = (100, 32)
+
+FIXED_METRICS = StreamMetrics(
+    model="claude-sonnet-5-5",
+    started_at=0.0,
+    first_token_at=0.412,
+    last_token_at=3.412,
+    ended_at=3.5,
+    output_chars=1200,
+    input_tokens=1203,
+    output_tokens=300,
+    usage_final=True,
+    stop_reason="end_turn",
+)
+
+FIRST_REPLY = (
+    "Here is a tiny **retry** helper:\n\n```python\ndef retry(fn, attempts=3):\n"
+    "    for i in range(attempts):\n        try:\n            return fn()\n"
+    "        except OSError:\n            if i == attempts - 1:\n                raise\n```\n\n"
+    "- It retries only `OSError`.\n- The last failure is re-raised."
+)
+SECOND_REPLY = (
+    "## Compared\n\n| Option | Speed | Memory |\n|---|---|---|\n| A | fast | high |\n"
+    "| B | slow | low |\n\nPick **A** unless memory is tight."
+)
+
+
+def _fix_metrics(app: ClaudeTUI, outcome: str | None = None) -> None:
+    metrics = FIXED_METRICS
+    if outcome:
+        metrics = metrics.with_(stop_reason=None, usage_final=False, output_tokens=None)
+    app.query_one(MetricsBar).show(metrics, outcome)
+
+
+class TestMainScreen:
+    def test_empty(self, snap_compare: Any, api: ApiSettings) -> None:
+        assert snap_compare(make_app(api), terminal_size=SIZE)
+
+    def test_mid_conversation(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        server.push(Scenario(text=FIRST_REPLY), Scenario(text=SECOND_REPLY))
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "Show me a retry helper in Python")
+            await send_and_finish(pilot, "Compare option A and B in a table")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_cancelled_reply(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        # exactly this much arrives, then the server holds still until Esc
+        partial = len(tokenize(FIRST_REPLY)) // 2
+        server.push(Scenario(text=FIRST_REPLY, stall_after=partial))
+        app = make_app(api)
+        expected = "".join(tokenize(FIRST_REPLY)[:partial])
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send(pilot, "Show me a retry helper in Python")
+            await wait_until(
+                pilot, lambda: app.chat.reply is not None and app.chat.reply.widget.text == expected
+            )
+            await pilot.pause(0.1)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.chat.reply is None)
+            _fix_metrics(app, "cancelled")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
