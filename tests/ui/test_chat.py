@@ -255,3 +255,28 @@ async def test_without_a_key_it_says_what_to_do(server: LocalAPIServer) -> None:
         assert app.query_one(PromptInput).text == "hello?"  # kept, not lost
         assert server.requests == []
         assert app.is_running
+
+
+def test_metrics_line_fits_80_columns() -> None:
+    from claude_tui.core.metrics import StreamMetrics
+    from claude_tui.ui.widgets.metrics import format_metrics
+
+    worst = StreamMetrics(
+        model="claude-sonnet-5-5",
+        started_at=0.0,
+        first_token_at=3.492,
+        last_token_at=62.0,
+        ended_at=62.0,
+        output_chars=99_999,
+        input_tokens=123_456,
+        output_tokens=12_345,
+        usage_final=True,
+        stop_reason="stop_sequence",
+    )
+    line = format_metrics(worst, 62.0, width=78)
+    assert len(line) <= 78
+    assert "TTFT" in line and "tok/s" in line
+    live = worst.with_(ended_at=None, usage_final=False, stop_reason=None)
+    narrow = format_metrics(live, 30.0, width=78)
+    assert "tok/s ~" in narrow and "out ~" in narrow  # estimates stay marked
+    assert "(est.)" in format_metrics(live, 30.0, width=200)

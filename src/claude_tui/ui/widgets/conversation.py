@@ -10,11 +10,12 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-WELCOME = """\
-Welcome to claude-tui.
-
-Type a message below and press Enter. Ctrl+J adds a new line; Esc stops a reply at any time
-and keeps what has arrived; PgUp/PgDn scroll; Ctrl+N starts a new conversation; Ctrl+Q quits."""
+WELCOME = (
+    "Welcome to claude-tui.\n\n"
+    "Type a message below and press Enter; Ctrl+J adds a new line. Esc stops a reply at any "
+    "time and keeps what has arrived. PgUp/PgDn scroll, Ctrl+N starts a new conversation, "
+    "Ctrl+Q quits."
+)
 
 
 class Welcome(Static):

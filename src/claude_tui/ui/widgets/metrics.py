@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from claude_tui.core.metrics import StreamMetrics
 
-SEPARATOR = "  │  "
+WIDE_SEPARATOR = "  │  "
+NARROW_SEPARATOR = " │ "
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -19,29 +20,53 @@ def _int(value: int | float | None, estimated: bool = False) -> str:
     return f"~{round(value):,}" if estimated else f"{round(value):,}"
 
 
-def format_metrics(metrics: StreamMetrics | None, now: float, outcome: str | None = None) -> str:
-    """One line of plain text; the labels are always there so the line never jumps about."""
+def _stop(reason: str | None, narrow: bool) -> str | None:
+    if narrow and reason == "stop_sequence":
+        return "stop_seq"
+    return reason
+
+
+def metric_fields(
+    metrics: StreamMetrics | None, now: float, outcome: str | None = None, *, narrow: bool = False
+) -> list[str]:
+    """The fields of the line, labels always present so the line never jumps about.
+
+    Estimates (before the final usage arrives) are marked: "(est.)" after the rate, or a "~"
+    before it on a narrow terminal, and "~" before the estimated output count.
+    """
     if metrics is None:
-        return SEPARATOR.join(["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"])
+        return ["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"]
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:
         rate_text = "tok/s –"
+    elif narrow:
+        rate_text = f"tok/s {'~' if estimated else ''}{rate:,.0f}"
     else:
         rate_text = f"tok/s {rate:,.1f}" + (" (est.)" if estimated else "")
     out_estimated = not metrics.usage_final
     out = metrics.estimated_output_tokens if out_estimated else metrics.output_tokens
     cost = metrics.cost_usd
-    return SEPARATOR.join(
-        [
-            "TTFT –" if ttft is None else f"TTFT {ttft:,.0f} ms",
-            rate_text,
-            f"in {_int(metrics.input_tokens)} · out {_int(out, out_estimated and out != 0)}",
-            f"{metrics.elapsed(now):.1f} s",
-            metrics.stop_reason or ("…" if metrics.ended_at is None else outcome or "–"),
-            "$–" if cost is None else f"${cost:.4f}",
-        ]
-    )
+    unit = "" if narrow else " "
+    return [
+        "TTFT –" if ttft is None else f"TTFT {ttft:,.0f}{unit}ms",
+        rate_text,
+        f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}"
+        f"out {_int(out, out_estimated and out != 0)}",
+        f"{metrics.elapsed(now):.1f}{unit}s",
+        _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
+        "$–" if cost is None else f"${cost:.4f}",
+    ]
+
+
+def format_metrics(
+    metrics: StreamMetrics | None, now: float, outcome: str | None = None, width: int = 200
+) -> str:
+    """The line that fits ``width``: spacious where there is room, compact where not."""
+    wide = WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome))
+    if len(wide) <= width:
+        return wide
+    return NARROW_SEPARATOR.join(metric_fields(metrics, now, outcome, narrow=True))
 
 
 class MetricsBar(Static):
@@ -83,4 +108,9 @@ class MetricsBar(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.update(Content(format_metrics(self.metrics, time.monotonic(), self._outcome)))
+        width = self.content_region.width or 200
+        line = format_metrics(self.metrics, time.monotonic(), self._outcome, width)
+        self.update(Content(line))
+
+    def on_resize(self) -> None:
+        self._redraw()
