@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.message import Message
 
 from claude_tui.core.client import ApiSettings
@@ -280,3 +281,33 @@ def test_metrics_line_fits_80_columns() -> None:
     narrow = format_metrics(live, 30.0, width=78)
     assert "tok/s ~" in narrow and "out ~" in narrow  # estimates stay marked
     assert "(est.)" in format_metrics(live, 30.0, width=200)
+
+
+async def test_a_crash_in_the_worker_is_shown_and_the_app_keeps_chatting(
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tui.core.runner import StreamRunner
+
+    real_run = StreamRunner.run
+    calls = 0
+
+    def crash_once(self: StreamRunner) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("runner bug")
+        return real_run(self)
+
+    monkeypatch.setattr(StreamRunner, "run", crash_once)
+    server.push(Scenario(text="fine now"))
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "first")
+        await wait_until(pilot, replies_ended(app, 1))
+        await pilot.pause()
+        turn = app.chat.conversation.turns[-1]
+        assert turn.status is TurnStatus.ERROR and "runner bug" in (turn.error or "")
+        notice = app.query_one(AssistantMessage).query_one(".notice")
+        assert "runner bug" in str(notice.render())
+        await send_and_finish(pilot, "second")
+        assert app.query(AssistantMessage)[-1].text == "fine now"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -49,6 +49,10 @@ RETRY_REASONS = {
     ErrorKind.CONNECTION_REFUSED: "Cannot reach the API",
     ErrorKind.TIMEOUT: "The API timed out",
 }
+
+
+def _worker_name(reply_id: int) -> str:
+    return f"reply-{reply_id}"
 
 
 @dataclass
@@ -150,12 +154,14 @@ class ChatScreen(Screen[None]):
         )
         self.reply = Reply(reply_id, runner, turn, widget)
         self.query_one(ReplyStatus).waiting()
-        self._run_reply(runner, reply_id)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="replies")
-    def _run_reply(self, runner: StreamRunner, reply_id: int) -> None:
-        """The worker thread: the runner blocks here until its reply ends."""
-        runner.run()
+        # The worker thread: the runner blocks there until its reply ends.
+        self.run_worker(
+            runner.run,
+            name=_worker_name(reply_id),
+            group="replies",
+            thread=True,
+            exit_on_error=False,
+        )
 
     # -- events from the worker ---------------------------------------------------------------
 
@@ -230,9 +236,11 @@ class ChatScreen(Screen[None]):
     async def _on_worker_state(self, event: Worker.StateChanged) -> None:
         """The runner turns every API failure into a ``Failed`` event; this catches the rest
         (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
-        if event.state is not WorkerState.ERROR or self.reply is None:
-            return
         reply = self.reply
+        if event.state is not WorkerState.ERROR or reply is None:
+            return
+        if event.worker.name != _worker_name(reply.reply_id):
+            return
         error = event.worker.error
         reply.turn.status = TurnStatus.ERROR
         reply.turn.error = f"{type(error).__name__}: {error}"
