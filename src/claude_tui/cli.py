@@ -25,10 +25,10 @@ The address comes from --base-url, else ANTHROPIC_BASE_URL, else the Anthropic A
 
 EPILOG = """\
 keys in the app:
-  Enter       send              Ctrl+J   new line in the prompt
-  Esc         stop the reply    Up       earlier prompts (on an empty prompt)
-  Ctrl+N      new conversation  Ctrl+End follow the reply after scrolling up
-  Ctrl+Q      quit              PgUp/PgDn  scroll the conversation
+  Enter        send                 Ctrl+J     new line in the prompt
+  Esc          stop the reply       Up/Down    earlier prompts (on an empty prompt)
+  Ctrl+N       new conversation     PgUp/PgDn  scroll the conversation
+  Ctrl+Q       quit                 Ctrl+End   follow the reply after scrolling up
 
 examples:
   claude-tui --demo             try it offline, no key needed

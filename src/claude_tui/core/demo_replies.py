@@ -20,7 +20,7 @@ Here's what you can explore:
 - **Markdown rendering** — headings, lists, tables and *inline styles* such as `code spans`.
 - **Syntax-highlighted code** in fenced blocks (Python, Rust, Bash and more).
 - **Streaming** at a realistic pace, with a short pause before the first token.
-- **Cancelling** a reply mid-stream and retrying it.
+- **Cancelling** a reply mid-stream and carrying on.
 
 A few prompts to try:
 
