@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from claude_tui import __version__
+from claude_tui.commands import add_subcommands
 from claude_tui.core import defaults
 from claude_tui.core.client import ApiSettings, resolve_api_key
 from claude_tui.core.paths import key_file
@@ -28,11 +29,14 @@ keys in the app:
   Enter        send                 Ctrl+J     new line in the prompt
   Esc          stop the reply       Up/Down    earlier prompts (on an empty prompt)
   Ctrl+N       new conversation     PgUp/PgDn  scroll the conversation
-  Ctrl+Q       quit                 Ctrl+End   follow the reply after scrolling up
+  Ctrl+B       sessions sidebar     Ctrl+End   follow the reply after scrolling up
+  Ctrl+F       search sessions      Ctrl+Q     quit
 
 examples:
-  claude-tui --demo             try it offline, no key needed
-  claude-tui --model claude-opus-4-5
+  claude-tui --demo                        try it offline, no key needed
+  claude-tui --continue                    pick up the latest conversation
+  claude-tui sessions --search sqlite      find a conversation
+  claude-tui export latest --format md -o chat.md
 """
 
 
@@ -60,11 +64,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="API address (default: $ANTHROPIC_BASE_URL or https://api.anthropic.com)",
     )
+    opening = parser.add_mutually_exclusive_group()
+    opening.add_argument(
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        help="open the most recent session",
+    )
+    opening.add_argument("--session", metavar="ID", help="open a saved session (id or prefix)")
+    add_subcommands(parser.add_subparsers(title="commands", metavar="COMMAND"))
     return parser
+
+
+def prepare_store(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """Open the store before the UI starts: mark replies a killed app left ``streaming`` as
+    ``incomplete``, and find the session to open. Returns (session id, problem)."""
+    from claude_tui.core.store import SessionStore, StoreError
+
+    try:
+        store = SessionStore.open()
+    except StoreError as error:
+        return None, str(error)
+    try:
+        store.mark_interrupted()
+        if args.session:
+            session_id = store.resolve_session_id(args.session)
+            if session_id is None:
+                return None, f"no session matches {args.session!r} (see `claude-tui sessions`)"
+            return session_id, None
+        if args.continue_latest:
+            latest = store.latest_session()
+            return (latest.id if latest else None), None
+        return None, None
+    finally:
+        store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "func", None) is not None:
+        result: int = args.func(args)
+        return result
+
+    session_id, problem = prepare_store(args)
+    if problem is not None:
+        if args.session:
+            print(f"claude-tui: {problem}", file=sys.stderr)
+            return 1
+        print(f"claude-tui: sessions will not be saved: {problem}", file=sys.stderr)
 
     from claude_tui.ui.app import ClaudeTUI  # after parsing, so --help stays instant
     from claude_tui.ui.options import AppOptions
@@ -78,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         api = ApiSettings(api_key=resolve_api_key(), base_url=args.base_url)
     try:
-        ClaudeTUI(AppOptions(api=api, model=args.model, demo=args.demo)).run()
+        options = AppOptions(api=api, model=args.model, demo=args.demo, open_session_id=session_id)
+        ClaudeTUI(options).run()
     finally:
         if server is not None:
             server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
@@ -21,14 +22,29 @@ async def wait_until(
 ) -> None:
     """Let the app run until ``condition`` holds; fail the test if it never does."""
     for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except NoMatches:
+            pass  # the widget is not mounted yet
         await pilot.pause(0.02)
     raise AssertionError("condition not met in time")
 
 
+async def ready(pilot: Pilot[None]) -> ClaudeTUI:
+    """Wait until the chat screen has mounted everything and started."""
+    app = pilot.app
+    assert isinstance(app, ClaudeTUI)
+    await wait_until(pilot, lambda: app.chat.ready)
+    await pilot.pause()
+    return app
+
+
 async def send(pilot: Pilot[None], text: str) -> None:
-    prompt = pilot.app.query_one("#prompt")
+    app = pilot.app
+    assert isinstance(app, ClaudeTUI)
+    await wait_until(pilot, lambda: app.chat.ready)
+    prompt = app.query_one("#prompt")
     prompt.focus()
     prompt.insert(text)  # type: ignore[attr-defined]
     await pilot.press("enter")
@@ -36,18 +52,18 @@ async def send(pilot: Pilot[None], text: str) -> None:
 
 def replies_ended(app: ClaudeTUI, count: int) -> Callable[[], bool]:
     """True once ``count`` replies exist and none is in flight."""
-    turns = app.chat.conversation.turns
+    turns = app.chat.current.conversation.turns
     return lambda: (
         sum(t.role == "assistant" for t in turns) >= count
-        and app.chat.reply is None
-        and not app.chat.queue
+        and app.chat.current.reply is None
+        and not app.chat.current.queue
     )
 
 
 async def send_and_finish(pilot: Pilot[None], text: str) -> None:
     app = pilot.app
     assert isinstance(app, ClaudeTUI)
-    before = sum(t.role == "assistant" for t in app.chat.conversation.turns)
+    before = sum(t.role == "assistant" for t in app.chat.current.conversation.turns)
     await send(pilot, text)
     await wait_until(pilot, replies_ended(app, before + 1))
     await pilot.pause()

@@ -21,7 +21,7 @@ from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.status import ReplyStatus
 
-from .helpers import make_app, replies_ended, send, send_and_finish, wait_until
+from .helpers import make_app, ready, replies_ended, send, send_and_finish, wait_until
 
 REPLY = (
     "## Plan\n\n1. First\n2. Second\n\n```python\nprint('hi')\n```\n\n"
@@ -53,7 +53,7 @@ async def test_send_stream_finish(server: LocalAPIServer, api: ApiSettings) -> N
         assert not app.query(Welcome)
         assert not app.query_one(ReplyStatus).has_class("active")
         assert app.query_one(PromptInput).text == ""
-        turns = app.chat.conversation.turns
+        turns = app.chat.current.conversation.turns
         assert [(t.role, t.status) for t in turns] == [
             ("user", TurnStatus.COMPLETE),
             ("assistant", TurnStatus.COMPLETE),
@@ -79,7 +79,7 @@ async def test_markdown_is_rendered_while_streaming(
         reply_widget = app.query_one(AssistantMessage)
         await wait_until(pilot, lambda: reply_widget.text == REPLY)
         await pilot.pause(0.1)
-        assert app.chat.reply is not None  # still streaming
+        assert app.chat.current.reply is not None  # still streaming
         view = reply_widget.query_one(MarkdownView)
         shown = view.rendered_text()
         assert "Plan" in shown and "## Plan" not in shown  # a heading, not its source
@@ -87,7 +87,7 @@ async def test_markdown_is_rendered_while_streaming(
         assert shown.rstrip().endswith("▊")  # the streaming cursor
         assert app.query_one(ReplyStatus).has_class("active")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.chat.reply is None)
+        await wait_until(pilot, lambda: app.chat.current.reply is None)
 
 
 async def test_escape_mid_stream_keeps_partial_text_and_sends_it_next(
@@ -102,11 +102,11 @@ async def test_escape_mid_stream_keeps_partial_text_and_sends_it_next(
         await wait_until(pilot, lambda: len(widget.text) > 50)
         pressed = time.monotonic()
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.chat.reply is None, timeout=1)
+        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=1)
         assert time.monotonic() - pressed < 0.5
         assert server.wait_for_disconnect(0.2)
         await pilot.pause()
-        turn = app.chat.conversation.turns[-1]
+        turn = app.chat.current.conversation.turns[-1]
         assert turn.status is TurnStatus.CANCELLED
         assert turn.text and widget.text == turn.text
         notice = widget.query_one(".notice")
@@ -123,6 +123,7 @@ async def test_escape_mid_stream_keeps_partial_text_and_sends_it_next(
 async def test_empty_prompt_sends_nothing(server: LocalAPIServer, api: ApiSettings) -> None:
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
         await pilot.press("enter")
         await pilot.press("space", "space", "enter")
         await pilot.pause(0.1)
@@ -134,6 +135,7 @@ async def test_ctrl_j_inserts_a_newline(server: LocalAPIServer, api: ApiSettings
     server.push(Scenario(text="ok"))
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
         await pilot.press("a", "ctrl+j", "b")
         assert app.query_one(PromptInput).text == "a\nb"
         await pilot.press("enter")
@@ -168,7 +170,7 @@ async def test_prompt_sent_while_streaming_is_queued_not_lost(
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "first")
-        await wait_until(pilot, lambda: app.chat.reply is not None)
+        await wait_until(pilot, lambda: app.chat.current.reply is not None)
         await send(pilot, "second")
         await pilot.pause()
         queued = app.query(UserMessage)[-1]
@@ -186,13 +188,15 @@ async def test_metrics_update_live(server: LocalAPIServer, api: ApiSettings) -> 
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "go")
-        await wait_until(pilot, lambda: "(est.)" in metrics_line(app))
+        await wait_until(
+            pilot, lambda: "(est.)" in metrics_line(app) or "tok/s ~" in metrics_line(app)
+        )
         first = metrics_line(app)
         await pilot.pause(0.3)
         assert metrics_line(app) != first  # elapsed and counts move while streaming
         assert "TTFT" in first and "ms" in first
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.chat.reply is None)
+        await wait_until(pilot, lambda: app.chat.current.reply is None)
 
 
 async def test_scrolling_up_stops_following_until_asked(
@@ -208,7 +212,7 @@ async def test_scrolling_up_stops_following_until_asked(
         await pilot.pause(0.1)
         held = view.scroll_y
         await pilot.pause(0.4)
-        assert app.chat.reply is not None
+        assert app.chat.current.reply is not None
         assert view.scroll_y == held  # stays put while text grows below
         assert app.query_one(JumpToEnd).has_class("visible")
         await pilot.press("ctrl+end")
@@ -216,7 +220,7 @@ async def test_scrolling_up_stops_following_until_asked(
         assert not app.query_one(JumpToEnd).has_class("visible")
         assert view.scroll_y >= view.max_scroll_y - 1
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.chat.reply is None)
+        await wait_until(pilot, lambda: app.chat.current.reply is None)
 
 
 async def test_ctrl_n_starts_a_new_conversation(server: LocalAPIServer, api: ApiSettings) -> None:
@@ -305,7 +309,7 @@ async def test_a_crash_in_the_worker_is_shown_and_the_app_keeps_chatting(
         await send(pilot, "first")
         await wait_until(pilot, replies_ended(app, 1))
         await pilot.pause()
-        turn = app.chat.conversation.turns[-1]
+        turn = app.chat.current.conversation.turns[-1]
         assert turn.status is TurnStatus.ERROR and "runner bug" in (turn.error or "")
         notice = app.query_one(AssistantMessage).query_one(".notice")
         assert "runner bug" in str(notice.render())

@@ -16,8 +16,9 @@ from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.metrics import MetricsBar
+from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, send, send_and_finish, wait_until
+from .helpers import make_app, ready, send, send_and_finish, wait_until
 
 SIZE = (100, 32)
 
@@ -46,16 +47,55 @@ SECOND_REPLY = (
 )
 
 
+def _steady(app: ClaudeTUI) -> None:
+    """The prompt's cursor blinks on a timer; a still cursor makes the picture repeatable."""
+    app.query_one(PromptInput).cursor_blink = False
+
+
 def _fix_metrics(app: ClaudeTUI, outcome: str | None = None) -> None:
+    _steady(app)
     metrics = FIXED_METRICS
     if outcome:
         metrics = metrics.with_(stop_reason=None, usage_final=False, output_tokens=None)
     app.query_one(MetricsBar).show(metrics, outcome)
 
 
+class TestSidebar:
+    def test_sidebar_with_sessions(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        from claude_tui.core.store import SessionStore
+
+        store = SessionStore.open()
+        for title in ["Rust error handling", "Trip to Lisbon", "SQLite vs DuckDB"]:
+            session = store.create_session(model="claude-sonnet-5-5")
+            store.add_message(session.id, "user", f"Tell me about {title}")
+            store.add_message(session.id, "assistant", "Sure.", status="complete")
+            store.rename_session(session.id, title)
+        store.close()
+        server.push(Scenario(text=SECOND_REPLY))
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await wait_until(pilot, lambda: len(app.query_one("SessionSidebar").sessions) == 3)
+            await send_and_finish(pilot, "Compare option A and B in a table")
+            await wait_until(pilot, lambda: len(app.query_one("SessionSidebar").sessions) == 4)
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(120, 32), run_before=run_before)
+
+
 class TestMainScreen:
     def test_empty(self, snap_compare: Any, api: ApiSettings) -> None:
-        assert snap_compare(make_app(api), terminal_size=SIZE)
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await ready(pilot)
+            _steady(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
     def test_mid_conversation(
         self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
@@ -82,12 +122,12 @@ class TestMainScreen:
 
         async def run_before(pilot: Pilot[None]) -> None:
             await send(pilot, "Show me a retry helper in Python")
-            await wait_until(
-                pilot, lambda: app.chat.reply is not None and app.chat.reply.widget.text == expected
-            )
+            await wait_until(pilot, lambda: app.chat.current.reply is not None)
+            reply = app.chat.current.reply
+            await wait_until(pilot, lambda: reply is not None and reply.turn.text == expected)
             await pilot.pause(0.1)
             await pilot.press("escape")
-            await wait_until(pilot, lambda: app.chat.reply is None)
+            await wait_until(pilot, lambda: app.chat.current.reply is None)
             _fix_metrics(app, "cancelled")
             await pilot.pause()
 

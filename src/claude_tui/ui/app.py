@@ -20,8 +20,6 @@ class ClaudeTUI(App[None]):
         super().__init__()
         self.options = options or AppOptions()
         self.chat = ChatScreen(self.options, key_file=str(key_file()))
-        demo = " · demo (local server)" if self.options.demo else ""
-        self.sub_title = self.options.model + demo
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat
@@ -33,4 +31,5 @@ class ClaudeTUI(App[None]):
 
     async def action_quit(self) -> None:
         self.chat.cancel_all()
+        await self.chat.flush_pending_delete()
         self.exit()

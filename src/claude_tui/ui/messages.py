@@ -1,6 +1,6 @@
-"""Textual messages that carry the core's stream events onto the UI thread.
+"""Textual messages that carry work done off the UI thread back onto it.
 
-The worker thread calls ``post_message`` (which is thread-safe); handlers run on the UI thread, the
+Worker threads call ``post_message`` (which is thread-safe); handlers run on the UI thread, the
 only place widgets are touched.
 """
 
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from claude_tui.core.conversation import Conversation
 from claude_tui.core.events import StreamEvent
+from claude_tui.core.store import SessionInfo
 
 
 @dataclass
@@ -19,3 +21,39 @@ class ReplyEvent(Message, bubble=False):
 
     reply_id: int
     event: StreamEvent
+
+
+@dataclass
+class SessionSaved(Message, bubble=False):
+    """The user turn of reply ``reply_id`` is saved, in session ``session_id``."""
+
+    reply_id: int
+    session_id: str
+
+
+@dataclass
+class SessionsListed(Message, bubble=False):
+    """A page of sessions for the sidebar (``append``: after the pages already shown)."""
+
+    sessions: list[SessionInfo]
+    append: bool
+    exhausted: bool
+    query: str
+
+
+@dataclass
+class SessionLoaded(Message, bubble=False):
+    info: SessionInfo
+    conversation: Conversation
+
+
+@dataclass
+class StoreProblem(Message, bubble=False):
+    """Saving or reading sessions failed; the chat goes on, the user is told."""
+
+    message: str
+
+
+@dataclass
+class SessionsChanged(Message, bubble=False):
+    """Something in the store changed (rename, delete): the sidebar should read it again."""

@@ -1,40 +1,58 @@
-"""The chat screen: sends prompts, runs each reply in a thread worker, and shows its events.
+"""The chat screen: the conversation on screen, the replies in flight, and the sessions sidebar.
 
-The screen never talks to the API itself. It builds a ``StreamRequest`` from the conversation,
-hands it to a core ``StreamRunner`` in a thread worker, and hears back only through ``ReplyEvent``
-messages, handled here on the UI thread.
+The screen never talks to the API or the database on the UI thread. Each reply runs a core
+``StreamRunner`` in a thread worker, which also saves the exchange through a ``ReplyRecorder``;
+sidebar pages and saved sessions are read in thread workers too. Results come back only as
+Textual messages, handled here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from claude_tui.core.conversation import Conversation, Turn, TurnStatus
+from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (
     Cancelled,
     Failed,
     Finished,
     Retrying,
-    Started,
     StreamEvent,
+    TerminalEvent,
     TextDelta,
     ThinkingDelta,
 )
+from claude_tui.core.recorder import ReplyRecorder
 from claude_tui.core.runner import StreamRequest, StreamRunner
-from claude_tui.ui.messages import ReplyEvent
+from claude_tui.core.store import SessionStore, StoreError
+from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.widgets.conversation import WELCOME, ConversationView, JumpToEnd, Welcome
-from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
+from claude_tui.ui.session_state import Reply, SessionState
+from claude_tui.ui.sessions_panel import SessionsPanel
+from claude_tui.ui.widgets.conversation import (
+    WELCOME,
+    ConversationView,
+    JumpToEnd,
+    LoadEarlier,
+    Welcome,
+)
+from claude_tui.ui.widgets.message import (
+    AssistantMessage,
+    UserMessage,
+    turn_notice,
+    widget_for_turn,
+)
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
+from claude_tui.ui.widgets.sidebar import SessionSidebar
 from claude_tui.ui.widgets.status import ReplyStatus
 
 NO_KEY_HINT = (
@@ -50,28 +68,42 @@ RETRY_REASONS = {
     ErrorKind.TIMEOUT: "The API timed out",
 }
 
+PAGE_OF_TURNS = 40
+"""Turns given widgets when a session opens; older ones load when the user scrolls up."""
+
 
 def _worker_name(reply_id: int) -> str:
     return f"reply-{reply_id}"
 
 
-@dataclass
-class Reply:
-    """A reply in flight: its runner, its turn in the conversation and its widget."""
+class _Sink:
+    """Where a runner's events go, from its worker thread: the recorder (once the worker has
+    opened it), then the UI. A database failure stops the saving, never the reply."""
 
-    reply_id: int
-    runner: StreamRunner
-    turn: Turn
-    widget: AssistantMessage
-    has_text: bool = False
+    def __init__(self, post: Callable[[StreamEvent], object], on_problem: Callable[[str], object]):
+        self.recorder: ReplyRecorder | None = None
+        self._post = post
+        self._on_problem = on_problem  # both only post a message: safe from any thread
+
+    def __call__(self, event: StreamEvent) -> None:
+        if self.recorder is not None:
+            try:
+                self.recorder.on_event(event)
+            except StoreError as error:
+                self.recorder = None
+                self._on_problem(str(error))
+        self._post(event)
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(SessionsPanel):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
-        Binding("escape", "cancel_reply", "Cancel reply", priority=True),
-        Binding("ctrl+n", "new_conversation", "New conversation", priority=True),
+        Binding("escape", "escape", "Cancel reply", priority=True),
+        Binding("ctrl+n", "new_conversation", "New", priority=True),
+        Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
+        Binding("ctrl+f", "search_sessions", "Search", priority=True),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "follow", "Follow the reply", show=False, priority=True),
@@ -80,20 +112,32 @@ class ChatScreen(Screen[None]):
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
         self.options = options
-        self.conversation = Conversation()
-        self.reply: Reply | None = None
-        self.queue: list[tuple[str, UserMessage]] = []
+        self.current = SessionState()
+        self.states: dict[str, SessionState] = {}
+        """Sessions opened in this run, by id: their replies go on while others are shown."""
+        self._replies: dict[int, SessionState] = {}
+        self._widgets: dict[int, UserMessage | AssistantMessage] = {}
+        """Widgets of the visible session's turns, keyed by ``id(turn)``."""
+        self._queued_widgets: list[UserMessage] = []
         self._next_reply_id = 0
         self._key_file = key_file
+        self._store_problem_shown = False
+        self.ready = False
+        """Set once every widget is mounted and the first session work has started."""
+
+    # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with ConversationView(id="conversation"):
-            yield JumpToEnd()
-            yield self._welcome()
-        yield ReplyStatus(id="status")
-        yield MetricsBar(refresh_rate=self.options.runner.refresh_rate, id="metrics")
-        yield PromptInput(id="prompt")
+        with Horizontal(id="body"):
+            yield SessionSidebar(id="sidebar")
+            with Vertical(id="main"):
+                with ConversationView(id="conversation"):
+                    yield JumpToEnd()
+                    yield self._welcome()
+                yield ReplyStatus(id="status")
+                yield MetricsBar(refresh_rate=self.options.runner.refresh_rate, id="metrics")
+                yield PromptInput(id="prompt")
         yield Footer()
 
     def _welcome(self) -> Welcome:
@@ -103,7 +147,23 @@ class ChatScreen(Screen[None]):
         return Welcome(WELCOME, markup=False)
 
     def on_mount(self) -> None:
+        # Nested containers finish mounting after the screen: start once they have.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self.ready = True
         self.query_one(PromptInput).focus()
+        sidebar = self.query_one(SessionSidebar)
+        sidebar.display = self.options.show_sidebar and self.app.size.width >= 100
+        self.reload_sessions()
+        if self.options.open_session_id:
+            self.open_session(self.options.open_session_id)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        demo = " · demo (local server)" if self.options.demo else ""
+        title = self.current.title or "New conversation"
+        self.app.sub_title = f"{title} · {self.options.model}{demo}"
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -114,26 +174,38 @@ class ChatScreen(Screen[None]):
             self.notify(hint, title="Cannot send", severity="error", timeout=8)
             return  # the prompt stays in the input: nothing is lost
         message.prompt_input.remember(message.text)
+        state = self.current
         view = self.query_one(ConversationView)
-        self.query(Welcome).remove()
-        if self.reply is not None:
+        await self.query(Welcome).remove()
+        if state.busy:
             widget = UserMessage(message.text, queued=True)
             await view.mount(widget)
-            self.queue.append((message.text, widget))
-            self.query_one(ReplyStatus).queued = len(self.queue)
+            state.queue.append(message.text)
+            self._queued_widgets.append(widget)
+            self.query_one(ReplyStatus).queued = len(state.queue)
             view.follow()
             return
-        await view.mount(UserMessage(message.text))
-        await self._start_reply(message.text)
+        await self._start_reply(state, message.text)
 
-    async def _start_reply(self, text: str) -> None:
-        self.conversation.add_user(text)
-        history = self.conversation.api_messages()
-        turn = self.conversation.start_assistant()
-        widget = AssistantMessage()
-        view = self.query_one(ConversationView)
-        await view.mount(widget)  # mounted before any event for it can arrive
-        view.follow()
+    async def _start_reply(self, state: SessionState, text: str) -> None:
+        user_turn = state.conversation.add_user(text)
+        history = state.conversation.api_messages()
+        turn = state.conversation.start_assistant()
+        if state is self.current:
+            view = self.query_one(ConversationView)
+            user_widget = self._queued_widgets.pop(0) if self._queued_widgets else None
+            if user_widget is not None:
+                user_widget.mark_sent()
+            else:
+                user_widget = UserMessage(text)
+                await view.mount(user_widget)
+            widget = AssistantMessage()
+            await view.mount(widget)  # mounted before any event for it can arrive
+            self._widgets[id(user_turn)] = user_widget
+            self._widgets[id(turn)] = widget
+            view.follow()
+            self.query_one(ReplyStatus).queued = len(state.queue)
+            self.query_one(ReplyStatus).waiting()
         self._next_reply_id += 1
         reply_id = self._next_reply_id
         request = StreamRequest(
@@ -142,118 +214,241 @@ class ChatScreen(Screen[None]):
             max_tokens=self.options.max_tokens,
             system=self.options.system_prompt,
         )
-
-        def emit(event: StreamEvent) -> None:
-            self.post_message(ReplyEvent(reply_id, event))  # thread-safe
-
-        runner = StreamRunner(
-            request,
-            emit,
-            api=self.options.api,
-            settings=self.options.runner,
+        sink = _Sink(
+            lambda event: self.post_message(ReplyEvent(reply_id, event)),
+            lambda problem: self.post_message(StoreProblem(problem)),
         )
-        self.reply = Reply(reply_id, runner, turn, widget)
-        self.query_one(ReplyStatus).waiting()
-        # The worker thread: the runner blocks there until its reply ends.
+        runner = StreamRunner(request, sink, api=self.options.api, settings=self.options.runner)
+        state.reply = Reply(reply_id, runner, turn)
+        self._replies[reply_id] = state
+        self._sidebar_active_changed()
+        session_id = state.session_id
+
+        def work() -> None:
+            """The worker thread: save the user turn, then stream (and save) the reply."""
+            store: SessionStore | None = None
+            try:
+                store = SessionStore.open(self.options.store_path)
+                recorder = ReplyRecorder(
+                    store,
+                    session_id=session_id,
+                    user_text=text,
+                    model=self.options.model,
+                    system=self.options.system_prompt,
+                )
+                self.post_message(SessionSaved(reply_id, recorder.begin()))
+                sink.recorder = recorder
+            except StoreError as error:
+                self.post_message(StoreProblem(str(error)))
+            try:
+                runner.run()
+            finally:
+                if store is not None:
+                    store.close()
+
         self.run_worker(
-            runner.run,
-            name=_worker_name(reply_id),
-            group="replies",
-            thread=True,
-            exit_on_error=False,
+            work, name=_worker_name(reply_id), group="replies", thread=True, exit_on_error=False
         )
 
-    # -- events from the worker ---------------------------------------------------------------
+    # -- events from the workers --------------------------------------------------------------
+
+    @on(SessionSaved)
+    def _on_session_saved(self, message: SessionSaved) -> None:
+        state = self._replies.get(message.reply_id)
+        if state is None:
+            return
+        if state.session_id is None:
+            state.session_id = message.session_id
+            self.states[message.session_id] = state
+            if not state.title and state.conversation.turns:
+                state.title = state.conversation.turns[0].text.strip().splitlines()[0][:60]
+            if state is self.current:
+                self.query_one(SessionSidebar).set_current(message.session_id)
+                self._update_title()
+            self._sidebar_active_changed()
+        self.reload_sessions()
+
+    @on(StoreProblem)
+    def _on_store_problem(self, message: StoreProblem) -> None:
+        if self._store_problem_shown:
+            return
+        self._store_problem_shown = True
+        self.notify(
+            f"Sessions are not being saved: {message.message}",
+            title="Session store",
+            severity="error",
+            timeout=10,
+        )
 
     @on(ReplyEvent)
     async def _on_reply_event(self, message: ReplyEvent) -> None:
-        reply = self.reply
-        if reply is None or reply.reply_id != message.reply_id:
-            return  # a reply abandoned by ctrl+n: its conversation is gone
-        event = message.event
-        self.query_one(MetricsBar).show(event.metrics)
-        status = self.query_one(ReplyStatus)
+        state = self._replies.get(message.reply_id)
+        if state is None or state.reply is None or state.reply.reply_id != message.reply_id:
+            return
+        reply, event = state.reply, message.event
+        reply.metrics = event.metrics
+        visible = state is self.current
+        widget = self._widgets.get(id(reply.turn)) if visible else None
+        assert widget is None or isinstance(widget, AssistantMessage)
         if isinstance(event, TextDelta):
-            if not reply.has_text:
-                reply.has_text = True
-                status.writing()
-            reply.widget.append_text(event.text)
-            self._after_growth()
+            reply.turn.text += event.text
+            reply.has_text = True
+            reply.retry_note = None
+            if widget is not None:
+                widget.append_text(event.text)
         elif isinstance(event, ThinkingDelta):
-            status.writing()
-            reply.widget.append_thinking(event.text)
-            self._after_growth()
+            reply.turn.thinking += event.text
+            reply.retry_note = None
+            if widget is not None:
+                widget.append_thinking(event.text)
         elif isinstance(event, Retrying):
             reason = RETRY_REASONS.get(event.error.kind, "Request failed")
-            status.retrying(reason, event.delay, event.attempt, event.max_attempts)
-        elif isinstance(event, Started):
-            status.waiting()
+            until = time.monotonic() + event.delay
+            reply.retry_note = (reason, until, event.attempt, event.max_attempts)
         elif isinstance(event, Finished | Cancelled | Failed):
-            await self._end_reply(reply, event)
+            await self._end_reply(state, reply, event)
+            return
+        if visible:
+            self.query_one(MetricsBar).show(event.metrics)
+            self._show_status(state)
+            self.query_one(ConversationView).update_jump_bar()
 
-    async def _end_reply(self, reply: Reply, event: StreamEvent) -> None:
+    async def _end_reply(self, state: SessionState, reply: Reply, event: TerminalEvent) -> None:
         turn = reply.turn
         turn.metrics = event.metrics
-        notice, kind = None, ""
+        turn.text, turn.thinking = event.text, event.thinking
         if isinstance(event, Finished):
-            turn.text, turn.thinking = event.text, event.thinking
             turn.status = TurnStatus.COMPLETE
             turn.stop_reason = event.metrics.stop_reason
-            if turn.stop_reason == "max_tokens":
-                notice, kind = "Stopped at the max_tokens limit.", "cancelled"
         elif isinstance(event, Cancelled):
-            turn.text, turn.thinking = event.text, event.thinking
             turn.status = TurnStatus.CANCELLED
-            notice, kind = (
-                ("■ Cancelled · the partial reply is kept", "cancelled")
-                if event.text
-                else ("■ Cancelled before any text arrived", "cancelled")
-            )
-        elif isinstance(event, Failed):
-            turn.text, turn.thinking = event.text, event.thinking
+        else:
             turn.status = TurnStatus.ERROR
             turn.error = event.error.message
-            notice, kind = f"⚠ {event.error.message}", "error"
-        reply.widget.finish(turn.text, notice=notice, kind=kind)
-        self.query_one(MetricsBar).show(event.metrics, outcome=turn.status.value)
-        self.reply = None
-        self.query_one(ReplyStatus).idle()
-        self._after_growth()
-        await self._send_next_queued()
+        await self._reply_ended(state, reply)
 
-    async def _send_next_queued(self) -> None:
-        if not self.queue:
-            return
-        text, widget = self.queue.pop(0)
-        self.query_one(ReplyStatus).queued = len(self.queue)
-        widget.mark_sent()
-        await self._start_reply(text)
-
-    def _after_growth(self) -> None:
-        self.query_one(ConversationView).update_jump_bar()
+    async def _reply_ended(self, state: SessionState, reply: Reply) -> None:
+        turn = reply.turn
+        state.reply = None
+        self._replies.pop(reply.reply_id, None)
+        if state is self.current:
+            widget = self._widgets.get(id(turn))
+            if isinstance(widget, AssistantMessage):
+                notice, kind = turn_notice(turn)
+                widget.finish(turn.text, notice=notice, kind=kind)
+            if turn.metrics is not None:
+                self.query_one(MetricsBar).show(turn.metrics, outcome=turn.status.value)
+            self._show_status(state)
+            self.query_one(ConversationView).update_jump_bar()
+        self._sidebar_active_changed()
+        self.reload_sessions()
+        if state.queue:
+            await self._start_reply(state, state.queue.pop(0))
 
     @on(Worker.StateChanged)
     async def _on_worker_state(self, event: Worker.StateChanged) -> None:
         """The runner turns every API failure into a ``Failed`` event; this catches the rest
         (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
-        reply = self.reply
-        if event.state is not WorkerState.ERROR or reply is None:
+        if event.state is not WorkerState.ERROR:
             return
-        if event.worker.name != _worker_name(reply.reply_id):
+        for state in list(self._replies.values()):
+            reply = state.reply
+            if reply is not None and event.worker.name == _worker_name(reply.reply_id):
+                error = event.worker.error
+                reply.turn.status = TurnStatus.ERROR
+                reply.turn.error = f"{type(error).__name__}: {error}"
+                await self._reply_ended(state, reply)
+
+    # -- showing a session --------------------------------------------------------------------
+
+    async def show_state(self, state: SessionState) -> None:
+        """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
+        self.current = state
+        view = self.query_one(ConversationView)
+        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier").remove()
+        self._widgets.clear()
+        self._queued_widgets = []
+        turns = state.conversation.turns
+        state.shown_from = max(0, len(turns) - PAGE_OF_TURNS)
+        widgets: list[Welcome | LoadEarlier | UserMessage | AssistantMessage] = []
+        if state.shown_from:
+            widgets.append(LoadEarlier(state.shown_from))
+        for turn in turns[state.shown_from :]:
+            widget = widget_for_turn(turn)
+            self._widgets[id(turn)] = widget
+            widgets.append(widget)
+        for text in state.queue:
+            queued = UserMessage(text, queued=True)
+            self._queued_widgets.append(queued)
+            widgets.append(queued)
+        if not widgets:
+            widgets.append(self._welcome())
+        await view.mount_all(widgets)
+        view.follow()
+        metrics = state.last_metrics()
+        if metrics is None:
+            self.query_one(MetricsBar).reset()
+        else:
+            outcome = None if state.busy else self._last_outcome(state)
+            self.query_one(MetricsBar).show(metrics, outcome=outcome)
+        status = self.query_one(ReplyStatus)
+        status.queued = len(state.queue)
+        self._show_status(state)
+        self.query_one(SessionSidebar).set_current(state.session_id)
+        self._update_title()
+
+    @staticmethod
+    def _last_outcome(state: SessionState) -> str | None:
+        for turn in reversed(state.conversation.turns):
+            if turn.role == "assistant":
+                return turn.status.value
+        return None
+
+    def _show_status(self, state: SessionState) -> None:
+        status = self.query_one(ReplyStatus)
+        reply = state.reply
+        if reply is None:
+            status.idle()
+        elif reply.retry_note is not None:
+            reason, until, attempt, max_attempts = reply.retry_note
+            status.retrying(reason, max(0.0, until - time.monotonic()), attempt, max_attempts)
+        elif reply.has_text or reply.turn.thinking:
+            status.writing()
+        else:
+            status.waiting()
+
+    @on(LoadEarlier.Requested)
+    async def _load_earlier(self) -> None:
+        state = self.current
+        if state.shown_from == 0:
             return
-        error = event.worker.error
-        reply.turn.status = TurnStatus.ERROR
-        reply.turn.error = f"{type(error).__name__}: {error}"
-        reply.widget.finish(reply.widget.text, notice=f"⚠ {reply.turn.error}", kind="error")
-        self.reply = None
-        self.query_one(ReplyStatus).idle()
-        await self._send_next_queued()
+        view = self.query_one(ConversationView)
+        from_bottom = view.max_scroll_y - view.scroll_y
+        start = max(0, state.shown_from - PAGE_OF_TURNS)
+        widgets = []
+        for turn in state.conversation.turns[start : state.shown_from]:
+            widget = widget_for_turn(turn)
+            self._widgets[id(turn)] = widget
+            widgets.append(widget)
+        marker = view.query_one(LoadEarlier)
+        await view.mount_all(widgets, after=marker)
+        state.shown_from = start
+        if start == 0:
+            await marker.remove()
+        else:
+            marker.set_count(start)
+        self.call_after_refresh(
+            lambda: view.scroll_to(y=view.max_scroll_y - from_bottom, animate=False)
+        )
 
     # -- actions ------------------------------------------------------------------------------
 
-    def action_cancel_reply(self) -> None:
-        if self.reply is not None:
-            self.reply.runner.cancel()
+    def action_escape(self) -> None:
+        """Esc stops the visible session's reply; with none in flight, it leaves the sidebar."""
+        if self.current.reply is not None:
+            self.current.reply.runner.cancel()
+        elif self.focused is not None and self.query_one(SessionSidebar) in self.focused.ancestors:
+            self.query_one(PromptInput).focus()
 
     def action_scroll_conversation(self, direction: int) -> None:
         view = self.query_one(ConversationView)
@@ -266,20 +461,16 @@ class ChatScreen(Screen[None]):
         self.query_one(ConversationView).follow()
 
     def cancel_all(self) -> None:
-        """Stop the reply in flight (used on quit)."""
-        if self.reply is not None:
-            self.reply.runner.cancel()
+        """Stop every reply in flight (used on quit)."""
+        for state in self._replies.values():
+            if state.reply is not None:
+                state.reply.runner.cancel()
 
-    def action_new_conversation(self) -> None:
-        if self.reply is not None:
-            self.reply.runner.cancel()
-            self.reply = None
-        self.queue.clear()
-        self.conversation = Conversation()
-        view = self.query_one(ConversationView)
-        view.query("UserMessage, AssistantMessage, Welcome").remove()
-        view.mount(self._welcome())
-        self.query_one(ReplyStatus).queued = 0
-        self.query_one(ReplyStatus).idle()
-        self.query_one(MetricsBar).reset()
+    async def action_new_conversation(self) -> None:
+        """A fresh conversation; a reply streaming in the old one goes on and is saved."""
+        await self.show_state(SessionState())
         self.query_one(PromptInput).focus()
+
+    def _sidebar_active_changed(self) -> None:
+        active = {s.session_id for s in self._replies.values() if s.session_id is not None}
+        self.query_one(SessionSidebar).set_active(active)

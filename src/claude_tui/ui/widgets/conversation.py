@@ -8,6 +8,7 @@ so and brings the user back to the end.
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 WELCOME = (
@@ -51,6 +52,28 @@ class JumpToEnd(Static):
             parent.follow()
 
 
+class LoadEarlier(Static):
+    """Stands for the turns not yet shown; clicking it, or scrolling to the top, loads more."""
+
+    DEFAULT_CSS = """
+    LoadEarlier { color: $text-muted; padding: 0 2; text-style: italic; }
+    LoadEarlier:hover { color: $text; }
+    """
+
+    class Requested(Message):
+        pass
+
+    def __init__(self, count: int) -> None:
+        super().__init__(markup=False)
+        self.set_count(count)
+
+    def set_count(self, count: int) -> None:
+        self.update(f"↑ {count} earlier messages · scroll up or click to show them")
+
+    def on_click(self) -> None:
+        self.post_message(self.Requested())
+
+
 class ConversationView(VerticalScroll):
     DEFAULT_CSS = """
     ConversationView { padding: 0 1; scrollbar-size-vertical: 1; }
@@ -71,6 +94,8 @@ class ConversationView(VerticalScroll):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self.update_jump_bar()
+        if new_value <= 0 < old_value and self.query(LoadEarlier):
+            self.post_message(LoadEarlier.Requested())
 
     def update_jump_bar(self) -> None:
         for bar in self.query(JumpToEnd):

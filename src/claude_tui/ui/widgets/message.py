@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Collapsible, Static
 
+from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 
@@ -68,21 +69,47 @@ class AssistantMessage(Vertical):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        thinking: str = "",
+        streaming: bool = True,
+        notice: str | None = None,
+        kind: str = "",
+    ) -> None:
         super().__init__()
-        self.text = ""
-        self.thinking_text = ""
-        self._markdown = MarkdownView(streaming=True)
+        self.text = sanitize(text)
+        self.thinking_text = sanitize(thinking)
+        self._markdown = MarkdownView(self.text, streaming=streaming)
         self._thinking: Collapsible | None = None
         self._thinking_body: Static | None = None
+        self._notice = (notice, kind)
+        if self.thinking_text:
+            self._make_thinking(collapsed=not streaming)
 
     def compose(self) -> ComposeResult:
         yield Static("Claude", classes="label")
+        if self._thinking is not None:
+            yield self._thinking
         yield self._markdown
+        notice, kind = self._notice
+        if notice:
+            yield Static(Content(sanitize(notice)), classes=f"notice {kind}")
 
     @property
     def streaming(self) -> bool:
         return self._markdown.streaming
+
+    @property
+    def markdown(self) -> MarkdownView:
+        return self._markdown
+
+    def _make_thinking(self, *, collapsed: bool) -> Collapsible:
+        self._thinking_body = Static(Content(self.thinking_text))
+        title = "Thinking" if collapsed else "Thinking…"
+        self._thinking = Collapsible(self._thinking_body, title=title, collapsed=collapsed)
+        return self._thinking
 
     def append_text(self, fragment: str) -> None:
         """Add streamed text; only the tail block is parsed and rendered again."""
@@ -94,9 +121,7 @@ class AssistantMessage(Vertical):
         clean = sanitize(fragment)
         self.thinking_text += clean
         if self._thinking is None:
-            self._thinking_body = Static(Content(""))
-            self._thinking = Collapsible(self._thinking_body, title="Thinking…", collapsed=False)
-            self.mount(self._thinking, before=self._markdown)
+            self.mount(self._make_thinking(collapsed=False), before=self._markdown)
         assert self._thinking_body is not None
         self._thinking_body.update(Content(self.thinking_text))
 
@@ -116,3 +141,29 @@ class AssistantMessage(Vertical):
             self._thinking.collapsed = True
         if notice:
             self.mount(Static(Content(sanitize(notice)), classes=f"notice {kind}"))
+
+
+def turn_notice(turn: Turn) -> tuple[str | None, str]:
+    """What to say under a reply that did not end well, and the style class for it."""
+    if turn.status is TurnStatus.CANCELLED:
+        if turn.text:
+            return "■ Cancelled · the partial reply is kept", "cancelled"
+        return "■ Cancelled before any text arrived", "cancelled"
+    if turn.status is TurnStatus.ERROR:
+        return f"⚠ {turn.error or 'The reply failed.'}", "error"
+    if turn.status is TurnStatus.INCOMPLETE:
+        return "⚠ Incomplete: the app closed while this reply was streaming", "error"
+    if turn.stop_reason == "max_tokens":
+        return "Stopped at the max_tokens limit.", "cancelled"
+    return None, ""
+
+
+def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
+    """A widget showing ``turn`` as it stands now (streaming or ended)."""
+    if turn.role == "user":
+        return UserMessage(turn.text)
+    streaming = turn.status is TurnStatus.STREAMING
+    notice, kind = (None, "") if streaming else turn_notice(turn)
+    return AssistantMessage(
+        turn.text, thinking=turn.thinking, streaming=streaming, notice=notice, kind=kind
+    )

@@ -1,0 +1,116 @@
+"""Saving an exchange while it streams, so that cancel, errors, a crash or ``kill -9`` lose at
+most about a second of text.
+
+The user turn is saved before the request goes out; the reply row is created when the stream
+starts, its text written at least once a second while it streams (not per token), and finalised
+as complete, cancelled or error. The recorder runs in the reply's worker thread, on that thread's
+own database connection, so no database work ever touches the UI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from claude_tui.core.conversation import TurnStatus
+from claude_tui.core.events import (
+    Cancelled,
+    Failed,
+    Finished,
+    Started,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+)
+from claude_tui.core.store import SessionStore
+
+FLUSH_INTERVAL = 1.0
+"""Seconds between writes of a streaming reply's text."""
+
+
+class ReplyRecorder:
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        session_id: str | None,
+        user_text: str,
+        model: str,
+        system: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self.session_id = session_id
+        self._user_text = user_text
+        self._model = model
+        self._system = system
+        self._clock = clock
+        self.user_message_id: int | None = None
+        self.reply_message_id: int | None = None
+        self._text: list[str] = []
+        self._thinking: list[str] = []
+        self._last_flush = 0.0
+        self._dirty = False
+
+    def begin(self) -> str:
+        """Save the user turn (creating the session on its first message); returns its id."""
+        if self.session_id is None or self._store.get_session(self.session_id) is None:
+            self.session_id = self._store.create_session(model=self._model, system=self._system).id
+        self.user_message_id = self._store.add_message(
+            self.session_id, "user", self._user_text, status=TurnStatus.COMPLETE.value
+        )
+        return self.session_id
+
+    def on_event(self, event: StreamEvent) -> None:
+        assert self.session_id is not None, "begin() first"
+        if isinstance(event, TextDelta | ThinkingDelta):
+            (self._text if isinstance(event, TextDelta) else self._thinking).append(event.text)
+            self._dirty = True
+            if self._clock() - self._last_flush >= FLUSH_INTERVAL:
+                self._flush()
+        elif isinstance(event, Started):
+            self.reply_message_id = self._store.add_message(
+                self.session_id,
+                "assistant",
+                "",
+                status=TurnStatus.STREAMING.value,
+                model=self._model,
+                parent_id=self.user_message_id,
+            )
+            self._last_flush = self._clock()
+        elif isinstance(event, Finished | Cancelled | Failed):
+            self._finish(event)
+
+    def _flush(self) -> None:
+        if self.reply_message_id is None or not self._dirty:
+            return
+        self._store.update_message(
+            self.reply_message_id, content="".join(self._text), thinking="".join(self._thinking)
+        )
+        self._dirty = False
+        self._last_flush = self._clock()
+
+    def _finish(self, event: Finished | Cancelled | Failed) -> None:
+        if self.reply_message_id is None:
+            return
+        m = event.metrics
+        status = {
+            Finished: TurnStatus.COMPLETE,
+            Cancelled: TurnStatus.CANCELLED,
+            Failed: TurnStatus.ERROR,
+        }[type(event)]
+        duration = None if m.ended_at is None else (m.ended_at - m.started_at) * 1000.0
+        self._store.update_message(
+            self.reply_message_id,
+            content=event.text,
+            thinking=event.thinking,
+            status=status.value,
+            stop_reason=m.stop_reason,
+            error=event.error.message if isinstance(event, Failed) else None,
+            input_tokens=m.input_tokens,
+            output_tokens=m.output_tokens if m.usage_final else None,
+            cache_creation_tokens=m.cache_creation_tokens,
+            cache_read_tokens=m.cache_read_tokens,
+            ttft_ms=m.ttft_ms,
+            duration_ms=duration,
+        )

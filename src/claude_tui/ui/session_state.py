@@ -1,0 +1,51 @@
+"""What the chat screen keeps for each conversation it has open, visible or not.
+
+A reply keeps streaming into its session's state when the user switches away; the widgets of a
+session exist only while it is on screen, and are rebuilt from this state when it comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claude_tui.core.conversation import Conversation, Turn
+from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.runner import StreamRunner
+
+
+@dataclass(eq=False)
+class Reply:
+    """A reply in flight: its runner and its turn in the conversation."""
+
+    reply_id: int
+    runner: StreamRunner
+    turn: Turn
+    metrics: StreamMetrics | None = None
+    has_text: bool = False
+    retry_note: tuple[str, float, int, int] | None = None
+    """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
+
+
+@dataclass(eq=False)
+class SessionState:
+    session_id: str | None = None
+    """``None`` until the first message saves the session."""
+    title: str = ""
+    conversation: Conversation = field(default_factory=Conversation)
+    reply: Reply | None = None
+    queue: list[str] = field(default_factory=list)
+    """Prompts sent while a reply streams; each goes out when the one before ends."""
+    shown_from: int = 0
+    """Index of the first turn that has a widget on screen (older ones load on demand)."""
+
+    @property
+    def busy(self) -> bool:
+        return self.reply is not None
+
+    def last_metrics(self) -> StreamMetrics | None:
+        if self.reply is not None and self.reply.metrics is not None:
+            return self.reply.metrics
+        for turn in reversed(self.conversation.turns):
+            if turn.metrics is not None:
+                return turn.metrics
+        return None
