@@ -11,7 +11,7 @@ def parse_iso(stamp: str) -> datetime:
 
 
 def relative_time(stamp: str, now: datetime | None = None) -> str:
-    """"just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else the date."""
+    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else the date."""
     then = parse_iso(stamp)
     now = now or datetime.now(UTC)
     seconds = (now - then).total_seconds()

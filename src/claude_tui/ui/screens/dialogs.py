@@ -12,22 +12,28 @@ from textual.widgets import Button, Input, Static
 
 from claude_tui.core.sanitize import sanitize
 
-DIALOG_CSS = """
-ModalScreen { align: center middle; }
-ModalScreen > Vertical {
-    width: 60; max-width: 90%; height: auto;
-    border: thick $primary; background: $surface; padding: 1 2;
-}
-ModalScreen .title { text-style: bold; margin-bottom: 1; }
-ModalScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-ModalScreen Button { margin-left: 1; }
-"""
+
+def dialog_css(name: str) -> str:
+    """The shared look of a dialog, for the screen class ``name`` (screen CSS is scoped)."""
+    return f"""
+    {name} {{
+        align: center middle;
+        background: $background 60%;
+        & > Vertical {{
+            width: 64; max-width: 95%; height: auto;
+            border: thick $primary; background: $surface; padding: 1 2;
+        }}
+        & .title {{ text-style: bold; margin-bottom: 1; }}
+        & Horizontal {{ height: auto; align-horizontal: right; margin-top: 1; }}
+        & Button {{ margin-left: 1; }}
+    }}
+    """
 
 
 class RenameScreen(ModalScreen[str | None]):
     """Asks for a new title; dismisses with it, or with ``None`` on Esc."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = dialog_css("RenameScreen")
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", priority=True)]
 
     def __init__(self, title: str) -> None:
@@ -56,7 +62,7 @@ class RenameScreen(ModalScreen[str | None]):
 class ConfirmDeleteScreen(ModalScreen[bool]):
     """Confirms a deletion; Enter or y deletes, Esc or n keeps."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = dialog_css("ConfirmDeleteScreen")
     BINDINGS = [
         Binding("escape,n", "dismiss(False)", "Keep", priority=True),
         Binding("y", "dismiss(True)", "Delete", priority=True),
