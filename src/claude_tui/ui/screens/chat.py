@@ -1,42 +1,21 @@
-"""The chat screen: the conversation on screen, the replies in flight, and the sessions sidebar.
+"""The chat screen: layout, keys, and putting a session on screen.
 
-The screen never talks to the API or the database on the UI thread. Each reply runs a core
-``StreamRunner`` in a thread worker, which also saves the exchange through a ``ReplyRecorder``;
-sidebar pages and saved sessions are read in thread workers too. Results come back only as
-Textual messages, handled here.
+Replies (``screens/replies.py``) and the sessions list (``sessions_panel.py``) are its base
+classes; this module decides what the user sees: the widgets of the visible session's latest
+turns, loading older ones on demand, and its status and metrics.
 """
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
 
-from claude_tui.core.conversation import TurnStatus
-from claude_tui.core.errors import ErrorKind
-from claude_tui.core.events import (
-    Cancelled,
-    Failed,
-    Finished,
-    Retrying,
-    StreamEvent,
-    TerminalEvent,
-    TextDelta,
-    ThinkingDelta,
-)
-from claude_tui.core.recorder import ReplyRecorder
-from claude_tui.core.runner import StreamRequest, StreamRunner
-from claude_tui.core.store import SessionStore, StoreError
-from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.session_state import Reply, SessionState
-from claude_tui.ui.sessions_panel import SessionsPanel
+from claude_tui.ui.screens.replies import NO_KEY_HINT, ReplyFlow
+from claude_tui.ui.session_state import SessionState
 from claude_tui.ui.widgets.conversation import (
     WELCOME,
     ConversationView,
@@ -47,7 +26,6 @@ from claude_tui.ui.widgets.conversation import (
 from claude_tui.ui.widgets.message import (
     AssistantMessage,
     UserMessage,
-    turn_notice,
     widget_for_turn,
 )
 from claude_tui.ui.widgets.metrics import MetricsBar
@@ -55,47 +33,11 @@ from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.sidebar import SessionSidebar
 from claude_tui.ui.widgets.status import ReplyStatus
 
-NO_KEY_HINT = (
-    "No API key found. Set ANTHROPIC_API_KEY (or put the key in {key_file}) and start again, "
-    "or run `claude-tui --demo` to try everything offline."
-)
-
-RETRY_REASONS = {
-    ErrorKind.RATE_LIMITED: "Rate limited",
-    ErrorKind.OVERLOADED: "The API is overloaded",
-    ErrorKind.SERVER: "Server error",
-    ErrorKind.CONNECTION_REFUSED: "Cannot reach the API",
-    ErrorKind.TIMEOUT: "The API timed out",
-}
-
 PAGE_OF_TURNS = 40
 """Turns given widgets when a session opens; older ones load when the user scrolls up."""
 
 
-def _worker_name(reply_id: int) -> str:
-    return f"reply-{reply_id}"
-
-
-class _Sink:
-    """Where a runner's events go, from its worker thread: the recorder (once the worker has
-    opened it), then the UI. A database failure stops the saving, never the reply."""
-
-    def __init__(self, post: Callable[[StreamEvent], object], on_problem: Callable[[str], object]):
-        self.recorder: ReplyRecorder | None = None
-        self._post = post
-        self._on_problem = on_problem  # both only post a message: safe from any thread
-
-    def __call__(self, event: StreamEvent) -> None:
-        if self.recorder is not None:
-            try:
-                self.recorder.on_event(event)
-            except StoreError as error:
-                self.recorder = None
-                self._on_problem(str(error))
-        self._post(event)
-
-
-class ChatScreen(SessionsPanel):
+class ChatScreen(ReplyFlow):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
@@ -165,200 +107,6 @@ class ChatScreen(SessionsPanel):
         title = self.current.title or "New conversation"
         self.app.sub_title = f"{title} · {self.options.model}{demo}"
 
-    # -- sending ------------------------------------------------------------------------------
-
-    @on(PromptInput.Submitted)
-    async def _on_submitted(self, message: PromptInput.Submitted) -> None:
-        if not self.options.api.has_credentials:
-            hint = NO_KEY_HINT.format(key_file=self._key_file or "the key file")
-            self.notify(hint, title="Cannot send", severity="error", timeout=8)
-            return  # the prompt stays in the input: nothing is lost
-        message.prompt_input.remember(message.text)
-        state = self.current
-        view = self.query_one(ConversationView)
-        await self.query(Welcome).remove()
-        if state.busy:
-            widget = UserMessage(message.text, queued=True)
-            await view.mount(widget)
-            state.queue.append(message.text)
-            self._queued_widgets.append(widget)
-            self.query_one(ReplyStatus).queued = len(state.queue)
-            view.follow()
-            return
-        await self._start_reply(state, message.text)
-
-    async def _start_reply(self, state: SessionState, text: str) -> None:
-        user_turn = state.conversation.add_user(text)
-        history = state.conversation.api_messages()
-        turn = state.conversation.start_assistant()
-        if state is self.current:
-            view = self.query_one(ConversationView)
-            user_widget = self._queued_widgets.pop(0) if self._queued_widgets else None
-            if user_widget is not None:
-                user_widget.mark_sent()
-            else:
-                user_widget = UserMessage(text)
-                await view.mount(user_widget)
-            widget = AssistantMessage()
-            await view.mount(widget)  # mounted before any event for it can arrive
-            self._widgets[id(user_turn)] = user_widget
-            self._widgets[id(turn)] = widget
-            view.follow()
-            self.query_one(ReplyStatus).queued = len(state.queue)
-            self.query_one(ReplyStatus).waiting()
-        self._next_reply_id += 1
-        reply_id = self._next_reply_id
-        request = StreamRequest(
-            messages=history,
-            model=self.options.model,
-            max_tokens=self.options.max_tokens,
-            system=self.options.system_prompt,
-        )
-        sink = _Sink(
-            lambda event: self.post_message(ReplyEvent(reply_id, event)),
-            lambda problem: self.post_message(StoreProblem(problem)),
-        )
-        runner = StreamRunner(request, sink, api=self.options.api, settings=self.options.runner)
-        state.reply = Reply(reply_id, runner, turn)
-        self._replies[reply_id] = state
-        self._sidebar_active_changed()
-        session_id = state.session_id
-
-        def work() -> None:
-            """The worker thread: save the user turn, then stream (and save) the reply."""
-            store: SessionStore | None = None
-            try:
-                store = SessionStore.open(self.options.store_path)
-                recorder = ReplyRecorder(
-                    store,
-                    session_id=session_id,
-                    user_text=text,
-                    model=self.options.model,
-                    system=self.options.system_prompt,
-                )
-                self.post_message(SessionSaved(reply_id, recorder.begin()))
-                sink.recorder = recorder
-            except StoreError as error:
-                self.post_message(StoreProblem(str(error)))
-            try:
-                runner.run()
-            finally:
-                if store is not None:
-                    store.close()
-
-        self.run_worker(
-            work, name=_worker_name(reply_id), group="replies", thread=True, exit_on_error=False
-        )
-
-    # -- events from the workers --------------------------------------------------------------
-
-    @on(SessionSaved)
-    def _on_session_saved(self, message: SessionSaved) -> None:
-        state = self._replies.get(message.reply_id)
-        if state is None:
-            return
-        if state.session_id is None:
-            state.session_id = message.session_id
-            self.states[message.session_id] = state
-            if not state.title and state.conversation.turns:
-                state.title = state.conversation.turns[0].text.strip().splitlines()[0][:60]
-            if state is self.current:
-                self.query_one(SessionSidebar).set_current(message.session_id)
-                self._update_title()
-            self._sidebar_active_changed()
-        self.reload_sessions()
-
-    @on(StoreProblem)
-    def _on_store_problem(self, message: StoreProblem) -> None:
-        if self._store_problem_shown:
-            return
-        self._store_problem_shown = True
-        self.notify(
-            f"Sessions are not being saved: {message.message}",
-            title="Session store",
-            severity="error",
-            timeout=10,
-        )
-
-    @on(ReplyEvent)
-    async def _on_reply_event(self, message: ReplyEvent) -> None:
-        state = self._replies.get(message.reply_id)
-        if state is None or state.reply is None or state.reply.reply_id != message.reply_id:
-            return
-        reply, event = state.reply, message.event
-        reply.metrics = event.metrics
-        visible = state is self.current
-        widget = self._widgets.get(id(reply.turn)) if visible else None
-        assert widget is None or isinstance(widget, AssistantMessage)
-        if isinstance(event, TextDelta):
-            reply.turn.text += event.text
-            reply.has_text = True
-            reply.retry_note = None
-            if widget is not None:
-                widget.append_text(event.text)
-        elif isinstance(event, ThinkingDelta):
-            reply.turn.thinking += event.text
-            reply.retry_note = None
-            if widget is not None:
-                widget.append_thinking(event.text)
-        elif isinstance(event, Retrying):
-            reason = RETRY_REASONS.get(event.error.kind, "Request failed")
-            until = time.monotonic() + event.delay
-            reply.retry_note = (reason, until, event.attempt, event.max_attempts)
-        elif isinstance(event, Finished | Cancelled | Failed):
-            await self._end_reply(state, reply, event)
-            return
-        if visible:
-            self.query_one(MetricsBar).show(event.metrics)
-            self._show_status(state)
-            self.query_one(ConversationView).update_jump_bar()
-
-    async def _end_reply(self, state: SessionState, reply: Reply, event: TerminalEvent) -> None:
-        turn = reply.turn
-        turn.metrics = event.metrics
-        turn.text, turn.thinking = event.text, event.thinking
-        if isinstance(event, Finished):
-            turn.status = TurnStatus.COMPLETE
-            turn.stop_reason = event.metrics.stop_reason
-        elif isinstance(event, Cancelled):
-            turn.status = TurnStatus.CANCELLED
-        else:
-            turn.status = TurnStatus.ERROR
-            turn.error = event.error.message
-        await self._reply_ended(state, reply)
-
-    async def _reply_ended(self, state: SessionState, reply: Reply) -> None:
-        turn = reply.turn
-        state.reply = None
-        self._replies.pop(reply.reply_id, None)
-        if state is self.current:
-            widget = self._widgets.get(id(turn))
-            if isinstance(widget, AssistantMessage):
-                notice, kind = turn_notice(turn)
-                widget.finish(turn.text, notice=notice, kind=kind)
-            if turn.metrics is not None:
-                self.query_one(MetricsBar).show(turn.metrics, outcome=turn.status.value)
-            self._show_status(state)
-            self.query_one(ConversationView).update_jump_bar()
-        self._sidebar_active_changed()
-        self.reload_sessions()
-        if state.queue:
-            await self._start_reply(state, state.queue.pop(0))
-
-    @on(Worker.StateChanged)
-    async def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        """The runner turns every API failure into a ``Failed`` event; this catches the rest
-        (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
-        if event.state is not WorkerState.ERROR:
-            return
-        for state in list(self._replies.values()):
-            reply = state.reply
-            if reply is not None and event.worker.name == _worker_name(reply.reply_id):
-                error = event.worker.error
-                reply.turn.status = TurnStatus.ERROR
-                reply.turn.error = f"{type(error).__name__}: {error}"
-                await self._reply_ended(state, reply)
-
     # -- showing a session --------------------------------------------------------------------
 
     async def show_state(self, state: SessionState) -> None:
@@ -404,19 +152,6 @@ class ChatScreen(SessionsPanel):
                 return turn.status.value
         return None
 
-    def _show_status(self, state: SessionState) -> None:
-        status = self.query_one(ReplyStatus)
-        reply = state.reply
-        if reply is None:
-            status.idle()
-        elif reply.retry_note is not None:
-            reason, until, attempt, max_attempts = reply.retry_note
-            status.retrying(reason, max(0.0, until - time.monotonic()), attempt, max_attempts)
-        elif reply.has_text or reply.turn.thinking:
-            status.writing()
-        else:
-            status.waiting()
-
     @on(LoadEarlier.Requested)
     async def _load_earlier(self) -> None:
         state = self.current
@@ -460,17 +195,7 @@ class ChatScreen(SessionsPanel):
     def action_follow(self) -> None:
         self.query_one(ConversationView).follow()
 
-    def cancel_all(self) -> None:
-        """Stop every reply in flight (used on quit)."""
-        for state in self._replies.values():
-            if state.reply is not None:
-                state.reply.runner.cancel()
-
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""
         await self.show_state(SessionState())
         self.query_one(PromptInput).focus()
-
-    def _sidebar_active_changed(self) -> None:
-        active = {s.session_id for s in self._replies.values() if s.session_id is not None}
-        self.query_one(SessionSidebar).set_active(active)

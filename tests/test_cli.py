@@ -1,0 +1,70 @@
+"""The ``claude-tui`` entry point: flags, subcommand wiring, and what happens before the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from claude_tui import __version__
+from claude_tui.cli import build_parser, main, prepare_store
+from claude_tui.core.store import SessionStore
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"claude-tui {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    for word in ("--demo", "--base-url", "--model", "--continue", "--session", "ANTHROPIC_API_KEY"):
+        assert word in help_text
+    for command in ("sessions", "export", "import"):
+        assert command in help_text
+
+
+def test_python_dash_m_runs_the_same_program() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "claude_tui", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"claude-tui {__version__}"
+
+
+def test_subcommands_are_wired(capsys: pytest.CaptureFixture[str]) -> None:
+    with SessionStore.open() as store:
+        session = store.create_session(model="claude-sonnet-5-5")
+        store.add_message(session.id, "user", "wired up?")
+    assert main(["sessions"]) == 0
+    assert "wired up?" in capsys.readouterr().out
+
+
+def test_continue_and_session_find_their_session() -> None:
+    with SessionStore.open() as store:
+        older = store.create_session(model="m")
+        store.add_message(older.id, "user", "old")
+        newer = store.create_session(model="m")
+        store.add_message(newer.id, "user", "new")
+    parser = build_parser()
+    assert prepare_store(parser.parse_args(["--continue"])) == (newer.id, None)
+    assert prepare_store(parser.parse_args(["--session", older.id[:6]])) == (older.id, None)
+    assert prepare_store(parser.parse_args([])) == (None, None)
+
+
+def test_unknown_session_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--session", "doesnotexist"]) == 1
+    assert "no session matches 'doesnotexist'" in capsys.readouterr().err
+
+
+def test_start_up_marks_replies_left_streaming_as_incomplete() -> None:
+    with SessionStore.open() as store:
+        session = store.create_session(model="m")
+        store.add_message(session.id, "user", "hi")
+        reply = store.add_message(session.id, "assistant", "half a rep", status="streaming")
+    prepare_store(build_parser().parse_args([]))
+    with SessionStore.open() as store:
+        (stored,) = [m for m in store.messages(session.id) if m.id == reply]
+    assert stored.status == "incomplete" and stored.content == "half a rep"
