@@ -24,7 +24,7 @@ from claude_tui.core.store import SessionInfo
 from claude_tui.core.timefmt import relative_time
 
 PAGE_SIZE = 100
-TITLE_CELLS = 28
+TITLE_CELLS = 25
 """Room for a title on one line of the sidebar."""
 LOAD_MORE_MARGIN = 15
 """Ask for the next page when the highlight comes this close to the end of the list."""
@@ -67,6 +67,7 @@ class SessionSidebar(Vertical):
         border-right: vkey $primary 30%;
         & > #sidebar-actions { height: 1; }
         & > Input { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
+        & > Input:focus { border: none; background: $boost; }
         & > SessionList { height: 1fr; border: none; background: $panel; padding: 0; }
         & > #undo-delete { display: none; width: 100%; background: $warning 30%; color: $text; }
         & > #undo-delete.visible { display: block; }
