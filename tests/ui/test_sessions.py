@@ -193,11 +193,19 @@ async def test_delete_asks_and_can_be_undone(
         assert store.get_session(gone) is not None  # not yet: undo is still possible
         await pilot.press("ctrl+z")
         await wait_until(pilot, lambda: sidebar_titles(app) == ["Delete me", "Keep me"])
+        # the same by mouse: the Delete label, the dialog's button, the Undo bar
+        app.query_one(SessionList).highlighted = 0
+        await pilot.click("#action-delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: sidebar_titles(app) == ["Keep me"])
+        await pilot.click("#undo-delete")
+        await wait_until(pilot, lambda: sidebar_titles(app) == ["Delete me", "Keep me"])
         app.query_one(SessionList).focus()
         app.query_one(SessionList).highlighted = 0
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
-        await pilot.click("#ok")
+        await pilot.press("y")
         await wait_until(pilot, lambda: store.get_session(gone) is None, timeout=5)
         assert sidebar_titles(app) == ["Keep me"]
     assert store.get_session(keep) is not None
