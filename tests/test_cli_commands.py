@@ -1,4 +1,4 @@
-"""The ``sessions``, ``export`` and ``import`` subcommands, against a store in the tmp data dir."""
+"""The ``sessions``, ``export``, ``import`` and ``themes`` subcommands, on tmp data and config."""
 
 from __future__ import annotations
 
@@ -218,3 +218,88 @@ def test_export_to_a_terminal_shows_escapes_instead_of_obeying_them(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert run("export", session.id) == 0
     assert "clear ␛[2J screen" in capsys.readouterr().out
+
+
+def _theme_lines(capsys: pytest.CaptureFixture[str]) -> tuple[list[str], str]:
+    captured = capsys.readouterr()
+    return captured.out.splitlines(), captured.err
+
+
+def test_themes_lists_every_theme_and_marks_the_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert run("themes") == 0
+    lines, err = _theme_lines(capsys)
+    assert err == ""
+    names = [line[2:] for line in lines]
+    assert names == sorted(names)
+    assert {"claude-dark", "claude-light", "midnight", *BUILTIN_THEMES} <= set(names)
+    assert [line for line in lines if line.startswith("*")] == ["* claude-dark"]
+    assert all(line.startswith(("* ", "  ")) for line in lines)
+
+
+def test_themes_marks_the_configured_theme_and_reports_bad_user_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user = tmp_path / "config" / "claude-tui" / "themes"
+    user.mkdir(parents=True)
+    (user / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n', encoding="utf-8")
+    (user / "broken.toml").write_text('name = "broken"\n', encoding="utf-8")
+    (user.parent / "config.toml").write_text('theme = "mine"\n', encoding="utf-8")
+
+    assert run("themes") == 0
+    lines, err = _theme_lines(capsys)
+    assert "* mine" in lines and "  claude-dark" in lines
+    assert not any("broken" in line for line in lines)
+    assert err.splitlines() == [
+        f"claude-tui: {user / 'broken.toml'}: has no primary colour; "
+        'expected e.g. primary = "#D97757"'
+    ]
+
+
+def test_themes_honours_config_option_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_option = tmp_path / "option.toml"
+    by_option.write_text('theme = "ember"\n', encoding="utf-8")
+    by_env = tmp_path / "env.toml"
+    by_env.write_text('theme = "fjord"\n', encoding="utf-8")
+
+    assert run("themes", "--config", str(by_option)) == 0
+    assert "* ember" in _theme_lines(capsys)[0]
+    monkeypatch.setenv("CLAUDE_TUI_CONFIG", str(by_env))
+    assert run("themes") == 0
+    assert "* fjord" in _theme_lines(capsys)[0]
+    assert run("themes", "--config", str(by_option)) == 0
+    assert "* ember" in _theme_lines(capsys)[0]
+
+
+def test_themes_with_an_unknown_or_invalid_configured_theme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "nonesuch"\n', encoding="utf-8")
+    assert run("themes", "--config", str(config)) == 0
+    lines, err = _theme_lines(capsys)
+    assert not any(line.startswith("*") for line in lines)
+    assert "the configured theme 'nonesuch' is not one of these" in err
+
+    config.write_text("theme = 3\nrefresh_rate = = 1\n", encoding="utf-8")
+    assert run("themes", "--config", str(config)) == 0
+    lines, err = _theme_lines(capsys)
+    assert "* claude-dark" in lines
+    assert "config.toml, line 2: not valid TOML" in err
+
+
+def test_themes_command_in_its_own_process(tmp_path: Path) -> None:
+    """The real entry point: textual is imported lazily, and the output is plain lines."""
+    result = subprocess.run(
+        [sys.executable, "-m", "claude_tui", "themes"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "* claude-dark" in result.stdout.splitlines()
+    assert "  high-contrast" in result.stdout.splitlines()

@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--demo",
         action="store_true",
         help="chat with the built-in local Messages-API server: offline, no API key",
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=defaults.DEFAULT_MODEL,
         help=f"model id (default: {defaults.DEFAULT_MODEL})",
     )
-    parser.add_argument(
+    where.add_argument(
         "--base-url",
         default=None,
         metavar="URL",

@@ -1,8 +1,9 @@
-"""The scripting subcommands: ``sessions``, ``export`` and ``import``.
+"""The scripting subcommands: ``sessions``, ``export``, ``import`` and ``themes``.
 
-They work on the session database alone, so nothing here imports textual or the SDK: a script
-that lists or exports sessions starts in milliseconds. Titles and message text are untrusted
-(they come from people and models), so anything bound for a terminal goes through ``sanitize``.
+They work on the session database, the config file and theme files alone, so nothing here imports
+textual or the SDK at import time: a script that lists or exports sessions starts in
+milliseconds. Titles and message text are untrusted (they come from people and models), so
+anything bound for a terminal goes through ``sanitize``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from claude_tui.core.config import config_path, load_config
 from claude_tui.core.export import to_json, to_markdown
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.store import SessionInfo, SessionStore, StoreError
+from claude_tui.core.themes import load_themes, shipped_themes_dir, user_themes_dir
 
 PROG = "claude-tui"
 
@@ -56,6 +59,22 @@ def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     )
     importer.add_argument("files", nargs="+", metavar="FILE", help="JSON files from export")
     importer.set_defaults(func=run_import)
+
+    themes = subparsers.add_parser(
+        "themes",
+        help="list the themes, the active one marked *",
+        description="List every theme (shipped, yours and Textual's), one per line; the one "
+        f"set in the config file is marked *. Your themes go in {user_themes_dir()}.",
+    )
+    themes.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        # SUPPRESS: a subparser default would overwrite a --config given before the command
+        default=argparse.SUPPRESS,
+        help="read the active theme from FILE (default: $CLAUDE_TUI_CONFIG or config.toml)",
+    )
+    themes.set_defaults(func=run_themes)
 
 
 def run_sessions(args: argparse.Namespace) -> int:
@@ -119,6 +138,25 @@ def run_import(args: argparse.Namespace) -> int:
         return 1 if failed else 0
 
     return _with_store(run)
+
+
+def run_themes(args: argparse.Namespace) -> int:
+    """Print theme names; a bad theme file or config key is a notice on stderr, never a failure,
+    just as in the app, so the list is always there to choose from."""
+    from textual.theme import BUILTIN_THEMES  # only here: this command runs in its own process
+
+    explicit = getattr(args, "config", None)  # from this command or, if it has one, the main parser
+    path = config_path(Path(explicit) if explicit is not None else None)
+    settings, config_problems = load_config(path)
+    specs, theme_problems = load_themes(shipped_themes_dir(), user_themes_dir())
+    for problem in [*config_problems, *theme_problems]:
+        print(f"{PROG}: {_one_line(str(problem))}", file=sys.stderr)
+    names = sorted({*BUILTIN_THEMES, *(spec.name for spec in specs)})
+    for name in names:
+        print(f"{'*' if name == settings.theme else ' '} {name}")
+    if settings.theme not in names:
+        _fail(f"the configured theme {settings.theme!r} is not one of these")
+    return 0
 
 
 def _with_store(run: Callable[[SessionStore], int]) -> int:

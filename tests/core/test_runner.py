@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -319,3 +320,37 @@ def test_connection_refused() -> None:
     assert isinstance(final, Failed)
     assert final.error.kind is ErrorKind.CONNECTION_REFUSED
     assert url in final.error.message
+
+
+def test_a_cancel_after_the_end_does_not_add_a_second_terminal_event(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """Esc can land while the runner closes its client after ``Finished``."""
+    from claude_tui.core.client import make_async_client
+
+    closing = threading.Event()
+
+    def slow_closing_client(settings: ApiSettings) -> object:
+        client = make_async_client(settings)
+        real_close = client.close
+
+        async def close() -> None:
+            closing.set()
+            await asyncio.sleep(0.2)
+            await real_close()
+
+        client.close = close  # type: ignore[method-assign]
+        return client
+
+    server.push(Scenario(text="done"))
+    rec = Recorder()
+    runner = StreamRunner(
+        StreamRequest(messages=HELLO), rec, api=api, client_factory=slow_closing_client
+    )
+    thread, result = start(runner)
+    assert closing.wait(5)
+    runner.cancel()
+    thread.join(5)
+    terminals = [e for e in rec.events if isinstance(e, Finished | Cancelled | Failed)]
+    assert len(terminals) == 1 and isinstance(terminals[0], Finished)
+    assert result == [terminals[0]]

@@ -30,3 +30,9 @@ def test_text_newlines_tabs_and_unicode_pass_through() -> None:
     text = "# Title\n\n| a | b |\n|---|---|\n\tcode ✓ 日本語 🎉"
     assert sanitize(text) == text
     assert sanitize("line\r\nnext") == "line\nnext"
+
+
+def test_bidi_overrides_cannot_disguise_text() -> None:
+    clean = sanitize("file\u202eexe.txt and \u2066isolated\u2069")
+    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in clean)
+    assert "exe.txt" in clean

@@ -279,11 +279,13 @@ def test_metrics_line_fits_80_columns() -> None:
         stop_reason="stop_sequence",
     )
     line = format_metrics(worst, 62.0, width=78)
-    assert len(line) <= 78
+    assert len(line) <= 78 and "\n" not in line
+    for tight in format_metrics(worst, 62.0, width=60).split("\n"):
+        assert len(tight) <= 60  # two lines rather than cut off
     assert "TTFT" in line and "tok/s" in line
     live = worst.with_(ended_at=None, usage_final=False, stop_reason=None)
     narrow = format_metrics(live, 30.0, width=78)
-    assert "tok/s ~" in narrow and "out ~" in narrow  # estimates stay marked
+    assert "tok/s ~" in narrow and "out ~" in narrow and "≈$" in narrow  # estimates marked
     assert "(est.)" in format_metrics(live, 30.0, width=200)
 
 

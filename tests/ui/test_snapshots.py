@@ -111,6 +111,20 @@ class TestMainScreen:
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
+    def test_mid_conversation_at_80x24(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        """The smallest screen the app is designed for: no sidebar, compact metrics."""
+        server.push(Scenario(text=FIRST_REPLY))
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "Show me a retry helper in Python")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
     def test_cancelled_reply(
         self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
     ) -> None:

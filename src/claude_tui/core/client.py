@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_tui.core.defaults import DEFAULT_REQUEST_TIMEOUT
 from claude_tui.core.paths import key_file
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class ApiSettings:
     """Never shown in a repr, so it cannot leak into a log or a traceback."""
     base_url: str | None = None
     """``None`` lets the SDK use ``ANTHROPIC_BASE_URL`` or its default."""
-    request_timeout: float = 120.0
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     @property
     def display_url(self) -> str:

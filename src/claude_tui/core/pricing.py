@@ -6,6 +6,7 @@ Prices are US dollars per million tokens. A model that is not listed is priced b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -36,11 +37,14 @@ PRICES: dict[str, Price] = {
 FAMILY_PRICES: dict[str, Price] = {"opus": _OPUS, "sonnet": _SONNET, "haiku": _HAIKU}
 
 
-def price_for(model: str) -> Price | None:
-    """The price of ``model``: an exact prefix entry first, then its family, else ``None``."""
-    for prefix in sorted(PRICES, key=len, reverse=True):
-        if model.startswith(prefix):
-            return PRICES[prefix]
+def price_for(model: str, overrides: Mapping[str, Price] | None = None) -> Price | None:
+    """The price of ``model``: the user's ``overrides`` (from config, matched by prefix like
+    ``PRICES``) first, so they can correct a price that changed, then an exact prefix entry,
+    then its family, else ``None``."""
+    for table in (overrides or {}, PRICES):
+        for prefix in sorted(table, key=len, reverse=True):
+            if model.startswith(prefix):
+                return table[prefix]
     for family, price in FAMILY_PRICES.items():
         if family in model:
             return price
@@ -54,9 +58,10 @@ def cost_usd(
     output_tokens: int,
     cache_creation_tokens: int = 0,
     cache_read_tokens: int = 0,
+    overrides: Mapping[str, Price] | None = None,
 ) -> float | None:
     """Estimated dollars for one reply, or ``None`` when the model has no known price."""
-    price = price_for(model)
+    price = price_for(model, overrides)
     if price is None:
         return None
     return (

@@ -111,6 +111,7 @@ class StreamRunner:
         self._lock = threading.Lock()
         self._cancel_requested = False
         self._started = False
+        self._terminal: TerminalEvent | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[TerminalEvent] | None = None
         self._metrics = StreamMetrics(model=request.model, started_at=time.monotonic())
@@ -148,6 +149,10 @@ class StreamRunner:
         try:
             return await task
         except asyncio.CancelledError:
+            if self._terminal is not None:
+                # The cancel landed after the reply had ended (while closing the client):
+                # the reply's own end stands, and there is exactly one terminal event.
+                return self._terminal
             # Cancelled before ``_run`` got going: nothing was sent, still end properly.
             if not self._started:
                 self._emit(Started(self._metrics))
@@ -273,5 +278,6 @@ class StreamRunner:
             event = Failed(self._metrics, text, thinking, error)
         else:
             event = kind(self._metrics, text, thinking)  # type: ignore[call-arg]
+        self._terminal = event
         self._emit(event)
         return event

@@ -15,14 +15,16 @@ _C0_PLACEHOLDERS[0x1B] = "\u241b"  # ␛
 del _C0_PLACEHOLDERS[0x09]  # tab
 del _C0_PLACEHOLDERS[0x0A]  # newline
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _placeholder(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code in _C0_PLACEHOLDERS:
         return _C0_PLACEHOLDERS[code]
-    return "\ufffd"  # C1 controls (0x80-0x9f), including the 8-bit CSI 0x9b
+    # C1 controls (0x80-0x9f, including the 8-bit CSI 0x9b), and bidi overrides and isolates,
+    # which can make text read as something else
+    return "\ufffd"
 
 
 def sanitize(text: str) -> str:

@@ -7,6 +7,7 @@ from textual.binding import Binding
 
 from claude_tui.core.client import warm_up_sdk
 from claude_tui.core.paths import key_file
+from claude_tui.ui.markdown_render import warm_up_renderer
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.chat import ChatScreen
 
@@ -28,6 +29,7 @@ class ClaudeTUI(App[None]):
         # Importing the SDK takes about a second: do it now, off the UI thread, so the first
         # reply does not pay for it.
         self.run_worker(warm_up_sdk, thread=True, name="warm-up", exit_on_error=False)
+        self.run_worker(warm_up_renderer, thread=True, name="warm-up-md", exit_on_error=False)
 
     async def action_quit(self) -> None:
         self.chat.cancel_all()

@@ -8,6 +8,7 @@ rendered twice. Links are never emitted as terminal hyperlinks: their targets ar
 from __future__ import annotations
 
 import io
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import ClassVar
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markdown import Heading, Markdown
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax
 from rich.theme import Theme
 from textual.color import Color
 from textual.strip import Strip
@@ -72,6 +74,12 @@ def rich_theme(variables: Mapping[str, str]) -> Theme:
     )
 
 
+FENCE_CHUNK = 40
+"""Lines of a streaming code fence rendered together (see ``render_live``)."""
+
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*\n")
+
+
 class BlockRenderer:
     """Turns a Markdown block into ``Strip``s at a given width, with a bounded cache."""
 
@@ -102,6 +110,58 @@ class BlockRenderer:
             self._cache.popitem(last=False)
         return lines
 
+    def remember(self, source: str, width: int, base: Style, lines: list[Strip]) -> None:
+        """Put lines rendered elsewhere (another thread's renderer) into the cache."""
+        self._cache[(source, width, base)] = lines
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def render_live(self, source: str, width: int, base: Style) -> list[Strip]:
+        """Render the block still being written.
+
+        A long code fence is rendered in chunks of ``FENCE_CHUNK`` lines, each cached, so a
+        300-line fence costs one chunk per batch rather than all of it; when the block is
+        finished it is rendered whole once (``render``), which fixes any highlighting that
+        depended on lines in another chunk.
+        """
+        match = _FENCE_OPEN.match(source)
+        if match is None:
+            return self.render(source, width, base)
+        marker = match.group(1)
+        lines = source[match.end() :].split("\n")
+        for index, line in enumerate(lines):
+            stripped = line.strip()
+            if stripped.startswith(marker) and set(stripped) == {marker[0]}:
+                lines = lines[:index]
+                break
+        if len(lines) <= FENCE_CHUNK:
+            return self.render(source, width, base)
+        lexer = match.group(2) or "text"
+        whole_chunks = (len(lines) - 1) // FENCE_CHUNK
+        out: list[Strip] = []
+        for chunk in range(whole_chunks):
+            code = "\n".join(lines[chunk * FENCE_CHUNK : (chunk + 1) * FENCE_CHUNK])
+            out.extend(self._code(code, lexer, width, base, top=chunk == 0, bottom=False))
+        rest = "\n".join(lines[whole_chunks * FENCE_CHUNK :]).rstrip()
+        out.extend(self._code(rest, lexer, width, base, top=whole_chunks == 0, bottom=True))
+        return out
+
+    def _code(
+        self, code: str, lexer: str, width: int, base: Style, *, top: bool, bottom: bool
+    ) -> list[Strip]:
+        key = (f"\0code:{lexer}:{int(top)}{int(bottom)}\0{code}", width, base)
+        lines = self._cache.get(key)
+        if lines is None:
+            padding = (1 if top else 0, 1, 1 if bottom else 0, 1)
+            syntax = Syntax(code, lexer, theme=self._code_theme, word_wrap=True, padding=padding)
+            options = self._console.options.update_width(max(1, width))
+            rendered = self._console.render_lines(syntax, options, style=base, pad=True)
+            lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
+            self._cache[key] = lines
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return lines
+
     def _render(self, source: str, width: int, base: Style) -> list[Strip]:
         if not source.strip():
             return []
@@ -129,10 +189,23 @@ def with_cursor(
     cursor_segment = Segment(cursor, style)
     if not lines:
         return [Strip([cursor_segment], 1).extend_cell_length(width, base)]
-    last = lines[-1]
+    # the last line with text: a code block ends in a padding line that has none
+    index = len(lines) - 1
+    while index > 0 and not lines[index].text.strip():
+        index -= 1
+    last = lines[index]
     used = cell_len(last.text.rstrip())
     if used + 1 >= width:
-        return [*lines, Strip([cursor_segment], 1).extend_cell_length(width, base)]
+        extra = Strip([cursor_segment], 1).extend_cell_length(width, base)
+        return [*lines[: index + 1], extra, *lines[index + 1 :]]
     head = last.crop(0, used)
     tail = last.crop(used + 1, width)
-    return [*lines[:-1], Strip.join([head, Strip([cursor_segment], 1), tail])]
+    marked = Strip.join([head, Strip([cursor_segment], 1), tail])
+    return [*lines[:index], marked, *lines[index + 1 :]]
+
+
+def warm_up_renderer() -> None:
+    """Render a small code block once, off the UI thread, so the first real one does not pay
+    for importing Pygments and its lexers and styles."""
+    renderer = BlockRenderer({}, dark=True)
+    renderer.render("# t\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| 1 |\n", 40, Style())

@@ -22,6 +22,10 @@ class Reply:
     turn: Turn
     metrics: StreamMetrics | None = None
     has_text: bool = False
+    pending_text: str = ""
+    """Text received but not yet given to the widget (see ``ReplyFlow._render_reply``)."""
+    pending_thinking: str = ""
+    render_scheduled: bool = False
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
 

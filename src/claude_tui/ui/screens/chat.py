@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
+from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.replies import NO_KEY_HINT, ReplyFlow
 from claude_tui.ui.session_state import SessionState
@@ -104,7 +105,7 @@ class ChatScreen(ReplyFlow):
 
     def _update_title(self) -> None:
         demo = " · demo (local server)" if self.options.demo else ""
-        title = self.current.title or "New conversation"
+        title = sanitize(self.current.title) or "New conversation"
         self.app.sub_title = f"{title} · {self.options.model}{demo}"
 
     # -- showing a session --------------------------------------------------------------------
@@ -112,6 +113,8 @@ class ChatScreen(ReplyFlow):
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
         self.current = state
+        if state.reply is not None:  # its widget is rebuilt from the whole turn below
+            state.reply.pending_text = state.reply.pending_thinking = ""
         view = self.query_one(ConversationView)
         await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier").remove()
         self._widgets.clear()
@@ -178,12 +181,30 @@ class ChatScreen(ReplyFlow):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def action_escape(self) -> None:
-        """Esc stops the visible session's reply; with none in flight, it leaves the sidebar."""
-        if self.current.reply is not None:
-            self.current.reply.runner.cancel()
+    async def action_escape(self) -> None:
+        """Esc stops the visible session's reply, and prompts queued behind it go back into
+        the input rather than out to the model; with no reply in flight, it leaves the
+        sidebar."""
+        state = self.current
+        if state.reply is not None:
+            state.reply.runner.cancel()
+            if state.queue:
+                await self._unqueue(state)
         elif self.focused is not None and self.query_one(SessionSidebar) in self.focused.ancestors:
             self.query_one(PromptInput).focus()
+
+    async def _unqueue(self, state: SessionState) -> None:
+        texts, state.queue = state.queue, []
+        for widget in self._queued_widgets:
+            await widget.remove()
+        self._queued_widgets = []
+        prompt = self.query_one(PromptInput)
+        prompt.load_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+        self.query_one(ReplyStatus).queued = 0
+        count = f"{len(texts)} queued prompt{'s' if len(texts) > 1 else ''}"
+        self.notify(f"{count} moved back to the input, not sent.")
 
     def action_scroll_conversation(self, direction: int) -> None:
         view = self.query_one(ConversationView)

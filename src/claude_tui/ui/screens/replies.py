@@ -120,7 +120,9 @@ class ReplyFlow(SessionsPanel):
                 user_widget = UserMessage(text)
                 await view.mount(user_widget)
             widget = AssistantMessage()
-            await view.mount(widget)  # mounted before any event for it can arrive
+            # right under its own prompt (queued prompts may stand below it); mounted before
+            # any event for it can arrive
+            await view.mount(widget, after=user_widget)
             self._widgets[id(user_turn)] = user_widget
             self._widgets[id(turn)] = widget
             view.follow()
@@ -202,25 +204,23 @@ class ReplyFlow(SessionsPanel):
 
     @on(ReplyEvent)
     async def _on_reply_event(self, message: ReplyEvent) -> None:
+        """Take in one event. Text only goes into the turn and a pending buffer here; the
+        widgets are brought up to date by one ``_render_reply`` call for however many events
+        have queued up, so a slow render can never make events (or Esc) wait in line."""
         state = self._replies.get(message.reply_id)
         if state is None or state.reply is None or state.reply.reply_id != message.reply_id:
             return
         reply, event = state.reply, message.event
         reply.metrics = event.metrics
-        visible = state is self.current
-        widget = self._widgets.get(id(reply.turn)) if visible else None
-        assert widget is None or isinstance(widget, AssistantMessage)
         if isinstance(event, TextDelta):
             reply.turn.text += event.text
+            reply.pending_text += event.text
             reply.has_text = True
             reply.retry_note = None
-            if widget is not None:
-                widget.append_text(event.text)
         elif isinstance(event, ThinkingDelta):
             reply.turn.thinking += event.text
+            reply.pending_thinking += event.text
             reply.retry_note = None
-            if widget is not None:
-                widget.append_thinking(event.text)
         elif isinstance(event, Retrying):
             reason = RETRY_REASONS.get(event.error.kind, "Request failed")
             until = time.monotonic() + event.delay
@@ -228,10 +228,25 @@ class ReplyFlow(SessionsPanel):
         elif isinstance(event, Finished | Cancelled | Failed):
             await self._end_reply(state, reply, event)
             return
-        if visible:
-            self.query_one(MetricsBar).show(event.metrics)
-            self._show_status(state)
-            self.query_one(ConversationView).update_jump_bar()
+        if state is self.current and not reply.render_scheduled:
+            reply.render_scheduled = True
+            self.call_later(self._render_reply, state, reply)
+
+    def _render_reply(self, state: SessionState, reply: Reply) -> None:
+        reply.render_scheduled = False
+        if state.reply is not reply or state is not self.current:
+            return  # ended (its end rendered everything) or no longer on screen
+        widget = self._widgets.get(id(reply.turn))
+        if isinstance(widget, AssistantMessage):
+            if reply.pending_thinking:
+                widget.append_thinking(reply.pending_thinking)
+            if reply.pending_text:
+                widget.append_text(reply.pending_text)
+        reply.pending_text = reply.pending_thinking = ""
+        if reply.metrics is not None:
+            self.query_one(MetricsBar).show(reply.metrics)
+        self._show_status(state)
+        self.query_one(ConversationView).update_jump_bar()
 
     async def _end_reply(self, state: SessionState, reply: Reply, event: TerminalEvent) -> None:
         turn = reply.turn
@@ -255,7 +270,7 @@ class ReplyFlow(SessionsPanel):
             widget = self._widgets.get(id(turn))
             if isinstance(widget, AssistantMessage):
                 notice, kind = turn_notice(turn)
-                widget.finish(turn.text, notice=notice, kind=kind)
+                widget.finish(turn.text, thinking=turn.thinking, notice=notice, kind=kind)
             if turn.metrics is not None:
                 self.query_one(MetricsBar).show(turn.metrics, outcome=turn.status.value)
             self._show_status(state)
@@ -277,11 +292,14 @@ class ReplyFlow(SessionsPanel):
                 error = event.worker.error
                 reply.turn.status = TurnStatus.ERROR
                 reply.turn.error = f"{type(error).__name__}: {error}"
+                if reply.metrics is not None:  # stop the clock where it broke
+                    reply.turn.metrics = reply.metrics.with_(ended_at=time.monotonic())
                 await self._reply_ended(state, reply)
 
     def _show_status(self, state: SessionState) -> None:
         status = self.query_one(ReplyStatus)
         reply = state.reply
+        self.query_one(ConversationView).live = reply is not None
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

@@ -97,9 +97,13 @@ class ConversationView(VerticalScroll):
         if new_value <= 0 < old_value and self.query(LoadEarlier):
             self.post_message(LoadEarlier.Requested())
 
+    live = False
+    """A reply is streaming into this view (set by the screen): only then is there new text
+    below to jump to."""
+
     def update_jump_bar(self) -> None:
         for bar in self.query(JumpToEnd):
-            bar.set_class(self.reading_back, "visible")
+            bar.set_class(self.live and self.reading_back, "visible")
 
     def follow(self) -> None:
         """Back to the end, and stay there as text arrives."""

@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
-from claude_tui.ui.markdown_render import BlockRenderer, with_cursor
+from claude_tui.ui.markdown_render import FENCE_CHUNK, BlockRenderer, with_cursor
 
 
 class MarkdownView(Widget):
@@ -54,10 +54,55 @@ class MarkdownView(Widget):
         self._rerender()
 
     def finish(self) -> None:
-        """The stream ended: the tail is final and the cursor goes."""
-        self._blocks.finish()
+        """The stream ended: the cursor goes now, and the tail is rendered as final blocks.
+
+        Rendering a long tail block whole (a 300-line fence takes ~100 ms) happens just after,
+        so the end of a reply, and Esc, never wait for it."""
         self.streaming = False
         self._rerender()
+        self.call_after_refresh(self._finalize)
+
+    def _finalize(self) -> None:
+        live = self._blocks.live
+        if not live:
+            return
+        if live.count("\n") <= FENCE_CHUNK or self._width <= 0:
+            self._blocks.finish()
+            self._rerender()
+            return
+        # A long tail: render it in a thread with a renderer of its own, and swap the lines in
+        # on the UI thread, so keys and the next reply never wait behind Pygments.
+        blocks, width, base = split_blocks(live), self._width, self._base_style()
+        variables, dark = dict(self.app.theme_variables), self.app.current_theme.dark
+
+        def work() -> None:
+            renderer = BlockRenderer(variables, dark=dark)
+            rendered = [renderer.render(block, width, base) for block in blocks]
+            self.app.call_from_thread(self._apply_final, live, blocks, rendered, width)
+
+        self.run_worker(work, thread=True, exit_on_error=False)
+
+    def _apply_final(
+        self, live: str, blocks: list[str], rendered: list[list[Strip]], width: int
+    ) -> None:
+        if self._blocks.live != live:
+            return  # the text changed meanwhile (it cannot, once finished; be safe)
+        self._blocks.frozen.extend(blocks)
+        self._blocks.live = ""
+        if width == self._width and self._frozen_count == len(self._blocks.frozen) - len(blocks):
+            renderer, base = self._get_renderer(), self._base_style()
+            blank = Strip.blank(width, base)
+            for block, lines in zip(blocks, rendered, strict=True):
+                renderer.remember(block, width, base, lines)
+                if lines:
+                    if self._frozen_lines:
+                        self._frozen_lines.append(blank)
+                    self._frozen_lines.extend(lines)
+            self._frozen_count = len(self._blocks.frozen)
+            self._live_lines = []
+            self.refresh(layout=True)
+        else:
+            self._rerender()
 
     def _rerender(self) -> None:
         before = len(self._frozen_lines) + len(self._live_lines)
@@ -106,7 +151,7 @@ class MarkdownView(Widget):
                     self._frozen_lines.append(blank)
                 self._frozen_lines.extend(lines)
         self._frozen_count = len(self._blocks.frozen)
-        live_lines = renderer.render(self._blocks.live, width, base)
+        live_lines = renderer.render_live(self._blocks.live, width, base)
         if live_lines and self._frozen_lines:
             live_lines = [blank, *live_lines]
         if self.streaming:

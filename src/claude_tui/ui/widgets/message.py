@@ -125,13 +125,18 @@ class AssistantMessage(Vertical):
         assert self._thinking_body is not None
         self._thinking_body.update(Content(self.thinking_text))
 
-    def finish(self, text: str, *, notice: str | None = None, kind: str = "") -> None:
+    def finish(
+        self, text: str, *, thinking: str = "", notice: str | None = None, kind: str = ""
+    ) -> None:
         """End the stream: the cursor goes, and the turn says how it ended if not well.
 
         ``text`` is the runner's whole text; it must equal what was streamed, and anything the
         batches somehow missed is added rather than lost."""
         if not self.is_attached:
             return  # the conversation was cleared or the app is closing
+        clean_thinking = sanitize(thinking)
+        if clean_thinking.startswith(self.thinking_text) and clean_thinking != self.thinking_text:
+            self.append_thinking(clean_thinking[len(self.thinking_text) :])
         clean = sanitize(text)
         if clean != self.text and clean.startswith(self.text):
             self.append_text(clean[len(self.text) :])
@@ -148,7 +153,7 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
     if turn.status is TurnStatus.CANCELLED:
         if turn.text:
             return "■ Cancelled · the partial reply is kept", "cancelled"
-        return "■ Cancelled before any text arrived", "cancelled"
+        return "■ Cancelled before any text arrived · the prompt stays in the history", "cancelled"
     if turn.status is TurnStatus.ERROR:
         return f"⚠ {turn.error or 'The reply failed.'}", "error"
     if turn.status is TurnStatus.INCOMPLETE:

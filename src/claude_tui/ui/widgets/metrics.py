@@ -12,6 +12,11 @@ from claude_tui.core.metrics import StreamMetrics
 
 WIDE_SEPARATOR = "  │  "
 NARROW_SEPARATOR = " │ "
+WIDE_FROM = 100
+"""Columns from which the spacious layout is used (chosen by width alone, so the layout does
+not change while numbers grow)."""
+ONE_LINE_FROM = 76
+"""Below this many columns the metrics take two lines rather than being cut off."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -31,11 +36,13 @@ def metric_fields(
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
 
-    Estimates (before the final usage arrives) are marked: "(est.)" after the rate, or a "~"
-    before it on a narrow terminal, and "~" before the estimated output count.
+    Estimates are marked: the rate and the output count before the final usage arrives
+    ("(est.)" after the rate, or "~" before numbers on a narrow terminal), and the cost always,
+    since it comes from a price table rather than a bill.
     """
+    unit = "" if narrow else " "
     if metrics is None:
-        return ["TTFT –", "tok/s –", "in – · out –", "0.0 s", "–", "$–"]
+        return ["TTFT –", "tok/s –", "in – · out –", f"0.0{unit}s", "–", "$–"]
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:
@@ -45,28 +52,39 @@ def metric_fields(
     else:
         rate_text = f"tok/s {rate:,.1f}" + (" (est.)" if estimated else "")
     out_estimated = not metrics.usage_final
-    out = metrics.estimated_output_tokens if out_estimated else metrics.output_tokens
+    out: float | int | None = (
+        metrics.estimated_output_tokens if out_estimated else metrics.output_tokens
+    )
+    if out_estimated and not out:
+        out = None  # nothing has arrived yet: no count rather than a made-up 0
     cost = metrics.cost_usd
-    unit = "" if narrow else " "
+    estimate = "≈$" if narrow else "est. $"
+    cost_text = "$–" if cost is None else f"{estimate}{cost:.4f}"
     return [
         "TTFT –" if ttft is None else f"TTFT {ttft:,.0f}{unit}ms",
         rate_text,
-        f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}"
-        f"out {_int(out, out_estimated and out != 0)}",
+        f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
         f"{metrics.elapsed(now):.1f}{unit}s",
         _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
-        "$–" if cost is None else f"${cost:.4f}",
+        cost_text,
     ]
 
 
 def format_metrics(
     metrics: StreamMetrics | None, now: float, outcome: str | None = None, width: int = 200
 ) -> str:
-    """The line that fits ``width``: spacious where there is room, compact where not."""
-    wide = WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome))
-    if len(wide) <= width:
-        return wide
-    return NARROW_SEPARATOR.join(metric_fields(metrics, now, outcome, narrow=True))
+    """The metrics laid out for ``width`` columns: spacious, compact, or on two lines."""
+    if width >= WIDE_FROM:
+        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome))
+    fields = metric_fields(metrics, now, outcome, narrow=True)
+    if width >= ONE_LINE_FROM:
+        return NARROW_SEPARATOR.join(fields)
+    ttft, rate, tokens, elapsed, stop, cost = fields
+    return (
+        NARROW_SEPARATOR.join([ttft, rate, elapsed])
+        + "\n"
+        + NARROW_SEPARATOR.join([tokens, stop, cost])
+    )
 
 
 class MetricsBar(Static):
@@ -75,7 +93,7 @@ class MetricsBar(Static):
 
     DEFAULT_CSS = """
     MetricsBar {
-        height: 1;
+        height: auto;
         padding: 0 1;
         color: $text-muted;
         background: $panel;

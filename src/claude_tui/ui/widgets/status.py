@@ -9,6 +9,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+IDLE_HINT = "Ready · Enter send · Esc stops a reply · Ctrl+B sessions"
 
 
 class ReplyStatus(Static):
@@ -18,15 +19,14 @@ class ReplyStatus(Static):
     ReplyStatus {
         height: 1;
         padding: 0 1;
-        color: $primary;
-        display: none;
-        &.active { display: block; }
+        color: $text-muted;
+        &.active { color: $primary; }
         &.retrying { color: $warning; }
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(IDLE_HINT, id=id, markup=False)
         self._phase = "waiting"
         self._retry_until = 0.0
         self._retry_text = ""
@@ -50,10 +50,12 @@ class ReplyStatus(Static):
         self._set("retrying")
 
     def idle(self) -> None:
+        """Always one row, so the conversation above never changes height between replies."""
         self._phase = "idle"
         self.remove_class("active", "retrying")
         if self._timer is not None:
             self._timer.pause()
+        self.update(IDLE_HINT)
 
     def _set(self, phase: str) -> None:
         self._phase = phase
