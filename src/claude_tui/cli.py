@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from claude_tui import __version__
 from claude_tui.commands import add_subcommands
 from claude_tui.core import defaults
 from claude_tui.core.client import ApiSettings, resolve_api_key
+from claude_tui.core.config import Settings, config_path, ensure_config, load_config
 from claude_tui.core.paths import key_file
+from claude_tui.core.themes import ThemeSpec, load_themes, shipped_themes_dir, user_themes_dir
 
 DESCRIPTION = """\
 A full-screen terminal chat client for Claude. Replies stream in as Markdown; Esc stops one at
@@ -56,8 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--model",
-        default=defaults.DEFAULT_MODEL,
-        help=f"model id (default: {defaults.DEFAULT_MODEL})",
+        default=None,
+        help=f"model id for this run (default: config.toml, else {defaults.DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "--theme", default=None, help="theme for this run (see `claude-tui themes`)"
+    )
+    parser.add_argument(
+        "--refresh-rate",
+        type=int,
+        default=None,
+        metavar="N",
+        help="redraws a second while a reply streams, 1-120, for this run",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="config file (default: $CLAUDE_TUI_CONFIG, else the user config dir's config.toml)",
     )
     where.add_argument(
         "--base-url",
@@ -101,18 +121,44 @@ def prepare_store(args: argparse.Namespace) -> tuple[str | None, str | None]:
         store.close()
 
 
+def prepare_settings(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Settings, Path, list[str], tuple[ThemeSpec, ...]]:
+    """Read config.toml (creating it on the first run) and the theme files, with this run's
+    flags on top. Problems become notices for the screen; only a bad flag stops the start."""
+    path = config_path(args.config)
+    notices: list[str] = []
+    try:
+        ensure_config(path)
+    except OSError as error:
+        notices.append(f"could not create {path}: {error.strerror or error}")
+    settings, problems = load_config(path)
+    notices.extend(str(problem) for problem in problems)
+    try:
+        settings = settings.with_overrides(
+            model=args.model, theme=args.theme, refresh_rate=args.refresh_rate
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    themes, theme_problems = load_themes(shipped_themes_dir(), user_themes_dir())
+    notices.extend(f"theme file skipped: {problem}" for problem in theme_problems)
+    return settings, path, notices, tuple(themes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if getattr(args, "func", None) is not None:
         result: int = args.func(args)
         return result
 
+    settings, path, notices, themes = prepare_settings(parser, args)
     session_id, problem = prepare_store(args)
     if problem is not None:
         if args.session:
             print(f"claude-tui: {problem}", file=sys.stderr)
             return 1
-        print(f"claude-tui: sessions will not be saved: {problem}", file=sys.stderr)
+        notices.append(f"sessions will not be saved: {problem}")
 
     from claude_tui.ui.app import ClaudeTUI  # after parsing, so --help stays instant
     from claude_tui.ui.options import AppOptions
@@ -124,9 +170,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = LocalAPIServer(DEMO_SCENARIO).start()
         api = ApiSettings(api_key="demo-key-not-secret", base_url=server.base_url)
     else:
-        api = ApiSettings(api_key=resolve_api_key(), base_url=args.base_url)
+        api = ApiSettings(
+            api_key=resolve_api_key(),
+            base_url=args.base_url,
+            request_timeout=settings.request_timeout,
+        )
     try:
-        options = AppOptions(api=api, model=args.model, demo=args.demo, open_session_id=session_id)
+        options = AppOptions(
+            api=api,
+            settings=settings,
+            demo=args.demo,
+            open_session_id=session_id,
+            config_path=path,
+            notices=tuple(notices),
+            themes=themes,
+        )
         ClaudeTUI(options).run()
     finally:
         if server is not None:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.runner import RunnerSettings
+from claude_tui.core.config import Settings
+from claude_tui.core.themes import load_themes, shipped_themes_dir
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.options import AppOptions
 
+SHIPPED_THEMES = tuple(load_themes(shipped_themes_dir())[0])
 
-def make_app(api: ApiSettings, **runner: float) -> ClaudeTUI:
-    return ClaudeTUI(AppOptions(api=api, runner=RunnerSettings(**runner)))  # type: ignore[arg-type]
+
+def options(api: ApiSettings, **settings: Any) -> AppOptions:
+    """What the CLI would build: the shipped themes, default settings with ``settings`` on top;
+    nothing saved to a config file unless a test passes ``config_path`` in its own options."""
+    return AppOptions(api=api, settings=Settings(**settings), themes=SHIPPED_THEMES)
+
+
+def make_app(api: ApiSettings, **settings: Any) -> ClaudeTUI:
+    return ClaudeTUI(options(api, **settings))
 
 
 async def wait_until(

@@ -13,7 +13,6 @@ from claude_tui.core.events import Finished, Started, TextDelta, Usage
 from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
-from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.conversation import ConversationView, JumpToEnd, Welcome
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
@@ -21,7 +20,7 @@ from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.status import ReplyStatus
 
-from .helpers import make_app, ready, replies_ended, send, send_and_finish, wait_until
+from .helpers import make_app, options, ready, replies_ended, send, send_and_finish, wait_until
 
 REPLY = (
     "## Plan\n\n1. First\n2. Second\n\n```python\nprint('hi')\n```\n\n"
@@ -251,7 +250,7 @@ async def test_ctrl_q_while_streaming_exits_cleanly(
 
 
 async def test_without_a_key_it_says_what_to_do(server: LocalAPIServer) -> None:
-    app = ClaudeTUI(AppOptions(api=ApiSettings(api_key=None, base_url=server.base_url)))
+    app = ClaudeTUI(options(ApiSettings(api_key=None, base_url=server.base_url)))
     async with app.run_test(size=(100, 30)) as pilot:
         welcome = str(app.query_one(Welcome).render())
         assert "ANTHROPIC_API_KEY" in welcome and "claude-tui --demo" in welcome

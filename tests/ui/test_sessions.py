@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -11,13 +12,12 @@ from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.store import SessionStore
 from claude_tui.ui import sessions_panel
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.dialogs import ConfirmDeleteScreen, RenameScreen
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.sidebar import SessionList, SessionSidebar
 
-from .helpers import make_app, ready, send, send_and_finish, wait_until
+from .helpers import make_app, options, ready, send, send_and_finish, wait_until
 
 WIDE = (120, 36)
 
@@ -258,7 +258,7 @@ async def test_a_long_session_opens_with_the_latest_turns_first(
     api: ApiSettings, store: SessionStore
 ) -> None:
     sid = seed(store, "Long", [(f"question {i}", f"answer {i}") for i in range(500)])
-    app = ClaudeTUI(AppOptions(api=api, open_session_id=sid))
+    app = ClaudeTUI(replace(options(api), open_session_id=sid))
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.chat.current.session_id == sid)
         await pilot.pause()

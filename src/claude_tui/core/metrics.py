@@ -6,9 +6,10 @@ show the same numbers the runner measured without doing any measuring of its own
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from claude_tui.core.pricing import cost_usd
+from claude_tui.core.pricing import Price, cost_usd
 
 CHARS_PER_TOKEN = 4.0
 """Rough size of a token in English text, for the live estimate before usage arrives."""
@@ -78,7 +79,12 @@ class StreamMetrics:
 
     @property
     def cost_usd(self) -> float | None:
-        """Estimated cost from the price table, or ``None`` without usage or a known price."""
+        """Estimated cost from the built-in price table (see ``cost``)."""
+        return self.cost()
+
+    def cost(self, overrides: Mapping[str, Price] | None = None) -> float | None:
+        """Estimated cost, with the user's price ``overrides`` first; ``None`` without usage
+        or a known price."""
         if self.input_tokens is None:
             return None
         output = self.output_tokens
@@ -90,4 +96,5 @@ class StreamMetrics:
             output_tokens=output,
             cache_creation_tokens=self.cache_creation_tokens,
             cache_read_tokens=self.cache_read_tokens,
+            overrides=overrides,
         )

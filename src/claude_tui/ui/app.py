@@ -1,33 +1,67 @@
-"""The Textual application: one chat screen, a quit that never leaves a stream behind."""
+"""The Textual application: themes, settings changed in the app, and a quit that never leaves
+a stream behind."""
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from claude_tui.core.client import warm_up_sdk
+from claude_tui.core.config import DEFAULT_THEME, ConfigError, save_settings
 from claude_tui.core.paths import key_file
+from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.markdown_render import warm_up_renderer
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.chat import ChatScreen
+from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
+
+REFRESH_RATES = (2, 10, 30, 60, 120)
+"""The refresh rates offered in the command palette (any 1-120 can be set in config)."""
 
 
 class ClaudeTUI(App[None]):
     TITLE = "claude-tui"
 
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "next_theme", "Theme", show=False, priority=True),
+    ]
 
     def __init__(self, options: AppOptions | None = None) -> None:
         super().__init__()
         self.options = options or AppOptions()
-        self.chat = ChatScreen(self.options, key_file=str(key_file()))
+        self.settings = self.options.settings
+        self._own_themes = [spec.name for spec in self.options.themes]
+        for spec in self.options.themes:
+            self.register_theme(textual_theme(spec))
+        notices = list(self.options.notices)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            notices.append(
+                f"theme {sanitize(self.settings.theme)!r} is not installed "
+                f"(`claude-tui themes` lists them); using {DEFAULT_THEME}"
+            )
+            if DEFAULT_THEME in self.available_themes:
+                self.theme = DEFAULT_THEME
+        self._theme_before_preview: str | None = None
+        self.chat = ChatScreen(
+            replace(self.options, notices=tuple(notices)), key_file=str(key_file())
+        )
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat
 
     def on_mount(self) -> None:
-        # Importing the SDK takes about a second: do it now, off the UI thread, so the first
-        # reply does not pay for it.
+        # Importing the SDK takes about a second, and Pygments a little: do both now, off the
+        # UI thread, so the first reply does not pay for them.
         self.run_worker(warm_up_sdk, thread=True, name="warm-up", exit_on_error=False)
         self.run_worker(warm_up_renderer, thread=True, name="warm-up-md", exit_on_error=False)
 
@@ -35,3 +69,86 @@ class ClaudeTUI(App[None]):
         self.chat.cancel_all()
         await self.chat.flush_pending_delete()
         self.exit()
+
+    # -- settings changed in the app ----------------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> None:
+        """Apply and save settings changed in the app (the file keeps the user's other
+        values; a file that cannot be parsed is left alone and the user told)."""
+        self.settings = replace(self.settings, **changes)
+        self.chat.settings = self.settings
+        self.chat.apply_settings()
+        path = self.options.config_path
+        if path is None:
+            return
+
+        def save() -> None:
+            try:
+                save_settings(path, changes)
+            except ConfigError as error:
+                self.call_from_thread(
+                    self.notify, f"Not saved: {error}", title="Settings", severity="error"
+                )
+
+        self.run_worker(save, thread=True, group="settings", exit_on_error=False)
+
+    # -- themes ---------------------------------------------------------------------------------
+
+    def action_next_theme(self) -> None:
+        order = cycle_order(self._own_themes, list(self.available_themes))
+        self.theme = next_theme(self.theme, order)
+        self.update_settings(theme=self.theme)
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def search_themes(self) -> None:
+        """The theme picker: each highlighted theme is previewed live; Esc puts back the one
+        there was, choosing one keeps and saves it."""
+        self._theme_before_preview = self.theme
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search themes…"))
+
+    def on_command_palette_option_highlighted(
+        self, message: CommandPalette.OptionHighlighted
+    ) -> None:
+        if self._theme_before_preview is None:
+            return  # the ordinary command palette, not the theme picker
+        option = message.highlighted_event.option
+        hit = getattr(option, "hit", None)
+        if hit is None:
+            return
+        name = hit.text or getattr(hit.match_display, "plain", str(hit.match_display))
+        if name in self.available_themes:
+            self.theme = name
+
+    def on_command_palette_closed(self, message: CommandPalette.Closed) -> None:
+        before, self._theme_before_preview = self._theme_before_preview, None
+        if before is None:
+            return
+        if message.option_selected:
+            self.call_later(self._keep_theme)
+        else:
+            self.theme = before
+
+    def _keep_theme(self) -> None:
+        if self.theme != self.settings.theme:
+            self.update_settings(theme=self.theme)
+
+    # -- the command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Next theme", "Cycle to the next theme (ctrl+t)", self.action_next_theme
+        )
+        for rate in REFRESH_RATES:
+            current = " (current)" if rate == self.settings.refresh_rate else ""
+            yield SystemCommand(
+                f"Refresh rate: {rate} a second{current}",
+                "How often a streaming reply and the metrics redraw; saved to config.toml",
+                lambda rate=rate: self.update_settings(refresh_rate=rate),
+            )
+        label = "Hide" if self.settings.show_metrics else "Show"
+        yield SystemCommand(
+            f"{label} metrics",
+            "The line with TTFT, tok/s, tokens and cost; saved to config.toml",
+            lambda: self.update_settings(show_metrics=not self.settings.show_metrics),
+        )

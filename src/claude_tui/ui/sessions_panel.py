@@ -13,6 +13,7 @@ from typing import TypeVar
 from textual.screen import Screen
 from textual.timer import Timer
 
+from claude_tui.core.config import Settings
 from claude_tui.core.history import conversation_from_stored
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.store import SessionInfo, SessionStore, StoreError
@@ -41,6 +42,7 @@ class SessionsPanel(Screen[None]):
     """Base of the chat screen: everything about the list of saved sessions."""
 
     options: AppOptions
+    settings: Settings
     current: SessionState
     states: dict[str, SessionState]
     _pending_delete: PendingDelete | None = None

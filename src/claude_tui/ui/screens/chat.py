@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
+from claude_tui.core.config import price_overrides
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.replies import NO_KEY_HINT, ReplyFlow
@@ -24,6 +25,7 @@ from claude_tui.ui.widgets.conversation import (
     LoadEarlier,
     Welcome,
 )
+from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import (
     AssistantMessage,
     UserMessage,
@@ -55,6 +57,8 @@ class ChatScreen(ReplyFlow):
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
         self.options = options
+        self.settings = options.settings
+        """The settings in force; the app replaces them when the user changes one."""
         self.current = SessionState()
         self.states: dict[str, SessionState] = {}
         """Sessions opened in this run, by id: their replies go on while others are shown."""
@@ -79,7 +83,7 @@ class ChatScreen(ReplyFlow):
                     yield JumpToEnd()
                     yield self._welcome()
                 yield ReplyStatus(id="status")
-                yield MetricsBar(refresh_rate=self.options.runner.refresh_rate, id="metrics")
+                yield MetricsBar(refresh_rate=self.settings.refresh_rate, id="metrics")
                 yield PromptInput(id="prompt")
         yield Footer()
 
@@ -97,16 +101,28 @@ class ChatScreen(ReplyFlow):
         self.ready = True
         self.query_one(PromptInput).focus()
         sidebar = self.query_one(SessionSidebar)
-        sidebar.display = self.options.show_sidebar and self.app.size.width >= 100
+        sidebar.display = self.settings.show_sidebar and self.app.size.width >= 100
+        self.apply_settings()
+        for notice in self.options.notices:
+            self.notify(notice, title="Settings", severity="warning", timeout=12)
         self.reload_sessions()
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
         self._update_title()
 
+    def apply_settings(self) -> None:
+        """Make the widgets follow ``self.settings`` (after start-up or an in-app change)."""
+        metrics = self.query_one(MetricsBar)
+        metrics.display = self.settings.show_metrics
+        metrics.prices = price_overrides(self.settings)
+        metrics.set_refresh_rate(self.settings.refresh_rate)
+        MarkdownView.cursor = self.settings.cursor
+        self._update_title()
+
     def _update_title(self) -> None:
         demo = " · demo (local server)" if self.options.demo else ""
         title = sanitize(self.current.title) or "New conversation"
-        self.app.sub_title = f"{title} · {self.options.model}{demo}"
+        self.app.sub_title = f"{title} · {self.settings.model}{demo}"
 
     # -- showing a session --------------------------------------------------------------------
 

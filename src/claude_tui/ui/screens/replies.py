@@ -26,9 +26,10 @@ from claude_tui.core.events import (
     ThinkingDelta,
 )
 from claude_tui.core.recorder import ReplyRecorder
-from claude_tui.core.runner import StreamRequest, StreamRunner
+from claude_tui.core.runner import StreamRunner
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem
+from claude_tui.ui.options import runner_settings, stream_request
 from claude_tui.ui.session_state import Reply, SessionState
 from claude_tui.ui.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.conversation import ConversationView, Welcome
@@ -130,17 +131,15 @@ class ReplyFlow(SessionsPanel):
             self.query_one(ReplyStatus).waiting()
         self._next_reply_id += 1
         reply_id = self._next_reply_id
-        request = StreamRequest(
-            messages=history,
-            model=self.options.model,
-            max_tokens=self.options.max_tokens,
-            system=self.options.system_prompt,
-        )
+        settings = self.settings
+        request = stream_request(settings, history)
         sink = _Sink(
             lambda event: self.post_message(ReplyEvent(reply_id, event)),
             lambda problem: self.post_message(StoreProblem(problem)),
         )
-        runner = StreamRunner(request, sink, api=self.options.api, settings=self.options.runner)
+        runner = StreamRunner(
+            request, sink, api=self.options.api, settings=runner_settings(settings)
+        )
         state.reply = Reply(reply_id, runner, turn)
         self._replies[reply_id] = state
         self._sidebar_active_changed()
@@ -155,8 +154,8 @@ class ReplyFlow(SessionsPanel):
                     store,
                     session_id=session_id,
                     user_text=text,
-                    model=self.options.model,
-                    system=self.options.system_prompt,
+                    model=settings.model,
+                    system=settings.system_prompt,
                 )
                 self.post_message(SessionSaved(reply_id, recorder.begin()))
                 sink.recorder = recorder

@@ -20,6 +20,9 @@ from claude_tui.ui.markdown_render import FENCE_CHUNK, BlockRenderer, with_curso
 class MarkdownView(Widget):
     COMPONENT_CLASSES = {"markdown-view--cursor"}
 
+    cursor = STREAMING_CURSOR
+    """The streaming cursor character (the ``cursor`` setting)."""
+
     DEFAULT_CSS = """
     MarkdownView { height: auto; width: 1fr; }
     MarkdownView > .markdown-view--cursor { color: $primary; }
@@ -158,7 +161,7 @@ class MarkdownView(Widget):
             cursor_style = base + self.get_component_rich_style("markdown-view--cursor")
             if not live_lines and self._frozen_lines:
                 live_lines = [blank]
-            live_lines = with_cursor(live_lines, STREAMING_CURSOR, cursor_style, width, base)
+            live_lines = with_cursor(live_lines, self.cursor, cursor_style, width, base)
         self._live_lines = live_lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

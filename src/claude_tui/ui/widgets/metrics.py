@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.pricing import Price
 
 WIDE_SEPARATOR = "  │  "
 NARROW_SEPARATOR = " │ "
@@ -32,7 +34,12 @@ def _stop(reason: str | None, narrow: bool) -> str | None:
 
 
 def metric_fields(
-    metrics: StreamMetrics | None, now: float, outcome: str | None = None, *, narrow: bool = False
+    metrics: StreamMetrics | None,
+    now: float,
+    outcome: str | None = None,
+    *,
+    narrow: bool = False,
+    prices: Mapping[str, Price] | None = None,
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
 
@@ -57,7 +64,7 @@ def metric_fields(
     )
     if out_estimated and not out:
         out = None  # nothing has arrived yet: no count rather than a made-up 0
-    cost = metrics.cost_usd
+    cost = metrics.cost(prices)
     estimate = "≈$" if narrow else "est. $"
     cost_text = "$–" if cost is None else f"{estimate}{cost:.4f}"
     return [
@@ -71,12 +78,16 @@ def metric_fields(
 
 
 def format_metrics(
-    metrics: StreamMetrics | None, now: float, outcome: str | None = None, width: int = 200
+    metrics: StreamMetrics | None,
+    now: float,
+    outcome: str | None = None,
+    width: int = 200,
+    prices: Mapping[str, Price] | None = None,
 ) -> str:
     """The metrics laid out for ``width`` columns: spacious, compact, or on two lines."""
     if width >= WIDE_FROM:
-        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome))
-    fields = metric_fields(metrics, now, outcome, narrow=True)
+        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices))
+    fields = metric_fields(metrics, now, outcome, narrow=True, prices=prices)
     if width >= ONE_LINE_FROM:
         return NARROW_SEPARATOR.join(fields)
     ttft, rate, tokens, elapsed, stop, cost = fields
@@ -105,6 +116,8 @@ class MetricsBar(Static):
         self.metrics: StreamMetrics | None = None
         self._outcome: str | None = None
         self._interval = 1.0 / max(1.0, refresh_rate)
+        self.prices: Mapping[str, Price] = {}
+        """The user's price overrides from config."""
         self._ticker: Timer | None = None
 
     def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
@@ -118,6 +131,13 @@ class MetricsBar(Static):
             self._ticker.stop()
             self._ticker = None
 
+    def set_refresh_rate(self, refresh_rate: float) -> None:
+        """Redraws a second while a reply streams; takes effect at once."""
+        self._interval = 1.0 / max(1.0, refresh_rate)
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = self.set_interval(self._interval, self._redraw)
+
     def reset(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
@@ -127,7 +147,7 @@ class MetricsBar(Static):
 
     def _redraw(self) -> None:
         width = self.content_region.width or 200
-        line = format_metrics(self.metrics, time.monotonic(), self._outcome, width)
+        line = format_metrics(self.metrics, time.monotonic(), self._outcome, width, self.prices)
         self.update(Content(line))
 
     def on_resize(self) -> None:
