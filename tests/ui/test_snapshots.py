@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
@@ -18,7 +19,7 @@ from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, ready, send, send_and_finish, wait_until
+from .helpers import SHIPPED_THEMES, make_app, ready, send, send_and_finish, wait_until
 
 SIZE = (100, 32)
 
@@ -146,3 +147,25 @@ class TestMainScreen:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+THEME_NAMES = sorted(spec.name for spec in SHIPPED_THEMES)
+
+
+class TestThemes:
+    """Every shipped theme, on the same conversation: each must look intended."""
+
+    @pytest.mark.parametrize("theme", THEME_NAMES)
+    def test_theme(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings, theme: str
+    ) -> None:
+        server.push(Scenario(text=FIRST_REPLY), Scenario(text=SECOND_REPLY))
+        app = make_app(api, theme=theme)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "Show me a retry helper in Python")
+            await send_and_finish(pilot, "Compare option A and B in a table")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(110, 40), run_before=run_before)

@@ -13,9 +13,10 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import ClassVar
 
+from markdown_it.token import Token
 from rich.cells import cell_len
-from rich.console import Console
-from rich.markdown import Heading, Markdown
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import CodeBlock, Heading, Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
@@ -30,8 +31,36 @@ class _LeftHeading(Heading):
     LEVEL_ALIGN: ClassVar = dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "left")
 
 
+class _ThemedCodeBlock(CodeBlock):
+    """A code block on the theme's surface colour rather than the Pygments style's own."""
+
+    background: str | None = None
+
+    @classmethod
+    def create(cls, markdown: Markdown, token: Token) -> CodeBlock:
+        block = cls((token.info or "").partition(" ")[0] or "text", markdown.code_theme)
+        block.background = getattr(markdown, "code_background", None)
+        return block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Syntax(
+            str(self.text).rstrip(),
+            self.lexer_name,
+            theme=self.theme,
+            word_wrap=True,
+            padding=1,
+            background_color=self.background,
+        )
+
+
 class _ChatMarkdown(Markdown):
-    elements: ClassVar = {**Markdown.elements, "heading_open": _LeftHeading}
+    elements: ClassVar = {
+        **Markdown.elements,
+        "heading_open": _LeftHeading,
+        "fence": _ThemedCodeBlock,
+        "code_block": _ThemedCodeBlock,
+    }
+    code_background: str | None = None
 
 
 def _blend(foreground: str, background: str, amount: float = 0.4) -> str:
@@ -96,6 +125,7 @@ class BlockRenderer:
             highlight=False,
         )
         self._code_theme = "monokai" if dark else "friendly"
+        self._code_background = variables.get("surface")
         self._cache: OrderedDict[tuple[str, int, Style], list[Strip]] = OrderedDict()
 
     def render(self, source: str, width: int, base: Style) -> list[Strip]:
@@ -153,7 +183,14 @@ class BlockRenderer:
         lines = self._cache.get(key)
         if lines is None:
             padding = (1 if top else 0, 1, 1 if bottom else 0, 1)
-            syntax = Syntax(code, lexer, theme=self._code_theme, word_wrap=True, padding=padding)
+            syntax = Syntax(
+                code,
+                lexer,
+                theme=self._code_theme,
+                word_wrap=True,
+                padding=padding,
+                background_color=self._code_background,
+            )
             options = self._console.options.update_width(max(1, width))
             rendered = self._console.render_lines(syntax, options, style=base, pad=True)
             lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
@@ -166,6 +203,7 @@ class BlockRenderer:
         if not source.strip():
             return []
         markdown = _ChatMarkdown(source, code_theme=self._code_theme, hyperlinks=False)
+        markdown.code_background = self._code_background
         options = self._console.options.update_width(max(1, width))
         rendered = self._console.render_lines(markdown, options, style=base, pad=True)
         lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]

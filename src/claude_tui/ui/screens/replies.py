@@ -27,7 +27,7 @@ from claude_tui.core.events import (
 )
 from claude_tui.core.recorder import ReplyRecorder
 from claude_tui.core.runner import StreamRunner
-from claude_tui.core.store import SessionStore, StoreError
+from claude_tui.core.store import SessionStore, StoreError, title_from
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem
 from claude_tui.ui.options import runner_settings, stream_request
 from claude_tui.ui.session_state import Reply, SessionState
@@ -182,7 +182,7 @@ class ReplyFlow(SessionsPanel):
             state.session_id = message.session_id
             self.states[message.session_id] = state
             if not state.title and state.conversation.turns:
-                state.title = state.conversation.turns[0].text.strip().splitlines()[0][:60]
+                state.title = title_from(state.conversation.turns[0].text)
             if state is self.current:
                 self.query_one(SessionSidebar).set_current(message.session_id)
                 self._update_title()

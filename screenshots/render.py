@@ -1,0 +1,86 @@
+"""Render claude-tui headless to SVG in several themes, with a real conversation from the local
+server: `python screenshots/render.py`. Re-run it whenever the screen changes; the README shows
+the pictures it writes next to this file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from claude_tui.core.client import ApiSettings
+from claude_tui.core.config import Settings
+from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.themes import load_themes, shipped_themes_dir
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.options import AppOptions
+from claude_tui.ui.widgets.metrics import MetricsBar
+from claude_tui.ui.widgets.prompt import PromptInput
+
+HERE = Path(__file__).parent
+THEMES = ("claude-dark", "claude-light", "fjord", "ember")
+SIZE = (110, 36)
+
+PROMPT_1 = "Write a Python function that retries with exponential backoff"
+PROMPT_2 = "Compare SQLite, PostgreSQL and DuckDB in a table"
+
+# Shown once the replies have ended, so the pictures do not depend on this machine's timing.
+STEADY_METRICS = StreamMetrics(
+    model="claude-sonnet-5-5",
+    started_at=0.0,
+    first_token_at=0.38,
+    last_token_at=4.6,
+    ended_at=4.7,
+    output_chars=1700,
+    input_tokens=512,
+    output_tokens=425,
+    usage_final=True,
+    stop_reason="end_turn",
+)
+
+
+async def wait(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the app did not get there")
+
+
+async def render(theme: str, server: LocalAPIServer, themes: tuple) -> Path:  # type: ignore[type-arg]
+    api = ApiSettings(api_key="screenshot", base_url=server.base_url)
+    app = ClaudeTUI(AppOptions(api=api, settings=Settings(theme=theme), themes=themes, demo=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(lambda: app.chat.ready)
+        for prompt in (PROMPT_1, PROMPT_2):
+            turns = app.chat.current.conversation.turns
+            before = len(turns)
+            prompt_input = app.query_one(PromptInput)
+            prompt_input.insert(prompt)
+            await pilot.press("enter")
+            await wait(lambda n=before: len(app.chat.current.conversation.turns) >= n + 2)
+            await wait(lambda: app.chat.current.reply is None)
+        app.query_one(MetricsBar).show(STEADY_METRICS)
+        app.query_one(PromptInput).cursor_blink = False
+        await pilot.pause(0.3)
+        path = HERE / f"{theme}.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+    return path
+
+
+async def main() -> int:
+    themes = tuple(load_themes(shipped_themes_dir())[0])
+    with LocalAPIServer(Scenario(rate=0)) as server:
+        for theme in THEMES:
+            with tempfile.TemporaryDirectory() as data:
+                # each picture starts from no sessions, and none of yours
+                os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
+                print(await render(theme, server, themes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
