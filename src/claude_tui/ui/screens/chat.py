@@ -49,6 +49,7 @@ class ChatScreen(ReplyFlow):
         Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
         Binding("ctrl+f", "search_sessions", "Search", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
+        Binding("ctrl+r", "retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "follow", "Follow the reply", show=False, priority=True),
@@ -231,6 +232,22 @@ class ChatScreen(ReplyFlow):
 
     def action_follow(self) -> None:
         self.query_one(ConversationView).follow()
+
+    async def action_retry(self) -> None:
+        """Send the last prompt again (after an error, a cancel, or a reply you want anew).
+
+        The failed or partial reply stays where it is, in the session and in the history the
+        retry sends (prompt, partial reply, prompt again: a history the API accepts)."""
+        state = self.current
+        if state.busy:
+            self.notify("A reply is still streaming: Esc stops it first.", timeout=4)
+            return
+        last = next((t for t in reversed(state.conversation.turns) if t.role == "user"), None)
+        if last is None:
+            self.notify("Nothing to retry yet.", timeout=3)
+            return
+        await self.query(Welcome).remove()
+        await self._start_reply(state, last.text)
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""

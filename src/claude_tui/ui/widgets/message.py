@@ -155,7 +155,7 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
             return "■ Cancelled · the partial reply is kept", "cancelled"
         return "■ Cancelled before any text arrived · the prompt stays in the history", "cancelled"
     if turn.status is TurnStatus.ERROR:
-        return f"⚠ {turn.error or 'The reply failed.'}", "error"
+        return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"
     if turn.status is TurnStatus.INCOMPLETE:
         return "⚠ Incomplete: the app closed while this reply was streaming", "error"
     if turn.stop_reason == "max_tokens":
