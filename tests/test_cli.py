@@ -49,9 +49,9 @@ def test_continue_and_session_find_their_session() -> None:
         newer = store.create_session(model="m")
         store.add_message(newer.id, "user", "new")
     parser = build_parser()
-    assert prepare_store(parser.parse_args(["--continue"])) == (newer.id, None)
-    assert prepare_store(parser.parse_args(["--session", older.id[:6]])) == (older.id, None)
-    assert prepare_store(parser.parse_args([])) == (None, None)
+    assert prepare_store(parser.parse_args(["--continue"])) == (newer.id, None, None)
+    assert prepare_store(parser.parse_args(["--session", older.id[:6]])) == (older.id, None, None)
+    assert prepare_store(parser.parse_args([])) == (None, None, None)
 
 
 def test_unknown_session_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,3 +68,50 @@ def test_start_up_marks_replies_left_streaming_as_incomplete() -> None:
     with SessionStore.open() as store:
         (stored,) = [m for m in store.messages(session.id) if m.id == reply]
     assert stored.status == "incomplete" and stored.content == "half a rep"
+
+
+def test_a_damaged_database_is_moved_aside_never_deleted() -> None:
+    from claude_tui.core.paths import data_dir
+
+    with SessionStore.open() as store:
+        store.create_session(model="m")
+    db = data_dir() / "sessions.db"
+    junk = b"this is not a database at all" * 100
+    db.write_bytes(junk)
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    _, problem, notice = prepare_store(build_parser().parse_args([]))
+    assert problem is None and notice is not None
+    assert "damaged" in notice and "fresh" in notice
+    (kept,) = [p for p in db.parent.iterdir() if ".damaged-" in p.name and p.suffix != "-wal"]
+    assert kept.read_bytes() == junk  # the original, byte for byte
+    assert str(kept) in notice
+    with SessionStore.open() as store:
+        assert store.count_sessions() == 0  # a fresh, working store
+
+
+def test_a_locked_database_is_reported_and_left_alone() -> None:
+    import sqlite3
+
+    from claude_tui.core.paths import data_dir
+
+    with SessionStore.open() as store:
+        store.create_session(model="m")
+    db = data_dir() / "sessions.db"
+    before = db.read_bytes()
+    blocker = sqlite3.connect(db, timeout=0)
+    blocker.execute("PRAGMA locking_mode = EXCLUSIVE")
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        from claude_tui.core.store import StoreError
+        from claude_tui.core.store_recovery import open_or_recover
+
+        with pytest.raises(StoreError) as raised:
+            store, _ = open_or_recover()
+            store.count_sessions()  # some failures show only on first use
+            store.close()
+        assert "locked" in str(raised.value)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert db.read_bytes() == before

@@ -97,26 +97,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def prepare_store(args: argparse.Namespace) -> tuple[str | None, str | None]:
-    """Open the store before the UI starts: mark replies a killed app left ``streaming`` as
-    ``incomplete``, and find the session to open. Returns (session id, problem)."""
-    from claude_tui.core.store import SessionStore, StoreError
+def prepare_store(args: argparse.Namespace) -> tuple[str | None, str | None, str | None]:
+    """Open the store before the UI starts: a damaged file is moved aside (never deleted),
+    replies a killed app left ``streaming`` become ``incomplete``, and the session to open is
+    found. Returns (session id, problem that stops saving, notice)."""
+    from claude_tui.core.store import StoreError
+    from claude_tui.core.store_recovery import open_or_recover
 
     try:
-        store = SessionStore.open()
+        store, notice = open_or_recover()
     except StoreError as error:
-        return None, str(error)
+        return None, str(error), None
     try:
         store.mark_interrupted()
         if args.session:
             session_id = store.resolve_session_id(args.session)
             if session_id is None:
-                return None, f"no session matches {args.session!r} (see `claude-tui sessions`)"
-            return session_id, None
+                problem = f"no session matches {args.session!r} (see `claude-tui sessions`)"
+                return None, problem, notice
+            return session_id, None, notice
         if args.continue_latest:
             latest = store.latest_session()
-            return (latest.id if latest else None), None
-        return None, None
+            return (latest.id if latest else None), None, notice
+        return None, None, notice
     finally:
         store.close()
 
@@ -153,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
 
     settings, path, notices, themes = prepare_settings(parser, args)
-    session_id, problem = prepare_store(args)
+    session_id, problem, notice = prepare_store(args)
+    if notice is not None:
+        notices.append(notice)
     if problem is not None:
         if args.session:
             print(f"claude-tui: {problem}", file=sys.stderr)

@@ -11,6 +11,7 @@ from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import Finished, Started, TextDelta, Usage
 from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
+from claude_tui.core.store import SessionStore
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
 from claude_tui.ui.widgets.conversation import ConversationView, JumpToEnd, Welcome
@@ -247,6 +248,10 @@ async def test_ctrl_q_while_streaming_exits_cleanly(
         await pilot.pause(0.2)
     assert app.return_code == 0
     assert server.wait_for_disconnect(0.5)
+    with SessionStore.open() as store:
+        (session,) = store.list_sessions()
+        reply = store.messages(session.id)[-1]
+    assert reply.status == "cancelled" and reply.content  # the partial text, saved
 
 
 async def test_without_a_key_it_says_what_to_do(server: LocalAPIServer) -> None:

@@ -3,6 +3,9 @@ a stream behind."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -24,6 +27,9 @@ from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
 
 REFRESH_RATES = (2, 10, 30, 60, 120)
 """The refresh rates offered in the command palette (any 1-120 can be set in config)."""
+
+QUIT_WAIT = 0.8
+"""Seconds quitting waits for replies in flight to save their partial text."""
 
 
 class ClaudeTUI(App[None]):
@@ -52,6 +58,7 @@ class ClaudeTUI(App[None]):
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
         self._theme_before_preview: str | None = None
+        self._quitting = False
         self.chat = ChatScreen(
             replace(self.options, notices=tuple(notices)), key_file=str(key_file())
         )
@@ -60,15 +67,32 @@ class ClaudeTUI(App[None]):
         return self.chat
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._on_signal)
         # Importing the SDK takes about a second, and Pygments a little: do both now, off the
         # UI thread, so the first reply does not pay for them.
         self.run_worker(warm_up_sdk, thread=True, name="warm-up", exit_on_error=False)
         self.run_worker(warm_up_renderer, thread=True, name="warm-up-md", exit_on_error=False)
 
     async def action_quit(self) -> None:
+        """Stop every reply and let its worker save what arrived (status ``cancelled``) before
+        exiting; never more than ``QUIT_WAIT`` seconds, so quitting is always prompt."""
+        if self._quitting:
+            return
+        self._quitting = True
         self.chat.cancel_all()
+        replies = [w for w in self.chat.workers if w.group == "replies" and not w.is_finished]
+        if replies:
+            waits = [asyncio.create_task(worker.wait()) for worker in replies]
+            await asyncio.wait(waits, timeout=QUIT_WAIT)
         await self.chat.flush_pending_delete()
         self.exit()
+
+    def _on_signal(self) -> None:
+        """SIGTERM, SIGINT or SIGHUP: quit as ctrl+q does, saving the reply in flight."""
+        self.call_later(self.action_quit)
 
     # -- settings changed in the app ----------------------------------------------------------
 
