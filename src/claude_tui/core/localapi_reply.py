@@ -1,0 +1,196 @@
+"""Answering ``POST /v1/messages`` by a :class:`~claude_tui.core.localapi_scenario.Scenario`.
+
+The scenario's error status if it has one, else the API's validation, else the reply: a whole
+Message, or an SSE stream sent event by event at the scenario's pace, with its fault (an ``error``
+event, a dropped connection, a stall, a malformed event) at the token it names.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from claude_tui.core.localapi_handler import ClientGone, ConnectionHandler
+from claude_tui.core.localapi_request import validate_body
+from claude_tui.core.localapi_scenario import Reply, Scenario
+from claude_tui.core.localapi_wire import (
+    JSON,
+    MALFORMED_DELTA,
+    error_object,
+    random_id,
+    status_for,
+)
+
+
+def fault_due(after: int | None, sent: int, last: bool) -> bool:
+    """Whether a fault set to fire after ``after`` text tokens fires now, ``sent`` tokens in."""
+    return after is not None and (after == sent or (last and after > sent))
+
+
+class Pacer:
+    """Token i is due at ``start + i / rate``: a schedule, so sleeps don't accumulate drift."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.sent = 0
+        self.start = time.monotonic()
+
+    def next_due(self) -> float:
+        """The time the next token is due, counting it as sent."""
+        due = self.start + self.sent / self.rate if self.rate > 0 else 0.0
+        self.sent += 1
+        return due
+
+    def shift(self, seconds: float) -> None:
+        """Move the schedule later (after a stall), so the stream resumes at its rate."""
+        self.start += seconds
+
+
+class MessagesHandler(ConnectionHandler):
+    """A connection handler that can answer ``POST /v1/messages`` (see :meth:`_messages`)."""
+
+    def _messages(self, body: Any) -> None:
+        owner = self.server.owner
+        scenario = owner._next_scenario()
+        self._wait(scenario.headers_delay)
+        if scenario.status is not None:
+            headers: dict[str, str] = {}
+            if scenario.retry_after is not None:
+                headers["retry-after"] = f"{scenario.retry_after:g}"
+            if scenario.should_retry is not None:
+                headers["x-should-retry"] = "true" if scenario.should_retry else "false"
+            self._send_api_error(
+                scenario.status, scenario.error_type, scenario.error_message, headers
+            )
+            return
+        if owner.validate:
+            problem = validate_body(body)
+            if problem is not None:
+                self._send_api_error(400, message=problem)
+                return
+        if not isinstance(body, dict):  # only possible with validation off
+            body = {}
+        reply = Reply.build(scenario, body)
+        if body.get("stream") is True:
+            self._stream(scenario, reply)
+        else:
+            self._whole_message(scenario, reply)
+
+    def _whole_message(self, scenario: Scenario, reply: Reply) -> None:
+        """A non-streaming reply: the whole Message after the whole generation time.
+
+        Mid-stream faults map to what a non-streaming client can see: ``drop_after`` closes the
+        connection before any response, ``stall_after`` delays the response, and ``error_after``
+        becomes a 529 (or the ``error_type``'s) error status.
+        """
+        if scenario.drop_after is not None:
+            raise ClientGone()  # close without a response; not a client disconnect
+        generation = scenario.ttft
+        if scenario.rate > 0:
+            generation += (len(reply.thinking_tokens) + len(reply.text_tokens)) / scenario.rate
+        self._wait(generation)
+        if scenario.stall_after is not None:
+            self._wait(scenario.stall_seconds)
+        if scenario.error_after is not None:
+            kind = scenario.error_type or "overloaded_error"
+            self._send_api_error(status_for(kind), kind, scenario.error_message)
+            return
+        if scenario.malformed_after is not None:
+            data = b"{not json"
+            self._send_headers(
+                200, {"content-type": "application/json", "content-length": str(len(data))}
+            )
+            self._send(data)
+            return
+        content: list[JSON] = []
+        if reply.thinking is not None:
+            content.append(
+                {"type": "thinking", "thinking": reply.thinking, "signature": reply.signature}
+            )
+        content.append({"type": "text", "text": reply.text})
+        message = reply.message_json(content, scenario.stop_reason)
+        message["usage"]["output_tokens"] = len(reply.thinking_tokens) + len(reply.text_tokens)
+        self._send_json(200, message, {"request-id": random_id("req_")})
+
+    def _stream(self, scenario: Scenario, reply: Reply) -> None:
+        """The SSE stream, event by event, with the scenario's timing and faults."""
+        self._send_headers(
+            200,
+            {
+                "content-type": "text/event-stream",
+                "cache-control": "no-cache",
+                "transfer-encoding": "chunked",
+                "request-id": random_id("req_"),
+            },
+        )
+        self._send_event(
+            "message_start",
+            {"type": "message_start", "message": reply.message_json([], None)},
+        )
+        self._wait(scenario.ttft)
+
+        pacer = Pacer(scenario.rate)
+        index = 0
+        if reply.thinking is not None:
+            self._block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
+            self._send_event("ping", {"type": "ping"})
+            for chunk in reply.thinking_tokens:
+                self._wait_until(pacer.next_due())
+                self._delta(0, {"type": "thinking_delta", "thinking": chunk})
+            self._delta(0, {"type": "signature_delta", "signature": reply.signature})
+            self._send_event("content_block_stop", {"type": "content_block_stop", "index": 0})
+            index = 1
+            self._block_start(index, {"type": "text", "text": ""})
+        else:
+            self._block_start(index, {"type": "text", "text": ""})
+            self._send_event("ping", {"type": "ping"})
+
+        stalled = False
+        for sent in range(len(reply.text_tokens) + 1):
+            last = sent == len(reply.text_tokens)
+            if not stalled and fault_due(scenario.stall_after, sent, last):
+                stalled = True
+                began = time.monotonic()
+                self._wait(scenario.stall_seconds)
+                pacer.shift(time.monotonic() - began)
+            if fault_due(scenario.error_after, sent, last):
+                kind = scenario.error_type or "overloaded_error"
+                error = error_object(kind, scenario.error_message)
+                self._send_event("error", {"type": "error", "error": error})
+                self._end_body()
+                return
+            if fault_due(scenario.malformed_after, sent, last):
+                self._check_client(0.0)
+                self._send_chunk(MALFORMED_DELTA)
+                self._end_body()
+                return
+            if fault_due(scenario.drop_after, sent, last):
+                self._drop()
+                return
+            if last:
+                break
+            self._wait_until(pacer.next_due())
+            self._delta(index, {"type": "text_delta", "text": reply.text_tokens[sent]})
+
+        self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
+        self._send_event(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": scenario.stop_reason, "stop_sequence": None},
+                "usage": {"output_tokens": pacer.sent},
+            },
+        )
+        self._send_event("message_stop", {"type": "message_stop"})
+        self._end_body()
+
+    def _block_start(self, index: int, block: JSON) -> None:
+        self._send_event(
+            "content_block_start",
+            {"type": "content_block_start", "index": index, "content_block": block},
+        )
+
+    def _delta(self, index: int, delta: JSON) -> None:
+        self._send_event(
+            "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+        )

@@ -1,0 +1,136 @@
+"""How the local API server reads a ``POST /v1/messages`` body, the way the real API does.
+
+Validation, the estimated input tokens, and the parts of the history a demo reply depends on (the
+last user text, how many replies came before, whether thinking is on). Every function takes the
+parsed JSON as it arrived, so nothing here trusts its shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claude_tui.core.localapi_wire import JSON
+
+
+def _collect_text(value: Any, out: list[str]) -> None:
+    """Append every piece of text in a ``system`` or ``messages`` value to ``out``."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_text(item, out)
+    elif isinstance(value, dict):
+        for key in ("text", "thinking", "content"):
+            if key in value:
+                _collect_text(value[key], out)
+
+
+def estimate_tokens(body: Any) -> int:
+    """About a quarter of the characters of the request's text, and at least 1.
+
+    Good enough for usage display and cost estimates in demo mode and tests; the exact count is
+    not what anything here is testing.
+    """
+    if not isinstance(body, dict):
+        return 1
+    parts: list[str] = []
+    _collect_text(body.get("system"), parts)
+    _collect_text(body.get("messages"), parts)
+    return max(1, (sum(len(part) for part in parts) + 3) // 4)
+
+
+def message_text(message: Any) -> str:
+    """The text of one message, whether its content is a string or a list of blocks."""
+    if not isinstance(message, dict):
+        return ""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [
+            block["text"]
+            for block in content
+            if isinstance(block, dict)
+            and block.get("type") == "text"
+            and isinstance(block.get("text"), str)
+        ]
+        return "\n".join(texts)
+    return ""
+
+
+def last_user_text(body: JSON) -> str:
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in reversed(messages):
+            if isinstance(message, dict) and message.get("role") == "user":
+                return message_text(message)
+    return ""
+
+
+def turn_index(body: JSON) -> int:
+    """How many replies came before this one: the count of assistant messages in the history."""
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return 0
+    return sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "assistant")
+
+
+def thinking_enabled(body: JSON) -> bool:
+    config = body.get("thinking")
+    return isinstance(config, dict) and config.get("type") in ("enabled", "adaptive")
+
+
+def validate_body(body: Any) -> str | None:
+    """The message the real API's 400 would carry for this body, or ``None`` if it is valid.
+
+    Only what the app could plausibly get wrong is checked: the required fields and the history
+    rules from the reference (first message from the user, no empty or whitespace-only text, no
+    trailing whitespace on a final assistant turn). Catching these here means a test fails the way
+    production would, instead of passing against a lenient fake.
+    """
+    if not isinstance(body, dict):
+        return "Request body must be a JSON object."
+    for name in ("model", "max_tokens", "messages"):
+        if name not in body:
+            return f"{name}: Field required"
+    messages = body["messages"]
+    if not isinstance(messages, list) or not messages:
+        return "messages: at least one message is required"
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+            return f"messages.{i}: role must be 'user' or 'assistant'"
+    if messages[0]["role"] != "user":
+        return 'messages: first message must use the "user" role'
+    last = len(messages) - 1
+    for i, message in enumerate(messages):
+        is_final_assistant = i == last and message["role"] == "assistant"
+        content = message.get("content")
+        if isinstance(content, str):
+            if not content.strip() and not (is_final_assistant and content == ""):
+                return (
+                    f"messages.{i}: all messages must have non-empty content except for the "
+                    "optional final assistant message"
+                )
+        elif isinstance(content, list):
+            if not content and not is_final_assistant:
+                return (
+                    f"messages.{i}: all messages must have non-empty content except for the "
+                    "optional final assistant message"
+                )
+            for j, block in enumerate(content):
+                if not isinstance(block, dict) or block.get("type") != "text":
+                    continue
+                text = block.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    return (
+                        f"messages.{i}.content.{j}.text: text content blocks must contain "
+                        "non-whitespace text"
+                    )
+        else:
+            return f"messages.{i}.content: Input should be a valid string or list"
+    final = messages[last]
+    if final["role"] == "assistant":
+        text = message_text(final)
+        if text and text != text.rstrip():
+            return "messages: final assistant content cannot end with trailing whitespace"
+    return None

@@ -1,0 +1,153 @@
+"""What the local API server answers with: a :class:`Scenario` per request, and the reply text.
+
+A scenario scripts one response (its text, pace and fault); :class:`Reply` is that scenario
+applied to one request body, worked out in full before a byte is sent. The text is cut into
+token-sized chunks by :func:`tokenize`, which is what makes the stream pace like the API's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claude_tui.core.demo_replies import REPLIES, make_thinking, pick_reply
+from claude_tui.core.localapi_request import (
+    estimate_tokens,
+    last_user_text,
+    thinking_enabled,
+    turn_index,
+)
+from claude_tui.core.localapi_wire import DEFAULT_MODEL, JSON, random_id
+
+
+@dataclass
+class Scenario:
+    """How the server answers one request.
+
+    Fault knobs count *text* tokens (thinking tokens are not counted): ``error_after=3`` sends
+    three text deltas, then the ``error`` event. A fault whose count is at least the number of text
+    tokens fires after the last one, before ``content_block_stop``, so a fault that is set always
+    happens. A stall that times out (``stall_seconds``) resumes the stream where it stopped.
+    """
+
+    text: str | None = None
+    """Exact reply text; ``None`` picks a demo reply for the last user message and turn."""
+    tokens: int | None = None
+    """If set (and ``text`` is ``None``): a reply of about this many tokens, built from the demo
+    replies and cut at a token boundary, with no trailing whitespace."""
+    thinking: str | None = None
+    """If set, a thinking block (index 0) streams before the text block (index 1). When ``None``
+    and the request enables thinking, a short plausible thinking text is generated."""
+    ttft: float = 0.0
+    """Seconds between ``message_start`` and the first content block (time to first token)."""
+    rate: float = 0.0
+    """Tokens per second; 0 sends at full speed."""
+    status: int | None = None
+    """Answer with this HTTP error status and the API's error JSON instead of a stream."""
+    error_type: str | None = None
+    """Overrides ``error.type`` for ``status`` and for the ``error`` event."""
+    error_message: str | None = None
+    """Overrides ``error.message`` for ``status`` and for the ``error`` event."""
+    retry_after: float | None = None
+    """Adds a ``retry-after`` header (seconds) to an error status response."""
+    error_after: int | None = None
+    """After N text tokens, send ``event: error`` (default ``overloaded_error``); end the body."""
+    drop_after: int | None = None
+    """After N text tokens, close the connection mid-body (an incomplete chunked read)."""
+    stall_after: int | None = None
+    """After N text tokens, send nothing until the client leaves or ``stall_seconds`` pass."""
+    stall_seconds: float = 3600.0
+    malformed_after: int | None = None
+    """After N text tokens, send a ``content_block_delta`` whose data is not JSON, end the body."""
+    stop_reason: str = "end_turn"
+    headers_delay: float = 0.0
+    """Seconds to wait before the status line and headers (a stall before the response)."""
+    should_retry: bool | None = None
+    """If set, an error status response carries ``x-should-retry: true|false``."""
+
+
+DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0)
+"""Demo mode: a realistic pause before the first token, then a realistic token rate."""
+
+_TOKEN_RE = re.compile(r"\s*\S{1,4}|\s+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into chunks of about one token each; ``"".join(chunks) == text``.
+
+    Words are cut into pieces of at most four characters with their leading whitespace attached,
+    which is close to how real tokens are sized, so the stream looks and paces like the API's.
+    Only a trailing run of whitespace becomes a chunk on its own.
+    """
+    return _TOKEN_RE.findall(text)
+
+
+def generate_text(tokens: int) -> str:
+    """A reply of about ``tokens`` tokens, made by concatenating the demo replies.
+
+    Used for long-reply tests and benchmarks. It is cut at a token boundary and never ends in
+    whitespace, because the API rejects an assistant turn that does (the app sends it back).
+    """
+    if tokens <= 0:
+        return ""
+    chunks: list[str] = []
+    index = 0
+    while len(chunks) < tokens:
+        reply = REPLIES[index % len(REPLIES)]
+        chunks.extend(tokenize(reply if index == 0 else "\n\n" + reply))
+        index += 1
+    return "".join(chunks[:tokens]).rstrip()
+
+
+@dataclass
+class Reply:
+    """What one request will be answered with, worked out before anything is sent."""
+
+    model: str
+    input_tokens: int
+    text: str
+    text_tokens: list[str]
+    thinking: str | None
+    thinking_tokens: list[str]
+    signature: str
+
+    @classmethod
+    def build(cls, scenario: Scenario, body: JSON) -> Reply:
+        prompt = last_user_text(body)
+        turn = turn_index(body)
+        if scenario.text is not None:
+            text = scenario.text
+        elif scenario.tokens is not None:
+            text = generate_text(scenario.tokens)
+        else:
+            text = pick_reply(prompt, turn)
+        thinking = scenario.thinking
+        if thinking is None and thinking_enabled(body):
+            thinking = make_thinking(prompt, turn)
+        model = body.get("model")
+        return cls(
+            model=model if isinstance(model, str) else DEFAULT_MODEL,
+            input_tokens=estimate_tokens(body),
+            text=text,
+            text_tokens=tokenize(text),
+            thinking=thinking,
+            thinking_tokens=tokenize(thinking) if thinking is not None else [],
+            signature="Eq" + random_id("") + random_id("") + "==",
+        )
+
+    def message_json(self, content: list[JSON], stop_reason: str | None) -> JSON:
+        return {
+            "id": random_id("msg_"),
+            "type": "message",
+            "role": "assistant",
+            "model": self.model,
+            "content": content,
+            "stop_reason": stop_reason,
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": self.input_tokens,
+                "output_tokens": 1,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+            },
+        }

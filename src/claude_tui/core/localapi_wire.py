@@ -1,0 +1,115 @@
+"""What the local API server writes: the Messages API's wire format, as bytes and JSON bodies.
+
+Kept apart from the server so that the format reads in one place, against the reference
+(``/work/shared/reference/messages-api-streaming.md``): SSE events framed as HTTP chunks, the
+error body with its ``error.type`` per status, and the models list. Nothing here touches a socket.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from typing import Any
+
+JSON = dict[str, Any]
+
+MODELS: tuple[tuple[str, str, str], ...] = (
+    ("claude-opus-5-5", "Claude Opus 5.5", "2026-02-24T00:00:00Z"),
+    ("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-02-24T00:00:00Z"),
+    ("claude-haiku-5-5", "Claude Haiku 5.5", "2026-02-24T00:00:00Z"),
+)
+"""``(id, display_name, created_at)`` of the models ``GET /v1/models`` lists."""
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+"""The model a reply names when the request's ``model`` is not a string."""
+
+ERROR_TYPES: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    503: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+"""The API's ``error.type`` for each status it uses (the reference table)."""
+
+ERROR_MESSAGES: dict[str, str] = {
+    "invalid_request_error": "Invalid request.",
+    "authentication_error": "invalid x-api-key",
+    "billing_error": "Your credit balance is too low to access the Anthropic API.",
+    "permission_error": "Your API key does not have permission to use the specified resource.",
+    "not_found_error": "Not found.",
+    "request_too_large": "Request exceeds the maximum allowed number of bytes.",
+    "rate_limit_error": "This request would exceed the rate limit for your organization.",
+    "api_error": "Internal server error",
+    "timeout_error": "Request timed out.",
+    "overloaded_error": "Overloaded",
+}
+
+REASONS: dict[int, str] = {413: "Request Entity Too Large", 529: "Overloaded"}
+"""Reason phrases http.server does not know (it would send an empty one)."""
+
+END_OF_BODY = b"0\r\n\r\n"
+"""The terminating chunk; a body without it is an incomplete chunked read."""
+
+MALFORMED_DELTA = b"event: content_block_delta\ndata: {not json\n\n"
+"""A ``content_block_delta`` whose data is not JSON (the ``malformed_after`` fault)."""
+
+
+def random_id(prefix: str) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return prefix + "".join(random.choices(alphabet, k=24))
+
+
+def chunk(data: bytes) -> bytes:
+    """``data`` as one HTTP/1.1 chunk: its size in hex, CRLF, the data, CRLF."""
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+def sse_event(name: str, payload: JSON) -> bytes:
+    """One server-sent event: its ``event`` line, one ``data`` line of JSON, a blank line."""
+    return f"event: {name}\ndata: {json.dumps(payload)}\n\n".encode()
+
+
+def error_type_for(status: int) -> str:
+    """The ``error.type`` the API sends with ``status``."""
+    return ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+
+
+def status_for(error_type: str) -> int:
+    """The first status whose ``error.type`` is ``error_type``; 500 for a type with none."""
+    return next((s for s, t in ERROR_TYPES.items() if t == error_type), 500)
+
+
+def error_object(error_type: str, message: str | None = None) -> JSON:
+    """The ``error`` member of an error body or ``error`` event; the API's message by default."""
+    return {"type": error_type, "message": message or ERROR_MESSAGES.get(error_type, error_type)}
+
+
+def error_body(error_type: str, message: str | None, request_id: str) -> JSON:
+    """An error status response's body: ``{"type": "error", "error": {...}, "request_id"}``."""
+    return {"type": "error", "error": error_object(error_type, message), "request_id": request_id}
+
+
+def _model_json(model_id: str, name: str, created: str) -> JSON:
+    return {"type": "model", "id": model_id, "display_name": name, "created_at": created}
+
+
+def models_page() -> JSON:
+    """``GET /v1/models``: every model of :data:`MODELS`, on one page."""
+    data = [_model_json(*model) for model in MODELS]
+    return {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+
+
+def find_model(model_id: str) -> JSON | None:
+    """``GET /v1/models/{model_id}``'s body, or ``None`` for a model not in :data:`MODELS`."""
+    for model in MODELS:
+        if model[0] == model_id:
+            return _model_json(*model)
+    return None

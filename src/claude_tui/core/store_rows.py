@@ -1,0 +1,76 @@
+"""What the session store hands out: its rows as frozen dataclasses, and a new session's title.
+
+Kept apart from the queries so that code which only reads sessions (the sidebar, the CLI, the
+history loader) depends on plain values, not on SQLite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TITLE_LIMIT = 60
+"""About how many characters of the first user line become a new session's title."""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """Metadata only: what the sidebar and ``claude-tui sessions`` need."""
+
+    id: str
+    title: str
+    model: str
+    system: str
+    created_at: str
+    updated_at: str
+    archived: bool
+    message_count: int
+    streaming: bool
+    """Some message of the session still has status ``streaming``."""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    session_id: str
+    parent_id: int | None
+    role: str
+    content: str
+    thinking: str
+    status: str
+    stop_reason: str | None
+    error: str | None
+    model: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cache_creation_tokens: int | None
+    cache_read_tokens: int | None
+    ttft_ms: float | None
+    duration_ms: float | None
+    created_at: str
+
+
+def title_from(content: str, limit: int = TITLE_LIMIT) -> str:
+    """The first non-blank line, trimmed, cut on a word boundary near ``limit`` with "…"."""
+    line = next((line.strip() for line in content.splitlines() if line.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else cut mid-word
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def session_from_row(row: tuple[Any, ...]) -> SessionInfo:
+    """A row of ``SELECT {SESSION_COLUMNS}`` as a :class:`SessionInfo`."""
+    session_id, title, model, system, created_at, updated_at, archived, count, streaming = row
+    return SessionInfo(
+        session_id, title, model, system, created_at, updated_at, bool(archived), count,
+        streaming > 0,
+    )  # fmt: skip
+
+
+def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
+    """A row of ``SELECT {MESSAGE_COLUMNS}`` as a :class:`StoredMessage`."""
+    return StoredMessage(*row)
