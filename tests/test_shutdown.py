@@ -55,7 +55,9 @@ def test_a_signal_mid_stream_saves_the_partial_reply_and_exits_fast(signum: int)
         child.wait(5)
         took = time.monotonic() - sent
         assert child.stdout.read().strip() == "exited"
-    assert took < 1.0, f"took {took:.2f} s to exit"
+    # the app's own budget is 1 s (at most QUIT_WAIT waiting for workers); the margin covers
+    # interpreter teardown on a loaded 2-core machine
+    assert took < 1.5, f"took {took:.2f} s to exit"
     with SessionStore.open() as store:
         (session,) = store.list_sessions()
         user, reply = store.messages(session.id)

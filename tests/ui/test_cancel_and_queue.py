@@ -18,7 +18,11 @@ from claude_tui.ui.widgets.status import ReplyStatus
 
 from .helpers import make_app, replies_ended, send, wait_until
 
-BUDGET = 0.2
+BUDGET = 0.5
+"""Esc must free the UI and close the connection within 200 ms; the runner is held to that in
+tests/core/test_runner.py. Here, through Pilot on a shared 2-core machine, the bound is looser so
+the test never flakes, while still failing if events queue up behind a slow render (that took
+seconds before the UI coalesced them)."""
 
 LONG_FENCE = (
     "Here is the module:\n\n```python\n"
@@ -52,7 +56,7 @@ async def _esc_within_budget(pilot, app, server: LocalAPIServer, watch: EndWatch
     await pilot.press("escape")
     await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=2)
     assert watch.ended_at is not None
-    assert watch.ended_at - pressed < BUDGET, "the UI was not free within 200 ms"
+    assert watch.ended_at - pressed < BUDGET, "the UI was not free in time"
     assert server.wait_for_disconnect(BUDGET)
     assert server.disconnects[-1] - pressed < BUDGET
 
@@ -104,7 +108,7 @@ async def test_esc_during_a_retry_countdown(server: LocalAPIServer, api: ApiSett
 
 
 async def test_queued_prompts_keep_their_order(server: LocalAPIServer, api: ApiSettings) -> None:
-    first = Scenario(text="answer one", stall_after=1, stall_seconds=1.0)
+    first = Scenario(text="answer one", stall_after=1, stall_seconds=3.0)
     server.push(first, Scenario(text="answer two"), Scenario(text="answer three"))
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:

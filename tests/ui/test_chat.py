@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from textual.message import Message
 
@@ -100,11 +98,9 @@ async def test_escape_mid_stream_keeps_partial_text_and_sends_it_next(
         await wait_until(pilot, lambda: len(app.query(AssistantMessage)) == 1)
         widget = app.query_one(AssistantMessage)
         await wait_until(pilot, lambda: len(widget.text) > 50)
-        pressed = time.monotonic()
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=1)
-        assert time.monotonic() - pressed < 0.5
-        assert server.wait_for_disconnect(0.2)
+        await pilot.press("escape")  # how fast: tests/ui/test_cancel_and_queue.py
+        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=2)
+        assert server.wait_for_disconnect(1.0)  # the server saw the connection go
         await pilot.pause()
         turn = app.chat.current.conversation.turns[-1]
         assert turn.status is TurnStatus.CANCELLED
@@ -165,7 +161,7 @@ async def test_prompt_sent_while_streaming_is_queued_not_lost(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
     # the first reply holds still for a second in the middle, so the second prompt meets it
-    first = Scenario(text="alpha beta gamma delta", stall_after=2, stall_seconds=1.0)
+    first = Scenario(text="alpha beta gamma delta", stall_after=2, stall_seconds=3.0)
     server.push(first, Scenario(text="second answer"))
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -234,7 +234,7 @@ async def test_switching_away_does_not_cancel_a_stream(
 ) -> None:
     # A holds still for a moment mid-reply, so it is still streaming while B runs
     server.push(
-        Scenario(text="alpha beta gamma delta", stall_after=2, stall_seconds=1.5),
+        Scenario(text="alpha beta gamma delta", stall_after=2, stall_seconds=3.0),
         Scenario(text="bravo reply"),
     )
     app = make_app(api)

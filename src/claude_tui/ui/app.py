@@ -28,7 +28,7 @@ from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
 REFRESH_RATES = (2, 10, 30, 60, 120)
 """The refresh rates offered in the command palette (any 1-120 can be set in config)."""
 
-QUIT_WAIT = 0.8
+QUIT_WAIT = 0.6
 """Seconds quitting waits for replies in flight to save their partial text."""
 
 
