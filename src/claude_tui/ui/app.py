@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +31,9 @@ REFRESH_RATES = (2, 10, 30, 60, 120)
 
 QUIT_WAIT = 0.6
 """Seconds quitting waits for replies in flight to save their partial text."""
+
+WORKER_THREADS = 64
+"""Threads for workers: one per reply in flight, plus short database and rendering jobs."""
 
 
 class ClaudeTUI(App[None]):
@@ -68,6 +72,10 @@ class ClaudeTUI(App[None]):
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
+        # Textual thread workers run in the loop's default executor, whose size follows the
+        # core count (6 threads on 2 cores). A reply holds its thread for its whole life, so
+        # with the default the seventh reply in flight, and any database work, would wait.
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=WORKER_THREADS))
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._on_signal)
