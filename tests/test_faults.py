@@ -268,6 +268,8 @@ async def retry_and_keep_chatting(
     assert history[-1]["content"][-1]["text"] == PROMPT
     if partial:  # the failed partial reply is part of the history the retry sends
         assert {"type": "text", "text": partial} in history[-2]["content"]
+    else:  # nothing came back: the prompt is answered again, not sent twice
+        assert history[-1]["content"] == [{"type": "text", "text": PROMPT}]
     turns = app.chat.current.conversation.turns
     assert (turns[-1].status, turns[-1].text) == (TurnStatus.COMPLETE, RETRIED)
 
@@ -276,10 +278,11 @@ async def retry_and_keep_chatting(
     assert (turns[-1].status, turns[-1].text) == (TurnStatus.COMPLETE, FOLLOW_UP_REPLY)
     assert [w.text for w in app.query(AssistantMessage)] == [partial, RETRIED, FOLLOW_UP_REPLY]
 
+    retried_prompt = [("user", PROMPT, "complete")] if partial else []
     assert [(m.role, m.content, m.status) for m in saved(app)] == [
         ("user", PROMPT, "complete"),
         ("assistant", partial, ended_as),
-        ("user", PROMPT, "complete"),
+        *retried_prompt,
         ("assistant", RETRIED, "complete"),
         ("user", FOLLOW_UP, "complete"),
         ("assistant", FOLLOW_UP_REPLY, "complete"),

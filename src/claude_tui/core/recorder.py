@@ -34,7 +34,7 @@ class ReplyRecorder:
         store: SessionStore,
         *,
         session_id: str | None,
-        user_text: str,
+        user_text: str | None,
         model: str,
         system: str,
         clock: Callable[[], float] = time.monotonic,
@@ -53,12 +53,14 @@ class ReplyRecorder:
         self._dirty = False
 
     def begin(self) -> str:
-        """Save the user turn (creating the session on its first message); returns its id."""
+        """Save the user turn (creating the session on its first message); returns the
+        session's id. With no user text (a retry of the last prompt) only the reply is saved."""
         if self.session_id is None or self._store.get_session(self.session_id) is None:
             self.session_id = self._store.create_session(model=self._model, system=self._system).id
-        self.user_message_id = self._store.add_message(
-            self.session_id, "user", self._user_text, status=TurnStatus.COMPLETE.value
-        )
+        if self._user_text is not None:
+            self.user_message_id = self._store.add_message(
+                self.session_id, "user", self._user_text, status=TurnStatus.COMPLETE.value
+            )
         return self.session_id
 
     def on_event(self, event: StreamEvent) -> None:

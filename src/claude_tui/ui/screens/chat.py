@@ -38,6 +38,8 @@ from claude_tui.ui.widgets.status import ReplyStatus
 
 PAGE_OF_TURNS = 40
 """Turns given widgets when a session opens; older ones load when the user scrolls up."""
+MOUNTED_TURNS = 2 * PAGE_OF_TURNS
+"""Most turns kept on screen in a live session before the oldest are let go."""
 
 
 class ChatScreen(ReplyFlow):
@@ -165,6 +167,29 @@ class ChatScreen(ReplyFlow):
         self.query_one(SessionSidebar).set_current(state.session_id)
         self._update_title()
 
+    async def trim_view(self, state: SessionState) -> None:
+        """Keep at most ``MOUNTED_TURNS`` turns on screen in a live session, so each new turn
+        costs the same however long the session grows (older ones load again on scroll-up).
+        Nothing is trimmed while the user is reading back."""
+        view = self.query_one(ConversationView)
+        turns = state.conversation.turns
+        if state is not self.current or len(turns) - state.shown_from <= MOUNTED_TURNS:
+            return
+        if view.reading_back:
+            return
+        keep_from = len(turns) - PAGE_OF_TURNS
+        for turn in turns[state.shown_from : keep_from]:
+            widget = self._widgets.pop(id(turn), None)
+            if widget is not None:
+                await widget.remove()
+        state.shown_from = keep_from
+        markers = view.query(LoadEarlier)
+        if markers:
+            markers.first().set_count(keep_from)
+        else:
+            await view.mount(LoadEarlier(keep_from), before=0)
+        view.follow()
+
     @staticmethod
     def _last_outcome(state: SessionState) -> str | None:
         for turn in reversed(state.conversation.turns):
@@ -242,12 +267,17 @@ class ChatScreen(ReplyFlow):
         if state.busy:
             self.notify("A reply is still streaming: Esc stops it first.", timeout=4)
             return
-        last = next((t for t in reversed(state.conversation.turns) if t.role == "user"), None)
+        turns = state.conversation.turns
+        last = next((t for t in reversed(turns) if t.role == "user"), None)
         if last is None:
             self.notify("Nothing to retry yet.", timeout=3)
             return
         await self.query(Welcome).remove()
-        await self._start_reply(state, last.text)
+        # After a reply that produced no text, the prompt is still the last thing the model
+        # would see: answer it again rather than send it twice.
+        after = turns[turns.index(last) + 1 :]
+        answered = any(t.text.strip() for t in after)
+        await self._start_reply(state, last.text, new_prompt=answered)
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""

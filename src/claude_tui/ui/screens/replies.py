@@ -86,6 +86,9 @@ class ReplyFlow(SessionsPanel):
     _key_file: str
     _store_problem_shown: bool
 
+    async def trim_view(self, state: SessionState) -> None:
+        raise NotImplementedError
+
     # -- sending ------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
@@ -108,25 +111,33 @@ class ReplyFlow(SessionsPanel):
             return
         await self._start_reply(state, message.text)
 
-    async def _start_reply(self, state: SessionState, text: str) -> None:
-        user_turn = state.conversation.add_user(text)
+    async def _start_reply(
+        self, state: SessionState, text: str, *, new_prompt: bool = True
+    ) -> None:
+        """Send ``text`` and stream the reply. ``new_prompt=False`` answers the last prompt
+        again (a retry after a reply that produced no text), without repeating it."""
+        user_turn = state.conversation.add_user(text) if new_prompt else None
         history = state.conversation.api_messages()
         turn = state.conversation.start_assistant()
         if state is self.current:
             view = self.query_one(ConversationView)
-            user_widget = self._queued_widgets.pop(0) if self._queued_widgets else None
-            if user_widget is not None:
-                user_widget.mark_sent()
-            else:
-                user_widget = UserMessage(text)
-                await view.mount(user_widget)
             widget = AssistantMessage()
-            # right under its own prompt (queued prompts may stand below it); mounted before
-            # any event for it can arrive
-            await view.mount(widget, after=user_widget)
-            self._widgets[id(user_turn)] = user_widget
+            if user_turn is None:
+                await view.mount(widget)
+            else:
+                user_widget = self._queued_widgets.pop(0) if self._queued_widgets else None
+                if user_widget is not None:
+                    user_widget.mark_sent()
+                else:
+                    user_widget = UserMessage(text)
+                    await view.mount(user_widget)
+                # right under its own prompt (queued prompts may stand below it); mounted
+                # before any event for it can arrive
+                await view.mount(widget, after=user_widget)
+                self._widgets[id(user_turn)] = user_widget
             self._widgets[id(turn)] = widget
             view.follow()
+            await self.trim_view(state)
             self.query_one(ReplyStatus).queued = len(state.queue)
             self.query_one(ReplyStatus).waiting()
         self._next_reply_id += 1
@@ -153,7 +164,7 @@ class ReplyFlow(SessionsPanel):
                 recorder = ReplyRecorder(
                     store,
                     session_id=session_id,
-                    user_text=text,
+                    user_text=text if new_prompt else None,
                     model=settings.model,
                     system=settings.system_prompt,
                 )
