@@ -153,3 +153,13 @@ def test_one_run_overrides(tmp_path: Path) -> None:
     )
     with pytest.raises(SystemExit):
         prepare_settings(parser, parser.parse_args(["--config", str(path), "--refresh-rate", "0"]))
+
+
+async def test_toggling_the_sidebar_is_saved(api: ApiSettings, config: Path) -> None:
+    app = ClaudeTUI(replace(options(api), config_path=config))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: saved(config)["show_sidebar"] is False)
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: saved(config)["show_sidebar"] is True)

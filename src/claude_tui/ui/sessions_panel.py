@@ -254,6 +254,9 @@ class SessionsPanel(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(SessionSidebar)
         sidebar.display = not sidebar.display
+        save = getattr(self.app, "update_settings", None)  # the app saves it to config.toml
+        if callable(save):
+            save(show_sidebar=bool(sidebar.display))
         if not sidebar.display and self.focused is not None and sidebar in self.focused.ancestors:
             self.query_one(PromptInput).focus()
 
