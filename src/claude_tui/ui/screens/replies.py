@@ -70,9 +70,9 @@ class _Sink:
         if self.recorder is not None:
             try:
                 self.recorder.on_event(event)
-            except StoreError as error:
+            except Exception as error:  # saving must never break the reply (e.g. a deleted row)
                 self.recorder = None
-                self._on_problem(str(error))
+                self._on_problem(str(error) if isinstance(error, StoreError) else repr(error))
         self._post(event)
 
 
