@@ -121,7 +121,7 @@ async def test_429_countdown_then_esc(server: LocalAPIServer, api: ApiSettings) 
 async def test_429_retries_run_out_then_rate_limited(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    faults = [Scenario(status=429, retry_after=0.5), *[Scenario(status=429, retry_after=0.05)] * 2]
+    faults = [Scenario(status=429, retry_after=1.5), *[Scenario(status=429, retry_after=0.05)] * 2]
     await fault_row(
         server,
         api,
@@ -143,9 +143,10 @@ async def test_429_retries_run_out_then_rate_limited(
 async def test_500_503_529_visible_backoff_then_the_error(
     server: LocalAPIServer, api: ApiSettings, status: int, sees: str, reason: str
 ) -> None:
-    # the first wait is long enough to be seen; the second keeps the test quick
+    # the first wait is long enough to be seen even on a loaded machine; the others keep the
+    # test quick
     faults = [
-        Scenario(status=status, retry_after=0.5),
+        Scenario(status=status, retry_after=1.5),
         *[Scenario(status=status, retry_after=0.05)] * 2,
     ]
     await fault_row(

@@ -261,9 +261,17 @@ async def test_a_long_session_opens_with_the_latest_turns_first(
     app = ClaudeTUI(replace(options(api), open_session_id=sid))
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.chat.current.session_id == sid)
-        await pilot.pause()
-        shown = len(app.query(UserMessage)) + len(app.query(AssistantMessage))
-        assert shown == 40
+        await wait_until(pilot, lambda: bool(app.query(AssistantMessage)))
+        first = len(app.query(UserMessage)) + len(app.query(AssistantMessage))
+        assert first <= 6  # what fits on screen comes first ...
+        assert app.query(AssistantMessage)[-1].text == "answer 499"
+
+        def shown() -> int:
+            return len(app.query(UserMessage)) + len(app.query(AssistantMessage))
+
+        await wait_until(pilot, lambda: shown() == 40)  # ... the rest of the page follows
+        await pilot.pause(0.2)
+        assert shown() == 40
         assert app.query(AssistantMessage)[-1].text == "answer 499"
         assert app.query_one(LoadEarlier)
         view = app.query_one(ConversationView)

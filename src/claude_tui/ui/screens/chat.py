@@ -38,6 +38,8 @@ from claude_tui.ui.widgets.status import ReplyStatus
 
 PAGE_OF_TURNS = 40
 """Turns given widgets when a session opens; older ones load when the user scrolls up."""
+FIRST_TURNS = 6
+"""Turns mounted at once when a session opens: about a screenful."""
 MOUNTED_TURNS = 2 * PAGE_OF_TURNS
 """Most turns kept on screen in a live session before the oldest are let go."""
 
@@ -139,7 +141,8 @@ class ChatScreen(ReplyFlow):
         self._widgets.clear()
         self._queued_widgets = []
         turns = state.conversation.turns
-        state.shown_from = max(0, len(turns) - PAGE_OF_TURNS)
+        # what fits on screen first; the rest of the page follows a few turns a frame
+        state.shown_from = max(0, len(turns) - FIRST_TURNS)
         widgets: list[Welcome | LoadEarlier | UserMessage | AssistantMessage] = []
         if state.shown_from:
             widgets.append(LoadEarlier(state.shown_from))
@@ -155,6 +158,8 @@ class ChatScreen(ReplyFlow):
             widgets.append(self._welcome())
         await view.mount_all(widgets)
         view.follow()
+        if state.shown_from > max(0, len(turns) - PAGE_OF_TURNS):
+            self.call_after_refresh(self._fill_page, state)
         metrics = state.last_metrics()
         if metrics is None:
             self.query_one(MetricsBar).reset()
@@ -197,14 +202,31 @@ class ChatScreen(ReplyFlow):
                 return turn.status.value
         return None
 
+    async def _fill_page(self, state: SessionState) -> None:
+        """Mount the opened session's page a few turns at a time, a frame between each, so
+        the latest turns are on screen at once and the UI never stalls."""
+        if state is not self.current:
+            return
+        target = max(0, len(state.conversation.turns) - PAGE_OF_TURNS)
+        if state.shown_from <= target:
+            return
+        await self._load_earlier(count=min(FIRST_TURNS, state.shown_from - target))
+        self.call_after_refresh(self._fill_page, state)
+
     @on(LoadEarlier.Requested)
-    async def _load_earlier(self) -> None:
+    async def _on_load_earlier(self) -> None:
+        state = self.current
+        if state.shown_from > max(0, len(state.conversation.turns) - PAGE_OF_TURNS):
+            return  # the page is still being filled (and moving the scroll position)
+        await self._load_earlier(count=PAGE_OF_TURNS)
+
+    async def _load_earlier(self, count: int) -> None:
         state = self.current
         if state.shown_from == 0:
             return
         view = self.query_one(ConversationView)
         from_bottom = view.max_scroll_y - view.scroll_y
-        start = max(0, state.shown_from - PAGE_OF_TURNS)
+        start = max(0, state.shown_from - count)
         widgets = []
         for turn in state.conversation.turns[start : state.shown_from]:
             widget = widget_for_turn(turn)
