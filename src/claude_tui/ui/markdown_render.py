@@ -155,14 +155,15 @@ class BlockRenderer:
             self._cache.move_to_end(key)
             return lines
         lines = self._render(source, width, base)
-        self._cache[key] = lines
-        if len(self._cache) > self.CACHE_SIZE:
-            self._cache.popitem(last=False)
+        self._keep(key, lines)
         return lines
 
     def remember(self, source: str, width: int, base: Style, lines: list[Strip]) -> None:
         """Put lines rendered elsewhere (another thread's renderer) into the cache."""
-        self._cache[(source, width, base)] = lines
+        self._keep((source, width, base), lines)
+
+    def _keep(self, key: tuple[str, int, Style], lines: list[Strip]) -> None:
+        self._cache[key] = lines
         if len(self._cache) > self.CACHE_SIZE:
             self._cache.popitem(last=False)
 
@@ -214,9 +215,7 @@ class BlockRenderer:
             options = self._console.options.update_width(max(1, width))
             rendered = self._console.render_lines(syntax, options, style=base, pad=True)
             lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
-            self._cache[key] = lines
-            if len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
+            self._keep(key, lines)
         return lines
 
     def _render(self, source: str, width: int, base: Style) -> list[Strip]:

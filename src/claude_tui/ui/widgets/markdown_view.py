@@ -81,31 +81,26 @@ class MarkdownView(Widget):
         def work() -> None:
             renderer = BlockRenderer(variables, dark=dark)
             rendered = [renderer.render(block, width, base) for block in blocks]
-            self.app.call_from_thread(self._apply_final, live, blocks, rendered, width)
+            self.app.call_from_thread(self._apply_final, live, blocks, rendered, width, base)
 
         self.run_worker(work, thread=True, exit_on_error=False)
 
     def _apply_final(
-        self, live: str, blocks: list[str], rendered: list[list[Strip]], width: int
+        self,
+        live: str,
+        blocks: list[str],
+        rendered: list[list[Strip]],
+        width: int,
+        base: Style,
     ) -> None:
         if self._blocks.live != live:
             return  # the text changed meanwhile (it cannot, once finished; be safe)
+        renderer = self._get_renderer()
+        for block, lines in zip(blocks, rendered, strict=True):
+            renderer.remember(block, width, base, lines)
         self._blocks.frozen.extend(blocks)
         self._blocks.live = ""
-        if width == self._width and self._frozen_count == len(self._blocks.frozen) - len(blocks):
-            renderer, base = self._get_renderer(), self._base_style()
-            blank = Strip.blank(width, base)
-            for block, lines in zip(blocks, rendered, strict=True):
-                renderer.remember(block, width, base, lines)
-                if lines:
-                    if self._frozen_lines:
-                        self._frozen_lines.append(blank)
-                    self._frozen_lines.extend(lines)
-            self._frozen_count = len(self._blocks.frozen)
-            self._live_lines = []
-            self.refresh(layout=True)
-        else:
-            self._rerender()
+        self._rerender()  # finds the lines in the cache (unless the width or theme changed)
 
     def _rerender(self) -> None:
         before = len(self._frozen_lines) + len(self._live_lines)
