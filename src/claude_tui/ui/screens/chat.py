@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from claude_tui.core.config import price_overrides
+from claude_tui.core.conversation import Turn
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.replies import NO_KEY_HINT, ReplyFlow
@@ -146,10 +147,7 @@ class ChatScreen(ReplyFlow):
         widgets: list[Welcome | LoadEarlier | UserMessage | AssistantMessage] = []
         if state.shown_from:
             widgets.append(LoadEarlier(state.shown_from))
-        for turn in turns[state.shown_from :]:
-            widget = widget_for_turn(turn)
-            self._widgets[id(turn)] = widget
-            widgets.append(widget)
+        widgets.extend(self._widgets_for(turns[state.shown_from :]))
         for text in state.queue:
             queued = UserMessage(text, queued=True)
             self._queued_widgets.append(queued)
@@ -202,6 +200,15 @@ class ChatScreen(ReplyFlow):
                 return turn.status.value
         return None
 
+    def _widgets_for(self, turns: list[Turn]) -> list[UserMessage | AssistantMessage]:
+        """Widgets for ``turns``, remembered so stream events and trimming can find them."""
+        widgets = []
+        for turn in turns:
+            widget = widget_for_turn(turn)
+            self._widgets[id(turn)] = widget
+            widgets.append(widget)
+        return widgets
+
     async def _fill_page(self, state: SessionState) -> None:
         """Mount the opened session's page a few turns at a time, a frame between each, so
         the latest turns are on screen at once and the UI never stalls."""
@@ -227,11 +234,7 @@ class ChatScreen(ReplyFlow):
         view = self.query_one(ConversationView)
         from_bottom = view.max_scroll_y - view.scroll_y
         start = max(0, state.shown_from - count)
-        widgets = []
-        for turn in state.conversation.turns[start : state.shown_from]:
-            widget = widget_for_turn(turn)
-            self._widgets[id(turn)] = widget
-            widgets.append(widget)
+        widgets = self._widgets_for(state.conversation.turns[start : state.shown_from])
         marker = view.query_one(LoadEarlier)
         await view.mount_all(widgets, after=marker)
         state.shown_from = start
