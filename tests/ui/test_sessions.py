@@ -293,3 +293,21 @@ async def test_sidebar_pages_through_many_sessions(api: ApiSettings, store: Sess
         option_list.highlighted = 95
         await wait_until(pilot, lambda: len(sidebar_titles(app)) == 130)
         assert sidebar_titles(app)[-1] == "chat 000"
+
+
+async def test_a_confirmed_delete_still_happens_when_quitting_during_the_undo_window(
+    api: ApiSettings, store: SessionStore
+) -> None:
+    gone = seed(store, "Delete then quit", [("q", "a")])
+    app = make_app(api)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_until(pilot, lambda: bool(sidebar_titles(app)))
+        app.query_one(SessionList).focus()
+        app.query_one(SessionList).highlighted = 0
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not sidebar_titles(app))
+        assert store.get_session(gone) is not None  # still undoable
+        await pilot.press("ctrl+q")
+    assert store.get_session(gone) is None

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.worker import Worker
 
 from claude_tui.core.config import Settings
 from claude_tui.core.history import conversation_from_stored
@@ -52,7 +53,9 @@ class SessionsPanel(Screen[None]):
 
     # -- running store work off the UI thread -------------------------------------------------
 
-    def _in_store(self, job: Callable[[SessionStore], T], then: Callable[[T], object]) -> None:
+    def _in_store(
+        self, job: Callable[[SessionStore], T], then: Callable[[T], object]
+    ) -> Worker[None]:
         """Run ``job`` with a store in a worker thread; ``then`` posts its result back."""
         path = self.options.store_path
 
@@ -68,7 +71,7 @@ class SessionsPanel(Screen[None]):
                 return
             then(result)
 
-        self.run_worker(work, thread=True, group="store", exit_on_error=False)
+        return self.run_worker(work, thread=True, group="store", exit_on_error=False)
 
     # -- the list -----------------------------------------------------------------------------
 
@@ -210,13 +213,13 @@ class SessionsPanel(Screen[None]):
         name = sanitize(title) or "Untitled"
         self.notify(f"Deleted “{name}”. Ctrl+Z or “Undo” in the sidebar brings it back.")
 
-    def _commit_pending_delete(self) -> None:
+    def _commit_pending_delete(self) -> Worker[None] | None:
         pending, self._pending_delete = self._pending_delete, None
         if pending is None:
-            return
+            return None
         pending.timer.stop()
         self.query_one(SessionSidebar).show_undo(False)
-        self._in_store(
+        return self._in_store(
             lambda store: store.delete_session(pending.session_id),
             lambda _: self.post_message(SessionsChanged()),
         )
@@ -234,20 +237,9 @@ class SessionsPanel(Screen[None]):
 
     async def flush_pending_delete(self) -> None:
         """On quit: a deletion the user confirmed happens now, not never."""
-        pending, self._pending_delete = self._pending_delete, None
-        if pending is None:
-            return
-        pending.timer.stop()
-        path = self.options.store_path
-
-        def work() -> None:
-            store = SessionStore.open(path)
-            try:
-                store.delete_session(pending.session_id)
-            finally:
-                store.close()
-
-        await self.run_worker(work, thread=True, exit_on_error=False).wait()
+        worker = self._commit_pending_delete()
+        if worker is not None:
+            await worker.wait()
 
     # -- keys ---------------------------------------------------------------------------------
 
