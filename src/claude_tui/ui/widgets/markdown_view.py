@@ -8,13 +8,13 @@ so layout cost does not grow with the number of paragraphs, and only visible lin
 from __future__ import annotations
 
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
-from claude_tui.ui.markdown_render import FENCE_CHUNK, BlockRenderer, with_cursor
+from claude_tui.ui.markdown_render import THREADED_FINAL_LINES, BlockRenderer, with_cursor
 
 
 class MarkdownView(Widget):
@@ -69,7 +69,7 @@ class MarkdownView(Widget):
         live = self._blocks.live
         if not live:
             return
-        if live.count("\n") <= FENCE_CHUNK or self._width <= 0:
+        if live.count("\n") <= THREADED_FINAL_LINES or self._width <= 0:
             self._blocks.finish()
             self._rerender()
             return
@@ -103,10 +103,22 @@ class MarkdownView(Widget):
         self._rerender()  # finds the lines in the cache (unless the width or theme changed)
 
     def _rerender(self) -> None:
-        before = len(self._frozen_lines) + len(self._live_lines)
+        old_frozen, old_live, old_width = len(self._frozen_lines), self._live_lines, self._width
         self._render_lines()
         after = len(self._frozen_lines) + len(self._live_lines)
-        self.refresh(layout=after != before)
+        if after != old_frozen + len(old_live) or self._width != old_width:
+            self.refresh(layout=True)
+            return
+        # Same height: repaint only the lines that changed, usually the last one or two of the
+        # live block. A whole-widget refresh would make Textual restyle every visible line.
+        new = self._frozen_lines[old_frozen:] + self._live_lines
+        first = next(
+            (i for i, (a, b) in enumerate(zip(old_live, new, strict=True)) if a != b), None
+        )
+        if first is None:
+            return  # nothing visible changed (a block froze with the lines it had)
+        first += old_frozen
+        self.refresh(Region(0, first, self._width, after - first))
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._on_theme_change, init=False)

@@ -17,6 +17,8 @@ NARROW_SEPARATOR = " │ "
 WIDE_FROM = 100
 """Columns from which the spacious layout is used (chosen by width alone, so the layout does
 not change while numbers grow)."""
+MIN_TICK = 0.1
+"""Seconds between redraws of a streaming reply's metrics, at the least."""
 ONE_LINE_FROM = 76
 """Below this many columns the metrics take two lines rather than being cut off."""
 
@@ -98,9 +100,15 @@ def format_metrics(
     )
 
 
+def _tick_interval(refresh_rate: float) -> float:
+    """The refresh interval, but at most ten redraws a second: the line shows tenths."""
+    return max(MIN_TICK, 1.0 / max(1.0, refresh_rate))
+
+
 class MetricsBar(Static):
     """Shows the latest snapshot the runner sent. While a reply streams, a timer redraws it
-    (at the refresh rate) so elapsed time and the live rate keep moving between batches."""
+    (at the refresh rate, at most ten times a second) so elapsed time and the live rate keep
+    moving, between batches as well as during them."""
 
     DEFAULT_CSS = """
     MetricsBar {
@@ -115,28 +123,39 @@ class MetricsBar(Static):
         super().__init__(format_metrics(None, 0.0), id=id, markup=False)
         self.metrics: StreamMetrics | None = None
         self._outcome: str | None = None
-        self._interval = 1.0 / max(1.0, refresh_rate)
+        self._interval = _tick_interval(refresh_rate)
         self.prices: Mapping[str, Price] = {}
         """The user's price overrides from config."""
         self._ticker: Timer | None = None
+        self._shown = format_metrics(None, 0.0)
+        self._drawn_at = 0.0
 
     def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
-        """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason."""
+        """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason.
+
+        While a reply streams, snapshots are only stored and the ticker draws them: the line
+        shows tenths of a second, so drawing it more than ten times a second (every batch of
+        text) would cost a repaint each time and show nothing new."""
         self.metrics = metrics
         self._outcome = outcome
-        self._redraw()
-        if metrics.ended_at is None and self._ticker is None:
-            self._ticker = self.set_interval(self._interval, self._redraw)
-        elif metrics.ended_at is not None and self._ticker is not None:
+        if metrics.ended_at is None:
+            if self._ticker is None:
+                self._redraw()
+                self._ticker = self.set_interval(self._interval, self._redraw_if_due)
+            else:
+                self._redraw_if_due()  # drawn in the batch's own frame when it is time
+            return
+        if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+        self._redraw()
 
     def set_refresh_rate(self, refresh_rate: float) -> None:
         """Redraws a second while a reply streams; takes effect at once."""
-        self._interval = 1.0 / max(1.0, refresh_rate)
+        self._interval = _tick_interval(refresh_rate)
         if self._ticker is not None:
             self._ticker.stop()
-            self._ticker = self.set_interval(self._interval, self._redraw)
+            self._ticker = self.set_interval(self._interval, self._redraw_if_due)
 
     def reset(self) -> None:
         if self._ticker is not None:
@@ -145,10 +164,23 @@ class MetricsBar(Static):
         self.metrics = None
         self._redraw()
 
+    def _redraw_if_due(self) -> None:
+        """Redraw unless a batch of text has just done so: the ticker then adds no frame of
+        its own while text flows, and keeps the clock moving when it stalls."""
+        if time.monotonic() - self._drawn_at >= self._interval * 0.9:
+            self._redraw()
+
     def _redraw(self) -> None:
+        self._drawn_at = time.monotonic()
         width = self.content_region.width or 200
         line = format_metrics(self.metrics, time.monotonic(), self._outcome, width, self.prices)
-        self.update(Content(line))
+        if line == self._shown:
+            return  # the ticker runs at the refresh rate; most ticks change nothing visible
+        # A layout of the whole screen is only needed when the bar changes height (one line or
+        # two); a redraw of its own line is enough otherwise, and is far cheaper.
+        relayout = line.count("\n") != self._shown.count("\n")
+        self._shown = line
+        self.update(Content(line), layout=relayout)
 
     def on_resize(self) -> None:
         self._redraw()

@@ -9,6 +9,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+TICK = 0.1
+"""Seconds per spinner frame."""
 IDLE_HINT = "Ready · Enter send · Esc stops a reply · Ctrl+B sessions"
 
 
@@ -33,16 +35,22 @@ class ReplyStatus(Static):
         self._frame = 0
         self._timer: Timer | None = None
         self.queued = 0
+        self._shown = IDLE_HINT
+        self._ticked_at = 0.0
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(0.1, self._tick, pause=True)
+        self._timer = self.set_interval(TICK, self._tick_if_due, pause=True)
 
     def waiting(self) -> None:
         self._set("waiting")
 
     def writing(self) -> None:
+        """Called with every batch of text: the spinner moves in the batch's own frame when
+        it is due, so the timer adds no repaint of its own while text flows."""
         if self._phase != "writing":
             self._set("writing")
+        else:
+            self._tick_if_due()
 
     def retrying(self, reason: str, delay: float, attempt: int, max_attempts: int) -> None:
         self._retry_until = time.monotonic() + delay
@@ -55,7 +63,7 @@ class ReplyStatus(Static):
         self.remove_class("active", "retrying")
         if self._timer is not None:
             self._timer.pause()
-        self.update(IDLE_HINT)
+        self._show(IDLE_HINT)
 
     def _set(self, phase: str) -> None:
         self._phase = phase
@@ -65,7 +73,12 @@ class ReplyStatus(Static):
             self._timer.resume()
         self._tick()
 
+    def _tick_if_due(self) -> None:
+        if time.monotonic() - self._ticked_at >= TICK * 0.9:
+            self._tick()
+
     def _tick(self) -> None:
+        self._ticked_at = time.monotonic()
         self._frame = (self._frame + 1) % len(SPINNER)
         spin = SPINNER[self._frame]
         if self._phase == "waiting":
@@ -80,4 +93,10 @@ class ReplyStatus(Static):
         hint = "Esc to stop"
         if self.queued:
             hint += f" · {self.queued} queued"
-        self.update(Content(f"{text}   {hint}"))
+        self._show(f"{text}   {hint}")
+
+    def _show(self, text: str) -> None:
+        """Redraw the one row; it never changes height, so no layout of the screen."""
+        if text != self._shown:
+            self._shown = text
+            self.update(Content(text), layout=False)
