@@ -7,13 +7,15 @@ Messages-API server runs here, in the parent, and timestamps every content delta
 byte sent" are the server's, not the client's. The floor is the SDK alone: a plain loop over
 ``client.messages.stream(...).text_stream`` against the same server, in a child of its own.
 
-    .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py            # every row, about two minutes
+    .venv/bin/python benchmarks/run.py --rows 1,2  # the streaming rows only
 
 Not part of the test suite; timings depend on the machine (see benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -33,6 +35,7 @@ CHILD = HERE / "_child.py"
 LONG_TOKENS = 5000
 PACED_TOKENS, PACED_RATE = 800, 80.0
 TTFT_RUNS, TTFT = 5, 0.3
+FLOOR_RUNS = 3
 STARTUP_RUNS = 5
 SESSIONS = 10_000
 SESSION_MESSAGES = 1000
@@ -196,7 +199,180 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+class Bench:
+    """What every row needs: the environment, the server, the stores, and the table so far."""
+
+    def __init__(self, root: str, env: dict[str, str], stamps: Stamps) -> None:
+        self.root = Path(root)
+        self.env = env
+        self.stamps = stamps
+        self.url = ""
+        self.rows: list[tuple[str, str, str, str, str, str, str]] = []
+        self.notes: list[str] = []
+        self.empty_store = self.root / "empty.db"
+
+    def row(self, n: str, scenario: str, measured: str, floor: str, ratio: str, target: str,
+            met: bool | None) -> None:  # fmt: skip
+        verdict = "n/a" if met is None else ("yes" if met else "no")
+        self.rows.append((n, scenario, measured, floor, ratio, target, verdict))
+
+    def text_file(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.write_text(text)
+        return path
+
+
+def row_1(bench: Bench, server: Any) -> dict[str, Any]:
+    """A 5,000-token reply at full speed, against the floor (run before and after, best kept)."""
+    from claude_tui.core.localapi import Scenario, generate_text
+
+    long_text = generate_text(LONG_TOKENS)
+    text_file = bench.text_file("long.md", long_text)
+    server.default = Scenario(text=long_text)
+    floors = []
+    for _ in range(FLOOR_RUNS):
+        bench.stamps.take()
+        result, _ = child(bench.env, "floor", bench.url, str(bench.empty_store), str(LONG_TOKENS))
+        (stream,) = bench.stamps.take()
+        result["after_last"] = result["t_done"] - stream["last"]
+        floors.append(result)
+    floor_wall = min(f["t_done"] - f["t_request"] for f in floors)
+    floor_cpu = min(f["cpu"] for f in floors)
+    md, _ = child(bench.env, "markdown", bench.url, str(bench.empty_store), str(text_file))
+    (stream,) = bench.stamps.take()
+    wall = md["t_final_paint"] - md["t_request"]
+    after_last = md["t_final_paint"] - stream["last"]
+    row = bench.row
+    row("1", "5k-token Markdown, rate 0: wall to final text", f"{wall:.2f} s",
+        f"{floor_wall:.2f} s", f"{wall / floor_wall:.1f}x", "-", None)  # fmt: skip
+    row("1", "  last byte sent -> final text on screen", ms(after_last), "-", "-",
+        "<= 500 ms", after_last <= 0.5)  # fmt: skip
+    row("1", "  CPU seconds (app process)", f"{md['cpu']:.2f} s", f"{floor_cpu:.2f} s",
+        f"{md['cpu'] / floor_cpu:.1f}x", "<= 3x floor", md["cpu"] <= 3 * floor_cpu)  # fmt: skip
+    if not md["text_ok"]:
+        bench.notes.append("row 1: the saved turn's text differs from what was streamed!")
+    cpus = ", ".join(f"{f['cpu']:.2f}" for f in floors)
+    bench.notes.append(
+        f"floor: 5k tokens over text_stream, {floor_wall:.2f} s wall, {floor_cpu:.2f} s CPU "
+        f"(best of {FLOOR_RUNS}: {cpus}); last byte -> loop done "
+        f"{ms(min(f['after_last'] for f in floors))}"
+    )
+    bench.notes.append(
+        f"row 1 detail: first lines {md['t_first_lines'] - md['t_request']:.2f} s after the "
+        f"request; final lines {ms(md['t_final_lines'] - stream['last'])} and final draw "
+        f"{ms(after_last)} after the last byte"
+    )
+    return md
+
+
+def rows_2_3(bench: Bench, server: Any, refresh: float) -> None:
+    """A paced reply (lag, CPU share, keypress echo), then short replies (TTFT)."""
+    from claude_tui.core.localapi import Scenario, generate_text
+
+    paced_text = generate_text(PACED_TOKENS)
+    paced_file = bench.text_file("paced.md", paced_text)
+    server.default = Scenario(text=paced_text, rate=PACED_RATE)
+    server.push(Scenario(text=paced_text, rate=PACED_RATE))
+    server.push(Scenario(text=paced_text, rate=PACED_RATE))
+    for _ in range(TTFT_RUNS):
+        server.push(Scenario(tokens=40, ttft=TTFT))
+    bench.stamps.take()
+    lv, _ = child(
+        bench.env, "live", bench.url, str(bench.empty_store), str(paced_file), str(TTFT_RUNS)
+    )
+    streams = bench.stamps.take()
+    paced = lv["paced"]
+    row = bench.row
+    lag = paced["t_final_paint"] - streams[0]["last"]
+    lag_target = refresh + 0.050
+    row("2", f"{PACED_TOKENS} tok at {PACED_RATE:.0f} tok/s: last token -> rendered",
+        ms(lag), "-", "-", f"<= {ms(lag_target)}", lag <= lag_target)  # fmt: skip
+    share = paced["cpu"] / paced["wall"]
+    row("2", "  CPU share of one core while streaming", f"{share * 100:.1f} %", "-", "-",
+        "<= 15 %", share <= 0.15)  # fmt: skip
+    echoes = lv["echoes"]
+    if echoes:
+        p50 = statistics.median(echoes)
+        worst = max(echoes)
+        row("2", f"  keypress -> echo while streaming (median of {len(echoes)})",
+            ms(p50), "-", "-", "<= 50 ms", p50 <= 0.050)  # fmt: skip
+        row("2", "  keypress -> echo, worst", ms(worst), "-", "-", "<= 50 ms",
+            worst <= 0.050)  # fmt: skip
+    else:
+        bench.notes.append("row 2: no keypress was measured (the reply ended first)")
+    added = [
+        f["t_first_paint"] - s["first"] for f, s in zip(lv["firsts"], streams[2:], strict=True)
+    ]
+    ttft_target = refresh + 0.020
+    p50 = statistics.median(added)
+    row("3", f"TTFT: first delta sent -> first char drawn (median of {len(added)})",
+        ms(p50), "-", "-", f"<= {ms(ttft_target)}", p50 <= ttft_target)  # fmt: skip
+    row("3", "  worst of them", ms(max(added)), "-", "-", f"<= {ms(ttft_target)}",
+        max(added) <= ttft_target)  # fmt: skip
+    bench.notes.append(
+        f"row 2 detail: paced reply wall {paced['wall']:.1f} s, CPU {paced['cpu']:.2f} s; "
+        f"echo samples ms: {', '.join(f'{e * 1000:.0f}' for e in echoes)}"
+    )
+    bench.notes.append(f"row 2: the idle app (no stream) uses {lv['idle_share'] * 100:.1f} % "
+                       "of a core")  # fmt: skip
+    bench.notes.append(f"row 3 samples ms: {', '.join(f'{a * 1000:.0f}' for a in added)}")
+
+
+def row_4(bench: Bench) -> None:
+    """Start-up, with no sessions and with 10,000."""
+    many_store = bench.root / "many.db"
+    t = time.monotonic()
+    fill_many(many_store, SESSIONS)
+    bench.notes.append(f"row 4: {SESSIONS:,} sessions filled in {time.monotonic() - t:.1f} s")
+    for label, store, target in (
+        ("0 sessions", bench.empty_store, 0.6),
+        (f"{SESSIONS:,} sessions", many_store, 0.8),
+    ):
+        times = []
+        for _ in range(STARTUP_RUNS):
+            su, launched = child(bench.env, "startup", bench.url, str(store))
+            times.append(su["t_ready"] - launched)
+        best, med = min(times), statistics.median(times)
+        bench.row("4", f"start-up, {label}: launch -> prompt focused (median of "
+                  f"{STARTUP_RUNS}, best {best:.2f} s)", f"{med:.2f} s", "-", "-",
+                  f"<= {target} s", med <= target)  # fmt: skip
+
+
+def row_5(bench: Bench) -> dict[str, Any]:
+    """A session of 1,000 messages: open it, then go to its top."""
+    long_store = bench.root / "long.db"
+    t = time.monotonic()
+    sid, last_message, size = fill_long(long_store, SESSION_MESSAGES)
+    bench.notes.append(
+        f"row 5: long session filled in {time.monotonic() - t:.1f} s, {size / 1e6:.2f} MB "
+        f"of text in {SESSION_MESSAGES} messages"
+    )
+    last_file = bench.text_file("last.md", last_message)
+    ss, _ = child(bench.env, "session", bench.url, str(long_store), sid, str(last_file))
+    row = bench.row
+    row("5", f"open {ss['turns']}-message session until last turn drawn",
+        ms(ss["open"]), "-", "-", "<= 300 ms", ss["open"] <= 0.3)  # fmt: skip
+    row("5", "  scroll to the top: Ctrl+Home until the first message is drawn",
+        ms(ss["to_top"]), "-", "-", "<= 300 ms", ss["to_top"] <= 0.3)  # fmt: skip
+    row("5", f"  scroll up a page at a time to the top ({ss['pages']} pages)",
+        ms(ss["paging_worst"]) + " worst", "-", "-", "<= 300 ms",
+        ss["paging_worst"] <= 0.3)  # fmt: skip
+    bench.notes.append(
+        f"row 5: paging up took {ss['paging_total']:.1f} s in all, median page "
+        f"{ms(ss['paging_median'])}; at most {ss['most_mounted']} message widgets were mounted "
+        f"at once (of {ss['turns']})"
+    )
+    return ss
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--rows",
+        default="1,2,3,4,5,6",
+        help="which rows to run, e.g. 1,2 for a quick check after a rendering change",
+    )
+    wanted = set(parser.parse_args().rows.split(","))
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="claude-tui-perf-") as root:
         env = isolate(root)
@@ -204,153 +380,30 @@ def main() -> None:
         for name in [n for n in os.environ if n.startswith("ANTHROPIC_")]:
             del os.environ[name]
         from claude_tui.core.config import Settings
-        from claude_tui.core.localapi import LocalAPIServer, Scenario, generate_text
+        from claude_tui.core.localapi import LocalAPIServer
 
         refresh = 1 / Settings().refresh_rate
         stamps = Stamps()
         stamps.install()
-        rows: list[tuple[str, str, str, str, str, str, str]] = []
-        notes: list[str] = []
-
-        def row(n: str, scenario: str, measured: str, floor: str, ratio: str, target: str,
-                met: bool | None) -> None:  # fmt: skip
-            verdict = "n/a" if met is None else ("yes" if met else "no")
-            rows.append((n, scenario, measured, floor, ratio, target, verdict))
-
-        empty_store = Path(root) / "empty.db"
-        many_store = Path(root) / "many.db"
-        long_store = Path(root) / "long.db"
-        t = time.monotonic()
-        fill_many(many_store, SESSIONS)
-        sid, last_message, size = fill_long(long_store, SESSION_MESSAGES)
-        notes.append(
-            f"stores filled in {time.monotonic() - t:.1f} s; long session {size / 1e6:.2f} MB "
-            f"of text in {SESSION_MESSAGES} messages"
-        )
-
-        long_text = generate_text(LONG_TOKENS)
-        paced_text = generate_text(PACED_TOKENS)
-        text_file = Path(root) / "long.md"
-        text_file.write_text(long_text)
-        paced_file = Path(root) / "paced.md"
-        paced_file.write_text(paced_text)
-        last_file = Path(root) / "last.md"
-        last_file.write_text(last_message)
-
+        bench = Bench(root, env, stamps)
+        md = ss = None
         with LocalAPIServer() as server:
-            url = server.base_url
-
-            # -- row 1 and its floor (floor first and last, best of the two) -----------------
-            server.default = Scenario(text=long_text)
-            floors = []
-            for _ in range(2):
-                stamps.take()
-                result, _ = child(env, "floor", url, str(empty_store), str(LONG_TOKENS))
-                (stream,) = stamps.take()
-                result["after_last"] = result["t_done"] - stream["last"]
-                floors.append(result)
-            floor_wall = min(f["t_done"] - f["t_request"] for f in floors)
-            floor_cpu = min(f["cpu"] for f in floors)
-            md, _ = child(env, "markdown", url, str(empty_store), str(text_file))
-            (stream,) = stamps.take()
-            wall = md["t_final_paint"] - md["t_request"]
-            after_last = md["t_final_paint"] - stream["last"]
-            row("1", "5k-token Markdown, rate 0: wall to final text", f"{wall:.2f} s",
-                f"{floor_wall:.2f} s", f"{wall / floor_wall:.1f}x", "-", None)  # fmt: skip
-            row("1", "  last byte sent -> final text on screen", ms(after_last), "-", "-",
-                "<= 500 ms", after_last <= 0.5)  # fmt: skip
-            row("1", "  CPU seconds (app process)", f"{md['cpu']:.2f} s", f"{floor_cpu:.2f} s",
-                f"{md['cpu'] / floor_cpu:.1f}x", "<= 3x floor",
-                md["cpu"] <= 3 * floor_cpu)  # fmt: skip
-            if not md["text_ok"]:
-                notes.append("row 1: the saved turn's text differs from what was streamed!")
-
-            # -- rows 2 and 3 ----------------------------------------------------------------
-            server.default = Scenario(text=paced_text, rate=PACED_RATE)
-            server.push(Scenario(text=paced_text, rate=PACED_RATE))
-            server.push(Scenario(text=paced_text, rate=PACED_RATE))
-            for _ in range(TTFT_RUNS):
-                server.push(Scenario(tokens=40, ttft=TTFT))
-            stamps.take()
-            lv, _ = child(env, "live", url, str(empty_store), str(paced_file), str(TTFT_RUNS))
-            streams = stamps.take()
-            paced = lv["paced"]
-            lag = paced["t_final_paint"] - streams[0]["last"]
-            lag_target = refresh + 0.050
-            row("2", f"{PACED_TOKENS} tok at {PACED_RATE:.0f} tok/s: last token -> rendered",
-                ms(lag), "-", "-", f"<= {ms(lag_target)}", lag <= lag_target)  # fmt: skip
-            share = paced["cpu"] / paced["wall"]
-            row("2", "  CPU share of one core while streaming", f"{share * 100:.1f} %", "-", "-",
-                "<= 15 %", share <= 0.15)  # fmt: skip
-            echoes = lv["echoes"]
-            if echoes:
-                p50 = statistics.median(echoes)
-                worst = max(echoes)
-                row("2", f"  keypress -> echo while streaming (median of {len(echoes)})",
-                    ms(p50), "-", "-", "<= 50 ms", p50 <= 0.050)  # fmt: skip
-                row("2", "  keypress -> echo, worst", ms(worst), "-", "-", "<= 50 ms",
-                    worst <= 0.050)  # fmt: skip
-            else:
-                notes.append("row 2: no keypress was measured (the reply ended first)")
-            added = [
-                f["t_first_paint"] - s["first"]
-                for f, s in zip(lv["firsts"], streams[2:], strict=True)
-            ]
-            ttft_target = refresh + 0.020
-            p50 = statistics.median(added)
-            row("3", f"TTFT: first delta sent -> first char drawn (median of {len(added)})",
-                ms(p50), "-", "-", f"<= {ms(ttft_target)}", p50 <= ttft_target)  # fmt: skip
-            row("3", "  worst of them", ms(max(added)), "-", "-", f"<= {ms(ttft_target)}",
-                max(added) <= ttft_target)  # fmt: skip
-
-            # -- row 4 -----------------------------------------------------------------------
-            for label, store, target in (
-                ("0 sessions", empty_store, 0.6),
-                (f"{SESSIONS:,} sessions", many_store, 0.8),
-            ):
-                times = []
-                for _ in range(STARTUP_RUNS):
-                    su, launched = child(env, "startup", url, str(store))
-                    times.append(su["t_ready"] - launched)
-                best, med = min(times), statistics.median(times)
-                row("4", f"start-up, {label}: launch -> prompt focused (median of "
-                    f"{STARTUP_RUNS}, best {best:.2f} s)", f"{med:.2f} s", "-", "-",
-                    f"<= {target} s", med <= target)  # fmt: skip
-
-            # -- row 5 -----------------------------------------------------------------------
-            ss, _ = child(env, "session", url, str(long_store), sid, str(last_file))
-            row("5", f"open {ss['turns']}-message session until last turn drawn",
-                ms(ss["open"]), "-", "-", "<= 300 ms", ss["open"] <= 0.3)  # fmt: skip
-            row("5", f"  scroll to the top ({ss['scroll_rounds']} loads)", ms(ss["scroll_top"]),
-                "-", "-", "<= 300 ms", ss["scroll_top"] <= 0.3)  # fmt: skip
-            if not ss["loaded_all"]:
-                notes.append("row 5: scrolling stopped before every turn was loaded")
-
-            # -- row 6 -----------------------------------------------------------------------
-            row("6", "peak RSS, row 1 process", f"{md['peak_rss_mb']:.0f} MB", "-", "-",
-                "<= 150 MB", md["peak_rss_mb"] <= 150)  # fmt: skip
-            row("6", "peak RSS, row 5 process", f"{ss['peak_rss_mb']:.0f} MB", "-", "-",
-                "<= 150 MB", ss["peak_rss_mb"] <= 150)  # fmt: skip
-
-        notes.append(
-            f"floor: 5k tokens over text_stream, {floor_wall:.2f} s wall, {floor_cpu:.2f} s CPU "
-            f"(best of 2); last byte -> loop done {ms(min(f['after_last'] for f in floors))}"
-        )
-        notes.append(
-            f"row 1 detail: first lines {md['t_first_lines'] - md['t_request']:.2f} s after the "
-            f"request; final lines {ms(md['t_final_lines'] - stream['last'])} and final draw "
-            f"{ms(after_last)} after the last byte"
-        )
-        notes.append(
-            f"row 2 detail: paced reply wall {paced['wall']:.1f} s, CPU {paced['cpu']:.2f} s; "
-            f"echo samples ms: {', '.join(f'{e * 1000:.0f}' for e in echoes)}"
-        )
-        idle = lv["idle_share"] * 100
-        notes.append(f"row 2: the idle app (no stream) uses {idle:.1f} % of a core")
-        notes.append(f"row 3 samples ms: {', '.join(f'{a * 1000:.0f}' for a in added)}")
-        notes.append(f"row 5: {ss['mounted_messages']} message widgets mounted at the top")
+            bench.url = server.base_url
+            if wanted & {"1", "6"}:
+                md = row_1(bench, server)
+            if wanted & {"2", "3"}:
+                rows_2_3(bench, server, refresh)
+            if "4" in wanted:
+                row_4(bench)
+            if wanted & {"5", "6"}:
+                ss = row_5(bench)
+        for label, result in (("row 1", md), ("row 5", ss)):
+            if "6" in wanted and result is not None:
+                bench.row("6", f"peak RSS, {label} process", f"{result['peak_rss_mb']:.0f} MB",
+                          "-", "-", "<= 150 MB", result["peak_rss_mb"] <= 150)  # fmt: skip
 
     headers = ("#", "scenario", "measured", "floor", "ratio", "target", "met?")
+    rows = sorted(bench.rows, key=lambda r: r[0])  # stable: keeps each row's sub-rows in order
     widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format(*headers))
@@ -360,7 +413,7 @@ def main() -> None:
     print()
     print(f"refresh interval {ms(refresh)} (refresh_rate {Settings().refresh_rate}); "
           f"total run {time.monotonic() - began:.0f} s")  # fmt: skip
-    for note in notes:
+    for note in bench.notes:
         print(f"- {note}")
 
 

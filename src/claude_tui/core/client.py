@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,9 @@ from claude_tui.core.defaults import DEFAULT_REQUEST_TIMEOUT
 from claude_tui.core.paths import key_file
 
 if TYPE_CHECKING:
-    from anthropic import AsyncAnthropic
+    import ssl
+
+    from anthropic import Anthropic, AsyncAnthropic
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 
@@ -66,9 +69,39 @@ def make_async_client(settings: ApiSettings) -> AsyncAnthropic:
         base_url=settings.base_url,
         max_retries=0,
         timeout=settings.request_timeout,
+        http_client=anthropic.DefaultAsyncHttpxClient(verify=tls_context()),
+    )
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every reply's client, the one the SDK would build itself.
+
+    Each reply runs on an event loop of its own, so it needs a client of its own; building the
+    context (loading the CA bundle) took about 35 ms of every request's time to first token.
+    A context is safe to share between threads."""
+    import httpx2
+
+    return httpx2.create_ssl_context()
+
+
+def make_client(settings: ApiSettings, *, timeout: float | None = None) -> Anthropic:
+    """A blocking SDK client for the short calls beside the chat (the models list, a token count),
+    made from a worker thread. It does not retry either: such a call answers quickly or the app
+    does without it, so ``timeout`` (default: the settings' request timeout) is its whole wait."""
+    import anthropic  # lazy, as above
+
+    return anthropic.Anthropic(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        max_retries=0,
+        timeout=settings.request_timeout if timeout is None else timeout,
     )
 
 
 def warm_up_sdk() -> None:
-    """Import the SDK ahead of the first request (call from a background thread)."""
+    """Import the SDK and build the TLS context ahead of the first request (call from a
+    background thread)."""
     import anthropic  # noqa: F401
+
+    tls_context()

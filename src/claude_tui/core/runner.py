@@ -86,6 +86,10 @@ def backoff_delay(attempt: int, retry_after: float | None, cap: float) -> float:
     return max(0.0, min(delay, cap))
 
 
+DEADLINE_STEP = 0.25
+"""Seconds between moves of the idle deadline while events flow (see ``_attempt``)."""
+
+
 class _Stalled(Exception):
     """No stream event arrived within the idle timeout."""
 
@@ -119,6 +123,9 @@ class StreamRunner:
         self._thinking: list[str] = []
         self._pending_text: list[str] = []
         self._pending_thinking: list[str] = []
+        self._first_token_at: float | None = None
+        self._last_token_at: float | None = None
+        self._output_chars = 0
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -200,8 +207,15 @@ class StreamRunner:
         async with client.messages.stream(**self.request.sdk_kwargs()) as stream:
             try:
                 async with asyncio.timeout(idle) as deadline:
+                    moved = loop.time()
                     async for event in stream:
-                        deadline.reschedule(loop.time() + idle)
+                        # Moving the deadline costs a timer cancel and re-arm; once every
+                        # quarter second keeps the stall check to within that, for a fraction
+                        # of the cost of doing it for each of thousands of events.
+                        now = loop.time()
+                        if now - moved >= DEADLINE_STEP:
+                            deadline.reschedule(now + idle)
+                            moved = now
                         self._on_sdk_event(event)
             except TimeoutError as exc:
                 raise _Stalled from exc
@@ -231,16 +245,28 @@ class StreamRunner:
             )
 
     def _add(self, piece: str, whole: list[str], pending: list[str]) -> None:
+        """Keep a delta. The metrics snapshot (a frozen dataclass) is brought up to date
+        only when an event goes out (``_sync_metrics``), not once per token."""
         if not piece:
             return
         now = time.monotonic()
         whole.append(piece)
         pending.append(piece)
+        if self._first_token_at is None:
+            self._first_token_at = now
+        self._last_token_at = now
+        self._output_chars += len(piece)
+
+    def _sync_metrics(self) -> None:
         m = self._metrics
+        if self._first_token_at is None or (
+            m.last_token_at == self._last_token_at and m.output_chars == self._output_chars
+        ):
+            return
         self._metrics = m.with_(
-            first_token_at=m.first_token_at if m.first_token_at is not None else now,
-            last_token_at=now,
-            output_chars=m.output_chars + len(piece),
+            first_token_at=self._first_token_at,
+            last_token_at=self._last_token_at,
+            output_chars=self._output_chars,
         )
 
     def _has_content(self) -> bool:
@@ -253,6 +279,7 @@ class StreamRunner:
             self._flush()
 
     def _flush(self) -> None:
+        self._sync_metrics()
         if self._pending_thinking:
             text = "".join(self._pending_thinking)
             self._pending_thinking.clear()

@@ -149,6 +149,7 @@ def lexer_for(name: str) -> Lexer | str:
     """The cached lexer for ``name``, else plain text (which is what Rich falls back to)."""
     return cached_lexer(name) or cached_lexer("text") or "text"
 
+
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*\n")
 
 

@@ -53,6 +53,11 @@ RETRY_REASONS = {
 }
 
 
+FRAME_PACING = 2.0
+"""A streaming reply's frames leave the interpreter at least this many times their own cost
+free, for the stream's thread and for keys (see ``ReplyFlow._frame_drawn``)."""
+
+
 def _worker_name(reply_id: int) -> str:
     return f"reply-{reply_id}"
 
@@ -85,6 +90,7 @@ class ReplyFlow(SessionsPanel):
     _next_reply_id: int
     _key_file: str
     _store_problem_shown: bool
+    _next_frame_at = 0.0
 
     async def trim_view(self, state: SessionState) -> None:
         raise NotImplementedError
@@ -240,12 +246,17 @@ class ReplyFlow(SessionsPanel):
             return
         if state is self.current and not reply.render_scheduled:
             reply.render_scheduled = True
-            self.call_later(self._render_reply, state, reply)
+            wait = self._next_frame_at - time.monotonic()
+            if wait > 0:
+                self.set_timer(wait, lambda: self._render_reply(state, reply))
+            else:
+                self.call_later(self._render_reply, state, reply)
 
     def _render_reply(self, state: SessionState, reply: Reply) -> None:
         reply.render_scheduled = False
         if state.reply is not reply or state is not self.current:
             return  # ended (its end rendered everything) or no longer on screen
+        self.call_after_refresh(self._frame_drawn, time.monotonic())
         widget = self._widgets.get(id(reply.turn))
         if isinstance(widget, AssistantMessage):
             if reply.pending_thinking:
@@ -257,6 +268,18 @@ class ReplyFlow(SessionsPanel):
             self.query_one(MetricsBar).show(reply.metrics)
         self._show_status(state)
         self.query_one(ConversationView).update_jump_bar()
+
+    def _frame_drawn(self, started: float) -> None:
+        """Pace the frames by what they cost: the next batch is drawn no sooner than
+        ``FRAME_PACING`` times this frame's cost (render, layout and paint) from now.
+
+        At a reading pace frames cost a few milliseconds and this never delays one. When a
+        reply arrives faster than it can be drawn, the UI would otherwise take most of the
+        interpreter and starve the thread parsing the stream, so the whole reply would reach
+        the screen later; drawn less often, the text on screen is never more than a frame or
+        two behind, and the end of the reply is drawn at once (``_end_reply``)."""
+        now = time.monotonic()
+        self._next_frame_at = now + FRAME_PACING * (now - started)
 
     async def _end_reply(self, state: SessionState, reply: Reply, event: TerminalEvent) -> None:
         turn = reply.turn
