@@ -10,14 +10,14 @@ from __future__ import annotations
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.widget import Widget
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
 from claude_tui.ui.markdown_render import THREADED_FINAL_LINES, BlockRenderer, with_cursor
+from claude_tui.ui.widgets.growing import GrowsInPlace
 
 
-class MarkdownView(Widget):
+class MarkdownView(GrowsInPlace):
     COMPONENT_CLASSES = {"markdown-view--cursor"}
 
     cursor = STREAMING_CURSOR
@@ -104,21 +104,24 @@ class MarkdownView(Widget):
 
     def _rerender(self) -> None:
         old_frozen, old_live, old_width = len(self._frozen_lines), self._live_lines, self._width
+        before = old_frozen + len(old_live)
         self._render_lines()
         after = len(self._frozen_lines) + len(self._live_lines)
-        if after != old_frozen + len(old_live) or self._width != old_width:
+        if self._width != old_width:
             self.refresh(layout=True)
             return
-        # Same height: repaint only the lines that changed, usually the last one or two of the
-        # live block. A whole-widget refresh would make Textual restyle every visible line.
+        # Repaint only from the first line that changed, usually the last one or two of the
+        # live block: a whole-widget refresh would make Textual restyle every visible line.
         new = self._frozen_lines[old_frozen:] + self._live_lines
         first = next(
-            (i for i, (a, b) in enumerate(zip(old_live, new, strict=True)) if a != b), None
+            (i for i, (a, b) in enumerate(zip(old_live, new, strict=False)) if a != b),
+            min(len(old_live), len(new)),
         )
-        if first is None:
-            return  # nothing visible changed (a block froze with the lines it had)
         first += old_frozen
-        self.refresh(Region(0, first, self._width, after - first))
+        if first >= after and after == before:
+            return  # nothing visible changed (a block froze with the lines it had)
+        changed = Region(0, first, self._width, max(1, after - first))
+        self.refresh(changed, layout=after != before)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._on_theme_change, init=False)

@@ -13,6 +13,7 @@ from textual.widgets import Collapsible, Static
 
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.widgets.growing import GrowsInPlace
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 
 
@@ -50,7 +51,7 @@ class UserMessage(Vertical):
         self._label.update(self._label_text(False))
 
 
-class AssistantMessage(Vertical):
+class AssistantMessage(GrowsInPlace, Vertical):
     """Claude's reply: rendered as Markdown while it streams, with an inline cursor, and marked
     cancelled or failed when it ends that way. The text on screen is never taken away."""
 
