@@ -96,6 +96,7 @@ def make_client(settings: ApiSettings, *, timeout: float | None = None) -> Anthr
         base_url=settings.base_url,
         max_retries=0,
         timeout=settings.request_timeout if timeout is None else timeout,
+        http_client=anthropic.DefaultHttpxClient(verify=tls_context()),
     )
 
 

@@ -26,6 +26,10 @@ DEFAULT_IDLE_TIMEOUT = 60.0
 DEFAULT_REQUEST_TIMEOUT = 120.0
 """Seconds to wait for the response headers of one attempt."""
 
+LOOKUP_TIMEOUT = 5.0
+"""Seconds for a short call beside the chat (the models list, a token count). Such a call is not
+retried: it answers quickly, or the app does without it and says why."""
+
 DEFAULT_MAX_RETRIES = 2
 """Retries of a request that failed before any content arrived (429, 5xx, connection errors)."""
 

@@ -58,6 +58,21 @@ class StreamError:
         return self.kind in RETRYABLE_KINDS
 
 
+class ApiCallError(Exception):
+    """A one-off API call (not a stream) failed. ``error`` says how, classified like a stream's
+    error, so the UI words it the same way; ``str()`` is the message for the user."""
+
+    def __init__(self, error: StreamError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+NO_API_KEY_ERROR = StreamError(
+    ErrorKind.NO_API_KEY, "No API key: set ANTHROPIC_API_KEY or put the key in the key file."
+)
+"""For a call not even tried because there is nothing to authenticate with."""
+
+
 _STATUS_KINDS = {
     400: ErrorKind.BAD_REQUEST,
     401: ErrorKind.AUTH,

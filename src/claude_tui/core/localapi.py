@@ -37,16 +37,29 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from claude_tui.core.localapi_handler import POLL, ClientGone, LocalHTTPServer
 from claude_tui.core.localapi_reply import MessagesHandler
-from claude_tui.core.localapi_request import estimate_tokens
+from claude_tui.core.localapi_request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
 from claude_tui.core.localapi_scenario import DEMO_SCENARIO, Scenario, generate_text, tokenize
-from claude_tui.core.localapi_wire import JSON, MODELS, find_model, models_page
+from claude_tui.core.localapi_wire import JSON, MODELS, find_model, models_page, random_id
+
+MESSAGES_ROUTE = "/v1/messages"
+COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
+MODELS_ROUTE = "/v1/models"
+MODEL_ROUTE = "/v1/models/{model_id}"
+ROUTES = (MESSAGES_ROUTE, COUNT_TOKENS_ROUTE, MODELS_ROUTE, MODEL_ROUTE)
+"""What :meth:`LocalAPIServer.push` can script, named by the API's path templates."""
 
 __all__ = [
+    "COUNT_TOKENS_ROUTE",
     "DEMO_SCENARIO",
+    "MESSAGES_ROUTE",
     "MODELS",
+    "MODELS_ROUTE",
+    "MODEL_ROUTE",
+    "ROUTES",
     "LocalAPIServer",
     "Scenario",
     "estimate_tokens",
@@ -77,24 +90,42 @@ class _Handler(MessagesHandler):
                 "body": body,
             }
         )
-        route: Callable[[Any], None] | None = None
-        if method == "POST" and path == "/v1/messages":
-            route = self._messages
-        elif method == "POST" and path == "/v1/messages/count_tokens":
-            route = self._count_tokens
-        elif method == "GET" and path == "/v1/models":
-            route = self._models
-        elif method == "GET" and path.startswith("/v1/models/"):
-            route = self._model
+        route = ""
+        answer: Callable[[Any], None] | None = None
+        if method == "POST" and path == MESSAGES_ROUTE:
+            route, answer = MESSAGES_ROUTE, self._messages
+        elif method == "POST" and path == COUNT_TOKENS_ROUTE:
+            route, answer = COUNT_TOKENS_ROUTE, self._count_tokens
+        elif method == "GET" and path == MODELS_ROUTE:
+            route, answer = MODELS_ROUTE, self._models
+        elif method == "GET" and path.startswith(MODELS_ROUTE + "/"):
+            route, answer = MODEL_ROUTE, self._model
         try:
-            if route is None:
+            if answer is None:
                 self._send_api_error(404, message=f"Not found: {method} {path}")
             elif raw and body is None and method == "POST":
                 self._send_api_error(400, message="Request body is not valid JSON.")
+            elif route == MESSAGES_ROUTE:
+                answer(body)  # takes its own scenario: it has more to follow than an error
             else:
-                route(body)
+                scenario = owner._next_route_scenario(route)
+                if scenario is None or not self._route_fault(scenario):
+                    answer(body)
         except ClientGone:
             self.close_connection = True
+
+    def _route_fault(self, scenario: Scenario) -> bool:
+        """A scripted fault for a route other than ``POST /v1/messages``; whether it answered.
+
+        Only what fits a plain JSON response applies: ``headers_delay``, an error ``status`` (with
+        its ``error_type``, ``error_message``, ``retry_after``, ``should_retry``), and
+        ``drop_after`` (any value), which closes the connection without a response.
+        """
+        if self._scripted_error(scenario):
+            return True
+        if scenario.drop_after is not None:
+            raise ClientGone()  # close without a response; not a client disconnect
+        return False
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -110,8 +141,17 @@ class _Handler(MessagesHandler):
 
     # -- routes other than POST /v1/messages (that one is MessagesHandler._messages) ---------
 
+    def _send_ok(self, payload: JSON) -> None:
+        """A 200 JSON response with the ``request-id`` header every API response carries."""
+        self._send_json(200, payload, {"request-id": random_id("req_")})
+
     def _models(self, _body: Any) -> None:
-        self._send_json(200, models_page())
+        query = dict(parse_qsl(self.path.partition("?")[2]))
+        page = models_page(query)
+        if isinstance(page, str):
+            self._send_api_error(400, message=page)
+        else:
+            self._send_ok(page)
 
     def _model(self, _body: Any) -> None:
         wanted = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
@@ -119,10 +159,17 @@ class _Handler(MessagesHandler):
         if model is None:
             self._send_api_error(404, message=f"model: {wanted}")
         else:
-            self._send_json(200, model)
+            self._send_ok(model)
 
     def _count_tokens(self, body: Any) -> None:
-        self._send_json(200, {"input_tokens": estimate_tokens(body)})
+        """The estimate :func:`estimate_tokens` gives, after the same validation as a message
+        (less ``max_tokens``, which this endpoint does not take)."""
+        if self.server.owner.validate:
+            problem = validate_body(body, COUNT_TOKENS_FIELDS)
+            if problem is not None:
+                self._send_api_error(400, message=problem)
+                return
+        self._send_ok({"input_tokens": estimate_tokens(body)})
 
 
 class LocalAPIServer:
@@ -130,8 +177,10 @@ class LocalAPIServer:
 
     Use it as a context manager (or :meth:`start` / :meth:`stop`). Requests to
     ``POST /v1/messages`` take scenarios from the queue filled by :meth:`push`, first in first
-    out, and use :attr:`default` when it is empty. Every request is recorded in :attr:`requests`,
-    and every client that leaves before its response ended in :attr:`disconnects`.
+    out, and use :attr:`default` when it is empty. The other routes (:data:`ROUTES`) have queues
+    of their own, for faults only, and answer normally when theirs is empty. Every request is
+    recorded in :attr:`requests`, and every client that leaves before its response ended in
+    :attr:`disconnects`.
     """
 
     def __init__(
@@ -154,7 +203,7 @@ class LocalAPIServer:
         """``time.monotonic()`` of each client that went away before its response ended."""
         self._host = host
         self._port = port
-        self._queue: deque[Scenario] = deque()
+        self._queues: dict[str, deque[Scenario]] = {route: deque() for route in ROUTES}
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
@@ -222,16 +271,19 @@ class LocalAPIServer:
 
     # -- scripting and observing ------------------------------------------------------------
 
-    def push(self, *scenarios: Scenario) -> None:
-        """Queue scenarios for the next ``POST /v1/messages`` requests, one each, in order."""
+    def push(self, *scenarios: Scenario, route: str = MESSAGES_ROUTE) -> None:
+        """Queue scenarios for the next requests to ``route`` (one of :data:`ROUTES`; by default
+        ``POST /v1/messages``), one each, in order."""
+        if route not in ROUTES:
+            raise ValueError(f"no such route: {route!r}; one of {', '.join(ROUTES)}")
         with self._cond:
-            self._queue.extend(scenarios)
+            self._queues[route].extend(scenarios)
 
     @property
     def pending(self) -> int:
-        """How many pushed scenarios are still waiting for a request."""
+        """How many pushed scenarios, for any route, are still waiting for a request."""
         with self._cond:
-            return len(self._queue)
+            return sum(len(queue) for queue in self._queues.values())
 
     @property
     def message_requests(self) -> list[JSON]:
@@ -255,7 +307,13 @@ class LocalAPIServer:
 
     def _next_scenario(self) -> Scenario:
         with self._cond:
-            return self._queue.popleft() if self._queue else self.default
+            queue = self._queues[MESSAGES_ROUTE]
+            return queue.popleft() if queue else self.default
+
+    def _next_route_scenario(self, route: str) -> Scenario | None:
+        with self._cond:
+            queue = self._queues[route]
+            return queue.popleft() if queue else None
 
     def _record_request(self, request: JSON) -> None:
         with self._cond:

@@ -49,19 +49,24 @@ class Pacer:
 class MessagesHandler(ConnectionHandler):
     """A connection handler that can answer ``POST /v1/messages`` (see :meth:`_messages`)."""
 
+    def _scripted_error(self, scenario: Scenario) -> bool:
+        """Wait the scenario's ``headers_delay``, then send its error status if it has one;
+        whether it did (the request is answered)."""
+        self._wait(scenario.headers_delay)
+        if scenario.status is None:
+            return False
+        headers: dict[str, str] = {}
+        if scenario.retry_after is not None:
+            headers["retry-after"] = f"{scenario.retry_after:g}"
+        if scenario.should_retry is not None:
+            headers["x-should-retry"] = "true" if scenario.should_retry else "false"
+        self._send_api_error(scenario.status, scenario.error_type, scenario.error_message, headers)
+        return True
+
     def _messages(self, body: Any) -> None:
         owner = self.server.owner
         scenario = owner._next_scenario()
-        self._wait(scenario.headers_delay)
-        if scenario.status is not None:
-            headers: dict[str, str] = {}
-            if scenario.retry_after is not None:
-                headers["retry-after"] = f"{scenario.retry_after:g}"
-            if scenario.should_retry is not None:
-                headers["x-should-retry"] = "true" if scenario.should_retry else "false"
-            self._send_api_error(
-                scenario.status, scenario.error_type, scenario.error_message, headers
-            )
+        if self._scripted_error(scenario):
             return
         if owner.validate:
             problem = validate_body(body)

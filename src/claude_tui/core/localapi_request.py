@@ -80,7 +80,14 @@ def thinking_enabled(body: JSON) -> bool:
     return isinstance(config, dict) and config.get("type") in ("enabled", "adaptive")
 
 
-def validate_body(body: Any) -> str | None:
+MESSAGES_FIELDS = ("model", "max_tokens", "messages")
+"""Fields ``POST /v1/messages`` requires."""
+
+COUNT_TOKENS_FIELDS = ("model", "messages")
+"""Fields ``POST /v1/messages/count_tokens`` requires (it takes no ``max_tokens``)."""
+
+
+def validate_body(body: Any, required: tuple[str, ...] = MESSAGES_FIELDS) -> str | None:
     """The message the real API's 400 would carry for this body, or ``None`` if it is valid.
 
     Only what the app could plausibly get wrong is checked: the required fields and the history
@@ -90,7 +97,7 @@ def validate_body(body: Any) -> str | None:
     """
     if not isinstance(body, dict):
         return "Request body must be a JSON object."
-    for name in ("model", "max_tokens", "messages"):
+    for name in required:
         if name not in body:
             return f"{name}: Field required"
     messages = body["messages"]

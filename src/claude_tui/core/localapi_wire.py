@@ -97,14 +97,119 @@ def error_body(error_type: str, message: str | None, request_id: str) -> JSON:
     return {"type": "error", "error": error_object(error_type, message), "request_id": request_id}
 
 
+MODEL_MAX_INPUT_TOKENS = 1_000_000
+MODEL_MAX_TOKENS = 128_000
+
+MODELS_PAGE_LIMIT = (20, 1000)
+"""``GET /v1/models``'s ``limit``: its default and its largest allowed value."""
+
+_PLAIN_CAPABILITIES = ("batch", "citations", "code_execution", "image_input", "pdf_input")
+
+
+def _supported(value: bool = True) -> JSON:
+    return {"supported": value}
+
+
+def model_capabilities() -> JSON:
+    """A ``capabilities`` object with every key the SDK's ``ModelCapabilities`` has: the local
+    models support everything the app could ask for."""
+    capabilities: JSON = {name: _supported() for name in _PLAIN_CAPABILITIES}
+    capabilities["context_management"] = {
+        "supported": True,
+        "clear_thinking_20251015": _supported(),
+        "clear_tool_uses_20250919": _supported(),
+        "compact_20260112": _supported(),
+    }
+    capabilities["effort"] = {
+        "supported": True,
+        **{level: _supported() for level in ("low", "medium", "high", "xhigh", "max")},
+    }
+    capabilities["server_tools"] = {
+        "supported": True,
+        "code_execution": _supported(),
+        "web_search": _supported(),
+    }
+    capabilities["structured_outputs"] = _supported()
+    capabilities["thinking"] = {
+        "supported": True,
+        "types": {
+            "adaptive": _supported(),
+            "between_tools": _supported(),
+            "disabled": _supported(),
+            "enabled": _supported(),
+        },
+    }
+    return capabilities
+
+
 def _model_json(model_id: str, name: str, created: str) -> JSON:
-    return {"type": "model", "id": model_id, "display_name": name, "created_at": created}
+    """One model object, with every field of the SDK's ``ModelInfo`` (``lifecycle`` is required;
+    the rest are sent as the API sends them for an active model)."""
+    parts = model_id.split("-")
+    line = parts[1] if len(parts) > 1 else None
+    return {
+        "type": "model",
+        "id": model_id,
+        "display_name": name,
+        "created_at": created,
+        "lifecycle": "active",
+        "deprecated_at": None,
+        "retires_at": None,
+        "line": line,
+        "max_input_tokens": MODEL_MAX_INPUT_TOKENS,
+        "max_tokens": MODEL_MAX_TOKENS,
+        "capabilities": model_capabilities(),
+    }
 
 
-def models_page() -> JSON:
-    """``GET /v1/models``: every model of :data:`MODELS`, on one page."""
-    data = [_model_json(*model) for model in MODELS]
-    return {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+def _parse_limit(raw: str | None) -> int | str:
+    """``limit`` as an int, or the 400 message the API gives for a bad one."""
+    default, largest = MODELS_PAGE_LIMIT
+    if raw is None:
+        return default
+    try:
+        limit = int(raw)
+    except ValueError:
+        return "limit: Input should be a valid integer"
+    if limit < 1:
+        return "limit: Input should be greater than or equal to 1"
+    if limit > largest:
+        return f"limit: Input should be less than or equal to {largest}"
+    return limit
+
+
+def models_page(query: dict[str, str] | None = None) -> JSON | str:
+    """``GET /v1/models``'s body for a query (``limit``, ``after_id``, ``before_id``), or the
+    message of the 400 the API answers a bad query with.
+
+    The list is newest first, paged like the API: ``after_id`` gives the page after that model,
+    ``before_id`` the page just before it, ``has_more`` says whether more lie that way, and
+    ``first_id`` / ``last_id`` (``null`` on an empty page) are the cursors for the next request.
+    An unknown cursor gives an empty page.
+    """
+    query = query or {}
+    limit = _parse_limit(query.get("limit"))
+    if isinstance(limit, str):
+        return limit
+    after, before = query.get("after_id"), query.get("before_id")
+    if after is not None and before is not None:
+        return "Only one of after_id and before_id may be given."
+    ids = [model[0] for model in MODELS]
+    if before is not None:
+        end = ids.index(before) if before in ids else 0
+        start = max(0, end - limit)
+        has_more = start > 0
+    else:
+        start = 0 if after is None else ids.index(after) + 1 if after in ids else len(ids)
+        end = min(len(ids), start + limit)
+        has_more = end < len(ids)
+    data = [_model_json(*model) for model in MODELS[start:end]]
+    return {
+        "data": data,
+        "has_more": has_more,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+    }
 
 
 def find_model(model_id: str) -> JSON | None:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
-from claude_tui.core.runner import RunnerSettings, StreamRequest
+from claude_tui.core.request import THINKING_HEADROOM, stream_request
+from claude_tui.core.runner import RunnerSettings
 from claude_tui.core.themes import ThemeSpec
 
-THINKING_HEADROOM = 1024
-"""Tokens of reply kept free above the thinking budget (the API needs max_tokens > budget)."""
+__all__ = ["THINKING_HEADROOM", "AppOptions", "runner_settings", "stream_request"]
+"""``stream_request`` lives in ``core.request`` (``/context`` shows what it builds); it is
+re-exported here for the screens that import it from this module."""
 
 
 @dataclass(frozen=True)
@@ -38,20 +40,4 @@ def runner_settings(settings: Settings) -> RunnerSettings:
         refresh_rate=settings.refresh_rate,
         idle_timeout=settings.stream_idle_timeout,
         max_retries=settings.max_retries,
-    )
-
-
-def stream_request(settings: Settings, messages: list[dict[str, object]]) -> StreamRequest:
-    """The request for the next reply, as the settings say; with thinking on, max_tokens is
-    raised if needed so the budget fits, since the API rejects max_tokens <= budget."""
-    budget = settings.thinking_budget if settings.thinking else None
-    max_tokens = settings.max_tokens
-    if budget is not None:
-        max_tokens = max(max_tokens, budget + THINKING_HEADROOM)
-    return StreamRequest(
-        messages=messages,
-        model=settings.model,
-        max_tokens=max_tokens,
-        system=settings.system_prompt,
-        thinking_budget=budget,
     )
