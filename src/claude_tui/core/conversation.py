@@ -3,13 +3,16 @@
 What is on screen and what is sent differ on purpose. A cancelled or failed reply stays on screen
 and in the history exactly as far as it got, but the real API rejects some shapes of history, so
 ``build_api_messages`` turns the turns into one it accepts.
+
+The turns are one path through the session: an edit starts a new path from the message before
+the edited prompt (see :func:`edit_point`), and the store keeps the old one as a branch.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from claude_tui.core.metrics import StreamMetrics
 
@@ -34,6 +37,8 @@ class Turn:
     error: str | None = None
     stop_reason: str | None = None
     metrics: StreamMetrics | None = None
+    message_id: int | None = None
+    """The stored message's id once it is saved: what an edit or a retry names as its parent."""
 
 
 @dataclass
@@ -59,6 +64,34 @@ class Conversation:
     @property
     def streaming(self) -> bool:
         return any(turn.status is TurnStatus.STREAMING for turn in self.turns)
+
+
+class EditPoint(NamedTuple):
+    """Where ``/edit`` branches off: the turns before ``turn_index`` stay, the rest go."""
+
+    turn_index: int
+    """The last user turn: the prompt being edited."""
+    parent_id: int | None
+    """The stored message the edited prompt follows (give it to the recorder); None when the
+    prompt starts the conversation, or when ``parent_known`` is False."""
+    parent_known: bool
+    """False when the turn before the prompt was never saved (no ``message_id``: the app runs
+    without a store, or saving that reply failed). The turns can still be replaced on screen,
+    but the store has nowhere to hang the edited prompt: saving it would guess."""
+
+
+def edit_point(turns: list[Turn]) -> EditPoint | None:
+    """Where an edit of the last prompt branches off; None when there is no prompt to edit.
+
+    Pure, on the turns of the active path as shown. Call it when no reply is streaming.
+    """
+    index = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role == "user"), None)
+    if index is None:
+        return None
+    if index == 0:
+        return EditPoint(0, None, True)
+    parent_id = turns[index - 1].message_id
+    return EditPoint(index, parent_id, parent_id is not None)
 
 
 def build_api_messages(turns: list[Turn]) -> list[dict[str, Any]]:

@@ -3,13 +3,19 @@
 An export is a plain dict (see ``SessionStore.export_session``), so these functions are pure and
 the store and the CLI share one definition of what a valid file looks like. Import files come
 from anywhere, so every field is checked and an error names the exact field that is wrong.
+
+An export holds every branch of the session: a message's optional ``parent`` is the index of
+the message it follows (absent: the one before it; null: none, it starts a path), and the
+optional ``leaf`` is the index of the active path's last message (absent: the last message).
+The Markdown transcript is the active path only, as the session reads when it is opened.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +36,8 @@ def to_json(data: Mapping[str, Any]) -> str:
 
 
 def to_markdown(data: Mapping[str, Any]) -> str:
-    """A readable transcript for sharing: title, model and dates, then each turn in order."""
+    """A readable transcript for sharing: title, model and dates, then each turn of the active
+    path in order; a turn that has other versions says so (only the JSON export has them)."""
     title = " ".join(str(data.get("title") or "").split()) or "Untitled conversation"
     lines = [f"# {title}", ""]
     lines.append(f"- Model: {data.get('model') or 'unknown'}")
@@ -40,7 +47,11 @@ def to_markdown(data: Mapping[str, Any]) -> str:
         lines.append(f"- Session: {data['id']}")
     if data.get("system"):
         lines += ["", "**System prompt**", "", _quote(str(data["system"]))]
-    for message in data.get("messages", []):
+    messages = data.get("messages", [])
+    parents = parent_indexes(messages)
+    versions = Counter(parents)
+    for index in active_path(messages, data.get("leaf")):
+        message = messages[index]
         lines += ["", "## You" if message.get("role") == "user" else "## Claude", ""]
         if message.get("thinking"):
             lines += ["<details><summary>Thinking</summary>", "", message["thinking"].strip()]
@@ -50,7 +61,40 @@ def to_markdown(data: Mapping[str, Any]) -> str:
         note = _note(message)
         if note:
             lines += ["", f"> *{note}*"]
+        siblings = versions[parents[index]]
+        if siblings > 1:
+            which = parents[: index + 1].count(parents[index])
+            lines += ["", f"> *Version {which} of {siblings}; the JSON export keeps all of them.*"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def parent_indexes(messages: Sequence[Mapping[str, Any]]) -> list[int | None]:
+    """Each message's ``parent``, the default filled in (the message before it; the first has
+    none). Anything but an index counts as none."""
+    parents: list[int | None] = []
+    for index, message in enumerate(messages):
+        parent = message.get("parent", index - 1 if index else None)
+        usable = isinstance(parent, int) and not isinstance(parent, bool)
+        parents.append(parent if usable else None)
+    return parents
+
+
+def active_path(messages: Sequence[Mapping[str, Any]], leaf: object = None) -> list[int]:
+    """Indexes of the messages on the path ending at ``leaf`` (None: the last), root first.
+
+    A parent always comes before its child, so a walk that meets anything else stops there
+    rather than loop: a hand-edited file still gives a transcript.
+    """
+    parents = parent_indexes(messages)
+    at = leaf if isinstance(leaf, int) and 0 <= leaf < len(messages) else len(messages) - 1
+    path: list[int] = []
+    while at >= 0:
+        path.append(at)
+        parent = parents[at]
+        if not isinstance(parent, int) or not 0 <= parent < at:
+            break
+        at = parent
+    return path[::-1]
 
 
 def _when(stamp: object) -> str:
@@ -104,15 +148,26 @@ def validate_export(data: object) -> dict[str, Any]:
         session[key] = _field(data, key, "", _is_time, "an ISO-8601 timestamp")
     raw_messages = _field(data, "messages", "", _is_list, "a list")
     session["messages"] = [
-        _message(raw, f"messages[{index}]") for index, raw in enumerate(raw_messages)
+        _message(raw, index, f"messages[{index}]") for index, raw in enumerate(raw_messages)
     ]
+    count = len(raw_messages)
+    leaf = _field(data, "leaf", "", _optional(_index_below(count)), "a message's index", None)
+    session["leaf"] = (count - 1 if count else None) if leaf is None else leaf
     return session
 
 
-def _message(raw: object, where: str) -> dict[str, Any]:
+def _message(raw: object, index: int, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise _Invalid(f"{where}: expected an object, got {_kind(raw)}")
     message: dict[str, Any] = {
+        "parent": _field(
+            raw,
+            "parent",
+            where,
+            _optional(_index_below(index)),
+            "an earlier message's index or null",
+            index - 1 if index else None,
+        ),
         "role": _field(raw, "role", where, lambda v: v in ROLES, " or ".join(ROLES)),
         "content": _field(raw, "content", where, _is_str, "text"),
         "thinking": _field(raw, "thinking", where, _is_str, "text", default=""),
@@ -171,6 +226,13 @@ def _is_list(value: object) -> bool:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _index_below(limit: int) -> Callable[[object], bool]:
+    def check(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < limit
+
+    return check
 
 
 def _is_number(value: object) -> bool:

@@ -46,8 +46,11 @@ def turn_from_stored(message: StoredMessage) -> Turn:
         error=message.error,
         stop_reason=message.stop_reason,
         metrics=metrics_from_stored(message),
+        message_id=message.id,
     )
 
 
 def conversation_from_stored(messages: list[StoredMessage]) -> Conversation:
+    """The turns of one path, e.g. ``SessionStore.messages`` (the active one), each with the id
+    of its message, so an edit or a retry can name where it branches off."""
     return Conversation([turn_from_stored(message) for message in messages])

@@ -5,12 +5,20 @@ The user turn is saved before the request goes out; the reply row is created whe
 starts, its text written at least once a second while it streams (not per token), and finalised
 as complete, cancelled or error. The recorder runs in the reply's worker thread, on that thread's
 own database connection, so no database work ever touches the UI thread.
+
+Each saved message becomes the tip of the session's active path (``SessionStore.add_message``),
+so the recorder never moves the tip itself. Where the exchange hangs in the session's tree is
+``parent_id``: by default it follows the active tip; an edit names the message before the edited
+prompt, and a retry (no new prompt) names the prompt it answers again, which makes the new reply
+a second version of the old one instead of a turn after it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from enum import Enum
+from typing import Final, Literal
 
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import (
@@ -28,6 +36,16 @@ FLUSH_INTERVAL = 1.0
 """Seconds between writes of a streaming reply's text."""
 
 
+class Parent(Enum):
+    ACTIVE_LEAF = "active leaf"
+
+
+ACTIVE_LEAF: Final = Parent.ACTIVE_LEAF
+"""``parent_id`` default: follow the tip of the session's active path, whatever it is."""
+
+ParentId = int | Literal[Parent.ACTIVE_LEAF] | None
+
+
 class ReplyRecorder:
     def __init__(
         self,
@@ -37,9 +55,14 @@ class ReplyRecorder:
         user_text: str | None,
         model: str,
         system: str,
+        parent_id: ParentId = ACTIVE_LEAF,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``parent_id`` is the message this exchange follows: the user message's parent, or,
+        with no ``user_text``, the reply's. None starts a new root (an edit of the first
+        prompt). Ignored when ``begin`` has to create the session."""
         self._store = store
+        self._parent_id = parent_id
         self.session_id = session_id
         self._user_text = user_text
         self._model = model
@@ -57,11 +80,21 @@ class ReplyRecorder:
         session's id. With no user text (a retry of the last prompt) only the reply is saved."""
         if self.session_id is None or self._store.get_session(self.session_id) is None:
             self.session_id = self._store.create_session(model=self._model, system=self._system).id
+            self._parent_id = ACTIVE_LEAF  # a new session: whatever was named is not in it
         if self._user_text is not None:
             self.user_message_id = self._store.add_message(
-                self.session_id, "user", self._user_text, status=TurnStatus.COMPLETE.value
+                self.session_id,
+                "user",
+                self._user_text,
+                status=TurnStatus.COMPLETE.value,
+                **self._parent(self._parent_id),
             )
         return self.session_id
+
+    @staticmethod
+    def _parent(parent_id: ParentId) -> dict[str, int | None]:
+        """``add_message``'s keywords: none follows the active tip."""
+        return {} if parent_id is ACTIVE_LEAF else {"parent_id": parent_id}
 
     def on_event(self, event: StreamEvent) -> None:
         assert self.session_id is not None, "begin() first"
@@ -77,7 +110,9 @@ class ReplyRecorder:
                 "",
                 status=TurnStatus.STREAMING.value,
                 model=self._model,
-                parent_id=self.user_message_id,
+                **self._parent(
+                    self._parent_id if self.user_message_id is None else self.user_message_id
+                ),
             )
             self._last_flush = self._clock()
         elif isinstance(event, Finished | Cancelled | Failed):

@@ -1,8 +1,15 @@
 """A session as export JSON and back: the shape ``claude-tui export`` writes and ``import`` reads.
 
 The export is the store at full fidelity (every column but the row ids), so an import of an
-export gives back the same export. Checking that a document *is* an export is ``export``'s job;
-these functions take one that has passed :func:`~claude_tui.core.export.validate_export`.
+export gives back the same export. Branches are kept as positions, not ids: a message's
+``parent`` is the index in ``messages`` of the message it follows, written only where that is not
+simply the one before it, and ``leaf``, the active path's tip, only when it is not the last
+message. A session that was never edited therefore exports exactly as before branches existed,
+and an older export imports as the one straight path it was. An import gives the messages new
+row ids and maps the positions onto them.
+
+Checking that a document *is* an export is ``export``'s job; these functions take one that has
+passed :func:`~claude_tui.core.export.validate_export`.
 """
 
 from __future__ import annotations
@@ -17,24 +24,38 @@ from claude_tui.core.store_schema import USAGE_COLUMNS, is_session_id, new_sessi
 _EXPORT_FIELDS = ("role", "content", "thinking", "status", "stop_reason", "error", "model")
 _EXPORT_TAIL = ("ttft_ms", "duration_ms", "created_at")
 _SESSION_KEYS = ("title", "model", "system", "created_at", "updated_at")
-_IMPORT_COLUMNS = ("session_id", *_EXPORT_FIELDS, *USAGE_COLUMNS, *_EXPORT_TAIL)
+_IMPORT_COLUMNS = ("id", "session_id", "parent_id", *_EXPORT_FIELDS, *USAGE_COLUMNS, *_EXPORT_TAIL)
 
 
-def export_session(info: SessionInfo, messages: Sequence[StoredMessage]) -> dict[str, Any]:
-    """The session and its messages as export JSON; ``usage`` groups the token counts."""
-    return {
+def export_session(
+    info: SessionInfo, messages: Sequence[StoredMessage], leaf_id: int | None = None
+) -> dict[str, Any]:
+    """The session and all its messages (in id order) as export JSON; ``usage`` groups the token
+    counts, ``parent`` and ``leaf`` place the branches (see the module's docstring)."""
+    position = {message.id: index for index, message in enumerate(messages)}
+    exported: dict[str, Any] = {
         "id": info.id,
         "title": info.title,
         "model": info.model,
         "system": info.system,
         "created_at": info.created_at,
         "updated_at": info.updated_at,
-        "messages": [_export_message(message) for message in messages],
     }
+    leaf = position.get(leaf_id) if leaf_id is not None else None
+    if leaf is not None and leaf != len(messages) - 1:
+        exported["leaf"] = leaf
+    exported["messages"] = [
+        _export_message(message, index, position) for index, message in enumerate(messages)
+    ]
+    return exported
 
 
-def _export_message(message: StoredMessage) -> dict[str, Any]:
-    exported = {name: getattr(message, name) for name in _EXPORT_FIELDS}
+def _export_message(message: StoredMessage, index: int, position: dict[int, int]) -> dict[str, Any]:
+    exported: dict[str, Any] = {}
+    parent = position.get(message.parent_id) if message.parent_id is not None else None
+    if parent != (index - 1 if index else None):
+        exported["parent"] = parent
+    exported.update((name, getattr(message, name)) for name in _EXPORT_FIELDS)
     exported["usage"] = {name: getattr(message, name) for name in USAGE_COLUMNS}
     exported.update((name, getattr(message, name)) for name in _EXPORT_TAIL)
     return exported
@@ -44,7 +65,9 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
     """Insert a validated export in the caller's transaction; returns the session's id.
 
     The exported id is kept when it is well formed and free, so a round trip through a file gives
-    back the same session; otherwise the session gets a new one.
+    back the same session; otherwise the session gets a new one. Message *i* gets row id
+    ``base + i``, ``base`` past every id in use (the transaction holds the write lock), so each
+    ``parent`` and the ``leaf`` map to ids with no lookup, and the messages keep their order.
     """
     session_id = data["id"]
     if (
@@ -57,18 +80,27 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (session_id, *(data[key] for key in _SESSION_KEYS)),
     )
+    base = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM messages").fetchone()[0])
     conn.executemany(
         f"INSERT INTO messages ({', '.join(_IMPORT_COLUMNS)})"
         f" VALUES ({', '.join('?' * len(_IMPORT_COLUMNS))})",
-        [_import_row(session_id, message) for message in data["messages"]],
+        [
+            _import_row(session_id, base, index, message)
+            for index, message in enumerate(data["messages"])
+        ],
     )
+    if data["leaf"] is not None:
+        conn.execute(
+            "UPDATE sessions SET leaf_id = ? WHERE id = ?", (base + data["leaf"], session_id)
+        )
     return str(session_id)
 
 
-def _import_row(session_id: str, message: dict[str, Any]) -> tuple[Any, ...]:
+def _import_row(session_id: str, base: int, index: int, message: dict[str, Any]) -> tuple[Any, ...]:
     """Values in ``_IMPORT_COLUMNS`` order; a ``streaming`` row can only be ``incomplete`` now."""
     values = {name: message[name] for name in (*_EXPORT_FIELDS, *_EXPORT_TAIL)}
     values.update(message["usage"])
     if values["status"] == "streaming":
         values["status"] = "incomplete"
-    return (session_id, *(values[name] for name in _IMPORT_COLUMNS[1:]))
+    parent = None if message["parent"] is None else base + message["parent"]
+    return (base + index, session_id, parent, *(values[name] for name in _IMPORT_COLUMNS[3:]))

@@ -25,6 +25,7 @@ class SessionInfo:
     updated_at: str
     archived: bool
     message_count: int
+    """Every message, on every branch (the active path may be shorter)."""
     streaming: bool
     """Some message of the session still has status ``streaming``."""
 

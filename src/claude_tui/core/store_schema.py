@@ -32,10 +32,13 @@ MESSAGE_COLUMNS = (
 )
 USAGE_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
 UPDATABLE = frozenset(MESSAGE_COLUMNS.replace(" ", "").split(",")) - {
-    "id", "session_id", "role", "created_at"
+    "id", "session_id", "parent_id", "role", "created_at"
 }  # fmt: skip
-"""Message columns an update may set. Names reach SQL only after this check."""
-ADDABLE = (UPDATABLE - {"content"}) | {"created_at"}
+"""Message columns an update may set. Names reach SQL only after this check.
+
+Not ``parent_id``: a message's place in the tree is fixed when it is added, so a parent always
+exists before its children and has a smaller id, and a path can never loop."""
+ADDABLE = (UPDATABLE - {"content"}) | {"created_at", "parent_id"}
 """Message columns ``add_message`` takes as keywords (created_at too, for imports)."""
 
 _SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
@@ -123,7 +126,33 @@ _V1: tuple[str, ...] = (
     END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2: tuple[str, ...] = (
+    # Branches. Until now only a reply named a parent (its prompt), and a session was all its
+    # messages in id order. Every message now gets the one before it in its session as parent,
+    # so an old session becomes one path that reads exactly as it did; then an edit or a retry
+    # can start a second path from any message, and nothing is ever deleted to make room.
+    # Re-parenting is not an edit: the trigger that bumps a session on every message update is
+    # dropped for it (it would move every session to the top of the list) and then restored.
+    "DROP TRIGGER messages_touch_session",
+    """UPDATE messages SET parent_id = (
+        SELECT max(earlier.id) FROM messages AS earlier
+        WHERE earlier.session_id = messages.session_id AND earlier.id < messages.id
+    )""",
+    f"""CREATE TRIGGER messages_touch_session AFTER UPDATE ON messages
+    WHEN NOT (OLD.status = 'streaming' AND NEW.status = 'incomplete') BEGIN
+        UPDATE sessions SET updated_at = max(updated_at, {_SQL_NOW}) WHERE id = NEW.session_id;
+    END""",
+    # The tip of the session's active path: what opening it shows, and what a new message
+    # follows. Kept explicitly rather than taken to be the newest message: going back to an
+    # older version must stick (reopened, the session shows it) before anything is written on
+    # it, and choosing a branch is one UPDATE, never a write into the conversation.
+    # Not a foreign key: messages are only deleted with their session, and a key would make
+    # each of those deletes search the sessions table for rows naming the message.
+    "ALTER TABLE sessions ADD COLUMN leaf_id INTEGER",
+    "UPDATE sessions SET leaf_id = (SELECT max(id) FROM messages WHERE session_id = sessions.id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
