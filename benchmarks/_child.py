@@ -17,6 +17,7 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
+import statistics  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -264,14 +265,40 @@ async def startup(base_url: str, store_path: str) -> dict[str, Any]:
     return {"t_process": T_PROCESS, "t_app_built": t_imported, "t_ready": t_ready}
 
 
+class Frames:
+    """Counts the screen's compositor refreshes, so "drawn" means the next frame after the
+    widgets hold the text (the compositor has then written it to the terminal)."""
+
+    def __init__(self) -> None:
+        from textual.screen import Screen
+
+        self.count = 0
+        refresh = Screen._compositor_refresh
+        frames = self
+
+        def _compositor_refresh(screen: Any) -> None:
+            refresh(screen)
+            frames.count += 1
+
+        Screen._compositor_refresh = _compositor_refresh  # type: ignore[method-assign]
+
+    async def drawn(self, condition: Callable[[], bool]) -> float:
+        """Wait until ``condition`` holds and one more frame is drawn; the time it was drawn."""
+        await until(condition, step=0.001)
+        seen = self.count
+        await until(lambda: self.count > seen, step=0.001)
+        return time.monotonic()
+
+
 async def long_session(base_url: str, store_path: str, session_id: str, last: str) -> dict:
-    """Row 5: open a 1,000-message session until its last turn is on screen, then scroll
-    to the top until nothing is left to load."""
+    """Row 5: open a 1,000-message session until its last turn is drawn; Ctrl+Home until its
+    first message is drawn; then back at the end, scroll up a page at a time to the top."""
     from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
     from claude_tui.ui.widgets.markdown_view import MarkdownView
-    from claude_tui.ui.widgets.message import AssistantMessage
+    from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 
     app = make_app(base_url, store_path)
+    frames = Frames()
     out: dict[str, Any] = {}
     expect = last_words(last)
     async with app.run_test(size=SIZE, headless=True) as pilot:
@@ -284,24 +311,45 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
             views = messages.last().query(MarkdownView)
             return bool(views) and shows(views.last().rendered_text(), expect)
 
+        def mounted() -> int:
+            return len(app.chat.query("UserMessage, AssistantMessage"))
+
         t0 = time.monotonic()
         app.chat.open_session(session_id)
-        await until(last_on_screen, step=0.001)
-        await pilot.pause()  # one refresh, so it is drawn
-        out["open"] = time.monotonic() - t0
+        out["open"] = await frames.drawn(last_on_screen) - t0
         out["turns"] = len(app.chat.current.conversation.turns)
-        view = app.query_one(ConversationView)
+        await pilot.pause()  # the rest of the page fills in
+        first_text = app.chat.current.conversation.turns[0].text
+
+        def first_on_screen() -> bool:
+            users = app.chat.query(UserMessage)
+            view = app.query_one(ConversationView)
+            return bool(users) and users.first().text == first_text and view.scroll_y == 0
+
         t0 = time.monotonic()
-        rounds = 0
-        while view.query(LoadEarlier) and rounds < 200:
-            view.scroll_home(animate=False)
-            await pilot.pause()
-            rounds += 1
+        await app.chat.run_action("jump_to_start")
+        out["to_top"] = await frames.drawn(first_on_screen) - t0
         await pilot.pause()
-        out["scroll_top"] = time.monotonic() - t0
-        out["scroll_rounds"] = rounds
-        out["loaded_all"] = not view.query(LoadEarlier)
-        out["mounted_messages"] = len(app.chat.query("UserMessage, AssistantMessage"))
+        await app.chat.run_action("follow")
+        await pilot.pause()
+        view = app.query_one(ConversationView)
+        pages: list[float] = []
+        most = mounted()
+        while view.query(LoadEarlier) and len(pages) < 200:
+            before = app.chat.current.shown_from
+            t0 = time.monotonic()
+            view.scroll_home(animate=False)
+            pages.append(await frames.drawn(lambda b=before: app.chat.current.shown_from < b) - t0)
+            await pilot.pause()
+            most = max(most, mounted())
+        out["pages"] = len(pages)
+        out["paging_worst"] = max(pages) if pages else 0.0
+        out["paging_median"] = statistics.median(pages) if pages else 0.0
+        out["paging_total"] = sum(pages)
+        out["most_mounted"] = most
+        out["reached_top"] = first_on_screen() or bool(
+            app.chat.query(UserMessage) and app.chat.query(UserMessage).first().text == first_text
+        )
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 

@@ -357,6 +357,8 @@ def row_5(bench: Bench) -> dict[str, Any]:
     row("5", f"  scroll up a page at a time to the top ({ss['pages']} pages)",
         ms(ss["paging_worst"]) + " worst", "-", "-", "<= 300 ms",
         ss["paging_worst"] <= 0.3)  # fmt: skip
+    if not ss["reached_top"]:
+        bench.notes.append("row 5: paging up stopped before the first message!")
     bench.notes.append(
         f"row 5: paging up took {ss['paging_total']:.1f} s in all, median page "
         f"{ms(ss['paging_median'])}; at most {ss['most_mounted']} message widgets were mounted "

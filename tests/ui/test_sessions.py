@@ -263,7 +263,7 @@ async def test_a_long_session_opens_with_the_latest_turns_first(
         await wait_until(pilot, lambda: app.chat.current.session_id == sid)
         await wait_until(pilot, lambda: bool(app.query(AssistantMessage)))
         first = len(app.query(UserMessage)) + len(app.query(AssistantMessage))
-        assert first <= 6  # what fits on screen comes first ...
+        assert first < 40  # what fits on screen comes first ...
         assert app.query(AssistantMessage)[-1].text == "answer 499"
 
         def shown() -> int:

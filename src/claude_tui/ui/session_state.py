@@ -41,6 +41,9 @@ class SessionState:
     """Prompts sent while a reply streams; each goes out when the one before ends."""
     shown_from: int = 0
     """Index of the first turn that has a widget on screen (older ones load on demand)."""
+    shown_to: int | None = None
+    """Index just past the last turn with a widget, or ``None`` when the window reaches the
+    latest turn (and new turns join it). See ``screens/turn_window.py``."""
 
     @property
     def busy(self) -> bool:

@@ -7,45 +7,37 @@ turns, loading older ones on demand, and its status and metrics.
 
 from __future__ import annotations
 
-from textual import on
+import gc
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from claude_tui.core.config import price_overrides
-from claude_tui.core.conversation import Turn
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.screens.replies import NO_KEY_HINT, ReplyFlow
+from claude_tui.ui.screens.replies import NO_KEY_HINT
+from claude_tui.ui.screens.turn_window import TurnWindow
 from claude_tui.ui.session_state import SessionState
 from claude_tui.ui.widgets.conversation import (
     WELCOME,
     ConversationView,
     JumpToEnd,
-    LoadEarlier,
     Welcome,
 )
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import (
     AssistantMessage,
     UserMessage,
-    widget_for_turn,
 )
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.sidebar import SessionSidebar
 from claude_tui.ui.widgets.status import ReplyStatus
 
-PAGE_OF_TURNS = 40
-"""Turns given widgets when a session opens; older ones load when the user scrolls up."""
-FIRST_TURNS = 6
-"""Turns mounted at once when a session opens: about a screenful."""
-MOUNTED_TURNS = 2 * PAGE_OF_TURNS
-"""Most turns kept on screen in a live session before the oldest are let go."""
 
-
-class ChatScreen(ReplyFlow):
+class ChatScreen(TurnWindow):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
@@ -57,7 +49,8 @@ class ChatScreen(ReplyFlow):
         Binding("ctrl+r", "retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
-        Binding("ctrl+end", "follow", "Follow the reply", show=False, priority=True),
+        Binding("ctrl+end", "follow", "Latest / follow the reply", show=False, priority=True),
+        Binding("ctrl+home", "jump_to_start", "First message", show=False, priority=True),
     ]
 
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
@@ -115,6 +108,10 @@ class ChatScreen(ReplyFlow):
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
         self._update_title()
+        # Everything built so far lives as long as the app: out of the collector's sight, a
+        # full collection no longer walks it (one took a hundred milliseconds out of opening a
+        # long session). Only start-up objects are frozen; turns and replies come later.
+        self.call_after_refresh(gc.freeze)
 
     def apply_settings(self) -> None:
         """Make the widgets follow ``self.settings`` (after start-up or an in-app change)."""
@@ -135,29 +132,7 @@ class ChatScreen(ReplyFlow):
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
         self.current = state
-        if state.reply is not None:  # its widget is rebuilt from the whole turn below
-            state.reply.pending_text = state.reply.pending_thinking = ""
-        view = self.query_one(ConversationView)
-        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier").remove()
-        self._widgets.clear()
-        self._queued_widgets = []
-        turns = state.conversation.turns
-        # what fits on screen first; the rest of the page follows a few turns a frame
-        state.shown_from = max(0, len(turns) - FIRST_TURNS)
-        widgets: list[Welcome | LoadEarlier | UserMessage | AssistantMessage] = []
-        if state.shown_from:
-            widgets.append(LoadEarlier(state.shown_from))
-        widgets.extend(self._widgets_for(turns[state.shown_from :]))
-        for text in state.queue:
-            queued = UserMessage(text, queued=True)
-            self._queued_widgets.append(queued)
-            widgets.append(queued)
-        if not widgets:
-            widgets.append(self._welcome())
-        await view.mount_all(widgets)
-        view.follow()
-        if state.shown_from > max(0, len(turns) - PAGE_OF_TURNS):
-            self.call_after_refresh(self._fill_page, state)
+        await self.show_latest(state)
         metrics = state.last_metrics()
         if metrics is None:
             self.query_one(MetricsBar).reset()
@@ -170,81 +145,12 @@ class ChatScreen(ReplyFlow):
         self.query_one(SessionSidebar).set_current(state.session_id)
         self._update_title()
 
-    async def trim_view(self, state: SessionState) -> None:
-        """Keep at most ``MOUNTED_TURNS`` turns on screen in a live session, so each new turn
-        costs the same however long the session grows (older ones load again on scroll-up).
-        Nothing is trimmed while the user is reading back."""
-        view = self.query_one(ConversationView)
-        turns = state.conversation.turns
-        if state is not self.current or len(turns) - state.shown_from <= MOUNTED_TURNS:
-            return
-        if view.reading_back:
-            return
-        keep_from = len(turns) - PAGE_OF_TURNS
-        for turn in turns[state.shown_from : keep_from]:
-            widget = self._widgets.pop(id(turn), None)
-            if widget is not None:
-                await widget.remove()
-        state.shown_from = keep_from
-        markers = view.query(LoadEarlier)
-        if markers:
-            markers.first().set_count(keep_from)
-        else:
-            await view.mount(LoadEarlier(keep_from), before=0)
-        view.follow()
-
     @staticmethod
     def _last_outcome(state: SessionState) -> str | None:
         for turn in reversed(state.conversation.turns):
             if turn.role == "assistant":
                 return turn.status.value
         return None
-
-    def _widgets_for(self, turns: list[Turn]) -> list[UserMessage | AssistantMessage]:
-        """Widgets for ``turns``, remembered so stream events and trimming can find them."""
-        widgets = []
-        for turn in turns:
-            widget = widget_for_turn(turn)
-            self._widgets[id(turn)] = widget
-            widgets.append(widget)
-        return widgets
-
-    async def _fill_page(self, state: SessionState) -> None:
-        """Mount the opened session's page a few turns at a time, a frame between each, so
-        the latest turns are on screen at once and the UI never stalls."""
-        if state is not self.current:
-            return
-        target = max(0, len(state.conversation.turns) - PAGE_OF_TURNS)
-        if state.shown_from <= target:
-            return
-        await self._load_earlier(count=min(FIRST_TURNS, state.shown_from - target))
-        self.call_after_refresh(self._fill_page, state)
-
-    @on(LoadEarlier.Requested)
-    async def _on_load_earlier(self) -> None:
-        state = self.current
-        if state.shown_from > max(0, len(state.conversation.turns) - PAGE_OF_TURNS):
-            return  # the page is still being filled (and moving the scroll position)
-        await self._load_earlier(count=PAGE_OF_TURNS)
-
-    async def _load_earlier(self, count: int) -> None:
-        state = self.current
-        if state.shown_from == 0:
-            return
-        view = self.query_one(ConversationView)
-        from_bottom = view.max_scroll_y - view.scroll_y
-        start = max(0, state.shown_from - count)
-        widgets = self._widgets_for(state.conversation.turns[start : state.shown_from])
-        marker = view.query_one(LoadEarlier)
-        await view.mount_all(widgets, after=marker)
-        state.shown_from = start
-        if start == 0:
-            await marker.remove()
-        else:
-            marker.set_count(start)
-        self.call_after_refresh(
-            lambda: view.scroll_to(y=view.max_scroll_y - from_bottom, animate=False)
-        )
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -280,8 +186,11 @@ class ChatScreen(ReplyFlow):
         else:
             view.scroll_page_down(animate=False)
 
-    def action_follow(self) -> None:
-        self.query_one(ConversationView).follow()
+    async def action_follow(self) -> None:
+        await self.show_end()
+
+    async def action_jump_to_start(self) -> None:
+        await self.show_start()
 
     async def action_retry(self) -> None:
         """Send the last prompt again (after an error, a cancel, or a reply you want anew).

@@ -95,6 +95,9 @@ class ReplyFlow(SessionsPanel):
     async def trim_view(self, state: SessionState) -> None:
         raise NotImplementedError
 
+    async def show_latest(self, state: SessionState) -> None:
+        raise NotImplementedError
+
     # -- sending ------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
@@ -105,6 +108,8 @@ class ReplyFlow(SessionsPanel):
             return  # the prompt stays in the input: nothing is lost
         message.prompt_input.remember(message.text)
         state = self.current
+        if state.shown_to is not None:  # reading far back: a new turn goes with the latest
+            await self.show_latest(state)
         view = self.query_one(ConversationView)
         await self.query(Welcome).remove()
         if state.busy:
@@ -122,6 +127,8 @@ class ReplyFlow(SessionsPanel):
     ) -> None:
         """Send ``text`` and stream the reply. ``new_prompt=False`` answers the last prompt
         again (a retry after a reply that produced no text), without repeating it."""
+        if state is self.current and state.shown_to is not None:
+            await self.show_latest(state)  # a new turn goes with the latest ones
         user_turn = state.conversation.add_user(text) if new_prompt else None
         history = state.conversation.api_messages()
         turn = state.conversation.start_assistant()

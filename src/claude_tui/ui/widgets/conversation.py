@@ -74,6 +74,29 @@ class LoadEarlier(Static):
         self.post_message(self.Requested())
 
 
+class LoadLater(Static):
+    """Stands for newer turns let go of while the user reads far back; scrolling to the
+    bottom, or clicking it, brings them back (Ctrl+End jumps to the latest)."""
+
+    DEFAULT_CSS = """
+    LoadLater { color: $text-muted; padding: 0 2; margin-top: 1; text-style: italic; }
+    LoadLater:hover { color: $text; }
+    """
+
+    class Requested(Message):
+        pass
+
+    def __init__(self, count: int) -> None:
+        super().__init__(markup=False)
+        self.set_count(count)
+
+    def set_count(self, count: int) -> None:
+        self.update(f"↓ {count} later messages · scroll down or click to show them")
+
+    def on_click(self) -> None:
+        self.post_message(self.Requested())
+
+
 class ConversationView(VerticalScroll):
     DEFAULT_CSS = """
     ConversationView { padding: 0 1; scrollbar-size-vertical: 1; }
@@ -96,6 +119,9 @@ class ConversationView(VerticalScroll):
         self.update_jump_bar()
         if new_value <= 0 < old_value and self.query(LoadEarlier):
             self.post_message(LoadEarlier.Requested())
+        bottom = self.max_scroll_y
+        if new_value >= bottom > old_value and self.query(LoadLater):
+            self.post_message(LoadLater.Requested())
 
     live = False
     """A reply is streaming into this view (set by the screen): only then is there new text

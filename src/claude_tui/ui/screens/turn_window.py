@@ -1,0 +1,261 @@
+"""The window of turns on screen: however long a session is, at most ``MOUNTED_TURNS`` of its
+turns have widgets at any time.
+
+Every mounted turn costs its Markdown render, its widgets and a share of every layout, so a
+session of a thousand messages mounted whole took half a minute to reach the top and a quarter
+of a gigabyte. Instead the screen shows a window ``[shown_from, shown_to)`` of the turns, with a
+marker above it (``LoadEarlier``) and below it (``LoadLater``) for what is not mounted.
+Scrolling onto a marker mounts a page of turns on that side and lets go of as many on the other,
+keeping what the user was reading where it was; Ctrl+Home and Ctrl+End jump to either end.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widget import Widget
+
+from claude_tui.core.conversation import Turn
+from claude_tui.ui.screens.replies import ReplyFlow
+from claude_tui.ui.session_state import SessionState
+from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater, Welcome
+from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, widget_for_turn
+
+PAGE_OF_TURNS = 40
+"""Turns mounted together when the user scrolls onto a marker (or when a session opens)."""
+FIRST_TURNS = 2
+"""Turns mounted at once when a session opens or the view jumps: the latest (or first)
+exchange, which a long reply alone fills the screen with. The rest of the page follows
+``FILL_STEP`` turns a frame, so the first screenful is never kept waiting."""
+FILL_STEP = 6
+MOUNTED_TURNS = 2 * PAGE_OF_TURNS
+"""The most turns with widgets at once."""
+
+TurnWidget = UserMessage | AssistantMessage
+
+
+class TurnWindow(ReplyFlow):
+    """Base of the chat screen that decides which turns have widgets."""
+
+    _filling = False
+    """A page is being mounted a few turns a frame (see ``_fill_page``)."""
+
+    def _widgets_for(self, turns: list[Turn]) -> list[TurnWidget]:
+        """Widgets for ``turns``, remembered so stream events and trimming can find them."""
+        widgets = []
+        reply = self.current.reply
+        for turn in turns:
+            if reply is not None and reply.turn is turn:
+                # the widget is built from the whole turn: text not yet rendered is in it
+                reply.pending_text = reply.pending_thinking = ""
+            widget = widget_for_turn(turn)
+            self._widgets[id(turn)] = widget
+            widgets.append(widget)
+        return widgets
+
+    def _end(self, state: SessionState) -> int:
+        """Index just past the last mounted turn."""
+        turns = len(state.conversation.turns)
+        return turns if state.shown_to is None else min(state.shown_to, turns)
+
+    # -- putting a session on screen ------------------------------------------------------------
+
+    async def show_latest(self, state: SessionState) -> None:
+        """Mount ``state``'s latest turns (and its queued prompts) in place of what is shown."""
+        view = self.query_one(ConversationView)
+        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier, LoadLater").remove()
+        self._widgets.clear()
+        self._queued_widgets = []
+        turns = state.conversation.turns
+        state.shown_from, state.shown_to = max(0, len(turns) - FIRST_TURNS), None
+        widgets: list[Widget] = []
+        if state.shown_from:
+            widgets.append(LoadEarlier(state.shown_from))
+        widgets.extend(self._widgets_for(turns[state.shown_from :]))
+        for text in state.queue:
+            queued = UserMessage(text, queued=True)
+            self._queued_widgets.append(queued)
+            widgets.append(queued)
+        if not widgets:
+            widgets.append(self._welcome())
+        await view.mount_all(widgets)
+        view.follow()
+        self.call_after_refresh(self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS)
+
+    def _welcome(self) -> Welcome:
+        raise NotImplementedError
+
+    async def show_start(self) -> None:
+        """Ctrl+Home: the session's first turns, whatever is mounted now."""
+        state, view = self.current, self.query_one(ConversationView)
+        if state.shown_from == 0:
+            view.scroll_home(animate=False)
+            return
+        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier, LoadLater").remove()
+        self._widgets.clear()
+        self._queued_widgets = []  # they come back with the latest turns
+        turns = state.conversation.turns
+        end = min(len(turns), FIRST_TURNS)
+        state.shown_from, state.shown_to = 0, (None if end == len(turns) else end)
+        widgets: list[Widget] = list(self._widgets_for(turns[:end]))
+        if state.shown_to is not None:
+            widgets.append(LoadLater(len(turns) - end))
+        view.release_anchor()
+        await view.mount_all(widgets)
+        view.scroll_home(animate=False)
+        self.call_after_refresh(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS)
+
+    async def show_end(self) -> None:
+        """Ctrl+End: back to the latest turns, following the reply if one streams."""
+        state = self.current
+        if state.shown_to is not None:
+            await self.show_latest(state)
+        self.query_one(ConversationView).follow()
+
+    async def _fill_page(self, state: SessionState, direction: int, remaining: int) -> None:
+        """Mount ``remaining`` more turns, ``FILL_STEP`` a frame, towards the older turns
+        (``direction`` -1) or the newer (+1): whatever the user is looking at is on screen
+        after the first step, and keys are never kept waiting behind a whole page."""
+        if state is not self.current or remaining <= 0:
+            self._filling = False
+            return
+        self._filling = True
+        count = min(FILL_STEP, remaining)
+        grown = await (self._load_earlier(count) if direction < 0 else self._load_later(count))
+        if grown:
+            self.call_after_refresh(self._fill_page, state, direction, remaining - count)
+        else:
+            self._filling = False
+
+    # -- moving the window ----------------------------------------------------------------------
+
+    @on(LoadEarlier.Requested)
+    async def _on_load_earlier(self) -> None:
+        if not self._filling:  # a page on its way already answers a second request
+            await self._fill_page(self.current, -1, PAGE_OF_TURNS)
+
+    @on(LoadLater.Requested)
+    async def _on_load_later(self) -> None:
+        if not self._filling:
+            await self._fill_page(self.current, +1, PAGE_OF_TURNS)
+
+    async def _load_earlier(self, count: int) -> bool:
+        """Mount up to ``count`` older turns above the window, let go of turns below it beyond
+        ``MOUNTED_TURNS``, and keep what is on screen where it was. False if none were left."""
+        state, view = self.current, self.query_one(ConversationView)
+        markers = view.query(LoadEarlier)
+        if state.shown_from == 0 or not markers:
+            return False
+        marker = markers.first()
+        turns = state.conversation.turns
+        start = max(0, state.shown_from - count)
+        keep = self._anchor(view, self._first_turn_widget(state))
+        widgets = self._widgets_for(turns[start : state.shown_from])
+        await view.mount_all(widgets, after=marker)
+        state.shown_from = start
+        if start == 0:
+            await marker.remove()
+        else:
+            marker.set_count(start)
+        await self._let_go(state, keep_last=False)
+        self._keep_in_place(view, keep)
+        return True
+
+    async def _load_later(self, count: int) -> bool:
+        """Mount up to ``count`` newer turns below the window (the mirror of
+        ``_load_earlier``); reaching the latest turn brings back the queued prompts."""
+        state, view = self.current, self.query_one(ConversationView)
+        markers = view.query(LoadLater)
+        if state.shown_to is None or not markers:
+            return False
+        marker = markers.first()
+        turns = state.conversation.turns
+        end = min(len(turns), state.shown_to + count)
+        keep = self._anchor(view, self._last_turn_widget(state))
+        widgets: list[Widget] = list(self._widgets_for(turns[state.shown_to : end]))
+        if end == len(turns):
+            for text in state.queue:
+                queued = UserMessage(text, queued=True)
+                self._queued_widgets.append(queued)
+                widgets.append(queued)
+        await view.mount_all(widgets, before=marker)
+        if end == len(turns):
+            state.shown_to = None
+            await marker.remove()
+        else:
+            state.shown_to = end
+            marker.set_count(len(turns) - end)
+        await self._let_go(state, keep_last=True)
+        self._keep_in_place(view, keep)
+        return True
+
+    async def trim_view(self, state: SessionState) -> None:
+        """After a new turn in a live session: let go of the oldest turns beyond
+        ``MOUNTED_TURNS``, so each new turn costs the same however long the session grows.
+        Nothing is let go while the user is reading back."""
+        view = self.query_one(ConversationView)
+        if state is not self.current or view.reading_back:
+            return
+        if await self._let_go(state, keep_last=True):
+            view.follow()
+
+    async def _let_go(self, state: SessionState, *, keep_last: bool) -> bool:
+        """Unmount turns beyond ``MOUNTED_TURNS``: the oldest if ``keep_last``, else the newest;
+        the marker on that side says how many are not shown."""
+        view = self.query_one(ConversationView)
+        turns = state.conversation.turns
+        end = self._end(state)
+        excess = end - state.shown_from - MOUNTED_TURNS
+        if excess <= 0:
+            return False
+        if keep_last:
+            gone = turns[state.shown_from : state.shown_from + excess]
+            state.shown_from += excess
+        else:
+            gone = turns[end - excess : end]
+            state.shown_to = end - excess
+            for queued in self._queued_widgets:
+                await queued.remove()
+            self._queued_widgets = []
+        for turn in gone:
+            widget = self._widgets.pop(id(turn), None)
+            if widget is not None:
+                await widget.remove()
+        if keep_last:
+            earlier = view.query(LoadEarlier)
+            if earlier:
+                earlier.first().set_count(state.shown_from)
+            else:
+                await view.mount(LoadEarlier(state.shown_from), before=0)
+        else:
+            assert state.shown_to is not None
+            later = view.query(LoadLater)
+            if later:
+                later.first().set_count(len(turns) - state.shown_to)
+            else:
+                await view.mount(LoadLater(len(turns) - state.shown_to))
+        return True
+
+    def _first_turn_widget(self, state: SessionState) -> TurnWidget | None:
+        turns = state.conversation.turns
+        return self._widgets.get(id(turns[state.shown_from])) if turns else None
+
+    def _last_turn_widget(self, state: SessionState) -> TurnWidget | None:
+        end = self._end(state)
+        return self._widgets.get(id(state.conversation.turns[end - 1])) if end else None
+
+    @staticmethod
+    def _anchor(view: ConversationView, widget: Widget | None) -> tuple[Widget, float] | None:
+        """Where ``widget`` is on screen now, to put it back there after the window moves."""
+        return None if widget is None else (widget, widget.virtual_region.y - view.scroll_y)
+
+    def _keep_in_place(self, view: ConversationView, anchor: tuple[Widget, float] | None) -> None:
+        """Once the layout has settled, scroll so the anchor widget is where it was."""
+        if anchor is None:
+            return
+        widget, offset = anchor
+
+        def restore() -> None:
+            if widget.is_attached:
+                view.scroll_to(y=widget.virtual_region.y - offset, animate=False)
+
+        self.call_after_refresh(restore)

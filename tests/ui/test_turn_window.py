@@ -1,0 +1,124 @@
+"""A long session never has all its turns mounted: the window of turns on screen moves with the
+user (issue 6: open anything at once, scroll to the top in a moment, bounded memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from textual.pilot import Pilot
+
+from claude_tui.core.client import ApiSettings
+from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.core.store import SessionStore
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.screens.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
+from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater
+from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
+
+from .helpers import options, replies_ended, send, wait_until
+
+WIDE = (120, 36)
+EXCHANGES = 300  # 600 turns
+
+
+@pytest.fixture
+def long_session() -> Iterator[str]:
+    with SessionStore.open() as store:
+        session = store.create_session(model="claude-sonnet-5-5")
+        for i in range(EXCHANGES):
+            store.add_message(session.id, "user", f"question {i}")
+            store.add_message(session.id, "assistant", f"answer {i}", status="complete")
+        store.rename_session(session.id, "Long")
+        yield session.id
+
+
+def mounted(app: ClaudeTUI) -> int:
+    return len(app.query(UserMessage)) + len(app.query(AssistantMessage))
+
+
+def first_question(app: ClaudeTUI) -> str:
+    return app.query(UserMessage).first().text
+
+
+def last_answer(app: ClaudeTUI) -> str:
+    return app.query(AssistantMessage).last().text
+
+
+async def opened(pilot: Pilot[None], app: ClaudeTUI, session_id: str) -> None:
+    await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
+    await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)
+
+
+async def test_ctrl_home_shows_the_first_turns_and_ctrl_end_the_latest(
+    api: ApiSettings, long_session: str
+) -> None:
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        assert last_answer(app) == f"answer {EXCHANGES - 1}"
+        await pilot.press("ctrl+home")
+        await wait_until(pilot, lambda: first_question(app) == "question 0")
+        view = app.query_one(ConversationView)
+        assert view.scroll_y == 0
+        assert not app.query(LoadEarlier) and app.query(LoadLater)
+        await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)  # the page fills in
+        assert first_question(app) == "question 0"
+        assert last_answer(app) == f"answer {PAGE_OF_TURNS // 2 - 1}"
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: last_answer(app) == f"answer {EXCHANGES - 1}")
+        assert not app.query(LoadLater) and app.query(LoadEarlier)
+
+
+async def test_scrolling_to_either_end_pages_without_ever_mounting_everything(
+    api: ApiSettings, long_session: str
+) -> None:
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        view = app.query_one(ConversationView)
+        most = 0
+        for _ in range(40):  # up, a page at a time, to the first turn
+            if not app.query(LoadEarlier):
+                break
+            before = app.chat.current.shown_from
+            view.scroll_home(animate=False)
+            await wait_until(pilot, lambda b=before: app.chat.current.shown_from < b)
+            await pilot.pause()
+            most = max(most, mounted(app))
+            # what was being read stays on screen: the view is not at the top any more
+            assert not app.query(LoadEarlier) or view.scroll_y > 0
+        assert first_question(app) == "question 0"
+        assert most == MOUNTED_TURNS
+        assert app.query(LoadLater)
+        for _ in range(40):  # and down again to the latest
+            if not app.query(LoadLater):
+                break
+            end = app.chat.current.shown_to
+            view.scroll_end(animate=False)
+            await wait_until(pilot, lambda e=end: app.chat.current.shown_to != e)
+            await pilot.pause()
+            assert mounted(app) <= MOUNTED_TURNS
+        assert last_answer(app) == f"answer {EXCHANGES - 1}"
+        assert app.chat.current.shown_to is None
+        # every turn was on screen once, in order, and none twice
+        assert len(app.chat.current.conversation.turns) == 2 * EXCHANGES
+
+
+async def test_sending_while_reading_far_back_goes_back_to_the_latest(
+    server: LocalAPIServer, api: ApiSettings, long_session: str
+) -> None:
+    server.push(Scenario(text="A fresh answer."))
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        await pilot.press("ctrl+home")
+        await wait_until(pilot, lambda: first_question(app) == "question 0")
+        await send(pilot, "And now?")
+        await wait_until(pilot, replies_ended(app, EXCHANGES + 1))
+        assert last_answer(app) == "A fresh answer."
+        assert app.query(UserMessage).last().text == "And now?"
+        assert app.chat.current.shown_to is None and not app.query(LoadLater)
+        turns = app.chat.current.conversation.turns
+        assert [t.text for t in turns[-2:]] == ["And now?", "A fresh answer."]
