@@ -19,7 +19,6 @@ from markdown_it.token import Token
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, Markdown
 from rich.segment import Segment
@@ -151,6 +150,7 @@ def lexer_for(name: str) -> Lexer | str:
 
 
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*\n")
+_FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t\r]*")
 
 
 class BlockRenderer:
@@ -204,9 +204,11 @@ class BlockRenderer:
             return self.render(source, width, base)
         marker = match.group(1)
         lines = source[match.end() :].split("\n")
+        after = ""  # the block after a closed fence, whose first line is still being written
         for index, line in enumerate(lines):
-            stripped = line.strip()
-            if stripped.startswith(marker) and set(stripped) == {marker[0]}:
+            close = _FENCE_CLOSE.fullmatch(line)  # indented 4 or more, a marker is code
+            if close and close.group(1).startswith(marker):
+                after = "\n".join(lines[index + 1 :])
                 lines = lines[:index]
                 break
         if len(lines) <= FENCE_CHUNK:
@@ -219,6 +221,9 @@ class BlockRenderer:
             out.extend(self._code(code, lexer, width, base, top=chunk == 0, bottom=False))
         rest = "\n".join(lines[whole_chunks * FENCE_CHUNK :]).rstrip()
         out.extend(self._code(rest, lexer, width, base, top=whole_chunks == 0, bottom=True))
+        following = self.render(after, width, base)
+        if following:
+            out.extend([Strip.blank(width, base), *following])
         return out
 
     def _code(
@@ -274,15 +279,29 @@ def with_cursor(
     index = len(lines) - 1
     while index > 0 and not lines[index].text.strip():
         index -= 1
-    last = lines[index]
-    used = cell_len(last.text.rstrip())
+    head, tail = _split_after_text(lines[index])
+    used = head.cell_length
     if used + 1 >= width:
         extra = Strip([cursor_segment], 1).extend_cell_length(width, base)
         return [*lines[: index + 1], extra, *lines[index + 1 :]]
-    head = last.crop(0, used)
-    tail = last.crop(used + 1, width)
-    marked = Strip.join([head, Strip([cursor_segment], 1), tail])
+    marked = Strip.join([head, Strip([cursor_segment], 1), tail.crop(1)])
     return [*lines[:index], marked, *lines[index + 1 :]]
+
+
+def _split_after_text(line: Strip) -> tuple[Strip, Strip]:
+    """``line`` cut just after its last visible character, and the blank cells after it.
+
+    Cut by characters, not by cells: a cell count can fall inside an emoji sequence (``👩🏾‍💻``
+    is as wide as ``👩🏾``), and cropping there would lose the rest of it."""
+    segments = list(line)
+    for index in range(len(segments) - 1, -1, -1):
+        text, style, control = segments[index]
+        kept = text.rstrip()
+        if kept:
+            head = Strip([*segments[:index], Segment(kept, style, control)])
+            tail = [Segment(text[len(kept) :], style, control), *segments[index + 1 :]]
+            return head, Strip(tail, line.cell_length - head.cell_length)
+    return Strip([]), line
 
 
 def warm_up_renderer() -> None:

@@ -27,7 +27,9 @@ class GrowsInPlace(Widget):
         if not old or size.width != old.width or size.height == old.height:
             return super()._size_updated(size, virtual_size, container_size, layout)
         self._size = size  # so the base class sees no size change, and keeps the cache
-        super()._size_updated(size, virtual_size, container_size, layout)
+        # layout=False: setting the ``virtual_size`` reactive (layout=True) would refresh the
+        # whole widget, which clears the cache all the same; this runs inside a layout already.
+        super()._size_updated(size, virtual_size, container_size, layout=False)
         if size.height > old.height:
             new_lines = Region(0, old.height, size.width, size.height - old.height)
             self._styles_cache.set_dirty(new_lines)
