@@ -248,6 +248,42 @@ async def live(base_url: str, store_path: str, text: str, ttft_runs: int) -> dic
     return out
 
 
+async def textual_floor(text: str, rate: float, refresh_rate: float) -> dict[str, Any]:
+    """Row 2's floor: the least Textual can do to show the same stream. The text arrives at
+    ``rate`` tokens a second (a token being what ``tokenize`` makes of it, as the server does)
+    and is shown as plain lines in a ``Log`` (Textual's line widget for appended text, which
+    follows its end), redrawn at the refresh rate: no Markdown, no metrics, no SDK. Its CPU
+    share is what any Textual app pays for a pane that scrolls as text arrives."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Log
+
+    from claude_tui.core.localapi import tokenize
+
+    tokens = tokenize(text)
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Log(auto_scroll=True)
+
+    app = Floor()
+    async with app.run_test(size=SIZE, headless=True) as pilot:
+        await pilot.pause()
+        log = app.query_one(Log)
+        cpu0, t0 = time.process_time(), time.monotonic()
+        shown, pending = 0, ""
+        interval = 1.0 / refresh_rate
+        while shown < len(tokens):
+            await asyncio.sleep(interval)
+            due = min(len(tokens), int((time.monotonic() - t0) * rate) + 1)
+            pending = "".join(tokens[shown:due])
+            shown = due
+            if pending:
+                log.write(pending)
+        await pilot.pause()
+        cpu1, t1 = time.process_time(), time.monotonic()
+    return {"cpu": cpu1 - cpu0, "wall": t1 - t0}
+
+
 async def startup(base_url: str, store_path: str) -> dict[str, Any]:
     """Row 4: process start (interpreter included) to the chat ready with the prompt focused."""
     from claude_tui.ui.widgets.prompt import PromptInput
@@ -362,6 +398,9 @@ def main() -> None:
         result = asyncio.run(markdown_reply(base_url, store_path, Path(extra[0]).read_text()))
     elif mode == "live":
         result = asyncio.run(live(base_url, store_path, Path(extra[0]).read_text(), int(extra[1])))
+    elif mode == "textual_floor":
+        text = Path(extra[0]).read_text()
+        result = asyncio.run(textual_floor(text, float(extra[1]), float(extra[2])))
     elif mode == "startup":
         result = asyncio.run(startup(base_url, store_path))
     elif mode == "session":
