@@ -284,7 +284,7 @@ async def textual_floor(text: str, rate: float, refresh_rate: float) -> dict[str
     return {"cpu": cpu1 - cpu0, "wall": t1 - t0}
 
 
-async def startup(base_url: str, store_path: str) -> dict[str, Any]:
+async def startup(base_url: str, store_path: str, listed: bool) -> dict[str, Any]:
     """Row 4: process start (interpreter included) to the chat ready with the prompt focused."""
     from claude_tui.ui.widgets.prompt import PromptInput
 
@@ -298,7 +298,19 @@ async def startup(base_url: str, store_path: str) -> dict[str, Any]:
 
         await until(interactive, step=0.001)
         t_ready = time.monotonic()
-    return {"t_process": T_PROCESS, "t_app_built": t_imported, "t_ready": t_ready}
+        t_listed = None
+        if listed:
+            from claude_tui.ui.widgets.sidebar import SessionSidebar
+
+            sidebar = app.query_one(SessionSidebar)
+            await until(lambda: bool(sidebar.sessions), step=0.001)
+            t_listed = time.monotonic()
+    return {
+        "t_process": T_PROCESS,
+        "t_app_built": t_imported,
+        "t_ready": t_ready,
+        "t_listed": t_listed,
+    }
 
 
 class Frames:
@@ -402,7 +414,7 @@ def main() -> None:
         text = Path(extra[0]).read_text()
         result = asyncio.run(textual_floor(text, float(extra[1]), float(extra[2])))
     elif mode == "startup":
-        result = asyncio.run(startup(base_url, store_path))
+        result = asyncio.run(startup(base_url, store_path, bool(extra and extra[0] == "listed")))
     elif mode == "session":
         result = asyncio.run(
             long_session(base_url, store_path, extra[0], Path(extra[1]).read_text())

@@ -15,13 +15,14 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_tui.core.config import config_path, load_config
-from claude_tui.core.export import to_json, to_markdown
 from claude_tui.core.sanitize import sanitize
-from claude_tui.core.store import SessionInfo, SessionStore, StoreError
 from claude_tui.core.themes import load_themes, shipped_themes_dir, user_themes_dir
+
+if TYPE_CHECKING:
+    from claude_tui.core.store import SessionInfo, SessionStore
 
 PROG = "claude-tui"
 
@@ -94,6 +95,8 @@ def run_sessions(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from claude_tui.core.export import to_json, to_markdown  # only this command writes exports
+
     def run(store: SessionStore) -> int:
         if args.session == "latest":
             latest = store.latest_session()
@@ -108,7 +111,7 @@ def run_export(args: argparse.Namespace) -> int:
             _write_terminal_safe(sys.stdout, text)
             return 0
         try:
-            _write_private(Path(args.output), text)
+            write_private(Path(args.output), text)
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
         return 0
@@ -161,6 +164,10 @@ def run_themes(args: argparse.Namespace) -> int:
 
 def _with_store(run: Callable[[SessionStore], int]) -> int:
     """Open the default store around ``run``; a database problem is one line and exit code 1."""
+    # Imported here, not at the top: every run builds the parser from this module, and
+    # ``--help``, ``--version`` and ``themes`` need no database.
+    from claude_tui.core.store import SessionStore, StoreError
+
     try:
         store = SessionStore.open()
     except StoreError as exc:
@@ -214,7 +221,7 @@ def _write_terminal_safe(stream: TextIO, text: str) -> None:
     stream.flush()
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write ``text``; a new file is created 0600, as exports hold whole conversations."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(fd, "w", encoding="utf-8") as handle:

@@ -262,7 +262,7 @@ async def test_without_a_key_it_says_what_to_do(server: LocalAPIServer) -> None:
         assert app.is_running
 
 
-def test_metrics_line_fits_80_columns() -> None:
+def test_metrics_line_never_cut_off() -> None:
     from claude_tui.core.metrics import StreamMetrics
     from claude_tui.ui.widgets.metrics import format_metrics
 
@@ -278,10 +278,12 @@ def test_metrics_line_fits_80_columns() -> None:
         usage_final=True,
         stop_reason="stop_sequence",
     )
-    line = format_metrics(worst, 62.0, width=78)
-    assert len(line) <= 78 and "\n" not in line
-    for tight in format_metrics(worst, 62.0, width=60).split("\n"):
-        assert len(tight) <= 60  # two lines rather than cut off
+    line = format_metrics(worst, 62.0, width=94)
+    assert len(line) <= 94 and "\n" not in line
+    assert line.startswith("sonnet-5-5 │")  # the model in use comes first
+    for width in (78, 60):
+        two = format_metrics(worst, 62.0, width=width).split("\n")
+        assert len(two) == 2 and all(len(part) <= width for part in two)  # never cut off
     assert "TTFT" in line and "tok/s" in line
     live = worst.with_(ended_at=None, usage_final=False, stop_reason=None)
     narrow = format_metrics(live, 30.0, width=78)

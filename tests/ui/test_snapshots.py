@@ -169,3 +169,44 @@ class TestThemes:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=(110, 40), run_before=run_before)
+
+
+THINKING = (
+    "The user wants the sum of the first ten odd numbers. The first n odd numbers add up to "
+    "n squared, so for ten that is 100. Check: 1+3+5+7+9+11+13+15+17+19 = 100."
+)
+
+
+class TestThinking:
+    """A reply with extended thinking: the block folds, with its token count, when the reply
+    starts; Ctrl+O opens it again."""
+
+    def _app(self, server: LocalAPIServer, api: ApiSettings) -> ClaudeTUI:
+        server.push(Scenario(text="The sum is **100**: the first *n* odd numbers add up to n².",
+                             thinking=THINKING))  # fmt: skip
+        return make_app(api, thinking=True, thinking_budget=2048)
+
+    def test_thinking_folded(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        app = self._app(server, api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "What is the sum of the first ten odd numbers?")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_thinking_opened(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        app = self._app(server, api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "What is the sum of the first ten odd numbers?")
+            await pilot.press("ctrl+o")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

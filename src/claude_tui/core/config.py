@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from claude_tui.core import defaults, paths
 from claude_tui.core.config_schema import (
     CACHE_READ_RATIO,
@@ -258,6 +256,8 @@ PRICES_EXAMPLE = "# claude-sonnet-5-5 = { input = 3.0, output = 15.0 }\n"
 
 def first_run_text() -> str:
     """Every key at its default with its explanation above it; tables go last, as TOML needs."""
+    import tomli_w  # only for writing: not needed to start the app
+
     defaults_now = Settings()
     docs = field_docs()
     scalars: list[str] = []
@@ -305,6 +305,8 @@ def save_settings(path: Path, changes: Mapping[str, object]) -> None:
     folder, fsynced, then ``os.replace``, so a crash leaves the old file or the new one. A
     symlinked config (dotfiles) has its target rewritten and the link kept.
     """
+    import tomli_w  # only for writing: not needed to start the app
+
     target = path.resolve() if path.is_symlink() else path
     checked = validate({k: v for k, v in changes.items() if v is not None})
     removed = [key for key, value in changes.items() if value is None]

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    # Imported on first use, not at start-up, which shows no Markdown (the app imports it in a
+    # warm-up thread once the first frame is drawn).
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 

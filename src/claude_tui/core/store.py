@@ -20,11 +20,9 @@ Nothing here ever sees an API key.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claude_tui.core import store_io
-from claude_tui.core.export import validate_export
-from claude_tui.core.stats import TOTALS_COLUMNS, Stats, totals_from_rows
 from claude_tui.core.store_connection import StoreConnection, StoreError
 from claude_tui.core.store_rows import (
     TITLE_LIMIT,
@@ -47,6 +45,9 @@ from claude_tui.core.store_schema import (
     new_session_id,
     now_iso,
 )
+
+if TYPE_CHECKING:
+    from claude_tui.core.stats import Stats
 
 __all__ = [
     "TITLE_LIMIT",
@@ -179,6 +180,12 @@ class SessionStore(StoreConnection):
             return int(self._rows("SELECT count(*) FROM sessions")[0][0])
         sql = "SELECT count(*) FROM sessions WHERE archived = ?"
         return int(self._rows(sql, (int(archived),))[0][0])
+
+    def set_session_field(self, session_id: str, field: str, value: str) -> None:
+        """Change a session's ``model`` or ``system`` prompt (``/model``, ``/system``)."""
+        if field not in ("model", "system"):
+            raise ValueError(f"not a session setting: {field}")
+        self._update_session(session_id, field, value)
 
     def _update_session(self, session_id: str, column: str, value: Any) -> None:
         with self._transaction() as conn:
@@ -352,6 +359,8 @@ class SessionStore(StoreConnection):
         Raises ValueError naming what is wrong when ``data`` is not an export. A message saved as
         ``streaming`` comes back ``incomplete``: nothing will ever finish writing it.
         """
+        from claude_tui.core.export import validate_export  # not needed at start-up
+
         data = validate_export(data)
         with self._transaction() as conn:
             return store_io.insert_export(conn, data)
@@ -365,6 +374,8 @@ class SessionStore(StoreConnection):
         one snapshot with the sessions count so the two agree. ``stats.TOTALS_COLUMNS`` says
         what each row holds.
         """
+        from claude_tui.core.stats import TOTALS_COLUMNS, totals_from_rows  # not at start-up
+
         with self._snapshot() as conn:
             sessions = int(conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
             rows = conn.execute(

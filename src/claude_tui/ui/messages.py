@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from claude_tui.core.conversation import Conversation
+from claude_tui.core.conversation import Conversation, Turn
 from claude_tui.core.events import StreamEvent
 from claude_tui.core.store import SessionInfo
 
@@ -29,6 +29,13 @@ class SessionSaved(Message, bubble=False):
 
     reply_id: int
     session_id: str
+
+
+@dataclass
+class TurnsSaved(Message, bubble=False):
+    """Turns now have rows in the store: their ids, for ``/edit`` to branch from."""
+
+    saved: tuple[tuple[Turn, int], ...]
 
 
 @dataclass

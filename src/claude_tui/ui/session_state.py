@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claude_tui.core.conversation import Conversation, Turn
+from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRunner
 
@@ -41,6 +41,12 @@ class SessionState:
     """Prompts sent while a reply streams; each goes out when the one before ends."""
     shown_from: int = 0
     """Index of the first turn that has a widget on screen (older ones load on demand)."""
+    model: str | None = None
+    """The session's own model (``/model``, or the one it was saved with); ``None``: config's."""
+    system: str | None = None
+    """The session's own system prompt (``/system``); ``None``: the one in config."""
+    editing: EditPoint | None = None
+    """Set by ``/edit`` until the edited prompt is sent (or Esc)."""
     shown_to: int | None = None
     """Index just past the last turn with a widget, or ``None`` when the window reaches the
     latest turn (and new turns join it). See ``screens/turn_window.py``."""

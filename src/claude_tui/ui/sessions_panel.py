@@ -146,6 +146,7 @@ class SessionsPanel(Screen[None]):
         state = self.states.get(info.id)
         if state is None:
             state = SessionState(info.id, info.title, message.conversation)
+            state.model, state.system = info.model or None, info.system  # the session keeps them
             self.states[info.id] = state
         await self.show_state(state)
 

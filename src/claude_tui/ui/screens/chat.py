@@ -7,8 +7,6 @@ turns, loading older ones on demand, and its status and metrics.
 
 from __future__ import annotations
 
-import gc
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,8 +16,9 @@ from claude_tui.core.config import price_overrides
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.replies import NO_KEY_HINT
-from claude_tui.ui.screens.turn_window import TurnWindow
+from claude_tui.ui.screens.slash_commands import SlashCommands
 from claude_tui.ui.session_state import SessionState
+from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import (
     WELCOME,
     ConversationView,
@@ -37,7 +36,7 @@ from claude_tui.ui.widgets.sidebar import SessionSidebar
 from claude_tui.ui.widgets.status import ReplyStatus
 
 
-class ChatScreen(TurnWindow):
+class ChatScreen(SlashCommands):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
@@ -51,6 +50,7 @@ class ChatScreen(TurnWindow):
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "follow", "Latest / follow the reply", show=False, priority=True),
         Binding("ctrl+home", "jump_to_start", "First message", show=False, priority=True),
+        Binding("ctrl+o", "toggle_thinking", "Show/hide thinking", show=False, priority=True),
     ]
 
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
@@ -83,6 +83,7 @@ class ChatScreen(TurnWindow):
                     yield self._welcome()
                 yield ReplyStatus(id="status")
                 yield MetricsBar(refresh_rate=self.settings.refresh_rate, id="metrics")
+                yield CommandCompletions(id="completions")
                 yield PromptInput(id="prompt")
         yield Footer()
 
@@ -98,7 +99,9 @@ class ChatScreen(TurnWindow):
 
     def _start(self) -> None:
         self.ready = True
-        self.query_one(PromptInput).focus()
+        prompt = self.query_one(PromptInput)
+        prompt.focus()
+        prompt.completion_choices = {"theme": sorted(self.app.available_themes)}
         sidebar = self.query_one(SessionSidebar)
         sidebar.display = self.settings.show_sidebar and self.app.size.width >= 100
         self.apply_settings()
@@ -108,10 +111,6 @@ class ChatScreen(TurnWindow):
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
         self._update_title()
-        # Everything built so far lives as long as the app: out of the collector's sight, a
-        # full collection no longer walks it (one took a hundred milliseconds out of opening a
-        # long session). Only start-up objects are frozen; turns and replies come later.
-        self.call_after_refresh(gc.freeze)
 
     def apply_settings(self) -> None:
         """Make the widgets follow ``self.settings`` (after start-up or an in-app change)."""
@@ -120,12 +119,18 @@ class ChatScreen(TurnWindow):
         metrics.prices = price_overrides(self.settings)
         metrics.set_refresh_rate(self.settings.refresh_rate)
         MarkdownView.cursor = self.settings.cursor
+        self.show_model()
+        self._update_title()
+
+    def show_model(self) -> None:
+        self.query_one(MetricsBar).set_model(self.session_settings(self.current).model)
         self._update_title()
 
     def _update_title(self) -> None:
         demo = " · demo (local server)" if self.options.demo else ""
         title = sanitize(self.current.title) or "New conversation"
-        self.app.sub_title = f"{title} · {self.settings.model}{demo}"
+        model = self.session_settings(self.current).model
+        self.app.sub_title = f"{title} · {model}{demo}"
 
     # -- showing a session --------------------------------------------------------------------
 
@@ -143,7 +148,7 @@ class ChatScreen(TurnWindow):
         status.queued = len(state.queue)
         self._show_status(state)
         self.query_one(SessionSidebar).set_current(state.session_id)
-        self._update_title()
+        self.show_model()
 
     @staticmethod
     def _last_outcome(state: SessionState) -> str | None:
@@ -156,13 +161,17 @@ class ChatScreen(TurnWindow):
 
     async def action_escape(self) -> None:
         """Esc stops the visible session's reply, and prompts queued behind it go back into
-        the input rather than out to the model; with no reply in flight, it leaves the
-        sidebar."""
+        the input rather than out to the model; with no reply in flight, it cancels an
+        ``/edit``, or leaves the sidebar."""
         state = self.current
+        if self.query_one(PromptInput).close_completions():
+            return  # Esc first closes the command menu
         if state.reply is not None:
             state.reply.runner.cancel()
             if state.queue:
                 await self._unqueue(state)
+        elif self.cancel_edit():
+            pass
         elif self.focused is not None and self.query_one(SessionSidebar) in self.focused.ancestors:
             self.query_one(PromptInput).focus()
 
@@ -191,6 +200,13 @@ class ChatScreen(TurnWindow):
 
     async def action_jump_to_start(self) -> None:
         await self.show_start()
+
+    def action_toggle_thinking(self) -> None:
+        """Open (or fold) the thinking block of the latest reply that has one."""
+        for widget in reversed(list(self.query(AssistantMessage))):
+            if widget.toggle_thinking():
+                return
+        self.notify("No reply on screen has a thinking block.", timeout=3)
 
     async def action_retry(self) -> None:
         """Send the last prompt again (after an error, a cancel, or a reply you want anew).

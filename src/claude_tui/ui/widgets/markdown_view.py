@@ -7,14 +7,18 @@ so layout cost does not grow with the number of paragraphs, and only visible lin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
-from claude_tui.ui.markdown_render import THREADED_FINAL_LINES, BlockRenderer, with_cursor
 from claude_tui.ui.widgets.growing import GrowsInPlace
+
+if TYPE_CHECKING:
+    from claude_tui.ui.markdown_render import BlockRenderer
 
 
 class MarkdownView(GrowsInPlace):
@@ -66,6 +70,8 @@ class MarkdownView(GrowsInPlace):
         self.call_after_refresh(self._finalize)
 
     def _finalize(self) -> None:
+        from claude_tui.ui.markdown_render import THREADED_FINAL_LINES, BlockRenderer
+
         live = self._blocks.live
         if not live:
             return
@@ -143,6 +149,10 @@ class MarkdownView(GrowsInPlace):
 
     def _get_renderer(self) -> BlockRenderer:
         if self._renderer is None:
+            # Imported on first use, not at start-up: markdown-it, Pygments and Rich's Markdown
+            # take tens of milliseconds, and the app imports them in a warm-up thread meanwhile.
+            from claude_tui.ui.markdown_render import BlockRenderer
+
             self._renderer = BlockRenderer(
                 self.app.theme_variables, dark=self.app.current_theme.dark
             )
@@ -171,6 +181,8 @@ class MarkdownView(GrowsInPlace):
             cursor_style = base + self.get_component_rich_style("markdown-view--cursor")
             if not live_lines and self._frozen_lines:
                 live_lines = [blank]
+            from claude_tui.ui.markdown_render import with_cursor
+
             live_lines = with_cursor(live_lines, self.cursor, cursor_style, width, base)
         self._live_lines = live_lines
 

@@ -108,13 +108,35 @@ class AssistantMessage(GrowsInPlace, Vertical):
 
     def _make_thinking(self, *, collapsed: bool) -> Collapsible:
         self._thinking_body = Static(Content(self.thinking_text))
-        title = "Thinking" if collapsed else "Thinking…"
-        self._thinking = Collapsible(self._thinking_body, title=title, collapsed=collapsed)
+        self._thinking = Collapsible(
+            self._thinking_body, title=self._thinking_title(done=collapsed), collapsed=collapsed
+        )
         return self._thinking
 
+    def _thinking_title(self, *, done: bool) -> str:
+        """ "Thinking… ~120 tokens" while it streams, "Thinking · ~480 tokens" after. The API
+        counts thinking and text together, so its own count is estimated from its length."""
+        tokens = f"~{max(1, round(len(self.thinking_text) / 4)):,} tokens"
+        return f"Thinking · {tokens}" if done else f"Thinking… {tokens}"
+
+    def toggle_thinking(self) -> bool:
+        """Expand or collapse the thinking block; False if this reply has none."""
+        if self._thinking is None:
+            return False
+        self._thinking.collapsed = not self._thinking.collapsed
+        return True
+
+    @property
+    def has_thinking(self) -> bool:
+        return self._thinking is not None
+
     def append_text(self, fragment: str) -> None:
-        """Add streamed text; only the tail block is parsed and rendered again."""
+        """Add streamed text; only the tail block is parsed and rendered again. The thinking
+        block folds away when the reply itself starts (a key opens it again)."""
         clean = sanitize(fragment)
+        if not self.text and clean and self._thinking is not None:
+            self._thinking.title = self._thinking_title(done=True)
+            self._thinking.collapsed = True
         self.text += clean
         self._markdown.append(clean)
 
@@ -123,8 +145,9 @@ class AssistantMessage(GrowsInPlace, Vertical):
         self.thinking_text += clean
         if self._thinking is None:
             self.mount(self._make_thinking(collapsed=False), before=self._markdown)
-        assert self._thinking_body is not None
+        assert self._thinking_body is not None and self._thinking is not None
         self._thinking_body.update(Content(self.thinking_text))
+        self._thinking.title = self._thinking_title(done=bool(self.text))
 
     def finish(
         self, text: str, *, thinking: str = "", notice: str | None = None, kind: str = ""
@@ -142,8 +165,9 @@ class AssistantMessage(GrowsInPlace, Vertical):
         if clean != self.text and clean.startswith(self.text):
             self.append_text(clean[len(self.text) :])
         self._markdown.finish()
-        if self._thinking is not None:
-            self._thinking.title = "Thinking"
+        done = self._thinking_title(done=True)
+        if self._thinking is not None and self._thinking.title != done:
+            self._thinking.title = done
             self._thinking.collapsed = True
         if notice:
             self.mount(Static(Content(sanitize(notice)), classes=f"notice {kind}"))

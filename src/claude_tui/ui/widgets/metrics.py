@@ -19,8 +19,9 @@ WIDE_FROM = 100
 not change while numbers grow)."""
 MIN_TICK = 0.1
 """Seconds between redraws of a streaming reply's metrics, at the least."""
-ONE_LINE_FROM = 76
-"""Below this many columns the metrics take two lines rather than being cut off."""
+ONE_LINE_FROM = 94
+"""Below this many columns the metrics take two lines rather than being cut off: the compact
+line, model included, is 93 columns at its longest (an 80-column terminal gets two lines)."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -42,6 +43,7 @@ def metric_fields(
     *,
     narrow: bool = False,
     prices: Mapping[str, Price] | None = None,
+    model: str | None = None,
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
 
@@ -51,7 +53,7 @@ def metric_fields(
     """
     unit = "" if narrow else " "
     if metrics is None:
-        return ["TTFT –", "tok/s –", "in – · out –", f"0.0{unit}s", "–", "$–"]
+        return [model or "–", "TTFT –", "tok/s –", "in – · out –", f"0.0{unit}s", "–", "$–"]
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:
@@ -70,6 +72,7 @@ def metric_fields(
     estimate = "≈$" if narrow else "est. $"
     cost_text = "$–" if cost is None else f"{estimate}{cost:.4f}"
     return [
+        model or metrics.model or "–",
         "TTFT –" if ttft is None else f"TTFT {ttft:,.0f}{unit}ms",
         rate_text,
         f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
@@ -79,22 +82,33 @@ def metric_fields(
     ]
 
 
+def short_model(model: str) -> str:
+    """A model id without its ``claude-`` prefix and date, for a narrow line."""
+    name = model.removeprefix("claude-")
+    head, _, tail = name.rpartition("-")
+    return head if tail.isdigit() and len(tail) == 8 else name
+
+
 def format_metrics(
     metrics: StreamMetrics | None,
     now: float,
     outcome: str | None = None,
     width: int = 200,
     prices: Mapping[str, Price] | None = None,
+    model: str | None = None,
 ) -> str:
-    """The metrics laid out for ``width`` columns: spacious, compact, or on two lines."""
+    """The metrics laid out for ``width`` columns: spacious, compact, or on two lines.
+    ``model`` is the model in use, shown first (else the one the metrics name)."""
     if width >= WIDE_FROM:
-        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices))
-    fields = metric_fields(metrics, now, outcome, narrow=True, prices=prices)
+        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
+    fields = metric_fields(metrics, now, outcome, narrow=True, prices=prices, model=model)
+    name, *fields = fields
+    name = short_model(name)
     if width >= ONE_LINE_FROM:
-        return NARROW_SEPARATOR.join(fields)
+        return NARROW_SEPARATOR.join([name, *fields])
     ttft, rate, tokens, elapsed, stop, cost = fields
     return (
-        NARROW_SEPARATOR.join([ttft, rate, elapsed])
+        NARROW_SEPARATOR.join([name, ttft, rate, elapsed])
         + "\n"
         + NARROW_SEPARATOR.join([tokens, stop, cost])
     )
@@ -127,6 +141,8 @@ class MetricsBar(Static):
         self.prices: Mapping[str, Price] = {}
         """The user's price overrides from config."""
         self._ticker: Timer | None = None
+        self.model: str | None = None
+        """The model in use, shown before a reply's metrics arrive (set by the screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
 
@@ -164,6 +180,12 @@ class MetricsBar(Static):
         self.metrics = None
         self._redraw()
 
+    def set_model(self, model: str | None) -> None:
+        """The model the session uses now (after ``/model``, or on switching session)."""
+        if model != self.model:
+            self.model = model
+            self._redraw()
+
     def _redraw_if_due(self) -> None:
         """Redraw unless a batch of text has just done so: the ticker then adds no frame of
         its own while text flows, and keeps the clock moving when it stalls."""
@@ -173,7 +195,9 @@ class MetricsBar(Static):
     def _redraw(self) -> None:
         self._drawn_at = time.monotonic()
         width = self.content_region.width or 200
-        line = format_metrics(self.metrics, time.monotonic(), self._outcome, width, self.prices)
+        line = format_metrics(
+            self.metrics, time.monotonic(), self._outcome, width, self.prices, self.model
+        )
         if line == self._shown:
             return  # the ticker runs at the refresh rate; most ticks change nothing visible
         # A layout of the whole screen is only needed when the bar changes height (one line or

@@ -1,19 +1,36 @@
-"""The input bar: multi-line, Enter sends, ctrl+j adds a line, Up recalls earlier prompts."""
+"""The input bar: multi-line, Enter sends, ctrl+j adds a line, Up recalls earlier prompts.
+
+It also drives the slash-command menu (``CommandCompletions``): as soon as the input is a single
+line starting with ``/``, every edit shows what can follow. The menu never has the focus, so
+while it shows the prompt routes its keys there: Up/Down move the highlight, Tab accepts, Esc
+closes, Enter accepts only an unfinished command name (so ``/help`` + Enter still runs it).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from textual import events
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.widgets import TextArea
 
+from claude_tui.core import slash
+from claude_tui.core.slash import Completion
+from claude_tui.ui.widgets.completion import CommandCompletions
+
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter"})
 """ctrl+j works in every terminal; the others only where the terminal reports them."""
+MENU_KEYS = frozenset({"up", "down", "tab", "enter", "escape"})
+"""The keys the completion menu takes while it shows; otherwise they do what they always do."""
 
 
 class PromptInput(TextArea):
-    """A ``TextArea`` that sends on Enter and keeps a history of what was sent."""
+    """A ``TextArea`` that sends on Enter, keeps a history of what was sent, and completes
+    slash commands in the ``CommandCompletions`` menu its screen composes (if any)."""
 
     DEFAULT_CSS = """
     PromptInput {
@@ -46,8 +63,20 @@ class PromptInput(TextArea):
         )
         self.sent_prompts: list[str] = []
         self._history_index: int | None = None
+        self._completion_choices: Mapping[str, Sequence[str]] = {}
+        self._completed_for: str | None = None
+        """The text the menu was last worked out for: a later edit works it out again."""
+        self._dismissed = False
+        """Esc closed the menu; it stays closed until the next edit."""
+        self._menu: CommandCompletions | None = None
+
+    # -- keys ---------------------------------------------------------------------------------
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.key in MENU_KEYS and self._menu_key(event.key):
+            event.prevent_default()
+            event.stop()
+            return
         if event.key == "enter":
             event.prevent_default()
             event.stop()
@@ -68,11 +97,20 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Claim Esc while the menu shows, so it closes the menu: a key the focused widget
+        consumes is left out of its ancestors' bindings, the screen's priority ones included."""
+        if key == "escape" and self.completions_open:
+            return True
+        return super().check_consume_key(key, character)
+
     def _submit(self) -> None:
         text = self.text
         if not text.strip():
             return  # an empty prompt sends nothing
         self.post_message(self.Submitted(self, text))
+
+    # -- history ------------------------------------------------------------------------------
 
     def remember(self, text: str) -> None:
         """Add a sent prompt to the history and clear the input."""
@@ -104,4 +142,118 @@ class PromptInput(TextArea):
         self._history_index = index
         self.load_text(self.sent_prompts[index])
         self.move_cursor(self.document.end)
+        # A recalled command opens no menu: Up/Down keep walking the history until an edit.
+        self._completed_for = self.text
+        self._dismissed = True
+        self._show([])
         return True
+
+    # -- completion ---------------------------------------------------------------------------
+
+    @property
+    def completion_choices(self) -> Mapping[str, Sequence[str]]:
+        """Values the menu offers for a command's first argument, by command name without the
+        slash (``{"model": [...ids], "theme": [...names]}``), after the command's own fixed
+        ones. Setting it refreshes an open menu."""
+        return self._completion_choices
+
+    @completion_choices.setter
+    def completion_choices(self, choices: Mapping[str, Sequence[str]]) -> None:
+        self._completion_choices = choices
+        if self._completed_for is not None and not self._dismissed:
+            self._update_completions()
+
+    @property
+    def completions_open(self) -> bool:
+        """Whether the menu shows, and so takes Up, Down, Tab, Esc (and Enter on a name)."""
+        menu = self._menu
+        return menu is not None and menu.is_attached and bool(menu.completions)
+
+    def close_completions(self) -> bool:
+        """Close the menu until the next edit; ``True`` if it was open."""
+        was_open = self.completions_open
+        self._dismissed = True
+        self._show([])
+        return was_open
+
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self and self.text != self._completed_for:
+            self._update_completions()
+
+    def on_focus(self) -> None:
+        if self.text.startswith(slash.PREFIX):
+            self._update_completions()
+
+    def on_blur(self) -> None:
+        self._show([])  # a menu whose keys go elsewhere would only mislead
+
+    def on_command_completions_chosen(self, event: CommandCompletions.Chosen) -> None:
+        event.stop()
+        self._accept(event.completion)
+        self.focus()
+
+    def _update_completions(self) -> None:
+        """Work the menu out for the text as it is now, and show it."""
+        text = self.text
+        self._completed_for = text
+        self._dismissed = False
+        found = slash.complete(text, self._completion_choices)
+        if len(found) == 1 and found[0].replacement == text:
+            found = []  # the command is complete as typed: nothing left to offer
+        self._show(found)
+
+    def _show(self, completions: list[Completion]) -> None:
+        if not completions and not self.completions_open:
+            return  # the common case, plain typing: no menu to look for
+        menu = self._find_menu()
+        if menu is None:
+            return
+        if completions and self.has_focus:
+            menu.show_completions(completions, owner=self)
+        else:
+            menu.hide()
+
+    def _find_menu(self) -> CommandCompletions | None:
+        """The screen's menu; ``None`` where there is none (the prompt then works without)."""
+        if self._menu is not None and self._menu.is_attached:
+            return self._menu
+        try:
+            self._menu = self.screen.query_one(CommandCompletions)
+        except (NoMatches, NoScreen):
+            self._menu = None
+        return self._menu
+
+    def _menu_key(self, key: str) -> bool:
+        """Route ``key`` to the menu if it shows; ``True`` when the key was used."""
+        if self.text != self._completed_for:
+            self._update_completions()  # an edit whose Changed message has not arrived yet
+        menu = self._menu
+        if not self.completions_open or menu is None:
+            return False
+        chosen = menu.highlighted_completion
+        if key == "up":
+            menu.action_cursor_up()
+        elif key == "down":
+            menu.action_cursor_down()
+        elif key == "escape":
+            self.close_completions()
+        elif chosen is None:
+            return False
+        elif key == "tab":
+            self._accept(chosen)
+        elif key == "enter":
+            if chosen.replacement == self.text or not self._typing_name():
+                return False  # a whole command, or its arguments: Enter sends as usual
+            self._accept(chosen)
+        return True
+
+    def _typing_name(self) -> bool:
+        """The input is a command name still being typed: ``/mo``, not ``/model`` or ``/mo x``."""
+        name = self.text[len(slash.PREFIX) :]
+        return not re.search(r"\s", name) and name.lower() not in slash.BY_NAME
+
+    def _accept(self, completion: Completion) -> None:
+        """Put ``completion`` in the input, cursor at the end, and offer what may follow."""
+        self.replace(completion.replacement, (0, 0), self.document.end)
+        self.move_cursor(self.document.end)
+        self._update_completions()
