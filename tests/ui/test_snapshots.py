@@ -210,3 +210,18 @@ class TestThinking:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestCommands:
+    """/help as typed in the app (``test_command_screens.py`` pictures /stats with fixed rows,
+    since live statistics carry this run's timings)."""
+
+    def test_help_typed_in_the_app(self, snap_compare: Any, api: ApiSettings) -> None:
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send(pilot, "/help")
+            await wait_until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -83,6 +83,7 @@ class SlashCommands(TurnWindow):
 
         require_no_args(command)
         keys = keys_from_bindings([*self.BINDINGS, *self.app.BINDINGS])
+        keys.append(("Ctrl+P", "Command palette: every command, themes, refresh rate"))
         self.app.push_screen(HelpScreen(keys, COMMANDS))
 
     async def _cmd_new(self, command: Command) -> None:
