@@ -17,7 +17,7 @@ from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
 
-from .helpers import make_app, options, ready, replies_ended, send, wait_until
+from .helpers import make_app, options, ready, replies_ended, send, send_and_finish, wait_until
 
 
 def saved(path: Path) -> dict[str, object]:
@@ -163,3 +163,23 @@ async def test_toggling_the_sidebar_is_saved(api: ApiSettings, config: Path) -> 
         await wait_until(pilot, lambda: saved(config)["show_sidebar"] is False)
         await pilot.press("ctrl+b")
         await wait_until(pilot, lambda: saved(config)["show_sidebar"] is True)
+
+
+async def test_replies_on_screen_take_the_new_theme(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    from claude_tui.ui.widgets.markdown_view import MarkdownView
+
+    server.push(Scenario(text="# Title\n\n```python\nx = 1\n```\n\nDone."))
+    app = make_app(api, theme="claude-dark")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "show")
+        view = app.query(MarkdownView).last()
+        await wait_until(pilot, lambda: bool(view._frozen_lines))
+        before = [segment.style for strip in view._frozen_lines for segment in strip]
+        app.theme = "claude-light"
+        await wait_until(
+            pilot,
+            lambda: [s.style for strip in view._frozen_lines for s in strip] != before,
+        )
+        assert view.rendered_text().startswith("Title")

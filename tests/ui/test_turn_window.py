@@ -122,3 +122,31 @@ async def test_sending_while_reading_far_back_goes_back_to_the_latest(
         assert app.chat.current.shown_to is None and not app.query(LoadLater)
         turns = app.chat.current.conversation.turns
         assert [t.text for t in turns[-2:]] == ["And now?", "A fresh answer."]
+
+
+async def test_turns_let_go_of_are_freed(api: ApiSettings, long_session: str) -> None:
+    """A view that was unmounted must not stay alive (a theme watcher on the app once kept
+    every view ever mounted, and with it most of the memory of a long session)."""
+    import gc
+
+    from claude_tui.ui.widgets.markdown_view import MarkdownView
+
+    gc.collect()
+    earlier = {id(o) for o in gc.get_objects() if isinstance(o, MarkdownView)}  # other tests'
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        view = app.query_one(ConversationView)
+        for _ in range(6):
+            before = app.chat.current.shown_from
+            view.scroll_home(animate=False)
+            await wait_until(pilot, lambda b=before: app.chat.current.shown_from < b)
+            await pilot.pause()
+        await pilot.pause()
+        gc.collect()
+        alive = [
+            o for o in gc.get_objects() if isinstance(o, MarkdownView) and id(o) not in earlier
+        ]
+        attached = [v for v in alive if v.is_attached]
+        assert len(attached) <= MOUNTED_TURNS // 2
+        assert len(alive) - len(attached) <= 2  # at most one or two not yet collected

@@ -130,13 +130,19 @@ class MarkdownView(GrowsInPlace):
         self.refresh(changed, layout=after != before)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._on_theme_change, init=False)
+        # A signal, dropped on unmount: a ``watch`` on the app would keep every view ever
+        # mounted alive (Textual only forgets closed watchers when the theme next changes),
+        # which in a long session was most of the memory.
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_change)
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
         if self.size.width != self._width:
             self._rerender()
 
-    def _on_theme_change(self) -> None:
+    def _on_theme_change(self, _theme: object = None) -> None:
         self._renderer = None
         self._frozen_count = 0
         self._frozen_lines = []
