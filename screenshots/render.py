@@ -50,7 +50,15 @@ async def wait(condition, timeout: float = 30.0) -> None:  # type: ignore[no-unt
     raise TimeoutError("the app did not get there")
 
 
-async def render(theme: str, server: LocalAPIServer, themes: tuple) -> Path:  # type: ignore[type-arg]
+async def render(
+    theme: str,
+    server: LocalAPIServer,
+    themes: tuple,  # type: ignore[type-arg]
+    typed: str = "",
+    name: str = "",
+) -> Path:
+    """The conversation in ``theme``; with ``typed``, that text left in the input (a "/" opens
+    the command menu), saved as ``name``."""
     api = ApiSettings(api_key="screenshot", base_url=server.base_url)
     app = ClaudeTUI(AppOptions(api=api, settings=Settings(theme=theme), themes=themes, demo=True))
     async with app.run_test(size=SIZE) as pilot:
@@ -65,8 +73,10 @@ async def render(theme: str, server: LocalAPIServer, themes: tuple) -> Path:  # 
             await wait(lambda: app.chat.current.reply is None)
         app.query_one(MetricsBar).show(STEADY_METRICS)
         app.query_one(PromptInput).cursor_blink = False
+        if typed:
+            await pilot.press(*typed)
         await pilot.pause(0.3)
-        path = HERE / f"{theme}.svg"
+        path = HERE / f"{name or theme}.svg"
         app.save_screenshot(filename=path.name, path=str(HERE))
     return path
 
@@ -79,6 +89,9 @@ async def main() -> int:
                 # each picture starts from no sessions, and none of yours
                 os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
                 print(await render(theme, server, themes))
+        with tempfile.TemporaryDirectory() as data:
+            os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
+            print(await render("claude-dark", server, themes, "/", "slash-commands"))
     return 0
 
 
