@@ -357,3 +357,14 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen))
+
+
+def test_every_command_in_the_table_has_a_handler_and_a_palette_entry() -> None:
+    from claude_tui.core.slash import COMMANDS
+    from claude_tui.ui.screens.chat import ChatScreen
+    from claude_tui.ui.slash_palette import ENTRIES
+
+    in_palette = {line.split()[0] for line, _ in ENTRIES}
+    for spec in COMMANDS:
+        assert callable(getattr(ChatScreen, f"_cmd_{spec.name}", None)), spec.name
+        assert f"/{spec.name}" in in_palette or spec.name == "rate", spec.name

@@ -53,7 +53,8 @@ class SlashCommands(TurnWindow):
     """Base of the chat screen that runs slash commands (typed, or from the palette)."""
 
     async def run_command(self, parsed: Command | Unknown) -> bool:
-        """Run a command; False if it failed and the input should keep its text."""
+        """Run a command. False leaves the input as it is: the command failed (the user can fix
+        it), or it put text there itself (``/edit``)."""
         if isinstance(parsed, Unknown):
             self.notify(parsed.message, title="Not sent", severity="warning", timeout=6)
             return False
