@@ -463,7 +463,7 @@ class TestModelPicker:
             async def pick() -> None:
                 got.append(await app.push_screen_wait(screen))
 
-            app.run_worker(pick)
+            app.run_worker(pick())
             await wait_until(pilot, lambda: app.screen is screen)
             screen.set_choices(API_CHOICES)
             await pilot.pause()

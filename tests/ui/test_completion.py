@@ -157,6 +157,18 @@ async def test_close_completions_reports_whether_it_was_open() -> None:
         assert app.prompt.close_completions() is False
 
 
+async def test_the_menu_hides_while_the_prompt_is_not_focused() -> None:
+    app = PromptApp()
+    async with app.run_test() as pilot:
+        await pilot.press(*"/th")
+        app.set_focus(None)
+        await pilot.pause()
+        assert app.shown() == []  # its keys would go elsewhere
+        app.prompt.focus()
+        await pilot.pause()
+        assert app.shown() == ["/thinking", "/theme"]
+
+
 async def test_escaped_slash_prose_and_several_lines_show_nothing() -> None:
     app = PromptApp()
     async with app.run_test() as pilot:

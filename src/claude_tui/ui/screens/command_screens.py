@@ -143,7 +143,7 @@ def keys_from_bindings(
 class HelpScreen(ModalScreen[None]):
     """The keys and the slash commands, in one scrollable list; Esc or q closes it."""
 
-    DEFAULT_CSS = frame_css("HelpScreen")
+    DEFAULT_CSS = frame_css("HelpScreen", width="96")
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", priority=True)]
 
     def __init__(self, keys: list[tuple[str, str]], commands: Sequence[CommandSpec]) -> None:

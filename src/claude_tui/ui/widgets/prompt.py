@@ -208,7 +208,8 @@ class PromptInput(TextArea):
         menu = self._find_menu()
         if menu is None:
             return
-        if completions and self.has_focus:
+        # The screen's focus, not ``has_focus``: that is set after this class's Focus handler.
+        if completions and menu.screen.focused is self:
             menu.show_completions(completions, owner=self)
         else:
             menu.hide()
