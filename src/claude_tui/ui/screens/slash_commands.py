@@ -329,10 +329,7 @@ class SlashCommands(TurnWindow):
         turns = state.conversation.turns
         gone: list[Turn] = turns[point.turn_index :]
         del turns[point.turn_index :]
-        for turn in gone:
-            widget = self._widgets.pop(id(turn), None)
-            if widget is not None:
-                await widget.remove()
+        await self.unmount_turns(gone)
         parent = point.parent_id if point.parent_known else ACTIVE_LEAF
         await self._start_reply(state, text, parent_id=parent)
 

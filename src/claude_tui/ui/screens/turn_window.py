@@ -17,7 +17,13 @@ from textual.widget import Widget
 from claude_tui.core.conversation import Turn
 from claude_tui.ui.screens.replies import ReplyFlow
 from claude_tui.ui.session_state import SessionState
-from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater, Welcome
+from claude_tui.ui.widgets.conversation import (
+    ConversationView,
+    LoadEarlier,
+    LoadLater,
+    TurnsMarker,
+    Welcome,
+)
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, widget_for_turn
 
 PAGE_OF_TURNS = 40
@@ -62,19 +68,14 @@ class TurnWindow(ReplyFlow):
     async def show_latest(self, state: SessionState) -> None:
         """Mount ``state``'s latest turns (and its queued prompts) in place of what is shown."""
         view = self.query_one(ConversationView)
-        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier, LoadLater").remove()
-        self._widgets.clear()
-        self._queued_widgets = []
+        await self._clear(view)
         turns = state.conversation.turns
         state.shown_from, state.shown_to = max(0, len(turns) - FIRST_TURNS), None
         widgets: list[Widget] = []
         if state.shown_from:
             widgets.append(LoadEarlier(state.shown_from))
         widgets.extend(self._widgets_for(turns[state.shown_from :]))
-        for text in state.queue:
-            queued = UserMessage(text, queued=True)
-            self._queued_widgets.append(queued)
-            widgets.append(queued)
+        widgets.extend(self._queued_for(state))
         if not widgets:
             widgets.append(self._welcome())
         await view.mount_all(widgets)
@@ -90,9 +91,7 @@ class TurnWindow(ReplyFlow):
         if state.shown_from == 0:
             view.scroll_home(animate=False)
             return
-        await view.query("UserMessage, AssistantMessage, Welcome, LoadEarlier, LoadLater").remove()
-        self._widgets.clear()
-        self._queued_widgets = []  # they come back with the latest turns
+        await self._clear(view)  # queued prompts come back with the latest turns
         turns = state.conversation.turns
         end = min(len(turns), FIRST_TURNS)
         state.shown_from, state.shown_to = 0, (None if end == len(turns) else end)
@@ -152,10 +151,7 @@ class TurnWindow(ReplyFlow):
         widgets = self._widgets_for(turns[start : state.shown_from])
         await view.mount_all(widgets, after=marker)
         state.shown_from = start
-        if start == 0:
-            await marker.remove()
-        else:
-            marker.set_count(start)
+        await self._recount(marker, start)
         await self._let_go(state, keep_last=False)
         self._keep_in_place(view, keep)
         return True
@@ -173,17 +169,10 @@ class TurnWindow(ReplyFlow):
         keep = self._anchor(view, self._last_turn_widget(state))
         widgets: list[Widget] = list(self._widgets_for(turns[state.shown_to : end]))
         if end == len(turns):
-            for text in state.queue:
-                queued = UserMessage(text, queued=True)
-                self._queued_widgets.append(queued)
-                widgets.append(queued)
+            widgets.extend(self._queued_for(state))
         await view.mount_all(widgets, before=marker)
-        if end == len(turns):
-            state.shown_to = None
-            await marker.remove()
-        else:
-            state.shown_to = end
-            marker.set_count(len(turns) - end)
+        state.shown_to = None if end == len(turns) else end
+        await self._recount(marker, len(turns) - end)
         await self._let_go(state, keep_last=True)
         self._keep_in_place(view, keep)
         return True
@@ -216,24 +205,51 @@ class TurnWindow(ReplyFlow):
             for queued in self._queued_widgets:
                 await queued.remove()
             self._queued_widgets = []
-        for turn in gone:
+        await self.unmount_turns(gone)
+        if keep_last:
+            await self._mark(view, LoadEarlier, state.shown_from)
+        else:
+            await self._mark(view, LoadLater, len(turns) - (end - excess))
+        return True
+
+    async def unmount_turns(self, turns: list[Turn]) -> None:
+        """Remove the widgets of ``turns`` (those that have one)."""
+        for turn in turns:
             widget = self._widgets.pop(id(turn), None)
             if widget is not None:
                 await widget.remove()
-        if keep_last:
-            earlier = view.query(LoadEarlier)
-            if earlier:
-                earlier.first().set_count(state.shown_from)
-            else:
-                await view.mount(LoadEarlier(state.shown_from), before=0)
+
+    async def _clear(self, view: ConversationView) -> None:
+        """Remove every turn, queued prompt, welcome and marker: the window starts afresh."""
+        await view.query("UserMessage, AssistantMessage, Welcome, TurnsMarker").remove()
+        self._widgets.clear()
+        self._queued_widgets = []
+
+    def _queued_for(self, state: SessionState) -> list[UserMessage]:
+        """Widgets for the prompts queued behind the reply, remembered to be sent in turn."""
+        widgets = [UserMessage(text, queued=True) for text in state.queue]
+        self._queued_widgets.extend(widgets)
+        return widgets
+
+    @staticmethod
+    async def _recount(marker: TurnsMarker, count: int) -> None:
+        """A marker the window grew past: it now stands for ``count`` turns, or goes."""
+        if count:
+            marker.set_count(count)
         else:
-            assert state.shown_to is not None
-            later = view.query(LoadLater)
-            if later:
-                later.first().set_count(len(turns) - state.shown_to)
-            else:
-                await view.mount(LoadLater(len(turns) - state.shown_to))
-        return True
+            await marker.remove()
+
+    @staticmethod
+    async def _mark(view: ConversationView, kind: type[TurnsMarker], count: int) -> None:
+        """After letting go of turns: the marker on that side (``LoadEarlier`` above,
+        ``LoadLater`` below) stands for ``count`` turns, added if it was not there."""
+        found = view.query(kind)
+        if found:
+            found.first().set_count(count)
+        elif kind is LoadEarlier:
+            await view.mount(kind(count), before=0)
+        else:
+            await view.mount(kind(count))
 
     def _first_turn_widget(self, state: SessionState) -> TurnWidget | None:
         turns = state.conversation.turns

@@ -7,6 +7,8 @@ so and brings the user back to the end.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -52,49 +54,52 @@ class JumpToEnd(Static):
             parent.follow()
 
 
-class LoadEarlier(Static):
-    """Stands for the turns not yet shown; clicking it, or scrolling to the top, loads more."""
+class TurnsMarker(Static):
+    """Stands for turns that have no widgets on one side of the window (see
+    ``screens/turn_window.py``); scrolling onto it, or clicking it, mounts them."""
+
+    TEXT: ClassVar[str] = "{count}"
+    """What it says, with the number of turns not shown."""
+
+    class Requested(Message):
+        pass
+
+    def __init__(self, count: int) -> None:
+        super().__init__(markup=False)
+        self.set_count(count)
+
+    def set_count(self, count: int) -> None:
+        self.update(self.TEXT.format(count=count))
+
+    def on_click(self) -> None:
+        self.post_message(self.Requested())
+
+
+class LoadEarlier(TurnsMarker):
+    """Above the window: the older turns."""
 
     DEFAULT_CSS = """
     LoadEarlier { color: $text-muted; padding: 0 2; text-style: italic; }
     LoadEarlier:hover { color: $text; }
     """
+    TEXT = "↑ {count} earlier messages · scroll up or click to show them"
 
-    class Requested(Message):
+    class Requested(TurnsMarker.Requested):
         pass
 
-    def __init__(self, count: int) -> None:
-        super().__init__(markup=False)
-        self.set_count(count)
 
-    def set_count(self, count: int) -> None:
-        self.update(f"↑ {count} earlier messages · scroll up or click to show them")
-
-    def on_click(self) -> None:
-        self.post_message(self.Requested())
-
-
-class LoadLater(Static):
-    """Stands for newer turns let go of while the user reads far back; scrolling to the
-    bottom, or clicking it, brings them back (Ctrl+End jumps to the latest)."""
+class LoadLater(TurnsMarker):
+    """Below the window: newer turns let go of while the user reads far back (Ctrl+End jumps
+    to the latest)."""
 
     DEFAULT_CSS = """
     LoadLater { color: $text-muted; padding: 0 2; margin-top: 1; text-style: italic; }
     LoadLater:hover { color: $text; }
     """
+    TEXT = "↓ {count} later messages · scroll down or click to show them"
 
-    class Requested(Message):
+    class Requested(TurnsMarker.Requested):
         pass
-
-    def __init__(self, count: int) -> None:
-        super().__init__(markup=False)
-        self.set_count(count)
-
-    def set_count(self, count: int) -> None:
-        self.update(f"↓ {count} later messages · scroll down or click to show them")
-
-    def on_click(self) -> None:
-        self.post_message(self.Requested())
 
 
 class ConversationView(VerticalScroll):
