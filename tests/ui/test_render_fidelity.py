@@ -453,7 +453,13 @@ def count_render_line(view: MarkdownView) -> list[int]:
     return drawn
 
 
-class RepaintsWhenGrowing(MarkdownView):
+class GrowsByLine(MarkdownView):
+    """A view that grows one line at a time, as any view does below ``GROW_STEP`` lines."""
+
+    GROW_STEP = 1
+
+
+class RepaintsWhenGrowing(GrowsByLine):
     """The view without ``GrowsInPlace``: Textual's own handling of a change of height."""
 
     _size_updated = Widget._size_updated
@@ -483,7 +489,7 @@ async def lines_drawn_when_growing_by_one(view_class: type[MarkdownView]) -> tup
 
 
 async def test_growing_by_a_line_draws_only_the_changed_lines() -> None:
-    drawn, height = await lines_drawn_when_growing_by_one(MarkdownView)
+    drawn, height = await lines_drawn_when_growing_by_one(GrowsByLine)
     # the old last line lost the cursor, the new line is new; the lines above are kept as drawn
     assert height in drawn
     assert drawn <= {height - 1, height}, f"lines {sorted(drawn)} of {height + 1} were drawn again"
@@ -511,6 +517,8 @@ async def test_screen_shows_the_reply_on_every_frame_of_a_stream() -> None:
         def check(when: str) -> None:
             lines = view.rendered_text().split("\n")
             rows, message_rows = rows_on_screen(pilot.app, view, message)
+            # the rows not written yet of a streaming view's last step are blank
+            lines += [""] * (view.size.height - len(lines))
             assert len(rows) == min(len(lines), height - view.region.y)
             assert rows == lines[: len(rows)], when
             assert all(row[:1] == border for row in message_rows), when
@@ -523,6 +531,46 @@ async def test_screen_shows_the_reply_on_every_frame_of_a_stream() -> None:
         message.finish(text)
         await settle(pilot, view)
         check("finished")
+
+
+async def test_a_long_stream_grows_a_step_at_a_time_and_ends_with_its_own_height() -> None:
+    """Past ``GROW_STEP`` lines a streaming view grows a whole step at a time (so a pane that
+    follows it scrolls once a step, not once a line): its height is always a multiple of the
+    step and holds every line, the rows below its text are blank on screen, and a layout is
+    asked for only when a step is crossed. Finished, it is exactly as tall as its text."""
+    step = MarkdownView.GROW_STEP
+    text = "".join(f"Line {i} of a list of short paragraphs.\n\n" for i in range(5 * step))
+    async with ViewApp().run_test(size=SIZE) as pilot:
+        view = await mounted(pilot, MarkdownView(streaming=True))
+        layouts = 0
+        refresh = view.refresh
+
+        def counting(*regions: object, **kwargs: bool) -> object:
+            nonlocal layouts
+            layouts += bool(kwargs.get("layout"))
+            return refresh(*regions, **kwargs)  # type: ignore[arg-type]
+
+        view.refresh = counting  # type: ignore[method-assign]
+        heights = set()
+        for piece in fragments(text, seed=3, steps=(5, 15), awkward=False):
+            view.append(piece)
+            await pilot.pause()
+            lines = view.rendered_text().split("\n")
+            if len(lines) > step:
+                assert view.size.height % step == 0
+                assert len(lines) <= view.size.height < len(lines) + step
+                heights.add(view.size.height)
+            (rows,) = rows_on_screen(pilot.app, view)  # those that fit on the screen
+            assert len(rows) == min(view.size.height, SIZE[1])
+            assert rows == (lines + [""] * view.size.height)[: len(rows)]
+        assert len(heights) >= 8  # it did grow, through many steps
+        total = len(view.rendered_text().split("\n"))
+        assert layouts <= total // step + step + 2  # a layout per step, not one per line
+        view.finish()
+        await settle(pilot, view)
+        lines = view.rendered_text().split("\n")
+        assert view.size.height == len(lines)
+        assert rows_on_screen(pilot.app, view) == [lines[: SIZE[1]]]
 
 
 # -- the test's own tools ------------------------------------------------------------------------

@@ -27,6 +27,14 @@ class MarkdownView(GrowsInPlace):
     cursor = STREAMING_CURSOR
     """The streaming cursor character (the ``cursor`` setting)."""
 
+    GROW_STEP = 6
+    """While streaming, a view taller than this grows this many lines at a time, the lines
+    not written yet left blank. A pane that follows a stream must repaint every one of its
+    rows each time it scrolls (nothing on screen stays where it was); growing a line at a
+    time, that was a full repaint and a layout for every new line, two thirds of the cost
+    of a stream at reading pace. New lines now fill the blank rows, which repaints only
+    them, and the pane scrolls once every ``GROW_STEP`` lines (vim's ``scrolljump``)."""
+
     DEFAULT_CSS = """
     MarkdownView { height: auto; width: 1fr; }
     MarkdownView > .markdown-view--cursor { color: $primary; }
@@ -45,6 +53,7 @@ class MarkdownView(GrowsInPlace):
         self._frozen_lines: list[Strip] = []
         self._frozen_count = 0  # how many frozen blocks ``_frozen_lines`` holds
         self._live_lines: list[Strip] = []
+        self._laid_out_height = 0  # the height last given to Textual's layout
 
     @property
     def source(self) -> str:
@@ -125,9 +134,21 @@ class MarkdownView(GrowsInPlace):
         )
         first += old_frozen
         if first >= after and after == before:
+            if self._height(after) != self._laid_out_height:
+                self.refresh(repaint=False, layout=True)  # the stream ended: drop blank rows
             return  # nothing visible changed (a block froze with the lines it had)
-        changed = Region(0, first, self._width, max(1, after - first))
-        self.refresh(changed, layout=after != before)
+        # down to the old last line too: if the live block got shorter, its old rows are blank now
+        changed = Region(0, first, self._width, max(1, max(after, before) - first))
+        self.refresh(changed, layout=self._height(after) != self._laid_out_height)
+
+    def _height(self, lines: int) -> int:
+        """The height for ``lines`` lines: while streaming, past ``GROW_STEP`` lines, rounded
+        up to a whole step (see ``GROW_STEP``); a short reply grows a line at a time, so it
+        never shows a block of blank rows, and a finished one has exactly its lines."""
+        step = self.GROW_STEP
+        if not self.streaming or lines <= step:
+            return lines
+        return -(-lines // step) * step
 
     def on_mount(self) -> None:
         # A signal, dropped on unmount: a ``watch`` on the app would keep every view ever
@@ -195,7 +216,8 @@ class MarkdownView(GrowsInPlace):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if width != self._width:
             self._render_lines(width)
-        return len(self._frozen_lines) + len(self._live_lines)
+        self._laid_out_height = self._height(len(self._frozen_lines) + len(self._live_lines))
+        return self._laid_out_height
 
     def render_line(self, y: int) -> Strip:
         frozen = self._frozen_lines
