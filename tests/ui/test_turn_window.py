@@ -47,8 +47,15 @@ def last_answer(app: ClaudeTUI) -> str:
 
 
 async def opened(pilot: Pilot[None], app: ClaudeTUI, session_id: str) -> None:
+    """The session is open with a page of turns, and the view still shows its end (filling
+    the page in above once released the view's hold on the end, one time in three)."""
     await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
     await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)
+    view = app.query_one(ConversationView)
+    await wait_until(pilot, lambda: not app.chat._filling)
+    await pilot.pause()
+    assert not view.reading_back
+    await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y > 0)
 
 
 async def test_ctrl_home_shows_the_first_turns_and_ctrl_end_the_latest(
@@ -151,3 +158,29 @@ async def test_turns_let_go_of_are_freed(api: ApiSettings, long_session: str) ->
         attached = [v for v in alive if v.is_attached]
         assert len(attached) <= MOUNTED_TURNS // 2
         assert len(alive) - len(attached) <= 2  # at most one or two not yet collected
+
+
+async def test_turns_let_go_of_keep_no_drawn_lines(api: ApiSettings, long_session: str) -> None:
+    """The lines a removed turn drew are let go of with it. Textual itself would keep them: an
+    ``lru_cache`` on ``StylesCache.get_inner_outer`` holds the caches of the last 1,024
+    widgets drawn, removed or not (Textual #6665), and those lines were most of the memory of
+    a long session."""
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        await pilot.pause()
+        latest = [
+            node
+            for turn in [*app.query(UserMessage)[-4:], *app.query(AssistantMessage)[-4:]]
+            for node in turn.walk_children(with_self=True)
+        ]
+        # they are drawn (the screen shows the latest exchanges)
+        await wait_until(pilot, lambda: sum(len(n._styles_cache._cache) for n in latest) > 20)
+        view = app.query_one(ConversationView)
+        for _ in range(3):  # up past a whole window, so the latest turns are let go of
+            before = app.chat.current.shown_from
+            view.scroll_home(animate=False)
+            await wait_until(pilot, lambda b=before: app.chat.current.shown_from < b)
+            await pilot.pause()
+        assert not any(node.is_attached for node in latest)
+        assert [node for node in latest if node._styles_cache._cache] == []

@@ -25,6 +25,7 @@ from claude_tui.ui.widgets.conversation import (
     Welcome,
 )
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, widget_for_turn
+from claude_tui.ui.widgets.released import release_drawn_lines
 
 PAGE_OF_TURNS = 40
 """Turns mounted together when the user scrolls onto a marker (or when a session opens)."""
@@ -147,7 +148,12 @@ class TurnWindow(ReplyFlow):
         marker = markers.first()
         turns = state.conversation.turns
         start = max(0, state.shown_from - count)
-        keep = self._anchor(view, self._first_turn_widget(state))
+        # Turns added above a view that follows the end (a session just opened, its page
+        # filling in) leave the end in view by themselves; scrolling back "in place" would
+        # release the view's hold on the end (Textual's ``scroll_to`` does), and once left a
+        # freshly opened session stuck halfway up its first page.
+        following = not view.reading_back
+        keep = None if following else self._anchor(view, self._first_turn_widget(state))
         widgets = self._widgets_for(turns[start : state.shown_from])
         await view.mount_all(widgets, after=marker)
         state.shown_from = start
@@ -217,11 +223,15 @@ class TurnWindow(ReplyFlow):
         for turn in turns:
             widget = self._widgets.pop(id(turn), None)
             if widget is not None:
+                release_drawn_lines(widget)
                 await widget.remove()
 
     async def _clear(self, view: ConversationView) -> None:
         """Remove every turn, queued prompt, welcome and marker: the window starts afresh."""
-        await view.query("UserMessage, AssistantMessage, Welcome, TurnsMarker").remove()
+        gone = view.query("UserMessage, AssistantMessage, Welcome, TurnsMarker")
+        for widget in gone:
+            release_drawn_lines(widget)
+        await gone.remove()
         self._widgets.clear()
         self._queued_widgets = []
 
