@@ -18,5 +18,5 @@ from textual.widget import Widget
 def release_drawn_lines(widget: Widget) -> None:
     """Empty the styled-line caches of ``widget`` and all below it; call it when removing it
     (Textual draws it again from scratch, should it be shown again)."""
-    for node in widget.walk_children(with_self=True):
+    for node in widget.walk_children(Widget, with_self=True):
         node._styles_cache.clear()
