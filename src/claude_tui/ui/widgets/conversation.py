@@ -133,8 +133,11 @@ class ConversationView(VerticalScroll):
     below to jump to."""
 
     def update_jump_bar(self) -> None:
-        for bar in self.query(JumpToEnd):
-            bar.set_class(self.live and self.reading_back, "visible")
+        # called with every batch of a stream: a child lookup, not a DOM query
+        for bar in self._nodes:
+            if isinstance(bar, JumpToEnd):
+                bar.set_class(self.live and self.reading_back, "visible")
+                return
 
     def follow(self) -> None:
         """Back to the end, and stay there as text arrives."""

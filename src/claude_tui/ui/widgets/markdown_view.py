@@ -54,6 +54,7 @@ class MarkdownView(GrowsInPlace):
         self._frozen_count = 0  # how many frozen blocks ``_frozen_lines`` holds
         self._live_lines: list[Strip] = []
         self._laid_out_height = 0  # the height last given to Textual's layout
+        self._styles_memo: tuple[Style, Style] | None = None
 
     @property
     def source(self) -> str:
@@ -165,6 +166,7 @@ class MarkdownView(GrowsInPlace):
 
     def _on_theme_change(self, _theme: object = None) -> None:
         self._renderer = None
+        self._styles_memo = None
         self._frozen_count = 0
         self._frozen_lines = []
         self._rerender()
@@ -173,6 +175,16 @@ class MarkdownView(GrowsInPlace):
 
     def _base_style(self) -> Style:
         return self.rich_style
+
+    def _styles(self) -> tuple[Style, Style]:
+        """The text's style and the cursor's. Kept while a reply streams (Textual computes
+        them afresh on every call, which was a tenth of the cost of a batch), and computed
+        again once it ends or the theme changes."""
+        if self._styles_memo is None or not self.streaming:
+            base = self._base_style()
+            cursor = base + self.get_component_rich_style("markdown-view--cursor")
+            self._styles_memo = (base, cursor)
+        return self._styles_memo
 
     def _get_renderer(self) -> BlockRenderer:
         if self._renderer is None:
@@ -192,7 +204,7 @@ class MarkdownView(GrowsInPlace):
         if width != self._width:
             self._width = width
             self._frozen_lines, self._frozen_count = [], 0
-        renderer, base = self._get_renderer(), self._base_style()
+        renderer, (base, cursor_style) = self._get_renderer(), self._styles()
         blank = Strip.blank(width, base)
         for block in self._blocks.frozen[self._frozen_count :]:
             lines = renderer.render(block, width, base)
@@ -205,7 +217,6 @@ class MarkdownView(GrowsInPlace):
         if live_lines and self._frozen_lines:
             live_lines = [blank, *live_lines]
         if self.streaming:
-            cursor_style = base + self.get_component_rich_style("markdown-view--cursor")
             if not live_lines and self._frozen_lines:
                 live_lines = [blank]
             from claude_tui.ui.markdown_render import with_cursor
@@ -226,4 +237,4 @@ class MarkdownView(GrowsInPlace):
         y -= len(frozen)
         if y < len(self._live_lines):
             return self._live_lines[y]
-        return Strip.blank(self.size.width, self._base_style())
+        return Strip.blank(self.size.width, self._styles()[0])
