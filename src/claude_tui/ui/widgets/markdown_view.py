@@ -32,8 +32,8 @@ class MarkdownView(GrowsInPlace):
     not written yet left blank. A pane that follows a stream must repaint every one of its
     rows each time it scrolls (nothing on screen stays where it was); growing a line at a
     time, that was a full repaint and a layout for every new line, two thirds of the cost
-    of a stream at reading pace. New lines now fill the blank rows, which repaints only
-    them, and the pane scrolls once every ``GROW_STEP`` lines (vim's ``scrolljump``)."""
+    of drawing a stream at reading pace. New lines now fill the blank rows, which repaints
+    only them, and the pane scrolls once every ``GROW_STEP`` lines (vim's ``scrolljump``)."""
 
     DEFAULT_CSS = """
     MarkdownView { height: auto; width: 1fr; }

@@ -5,9 +5,9 @@ the lines derived from it (filtered, cropped, cut at the screen's regions) in ca
 seven to a line. ``StylesCache.get_inner_outer`` is an ``lru_cache`` on a method, so its keys
 keep the last 1,024 ``StylesCache`` objects alive, and every line they hold, after their widgets
 are gone (Textual issue #6665, open in the pinned 8.2.8). Paging through a long session removed
-hundreds of turns this way, and their lines were most of the memory: about 40,000 lines,
-60 MB. Emptying the cache of a widget that is being removed leaves the ``lru_cache`` holding an
-empty object.
+hundreds of turns this way, and their lines were most of the memory: about 40,000 strips, and
+55 MB of the peak. Emptying the cache of a widget that is being removed leaves the
+``lru_cache`` holding an empty object.
 """
 
 from __future__ import annotations
