@@ -9,7 +9,7 @@ import pytest
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
-from claude_tui.core.store import SessionStore
+from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.ui import sessions_panel
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.dialogs import ConfirmDeleteScreen, RenameScreen
@@ -311,3 +311,29 @@ async def test_a_confirmed_delete_still_happens_when_quitting_during_the_undo_wi
         assert store.get_session(gone) is not None  # still undoable
         await pilot.press("ctrl+q")
     assert store.get_session(gone) is None
+
+
+async def test_store_work_with_its_own_error_handler_is_not_reported_as_unsaved_sessions(
+    api: ApiSettings,
+) -> None:
+    """``_in_store`` is the one way to run store work off the event loop; a caller that says what
+    its failures mean gets their text, and the "not being saved" notice is not shown. A caller
+    that does not still gets that notice (the sidebar's reads and writes)."""
+    app = make_app(api)
+    heard: list[str] = []
+
+    def job(store: SessionStore) -> None:
+        raise StoreError("sessions.db: disk I/O error")
+
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        await app.chat._in_store(job, heard.append, heard.append).wait()
+        await pilot.pause()
+        assert heard == ["sessions.db: disk I/O error"]
+        assert not any("not being saved" in str(n.message) for n in app._notifications)
+        await app.chat._in_store(job, heard.append).wait()
+        await wait_until(
+            pilot,
+            lambda: any("not being saved" in str(n.message) for n in app._notifications),
+        )
+        assert heard == ["sessions.db: disk I/O error"]

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
-from claude_tui.core.store import SessionStore
+from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.command_screens import (
     ContextScreen,
@@ -368,3 +368,52 @@ def test_every_command_in_the_table_has_a_handler_and_a_palette_entry() -> None:
     for spec in COMMANDS:
         assert callable(getattr(ChatScreen, f"_cmd_{spec.name}", None)), spec.name
         assert f"/{spec.name}" in in_palette or spec.name == "rate", spec.name
+
+
+def notices(app: ClaudeTUI) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+STORE_ERROR = "sessions.db: disk I/O error"
+
+
+@pytest.mark.parametrize(
+    ("line", "failing", "said"),
+    [
+        ("/stats", "usage_totals", STORE_ERROR),
+        ("/export md {target}", "export_session", f"Cannot write {{target}}: {STORE_ERROR}"),
+        ("/export md {missing}", None, "Cannot write {missing}: No such file or directory"),
+        ("/model claude-opus-4-1", "set_session_field", f"Not saved: {STORE_ERROR}"),
+        ("/system Be brief.", "set_session_field", f"Not saved: {STORE_ERROR}"),
+    ],
+)
+async def test_a_failure_behind_a_command_says_what_failed(
+    server: LocalAPIServer,
+    api: ApiSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    line: str,
+    failing: str | None,
+    said: str,
+) -> None:
+    """The store work of ``/stats``, ``/export``, ``/model`` and ``/system`` runs like the
+    sidebar's (``SessionsPanel._in_store``), but a failure in it is told as what it is: sessions
+    are still being saved when a statistics read or an export fails."""
+    server.push(Scenario(text="Hi."))
+    app = make_app(api)
+    paths = {"target": tmp_path / "out.md", "missing": tmp_path / "no-such-dir" / "out.md"}
+
+    def fail(*args: object) -> None:
+        raise StoreError(STORE_ERROR)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "hello")
+        await wait_until(pilot, lambda: app.chat.current.session_id is not None)
+        if failing is not None:
+            monkeypatch.setattr(SessionStore, failing, fail)
+        await command(pilot, line.format(**paths))
+        expected = said.format(**paths)
+        await wait_until(pilot, lambda: expected in notices(app))
+        await pilot.pause()
+        assert not any("not being saved" in notice for notice in notices(app))
+    assert not any(path.exists() for path in paths.values())

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
@@ -184,3 +185,71 @@ async def test_turns_let_go_of_keep_no_drawn_lines(api: ApiSettings, long_sessio
             await pilot.pause()
         assert not any(node.is_attached for node in latest)
         assert [node for node in latest if node._styles_cache._cache] == []
+
+
+def marker_count(marker: LoadEarlier | LoadLater) -> int:
+    """The number of turns a marker says it stands for (the first number in its text)."""
+    return int(str(marker.render()).split()[1])
+
+
+def assert_window_matches(app: ClaudeTUI) -> None:
+    """``shown_from``/``shown_to`` say exactly which turns have widgets, in order, and the
+    markers stand for the rest: what the window believes is what the screen shows."""
+    state = app.chat.current
+    turns = len(state.conversation.turns)
+    end = turns if state.shown_to is None else state.shown_to
+    assert 0 <= state.shown_from < end <= turns
+    assert mounted(app) == end - state.shown_from <= MOUNTED_TURNS
+    questions = [w.text for w in app.query(UserMessage)]
+    answers = [w.text for w in app.query(AssistantMessage)]
+    exchanges = range(state.shown_from // 2, end // 2)
+    assert questions == [f"question {i}" for i in exchanges]
+    assert answers == [f"answer {i}" for i in exchanges]
+    earlier, later = app.query(LoadEarlier), app.query(LoadLater)
+    assert [marker_count(m) for m in earlier] == ([state.shown_from] if state.shown_from else [])
+    assert [marker_count(m) for m in later] == ([turns - end] if state.shown_to else [])
+
+
+@pytest.mark.parametrize("jump", ["ctrl+home", "ctrl+end"])
+async def test_a_jump_while_a_page_is_mounting_leaves_a_consistent_window(
+    api: ApiSettings, long_session: str, monkeypatch: pytest.MonkeyPatch, jump: str
+) -> None:
+    """Ctrl+Home or Ctrl+End while a page fills in replaces the window under the fill step
+    that awaits its mount; that step must not go on to move, trim or scroll the new window.
+
+    The jump is made from inside the fill step's mount, so the interleaving that a key press
+    makes only sometimes happens every time."""
+    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
+    async with app.run_test(size=WIDE) as pilot:
+        await opened(pilot, app, long_session)
+        view = app.query_one(ConversationView)
+        if jump == "ctrl+end":  # from the first turns, so Ctrl+End replaces the window
+            await pilot.press("ctrl+home")
+            await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)
+            await wait_until(pilot, lambda: not app.chat._filling)
+            await pilot.pause()
+        mount_all = view.mount_all
+        armed = True
+
+        async def mount_then_jump(widgets: list[Widget], **where: Widget) -> None:
+            nonlocal armed
+            await mount_all(widgets, **where)
+            if armed and app.chat._filling:
+                armed = False
+                await (app.chat.show_start() if jump == "ctrl+home" else app.chat.show_end())
+
+        monkeypatch.setattr(view, "mount_all", mount_then_jump)
+        if jump == "ctrl+home":
+            view.scroll_home(animate=False)
+        else:
+            view.scroll_end(animate=False)
+        await wait_until(pilot, lambda: not armed)
+        await wait_until(pilot, lambda: not app.chat._filling)
+        await pilot.pause()
+        await pilot.pause()
+        assert_window_matches(app)
+        state = app.chat.current
+        if jump == "ctrl+home":
+            assert (state.shown_from, state.shown_to) == (0, PAGE_OF_TURNS)
+        else:
+            assert (state.shown_from, state.shown_to) == (2 * EXCHANGES - PAGE_OF_TURNS, None)

@@ -54,10 +54,24 @@ class SessionsPanel(Screen[None]):
     # -- running store work off the UI thread -------------------------------------------------
 
     def _in_store(
-        self, job: Callable[[SessionStore], T], then: Callable[[T], object]
+        self,
+        job: Callable[[SessionStore], T],
+        then: Callable[[T], object],
+        on_error: Callable[[str], object] | None = None,
+        *,
+        expected: tuple[type[Exception], ...] = (),
     ) -> Worker[None]:
-        """Run ``job`` with a store in a worker thread; ``then`` posts its result back."""
+        """Run ``job`` with a store in a worker thread; ``then`` posts its result back.
+
+        This is the one way store work leaves the event loop, so each caller says what a
+        failure means to the user: ``on_error`` gets the text of a ``StoreError`` (or of one of
+        the ``expected`` errors the job may also raise: a file it cannot write, a session gone
+        meanwhile) and tells them. Without it the failure is posted as a ``StoreProblem``
+        (sessions are not being saved), as the sidebar's own work always was. Both callbacks
+        run in the worker thread, so they reach the UI by a message or ``call_from_thread``.
+        """
         path = self.options.store_path
+        caught: tuple[type[Exception], ...] = (StoreError, *expected)
 
         def work() -> None:
             try:
@@ -66,8 +80,13 @@ class SessionsPanel(Screen[None]):
                     result = job(store)
                 finally:
                     store.close()
-            except StoreError as error:
-                self.post_message(StoreProblem(str(error)))
+            except caught as error:
+                # an OSError's reason without its errno and file name, which the caller says
+                text = getattr(error, "strerror", None) or str(error)
+                if on_error is None:
+                    self.post_message(StoreProblem(text))
+                else:
+                    on_error(text)
                 return
             then(result)
 

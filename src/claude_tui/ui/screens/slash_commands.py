@@ -27,7 +27,7 @@ from claude_tui.core.slash import (
     parse_thinking,
     require_no_args,
 )
-from claude_tui.core.store import SessionStore, StoreError
+from claude_tui.core.store import SessionStore
 from claude_tui.ui.screens.turn_window import TurnWindow
 from claude_tui.ui.session_state import SessionState
 from claude_tui.ui.widgets.prompt import PromptInput
@@ -108,18 +108,11 @@ class SlashCommands(TurnWindow):
         rows = format_stats(session_stats(self.current.conversation.turns), overrides=overrides)
         screen = StatsScreen(rows, None)
         self.app.push_screen(screen)
-        path = self.options.store_path
-
-        def totals() -> None:
-            try:
-                with SessionStore.open(path) as store:
-                    every = format_stats(store.usage_totals(), overrides=overrides)
-            except StoreError as error:
-                self.app.call_from_thread(self.notify, str(error), severity="error")
-                return
-            self.app.call_from_thread(self.call_later, screen.set_totals, every)
-
-        self.run_worker(totals, thread=True, group="commands", exit_on_error=False)
+        self._in_store(
+            lambda store: format_stats(store.usage_totals(), overrides=overrides),
+            lambda every: self.app.call_from_thread(self.call_later, screen.set_totals, every),
+            self._tell_error,
+        )
 
     async def _cmd_context(self, command: Command) -> None:
         from claude_tui.ui.screens.command_screens import ContextScreen
@@ -211,18 +204,20 @@ class SlashCommands(TurnWindow):
 
     def _save_session_field(self, state: SessionState, field: str, value: str) -> None:
         """Keep a session's model or system prompt in the store (once it has been saved)."""
-        session_id, path = state.session_id, self.options.store_path
+        session_id = state.session_id
         if session_id is None:
             return  # the first message saves the session with these values
 
-        def save() -> None:
-            try:
-                with SessionStore.open(path) as store:
-                    store.set_session_field(session_id, field, value)
-            except (StoreError, KeyError) as error:
-                self.app.call_from_thread(self.notify, f"Not saved: {error}", severity="error")
+        self._in_store(
+            lambda store: store.set_session_field(session_id, field, value),
+            lambda _: None,
+            lambda text: self._tell_error(f"Not saved: {text}"),
+            expected=(KeyError,),  # the session was deleted meanwhile
+        )
 
-        self.run_worker(save, thread=True, group="commands", exit_on_error=False)
+    def _tell_error(self, text: str) -> None:
+        """From a store worker's thread: show the user what went wrong, as an error."""
+        self.app.call_from_thread(self.notify, text, severity="error")
 
     async def _cmd_thinking(self, command: Command) -> None:
         on, budget = parse_thinking(command.args, max_tokens=None)
@@ -276,28 +271,28 @@ class SlashCommands(TurnWindow):
         if state.session_id is None:
             raise CommandError("Nothing to export yet: the session is saved with its first reply.")
         target = Path(path_text).expanduser() if path_text else Path(export_name(state.title, fmt))
-        session_id, store_path = state.session_id, self.options.store_path
+        session_id = state.session_id
 
-        def export() -> None:
+        def export(store: SessionStore) -> Path:
+            """Read the session and write the file, both in the worker: neither is quick."""
             from claude_tui.commands import write_private
             from claude_tui.core.export import to_json, to_markdown
 
-            try:
-                with SessionStore.open(store_path) as store:
-                    data = store.export_session(session_id)
-                text = to_json(data) if fmt == "json" else to_markdown(data)
-                write_private(target, text)
-            except (StoreError, OSError) as error:
-                message = getattr(error, "strerror", None) or str(error)
-                self.app.call_from_thread(
-                    self.notify, f"Cannot write {target}: {message}", severity="error"
-                )
-                return
+            data = store.export_session(session_id)
+            write_private(target, to_json(data) if fmt == "json" else to_markdown(data))
+            return target.resolve()
+
+        def exported(written: Path) -> None:
             self.app.call_from_thread(
-                self.notify, f"Exported to {target.resolve()}", title="/export", timeout=6
+                self.notify, f"Exported to {written}", title="/export", timeout=6
             )
 
-        self.run_worker(export, thread=True, group="commands", exit_on_error=False)
+        self._in_store(
+            export,
+            exported,
+            lambda text: self._tell_error(f"Cannot write {target}: {text}"),
+            expected=(OSError,),  # the file cannot be written
+        )
 
     async def _cmd_edit(self, command: Command) -> bool:
         require_no_args(command)

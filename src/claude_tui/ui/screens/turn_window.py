@@ -44,7 +44,12 @@ class TurnWindow(ReplyFlow):
     """Base of the chat screen that decides which turns have widgets."""
 
     _filling = False
-    """A page is being mounted a few turns a frame (see ``_fill_page``)."""
+    """A page is being mounted a few turns a frame, or is about to be (see ``_fill_page``)."""
+    _generation = 0
+    """Which window is on screen: ``_clear`` counts one more each time the window is replaced.
+    Mounting and unmounting await, and a key (run by the app, not this screen) can replace the
+    window meanwhile; work begun for an earlier window compares this and stops, rather than move,
+    trim or scroll the window that replaced it."""
 
     def _widgets_for(self, turns: list[Turn]) -> list[TurnWidget]:
         """Widgets for ``turns``, remembered so stream events and trimming can find them."""
@@ -69,7 +74,9 @@ class TurnWindow(ReplyFlow):
     async def show_latest(self, state: SessionState) -> None:
         """Mount ``state``'s latest turns (and its queued prompts) in place of what is shown."""
         view = self.query_one(ConversationView)
-        await self._clear(view)
+        generation = await self._clear(view)
+        if self._replaced(generation):
+            return  # another window replaced this one while the last was being removed
         turns = state.conversation.turns
         state.shown_from, state.shown_to = max(0, len(turns) - FIRST_TURNS), None
         widgets: list[Widget] = []
@@ -80,8 +87,10 @@ class TurnWindow(ReplyFlow):
         if not widgets:
             widgets.append(self._welcome())
         await view.mount_all(widgets)
+        if self._replaced(generation):
+            return
         view.follow()
-        self.call_after_refresh(self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS)
+        self.call_after_refresh(self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS, generation)
 
     def _welcome(self) -> Welcome:
         raise NotImplementedError
@@ -92,7 +101,9 @@ class TurnWindow(ReplyFlow):
         if state.shown_from == 0:
             view.scroll_home(animate=False)
             return
-        await self._clear(view)  # queued prompts come back with the latest turns
+        generation = await self._clear(view)  # queued prompts come back with the latest turns
+        if self._replaced(generation):
+            return
         turns = state.conversation.turns
         end = min(len(turns), FIRST_TURNS)
         state.shown_from, state.shown_to = 0, (None if end == len(turns) else end)
@@ -101,8 +112,10 @@ class TurnWindow(ReplyFlow):
             widgets.append(LoadLater(len(turns) - end))
         view.release_anchor()
         await view.mount_all(widgets)
+        if self._replaced(generation):
+            return
         view.scroll_home(animate=False)
-        self.call_after_refresh(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS)
+        self.call_after_refresh(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation)
 
     async def show_end(self) -> None:
         """Ctrl+End: back to the latest turns, following the reply if one streams."""
@@ -111,36 +124,54 @@ class TurnWindow(ReplyFlow):
             await self.show_latest(state)
         self.query_one(ConversationView).follow()
 
-    async def _fill_page(self, state: SessionState, direction: int, remaining: int) -> None:
+    async def _fill_page(
+        self, state: SessionState, direction: int, remaining: int, generation: int
+    ) -> None:
         """Mount ``remaining`` more turns, ``FILL_STEP`` a frame, towards the older turns
         (``direction`` -1) or the newer (+1): whatever the user is looking at is on screen
-        after the first step, and keys are never kept waiting behind a whole page."""
+        after the first step, and keys are never kept waiting behind a whole page.
+
+        ``generation`` is the window the page belongs to. Once that window is replaced the
+        fill stops, and leaves ``_filling`` alone: it belongs to the new window's own fill."""
+        if self._replaced(generation):
+            return
         if state is not self.current or remaining <= 0:
             self._filling = False
             return
         self._filling = True
         count = min(FILL_STEP, remaining)
-        grown = await (self._load_earlier(count) if direction < 0 else self._load_later(count))
+        load = self._load_earlier if direction < 0 else self._load_later
+        grown = await load(count, generation)
+        if self._replaced(generation):
+            return
         if grown:
-            self.call_after_refresh(self._fill_page, state, direction, remaining - count)
+            self.call_after_refresh(
+                self._fill_page, state, direction, remaining - count, generation
+            )
         else:
             self._filling = False
+
+    def _replaced(self, generation: int) -> bool:
+        """True if the window ``generation`` named is no longer the one on screen."""
+        return generation != self._generation
 
     # -- moving the window ----------------------------------------------------------------------
 
     @on(LoadEarlier.Requested)
     async def _on_load_earlier(self) -> None:
         if not self._filling:  # a page on its way already answers a second request
-            await self._fill_page(self.current, -1, PAGE_OF_TURNS)
+            await self._fill_page(self.current, -1, PAGE_OF_TURNS, self._generation)
 
     @on(LoadLater.Requested)
     async def _on_load_later(self) -> None:
         if not self._filling:
-            await self._fill_page(self.current, +1, PAGE_OF_TURNS)
+            await self._fill_page(self.current, +1, PAGE_OF_TURNS, self._generation)
 
-    async def _load_earlier(self, count: int) -> bool:
+    async def _load_earlier(self, count: int, generation: int) -> bool:
         """Mount up to ``count`` older turns above the window, let go of turns below it beyond
-        ``MOUNTED_TURNS``, and keep what is on screen where it was. False if none were left."""
+        ``MOUNTED_TURNS``, and keep what is on screen where it was. False if none were left,
+        or if the window ``generation`` was replaced meanwhile (nothing more is done then:
+        ``shown_from``, the markers and the scroll position are the new window's)."""
         state, view = self.current, self.query_one(ConversationView)
         markers = view.query(LoadEarlier)
         if state.shown_from == 0 or not markers:
@@ -156,15 +187,22 @@ class TurnWindow(ReplyFlow):
         keep = None if following else self._anchor(view, self._first_turn_widget(state))
         widgets = self._widgets_for(turns[start : state.shown_from])
         await view.mount_all(widgets, after=marker)
+        if self._replaced(generation):
+            return False
         state.shown_from = start
         await self._recount(marker, start)
+        if self._replaced(generation):
+            return False
         await self._let_go(state, keep_last=False)
+        if self._replaced(generation):
+            return False
         self._keep_in_place(view, keep)
         return True
 
-    async def _load_later(self, count: int) -> bool:
+    async def _load_later(self, count: int, generation: int) -> bool:
         """Mount up to ``count`` newer turns below the window (the mirror of
-        ``_load_earlier``); reaching the latest turn brings back the queued prompts."""
+        ``_load_earlier``, down to stopping once the window ``generation`` is replaced);
+        reaching the latest turn brings back the queued prompts."""
         state, view = self.current, self.query_one(ConversationView)
         markers = view.query(LoadLater)
         if state.shown_to is None or not markers:
@@ -177,9 +215,15 @@ class TurnWindow(ReplyFlow):
         if end == len(turns):
             widgets.extend(self._queued_for(state))
         await view.mount_all(widgets, before=marker)
+        if self._replaced(generation):
+            return False
         state.shown_to = None if end == len(turns) else end
         await self._recount(marker, len(turns) - end)
+        if self._replaced(generation):
+            return False
         await self._let_go(state, keep_last=True)
+        if self._replaced(generation):
+            return False
         self._keep_in_place(view, keep)
         return True
 
@@ -195,8 +239,9 @@ class TurnWindow(ReplyFlow):
 
     async def _let_go(self, state: SessionState, *, keep_last: bool) -> bool:
         """Unmount turns beyond ``MOUNTED_TURNS``: the oldest if ``keep_last``, else the newest;
-        the marker on that side says how many are not shown."""
-        view = self.query_one(ConversationView)
+        the marker on that side says how many are not shown. If the window is replaced while
+        they are removed, the new window's markers are left alone (and False returned)."""
+        view, generation = self.query_one(ConversationView), self._generation
         turns = state.conversation.turns
         end = self._end(state)
         excess = end - state.shown_from - MOUNTED_TURNS
@@ -208,10 +253,12 @@ class TurnWindow(ReplyFlow):
         else:
             gone = turns[end - excess : end]
             state.shown_to = end - excess
-            for queued in self._queued_widgets:
-                await queued.remove()
-            self._queued_widgets = []
+            queued, self._queued_widgets = self._queued_widgets, []
+            for widget in queued:
+                await widget.remove()
         await self.unmount_turns(gone)
+        if self._replaced(generation):
+            return False
         if keep_last:
             await self._mark(view, LoadEarlier, state.shown_from)
         else:
@@ -219,21 +266,34 @@ class TurnWindow(ReplyFlow):
         return True
 
     async def unmount_turns(self, turns: list[Turn]) -> None:
-        """Remove the widgets of ``turns`` (those that have one)."""
-        for turn in turns:
-            widget = self._widgets.pop(id(turn), None)
+        """Remove the widgets of ``turns`` (those that have one). Every widget is looked up
+        before the first removal is awaited: a window that replaced this one meanwhile may
+        have mounted new widgets for some of the same turns, and those must stay."""
+        widgets = [self._widgets.pop(id(turn), None) for turn in turns]
+        for widget in widgets:
             if widget is not None:
                 release_drawn_lines(widget)
                 await widget.remove()
 
-    async def _clear(self, view: ConversationView) -> None:
-        """Remove every turn, queued prompt, welcome and marker: the window starts afresh."""
+    async def _clear(self, view: ConversationView) -> int:
+        """Remove every turn, queued prompt, welcome and marker: the window starts afresh.
+        Returns the new window's generation; it is counted before anything is awaited, so
+        whatever was under way for the old window stops from the moment this is called.
+
+        Both callers fill the new window's page in once it is mounted, so ``_filling`` holds
+        from here: a marker request while the window is being replaced (the old marker may be
+        scrolled onto first) starts no fill of its own, whose steps would mount the same turns
+        as the page's."""
+        self._generation += 1
+        generation, self._filling = self._generation, True
         gone = view.query("UserMessage, AssistantMessage, Welcome, TurnsMarker")
         for widget in gone:
             release_drawn_lines(widget)
         await gone.remove()
-        self._widgets.clear()
-        self._queued_widgets = []
+        if not self._replaced(generation):  # else the newer window's widgets are in these
+            self._widgets.clear()
+            self._queued_widgets = []
+        return generation
 
     def _queued_for(self, state: SessionState) -> list[UserMessage]:
         """Widgets for the prompts queued behind the reply, remembered to be sent in turn."""
