@@ -50,6 +50,27 @@ def test_existing_loose_permissions_are_tightened() -> None:
         assert _mode(store.path) == 0o600
 
 
+def test_a_sidecar_that_goes_away_while_opening_is_no_error(monkeypatch: Any) -> None:
+    """SQLite deletes ``-wal`` and ``-shm`` when the last other connection closes, which can
+    happen between seeing a leftover sidecar and tightening it. That was reported as "cannot
+    create the session database" and the session was not saved (seen once in a full run)."""
+    directory = paths.data_dir()
+    directory.mkdir(parents=True, mode=0o700)
+    shm = directory / "sessions.db-shm"
+    shm.touch(mode=0o644)
+    chmod = store_schema.os.chmod
+
+    def closed_meanwhile(path: Any, mode: int) -> None:
+        if Path(path) == shm:
+            shm.unlink()  # the other connection closed just now
+        chmod(path, mode)
+
+    monkeypatch.setattr(store_schema.os, "chmod", closed_meanwhile)
+    with SessionStore.open() as store:
+        store.add_message(store.create_session(model="m").id, "user", "hi")
+        assert _mode(store.path) == 0o600
+
+
 def test_pragmas(store: SessionStore) -> None:
     conn = store._conn
 

@@ -573,6 +573,26 @@ async def test_a_long_stream_grows_a_step_at_a_time_and_ends_with_its_own_height
         assert rows_on_screen(pilot.app, view) == [lines[: SIZE[1]]]
 
 
+@pytest.mark.parametrize("lines", [3, 60])  # the tail rendered here, and in a thread
+async def test_a_view_removed_as_its_reply_ends_does_not_crash_the_app(lines: int) -> None:
+    """A reply that ends just as its view is removed (a session switch, the turn window
+    letting go) still has its final render queued for after the next refresh, or coming back
+    from a thread. That render must do nothing: Textual has dropped a removed widget's
+    component styles, and looking one up raised ``KeyError`` and stopped the whole app."""
+    text = "```python\n" + "".join(f"x = {i}\n" for i in range(lines)) + "```\n"
+    async with ViewApp().run_test(size=SIZE) as pilot:
+        view = await mounted(pilot, MarkdownView(streaming=True))
+        view.append(text)
+        await pilot.pause()
+        view.finish()
+        await view.remove()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.is_running and pilot.app._exception is None
+        assert view.source == text  # the text itself is kept whole
+
+
 # -- the test's own tools ------------------------------------------------------------------------
 
 

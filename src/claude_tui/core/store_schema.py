@@ -8,6 +8,7 @@ is built by, and a test that builds from empty tests every step.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
@@ -179,9 +180,10 @@ def prepare_file(path: Path, *, own_directory: bool) -> None:
     finally:
         os.close(fd)
     for suffix in ("-wal", "-shm"):
-        sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists():
-            os.chmod(sidecar, 0o600)
+        # Not "if it exists, then chmod": SQLite deletes both when another connection (another
+        # thread's store) closes last, which can fall between the two.
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path.with_name(path.name + suffix), 0o600)
 
 
 def connect(path: Path) -> sqlite3.Connection:

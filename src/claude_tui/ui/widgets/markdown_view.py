@@ -119,6 +119,10 @@ class MarkdownView(GrowsInPlace):
         self._rerender()  # finds the lines in the cache (unless the width or theme changed)
 
     def _rerender(self) -> None:
+        if not self.is_attached:
+            # Removed (a session switch, the turn window letting go) with a final render still
+            # queued: Textual has dropped its component styles, and it is not drawn again.
+            return
         old_frozen, old_live, old_width = len(self._frozen_lines), self._live_lines, self._width
         before = old_frozen + len(old_live)
         self._render_lines()
