@@ -18,14 +18,16 @@ from collections.abc import Callable
 import pytest
 from markdown_it import MarkdownIt
 from rich.cells import cell_len
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Static
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.localapi import generate_text
 from claude_tui.ui.markdown_render import FENCE_CHUNK, THREADED_FINAL_LINES
+from claude_tui.ui.widgets.conversation import ConversationView
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage
 
@@ -531,6 +533,75 @@ async def test_screen_shows_the_reply_on_every_frame_of_a_stream() -> None:
         message.finish(text)
         await settle(pilot, view)
         check("finished")
+
+
+class PaneApp(App[None]):
+    """A reply in the conversation pane, which follows its end, under a line of its own."""
+
+    CSS = "Screen { overflow: hidden hidden; } #top { height: 1; }"
+
+    def __init__(self, pane_class: type[ConversationView]) -> None:
+        super().__init__()
+        self.pane_class = pane_class
+
+    def compose(self) -> ComposeResult:
+        yield Static("top line", id="top")
+        with self.pane_class():
+            yield AssistantMessage(streaming=True)
+
+
+class LaysOutTwice(ConversationView):
+    """The pane with Textual's own handling of a change of its content's height."""
+
+    _size_updated = Widget._size_updated
+
+
+async def layouts_while_following(pane_class: type[ConversationView]) -> tuple[int, int]:
+    """Stream into a pane that follows the end: how many layouts the screen ran, and how many
+    steps the reply grew by. After every frame the pane shows the reply's last line."""
+    text = "".join(f"Line {i} of a list of short paragraphs.\n\n" for i in range(60))
+    async with PaneApp(pane_class).run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        pane = pilot.app.query_one(ConversationView)
+        message = pilot.app.query_one(AssistantMessage)
+        screen = pilot.app.screen
+        layouts = 0
+        refresh_layout = screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        heights = {message.markdown.size.height}
+        for piece in fragments(text, seed=7, steps=(10, 30), awkward=False):
+            message.append_text(piece)
+            await pilot.pause()
+            heights.add(message.markdown.size.height)
+            last = message.markdown.rendered_text().split("\n")[-1].strip()
+            shown = [row for row in rows_on_screen(pilot.app, pane)[0] if last in row]
+            assert shown, f"the last line {last!r} is not in view"
+            if pane.max_scroll_y > 0:  # the reply is taller than the pane
+                assert pane.scroll_y >= pane.max_scroll_y  # it follows the end
+        assert pane.max_scroll_y > 40  # the reply did outgrow the pane
+        return layouts, len(heights) - 1
+
+
+async def test_a_pane_following_a_stream_lays_out_once_per_step() -> None:
+    """The pane's content grows with the reply. The layout that placed the taller reply has
+    already scrolled the pane to it; Textual's own handling then asks for a second layout
+    (and a repaint of the whole pane) because the pane's scrollable height changed. The pane
+    skips that one: a layout per step of growth, and the text is where it should be."""
+    layouts, steps = await layouts_while_following(ConversationView)
+    assert steps >= 10
+    assert layouts <= steps + 5  # 23 for 21 steps when written
+
+
+async def test_without_the_skip_the_pane_lays_out_twice_per_step() -> None:
+    """The control for the test above: Textual's own handling lays out twice per step."""
+    layouts, steps = await layouts_while_following(LaysOutTwice)
+    assert layouts >= 2 * steps - 5  # 40 for 21 steps when written
 
 
 async def test_a_long_stream_grows_a_step_at_a_time_and_ends_with_its_own_height() -> None:

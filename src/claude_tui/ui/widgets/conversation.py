@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Static
 
@@ -109,6 +110,19 @@ class ConversationView(VerticalScroll):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Only the height of what the pane holds changed (a reply grew): this runs inside
+        the layout that has just arranged it, and scrolled to its end when following.
+        Textual would set the ``virtual_size`` reactive, which asks for a second layout and
+        a repaint of the whole pane, a third of what a step of a streaming reply cost to
+        draw; the scrollbar is brought up to date either way. Relies on
+        ``Widget._size_updated`` of the pinned Textual; ``tests/ui`` checks the effect."""
+        if size == self._size and container_size == self._container_size:
+            layout = False
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def reading_back(self) -> bool:
