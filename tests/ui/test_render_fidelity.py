@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pytest
 from markdown_it import MarkdownIt
 from rich.cells import cell_len
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -26,7 +27,7 @@ from textual.widgets import Static
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.localapi import generate_text
-from claude_tui.ui.markdown_render import FENCE_CHUNK, THREADED_FINAL_LINES
+from claude_tui.ui.markdown_render import FENCE_CHUNK, THREADED_FINAL_LINES, BlockRenderer
 from claude_tui.ui.widgets.conversation import ConversationView
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage
@@ -662,6 +663,19 @@ async def test_a_view_removed_as_its_reply_ends_does_not_crash_the_app(lines: in
         await pilot.pause()
         assert pilot.app.is_running and pilot.app._exception is None
         assert view.source == text  # the text itself is kept whole
+
+
+@pytest.mark.parametrize("lines", [1, FENCE_CHUNK, FENCE_CHUNK + 1, 3 * FENCE_CHUNK + 2])
+def test_a_fence_streamed_in_pieces_looks_as_the_whole_fence(lines: int) -> None:
+    """A streaming fence is drawn from cached chunks and lines; for code whose colours need
+    no other line, that is exactly the finished fence's render, row for row and style for
+    style (the pieces once had padding rows the whole fence has not, and the text below
+    moved when the reply ended)."""
+    renderer = BlockRenderer({"surface": "#202020"}, dark=True)
+    body = "".join(f"value_{i} = compute({i}, 'text')  # a note {i}\n" for i in range(lines))
+    for text in (f"```python\n{body}", f"```python\n{body}```\n"):
+        whole = renderer.render(f"```python\n{body}```\n", 50, Style())
+        assert renderer.render_live(text, 50, Style()) == whole
 
 
 # -- the test's own tools ------------------------------------------------------------------------
