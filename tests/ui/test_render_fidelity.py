@@ -678,6 +678,29 @@ def test_a_fence_streamed_in_pieces_looks_as_the_whole_fence(lines: int) -> None
         assert renderer.render_live(text, 50, Style()) == whole
 
 
+LISTS = {
+    "tight": "".join(f"- item {i} with **bold** and `code` in it\n" for i in range(6)),
+    "numbered": "".join(f"{i}. item {i}, said at some length to wrap\n" for i in range(1, 9)),
+    "loose": "".join(f"* item {i}\n\n  a second paragraph {i}\n\n" for i in range(5)),
+    "nested": "- a\n  - a1\n  - a2\n- b\n  continued\n- c\n  1. c1\n  2. c2\n- d\n",
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_list_streamed_in_pieces_looks_as_the_whole_list(name: str) -> None:
+    """A streaming list is drawn as the items before the one being written (rendered once)
+    and that last item; at the end of every line it is exactly the whole list's render."""
+    live, whole = BlockRenderer({}, dark=True), BlockRenderer({}, dark=True)
+    text = LISTS[name]
+    ends = [i + 1 for i, char in enumerate(text) if char == "\n"]
+    for end in ends:
+        assert live.render_live(text[:end], 40, Style()) == whole.render(text[:end], 40, Style()), (
+            f"after {text[:end]!r}"
+        )
+    last_item = max(m.start() for m in re.finditer(r"^[-*\d]", text, re.MULTILINE))
+    assert (text[last_item:], 40, Style()) in live._cache  # the item being written, alone
+
+
 # -- the test's own tools ------------------------------------------------------------------------
 
 
