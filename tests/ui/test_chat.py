@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.message import Message
 
@@ -193,6 +195,57 @@ async def test_metrics_update_live(server: LocalAPIServer, api: ApiSettings) -> 
         assert "TTFT" in first and "ms" in first
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.chat.current.reply is None)
+
+
+async def test_status_and_metrics_redraw_within_the_batches_while_text_flows(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """While text flows, the spinner and the metrics line move in the frame of a batch of
+    text, never in a frame of their own (their timers used to fire just before a batch that
+    was due, about half the time); when the stream stalls, their timers keep them moving."""
+    server.push(Scenario(tokens=400, rate=150, stall_after=200, stall_seconds=1.0))
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.chat
+        in_batch = False
+        render_reply = screen._render_reply
+
+        def batch(*args: object) -> None:
+            nonlocal in_batch
+            in_batch = True
+            try:
+                render_reply(*args)  # type: ignore[arg-type]
+            finally:
+                in_batch = False
+
+        screen._render_reply = batch  # type: ignore[method-assign]
+        redraws: list[tuple[str, bool, float]] = []
+
+        def spy_on(widget: MetricsBar | ReplyStatus) -> None:
+            update = widget.update
+
+            def spy(*args: object, **kwargs: object) -> None:
+                redraws.append((type(widget).__name__, in_batch, time.monotonic()))
+                update(*args, **kwargs)  # type: ignore[arg-type]
+
+            widget.update = spy  # type: ignore[method-assign]
+
+        spy_on(app.query_one(MetricsBar))
+        spy_on(app.query_one(ReplyStatus))
+        await send(pilot, "go")
+        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=20)
+    first_text = server_text_times(redraws)
+    flowing = [r for r in redraws if r[2] < first_text + 1.0]  # the first second: no stall
+    assert sum(1 for _, batch_frame, _ in flowing if batch_frame) >= 10
+    # a few at the edges (the phase changing); the timers' own frames were 11-12 here
+    assert sum(1 for _, batch_frame, _ in flowing if not batch_frame) <= 4
+    stalled = [r for r in redraws if not r[1]]
+    assert len(stalled) >= 8  # both kept moving through the stall, on their timers
+
+
+def server_text_times(redraws: list[tuple[str, bool, float]]) -> float:
+    """When text began to flow: the first redraw in a batch's frame."""
+    return min(at for _, batch_frame, at in redraws if batch_frame)
 
 
 async def test_scrolling_up_stops_following_until_asked(

@@ -145,6 +145,7 @@ class MetricsBar(Static):
         """The model in use, shown before a reply's metrics arrive (set by the screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
+        self._batch_at = 0.0  # the last snapshot that came with a batch of text
 
     def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
         """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason.
@@ -154,10 +155,11 @@ class MetricsBar(Static):
         text) would cost a repaint each time and show nothing new."""
         self.metrics = metrics
         self._outcome = outcome
+        self._batch_at = time.monotonic()
         if metrics.ended_at is None:
             if self._ticker is None:
                 self._redraw()
-                self._ticker = self.set_interval(self._interval, self._redraw_if_due)
+                self._ticker = self.set_interval(self._interval, self._on_ticker)
             else:
                 self._redraw_if_due()  # drawn in the batch's own frame when it is time
             return
@@ -171,7 +173,7 @@ class MetricsBar(Static):
         self._interval = _tick_interval(refresh_rate)
         if self._ticker is not None:
             self._ticker.stop()
-            self._ticker = self.set_interval(self._interval, self._redraw_if_due)
+            self._ticker = self.set_interval(self._interval, self._on_ticker)
 
     def reset(self) -> None:
         if self._ticker is not None:
@@ -186,9 +188,15 @@ class MetricsBar(Static):
             self.model = model
             self._redraw()
 
+    def _on_ticker(self) -> None:
+        """Keep the clock moving when no batch of text comes to redraw the line. While text
+        flows, the batches redraw it (``show``) and the ticker adds no frame of its own: it
+        fired before the batch that was due about half the time, which was a repaint of the
+        screen outside a batch's frame several times a second."""
+        if time.monotonic() - self._batch_at >= self._interval:
+            self._redraw_if_due()
+
     def _redraw_if_due(self) -> None:
-        """Redraw unless a batch of text has just done so: the ticker then adds no frame of
-        its own while text flows, and keeps the clock moving when it stalls."""
         if time.monotonic() - self._drawn_at >= self._interval * 0.9:
             self._redraw()
 

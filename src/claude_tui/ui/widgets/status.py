@@ -37,9 +37,10 @@ class ReplyStatus(Static):
         self.queued = 0
         self._shown = IDLE_HINT
         self._ticked_at = 0.0
+        self._batch_at = 0.0  # the last batch of text (``writing``)
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(TICK, self._tick_if_due, pause=True)
+        self._timer = self.set_interval(TICK, self._on_timer, pause=True)
 
     def waiting(self) -> None:
         self._set("waiting")
@@ -47,6 +48,7 @@ class ReplyStatus(Static):
     def writing(self) -> None:
         """Called with every batch of text: the spinner moves in the batch's own frame when
         it is due, so the timer adds no repaint of its own while text flows."""
+        self._batch_at = time.monotonic()
         if self._phase != "writing":
             self._set("writing")
         else:
@@ -72,6 +74,12 @@ class ReplyStatus(Static):
         if self._timer is not None:
             self._timer.resume()
         self._tick()
+
+    def _on_timer(self) -> None:
+        """The spinner moves by itself only when no batch of text moves it: the timer firing
+        just before a batch that was due would be a frame of its own."""
+        if self._phase != "writing" or time.monotonic() - self._batch_at >= TICK:
+            self._tick_if_due()
 
     def _tick_if_due(self) -> None:
         if time.monotonic() - self._ticked_at >= TICK * 0.9:
