@@ -395,6 +395,15 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
         out["paging_median"] = statistics.median(pages) if pages else 0.0
         out["paging_total"] = sum(pages)
         out["most_mounted"] = most
+        # What a full collection costs now, 80 turns mounted (the app's objects from start-up
+        # are frozen, out of its sight): the pause a long session can see at any moment.
+        import gc
+
+        gc.collect()
+        started = time.perf_counter()
+        gc.collect()
+        out["full_collection"] = time.perf_counter() - started
+        out["tracked_objects"] = len(gc.get_objects())
         out["reached_top"] = first_on_screen() or bool(
             app.chat.query(UserMessage) and app.chat.query(UserMessage).first().text == first_text
         )

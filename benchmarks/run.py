@@ -393,6 +393,10 @@ def row_5(bench: Bench) -> dict[str, Any]:
         f"{ms(ss['paging_median'])}; at most {ss['most_mounted']} message widgets were mounted "
         f"at once (of {ss['turns']})"
     )
+    bench.notes.append(
+        f"row 5: a full garbage collection after paging took {ms(ss['full_collection'])} "
+        f"({ss['tracked_objects']:,} objects in its sight)"
+    )
     return ss
 
 
