@@ -206,7 +206,8 @@ class StreamRunner:
         loop = asyncio.get_running_loop()
         # The raw events, not ``messages.stream()``: its helper builds a snapshot of the whole
         # message and a second event for every delta, which the runner does not use (it keeps
-        # its own text); that was a third of the SDK's cost while a reply streams.
+        # its own text). A bare loop at 80 tokens a second took 7.4-8.1 % of a core with it
+        # and 6.0-6.8 % without; at full speed the saving is shared with the UI thread.
         stream = await client.messages.create(**self.request.sdk_kwargs(), stream=True)
         async with stream:
             try:
