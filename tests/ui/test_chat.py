@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from textual.app import App, ComposeResult
 from textual.message import Message
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import Finished, Started, TextDelta, Usage
 from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
+from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import SessionStore
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
+from claude_tui.ui.widgets import metrics as metrics_module
+from claude_tui.ui.widgets import status as status_module
 from claude_tui.ui.widgets.conversation import ConversationView, JumpToEnd, Welcome
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
@@ -197,55 +199,74 @@ async def test_metrics_update_live(server: LocalAPIServer, api: ApiSettings) -> 
         await wait_until(pilot, lambda: app.chat.current.reply is None)
 
 
+class FakeClock:
+    """``time`` for the status and metrics widgets, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class LinesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ReplyStatus()
+        yield MetricsBar(refresh_rate=30)
+
+
 async def test_status_and_metrics_redraw_within_the_batches_while_text_flows(
-    server: LocalAPIServer, api: ApiSettings
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """While text flows, the spinner and the metrics line move in the frame of a batch of
-    text, never in a frame of their own (their timers used to fire just before a batch that
-    was due, about half the time); when the stream stalls, their timers keep them moving."""
-    server.push(Scenario(tokens=400, rate=150, stall_after=200, stall_seconds=1.0))
-    app = make_app(api)
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.chat
-        in_batch = False
-        render_reply = screen._render_reply
-
-        def batch(*args: object) -> None:
-            nonlocal in_batch
-            in_batch = True
-            try:
-                render_reply(*args)  # type: ignore[arg-type]
-            finally:
-                in_batch = False
-
-        screen._render_reply = batch  # type: ignore[method-assign]
-        redraws: list[tuple[str, bool, float]] = []
+    text, never in a frame of their own: their timers used to fire just before a batch that
+    was due, about half the time. When the stream stalls, the timers keep them moving. Run
+    on a clock of the test's own: batches every 33 ms, the timers every 100 ms at the worst
+    phase (5 ms before a batch is due), then a stall of a second."""
+    clock = FakeClock()
+    monkeypatch.setattr(status_module, "time", clock)
+    monkeypatch.setattr(metrics_module, "time", clock)
+    async with LinesApp().run_test() as pilot:
+        status, bar = pilot.app.query_one(ReplyStatus), pilot.app.query_one(MetricsBar)
+        redraws: list[tuple[str, str]] = []  # (widget, "batch" | "timer")
+        source = "batch"
 
         def spy_on(widget: MetricsBar | ReplyStatus) -> None:
             update = widget.update
 
             def spy(*args: object, **kwargs: object) -> None:
-                redraws.append((type(widget).__name__, in_batch, time.monotonic()))
+                redraws.append((type(widget).__name__, source))
                 update(*args, **kwargs)  # type: ignore[arg-type]
 
             widget.update = spy  # type: ignore[method-assign]
 
-        spy_on(app.query_one(MetricsBar))
-        spy_on(app.query_one(ReplyStatus))
-        await send(pilot, "go")
-        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=20)
-    first_text = server_text_times(redraws)
-    flowing = [r for r in redraws if r[2] < first_text + 1.0]  # the first second: no stall
-    assert sum(1 for _, batch_frame, _ in flowing if batch_frame) >= 10
-    # a few at the edges (the phase changing); the timers' own frames were 11-12 here
-    assert sum(1 for _, batch_frame, _ in flowing if not batch_frame) <= 4
-    stalled = [r for r in redraws if not r[1]]
-    assert len(stalled) >= 8  # both kept moving through the stall, on their timers
+        spy_on(status)
+        spy_on(bar)
+        start = clock.now
+        metrics = StreamMetrics(model="m", started_at=start, first_token_at=start)
+        # No await below: the widgets' real timers cannot run in between.
+        steps = [(start + i * 0.033, "batch") for i in range(61)]  # two seconds of text
+        steps += [(start + 0.095 + i * 0.1, "timer") for i in range(30)]  # and a second after
+        for at, kind in sorted(steps):
+            clock.now, source = at, kind
+            if kind == "batch":
+                status.writing()
+                bar.show(metrics.with_(last_token_at=at, output_chars=int(at * 10)))
+            else:
+                status._on_timer()
+                bar._on_ticker()
+    flowing = _in_flow(redraws)
+    assert sum(1 for _, kind in redraws if kind == "batch") >= 30  # both moved with the text
+    on_timers = [r for r, flows in zip(redraws, flowing, strict=True) if flows and r[1] == "timer"]
+    assert on_timers == []  # none of their own while text flowed
+    for name in ("ReplyStatus", "MetricsBar"):  # through the stall, about ten times a second
+        assert sum(1 for n, kind in redraws if n == name and kind == "timer") >= 8, name
 
 
-def server_text_times(redraws: list[tuple[str, bool, float]]) -> float:
-    """When text began to flow: the first redraw in a batch's frame."""
-    return min(at for _, batch_frame, at in redraws if batch_frame)
+def _in_flow(redraws: list[tuple[str, str]]) -> list[bool]:
+    """Whether each redraw came before the last batch's redraw (text still flowing)."""
+    last_batch = max(i for i, (_, kind) in enumerate(redraws) if kind == "batch")
+    return [i <= last_batch for i in range(len(redraws))]
 
 
 async def test_scrolling_up_stops_following_until_asked(
