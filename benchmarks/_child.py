@@ -14,6 +14,7 @@ import time
 T_PROCESS = time.monotonic()  # before any import but ``time``
 
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
@@ -397,8 +398,6 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
         out["most_mounted"] = most
         # What a full collection costs now, 80 turns mounted (the app's objects from start-up
         # are frozen, out of its sight): the pause a long session can see at any moment.
-        import gc
-
         gc.collect()
         started = time.perf_counter()
         gc.collect()

@@ -673,8 +673,8 @@ def test_a_fence_streamed_in_pieces_looks_as_the_whole_fence(lines: int) -> None
     moved when the reply ended)."""
     renderer = BlockRenderer({"surface": "#202020"}, dark=True)
     body = "".join(f"value_{i} = compute({i}, 'text')  # a note {i}\n" for i in range(lines))
+    whole = renderer.render(f"```python\n{body}```\n", 50, Style())
     for text in (f"```python\n{body}", f"```python\n{body}```\n"):
-        whole = renderer.render(f"```python\n{body}```\n", 50, Style())
         assert renderer.render_live(text, 50, Style()) == whole
 
 

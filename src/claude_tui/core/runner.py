@@ -64,7 +64,7 @@ class StreamRequest:
         if self.thinking_budget:
             kwargs["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
         if self.temperature is not None:
-            # as extra_body, as messages.stream() in anthropic 2.10.0 has no temperature
+            # anthropic 2.10.0's messages.create() (and .stream()) take no temperature
             kwargs["extra_body"] = {"temperature": self.temperature}
         if self.extra_headers:
             kwargs["extra_headers"] = self.extra_headers
