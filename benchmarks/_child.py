@@ -51,6 +51,18 @@ async def until(condition: Callable[[], bool], timeout: float = 60.0, step: floa
         await asyncio.sleep(step)
 
 
+async def echo(app: Any, prompt: Any, typed: str) -> float:
+    """Press x as the terminal driver would, and time it until the prompt reads ``typed``."""
+    from textual import events
+
+    key = events.Key("x", "x")
+    key.set_sender(app)
+    started = time.monotonic()
+    app._driver.send_message(key)
+    await until(lambda: prompt.text == typed, timeout=5, step=0.001)
+    return time.monotonic() - started
+
+
 class Probe:
     """Hooks on MarkdownView that timestamp text reaching its lines and the screen, without
     polling: the first line of a streaming view, and the final text once the reply ended."""
@@ -188,8 +200,6 @@ async def markdown_reply(base_url: str, store_path: str, text: str) -> dict[str,
 async def live(base_url: str, store_path: str, text: str, ttft_runs: int) -> dict[str, Any]:
     """Rows 2 and 3: a paced reply (lag, CPU share), a second one with keypresses while it
     streams, then short replies after a pause (first byte to first character on screen)."""
-    from textual import events
-
     from claude_tui.ui.widgets.prompt import PromptInput
 
     app = make_app(base_url, store_path)
@@ -227,13 +237,7 @@ async def live(base_url: str, store_path: str, text: str, ttft_runs: int) -> dic
             if app.chat.current.reply is None:
                 break
             typed += "x"
-            want = typed
-            key = events.Key("x", "x")
-            key.set_sender(app)
-            started = time.monotonic()
-            app._driver.send_message(key)  # what the terminal driver does on a keypress
-            await until(lambda want=want: prompt.text == want, timeout=5, step=0.001)
-            echoes.append(time.monotonic() - started)
+            echoes.append(await echo(app, prompt, typed))
         out["echoes"] = echoes
         await until(lambda: app.chat.current.reply is None)
         prompt.clear()
@@ -314,29 +318,52 @@ async def startup(base_url: str, store_path: str, listed: bool) -> dict[str, Any
     }
 
 
+def full_collections(into: list[float]) -> Callable[[str, dict[str, int]], None]:
+    """A ``gc.callbacks`` hook that adds the duration of each full collection to ``into``."""
+    started = [0.0]
+
+    def hook(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                into.append(time.perf_counter() - started[0])
+
+    return hook
+
+
 class Frames:
-    """Counts the screen's compositor refreshes, so "drawn" means the next frame after the
-    widgets hold the text (the compositor has then written it to the terminal)."""
+    """Times the frame that first draws something: ``drawn(condition)`` returns when the
+    screen's compositor has refreshed with ``condition`` holding, checked as each frame ends
+    (the widgets held the text when that frame wrote the screen). Polling between frames
+    instead would wait for the frame after the one that drew it, which can be whatever long
+    work the app does next (the rest of a page filling in), and time that instead."""
 
     def __init__(self) -> None:
         from textual.screen import Screen
 
         self.count = 0
+        self._waiting: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
         refresh = Screen._compositor_refresh
         frames = self
 
         def _compositor_refresh(screen: Any) -> None:
             refresh(screen)
             frames.count += 1
+            waiting = frames._waiting
+            if waiting is not None and not waiting[1].done() and waiting[0]():
+                waiting[1].set_result(time.monotonic())
 
         Screen._compositor_refresh = _compositor_refresh  # type: ignore[method-assign]
 
-    async def drawn(self, condition: Callable[[], bool]) -> float:
-        """Wait until ``condition`` holds and one more frame is drawn; the time it was drawn."""
-        await until(condition, step=0.001)
-        seen = self.count
-        await until(lambda: self.count > seen, step=0.001)
-        return time.monotonic()
+    async def drawn(self, condition: Callable[[], bool], timeout: float = 60.0) -> float:
+        """The time of the first frame drawn with ``condition`` holding."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting = (condition, future)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting = None
 
 
 async def long_session(base_url: str, store_path: str, session_id: str, last: str) -> dict:
@@ -345,6 +372,7 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
     from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
     from claude_tui.ui.widgets.markdown_view import MarkdownView
     from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
+    from claude_tui.ui.widgets.prompt import PromptInput
 
     app = make_app(base_url, store_path)
     frames = Frames()
@@ -366,6 +394,15 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
         t0 = time.monotonic()
         app.chat.open_session(session_id)
         out["open"] = await frames.drawn(last_on_screen) - t0
+        # The rest of the first page fills in a few turns a frame: keys typed meanwhile
+        prompt, typed, echoes = app.query_one(PromptInput), "", []
+        while app.chat._filling and len(echoes) < 50:
+            typed += "x"
+            echoes.append(await echo(app, prompt, typed))
+            await asyncio.sleep(0.005)
+        out["fill_echoes"] = echoes
+        await until(lambda: not app.chat._filling)
+        prompt.clear()
         out["turns"] = len(app.chat.current.conversation.turns)
         await pilot.pause()  # the rest of the page fills in
         first_text = app.chat.current.conversation.turns[0].text
@@ -384,6 +421,8 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
         view = app.query_one(ConversationView)
         pages: list[float] = []
         most = mounted()
+        full: list[float] = []  # full collections during the pages, as they are waited for
+        gc.callbacks.append(collections := full_collections(full))
         while view.query(LoadEarlier) and len(pages) < 200:
             before = app.chat.current.shown_from
             t0 = time.monotonic()
@@ -391,10 +430,13 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
             pages.append(await frames.drawn(lambda b=before: app.chat.current.shown_from < b) - t0)
             await pilot.pause()
             most = max(most, mounted())
+        gc.callbacks.remove(collections)
+        out["paging_full_collections"] = full
         out["pages"] = len(pages)
         out["paging_worst"] = max(pages) if pages else 0.0
         out["paging_median"] = statistics.median(pages) if pages else 0.0
         out["paging_total"] = sum(pages)
+        out["paging_slowest"] = sorted(pages)[-3:]
         out["most_mounted"] = most
         # What a full collection costs now, 80 turns mounted (the app's objects from start-up
         # are frozen, out of its sight): the pause a long session can see at any moment.

@@ -386,12 +386,25 @@ def row_5(bench: Bench) -> dict[str, Any]:
     row("5", f"  scroll up a page at a time to the top ({ss['pages']} pages)",
         ms(ss["paging_worst"]) + " worst", "-", "-", "<= 300 ms",
         ss["paging_worst"] <= 0.3)  # fmt: skip
+    fill = ss["fill_echoes"]
+    if fill:
+        row("5", f"  keypress -> echo while its first page fills in (median of {len(fill)})",
+            ms(statistics.median(fill)), "-", "-", "<= 50 ms",
+            statistics.median(fill) <= 0.05)  # fmt: skip
+        row("5", "  keypress -> echo while it fills, worst", ms(max(fill)), "-", "-",
+            "<= 50 ms", max(fill) <= 0.05)  # fmt: skip
     if not ss["reached_top"]:
         bench.notes.append("row 5: paging up stopped before the first message!")
+    slowest = ", ".join(ms(t) for t in ss["paging_slowest"])
     bench.notes.append(
         f"row 5: paging up took {ss['paging_total']:.1f} s in all, median page "
-        f"{ms(ss['paging_median'])}; at most {ss['most_mounted']} message widgets were mounted "
-        f"at once (of {ss['turns']})"
+        f"{ms(ss['paging_median'])}, slowest {slowest}; at most {ss['most_mounted']} message "
+        f"widgets were mounted at once (of {ss['turns']})"
+    )
+    full = ss["paging_full_collections"]
+    bench.notes.append(
+        f"row 5: {len(full)} full garbage collections while paging up, "
+        f"{ms(sum(full))} in all, the longest {ms(max(full, default=0))}"
     )
     bench.notes.append(
         f"row 5: a full garbage collection after paging took {ms(ss['full_collection'])} "

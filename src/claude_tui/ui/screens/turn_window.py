@@ -24,7 +24,13 @@ from claude_tui.ui.widgets.conversation import (
     TurnsMarker,
     Welcome,
 )
-from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, widget_for_turn
+from claude_tui.ui.widgets.message import (
+    AssistantMessage,
+    UserMessage,
+    markdown_views,
+    widget_for_turn,
+)
+from claude_tui.ui.widgets.prerender import prerender
 from claude_tui.ui.widgets.released import release_drawn_lines
 
 PAGE_OF_TURNS = 40
@@ -111,10 +117,12 @@ class TurnWindow(ReplyFlow):
         if state.shown_to is not None:
             widgets.append(LoadLater(len(turns) - end))
         view.release_anchor()
+        # At the top before they are mounted: the first layout would otherwise keep the old
+        # offset, as far down as the new turns allow, and draw a frame there.
+        view.scroll_home(animate=False, immediate=True)
         await view.mount_all(widgets)
         if self._replaced(generation):
             return
-        view.scroll_home(animate=False)
         self.call_after_refresh(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation)
 
     async def show_end(self) -> None:
@@ -137,6 +145,8 @@ class TurnWindow(ReplyFlow):
             return
         if state is not self.current or remaining <= 0:
             self._filling = False
+            if remaining <= 0:
+                self.query_one(ConversationView).request_at_edge()
             return
         self._filling = True
         count = min(FILL_STEP, remaining)
@@ -184,8 +194,12 @@ class TurnWindow(ReplyFlow):
         # release the view's hold on the end (Textual's ``scroll_to`` does), and once left a
         # freshly opened session stuck halfway up its first page.
         following = not view.reading_back
-        keep = None if following else self._anchor(view, self._first_turn_widget(state))
         widgets = self._widgets_for(turns[start : state.shown_from])
+        await prerender(markdown_views(widgets), view)
+        if self._replaced(generation):
+            return False
+        if not following:
+            view.hold(self._first_turn_widget(state))
         await view.mount_all(widgets, after=marker)
         if self._replaced(generation):
             return False
@@ -196,7 +210,7 @@ class TurnWindow(ReplyFlow):
         await self._let_go(state, keep_last=False)
         if self._replaced(generation):
             return False
-        self._keep_in_place(view, keep)
+        view.let_go()
         return True
 
     async def _load_later(self, count: int, generation: int) -> bool:
@@ -210,8 +224,11 @@ class TurnWindow(ReplyFlow):
         marker = markers.first()
         turns = state.conversation.turns
         end = min(len(turns), state.shown_to + count)
-        keep = self._anchor(view, self._last_turn_widget(state))
         widgets: list[Widget] = list(self._widgets_for(turns[state.shown_to : end]))
+        await prerender(markdown_views(widgets), view)
+        if self._replaced(generation):
+            return False
+        view.hold(self._last_turn_widget(state))
         if end == len(turns):
             widgets.extend(self._queued_for(state))
         await view.mount_all(widgets, before=marker)
@@ -224,7 +241,7 @@ class TurnWindow(ReplyFlow):
         await self._let_go(state, keep_last=True)
         if self._replaced(generation):
             return False
-        self._keep_in_place(view, keep)
+        view.let_go()
         return True
 
     async def trim_view(self, state: SessionState) -> None:
@@ -328,20 +345,3 @@ class TurnWindow(ReplyFlow):
     def _last_turn_widget(self, state: SessionState) -> TurnWidget | None:
         end = self._end(state)
         return self._widgets.get(id(state.conversation.turns[end - 1])) if end else None
-
-    @staticmethod
-    def _anchor(view: ConversationView, widget: Widget | None) -> tuple[Widget, float] | None:
-        """Where ``widget`` is on screen now, to put it back there after the window moves."""
-        return None if widget is None else (widget, widget.virtual_region.y - view.scroll_y)
-
-    def _keep_in_place(self, view: ConversationView, anchor: tuple[Widget, float] | None) -> None:
-        """Once the layout has settled, scroll so the anchor widget is where it was."""
-        if anchor is None:
-            return
-        widget, offset = anchor
-
-        def restore() -> None:
-            if widget.is_attached:
-                view.scroll_to(y=widget.virtual_region.y - offset, animate=False)
-
-        self.call_after_refresh(restore)

@@ -11,7 +11,10 @@ from typing import ClassVar
 
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.message import Message
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 from textual.widgets import Static
 
 WELCOME = (
@@ -105,11 +108,48 @@ class LoadLater(TurnsMarker):
 
 class ConversationView(VerticalScroll):
     DEFAULT_CSS = """
-    ConversationView { padding: 0 1; scrollbar-size-vertical: 1; }
+    ConversationView { padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     """
+
+    _kept: tuple[Widget, int] | None = None
+    """A widget held where it is on screen while turns are mounted above or removed (see
+    ``hold``), and its offset from the top of the pane."""
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def hold(self, widget: Widget | None) -> None:
+        """Keep ``widget`` where it is on screen through every layout until ``let_go``: turns
+        mounted above it would otherwise push what the user is reading down by a page."""
+        if widget is not None:
+            self._kept = (widget, widget.virtual_region.y - round(self.scroll_y))
+
+    def let_go(self) -> None:
+        """Stop holding, once the frame after the last change is drawn."""
+        kept = self._kept
+
+        def release() -> None:
+            if self._kept is kept:
+                self._kept = None
+
+        self.call_after_refresh(release)
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Textual's arrangement, then the scroll that keeps the held widget in place. Done
+        here, inside the layout, as Textual's own bottom anchor is: the compositor places the
+        children with the scroll offset read after this, so no frame shows them pushed down.
+        (A scroll after the layout was one frame late, and every page paged in flickered.)"""
+        result = super().arrange(size, optimal)
+        if self._kept is not None:
+            widget, offset = self._kept
+            for placement in result.placements:
+                if placement.widget is widget:
+                    y = max(0, placement.region.y - offset)
+                    self.set_reactive(ConversationView.scroll_y, y)
+                    self.set_reactive(ConversationView.scroll_target_y, y)
+                    self.vertical_scrollbar.set_reactive(ScrollBar.position, y)
+                    break
+        return result
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -135,11 +175,21 @@ class ConversationView(VerticalScroll):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
+        self._kept = None  # the user scrolled (a hold sets the offset without this watcher)
         self.update_jump_bar()
         if new_value <= 0 < old_value and self.query(LoadEarlier):
             self.post_message(LoadEarlier.Requested())
         bottom = self.max_scroll_y
         if new_value >= bottom > old_value and self.query(LoadLater):
+            self.post_message(LoadLater.Requested())
+
+    def request_at_edge(self) -> None:
+        """A page has filled in and the pane still sits at its top or bottom, by a marker:
+        ask for the next page, as scrolling onto the marker does. (Scrolling there again is
+        no scroll at all, so nothing else would ever ask.)"""
+        if self.scroll_y <= 0 and self.query(LoadEarlier):
+            self.post_message(LoadEarlier.Requested())
+        elif self.scroll_y >= self.max_scroll_y and self.query(LoadLater):
             self.post_message(LoadLater.Requested())
 
     live = False

@@ -7,6 +7,7 @@ so layout cost does not grow with the number of paragraphs, and only visible lin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -55,6 +56,7 @@ class MarkdownView(GrowsInPlace):
         self._live_lines: list[Strip] = []
         self._laid_out_height = 0  # the height last given to Textual's layout
         self._styles_memo: tuple[Style, Style] | None = None
+        self._adopted: tuple[Style, object] | None = None  # see ``adopt``
 
     @property
     def source(self) -> str:
@@ -210,12 +212,8 @@ class MarkdownView(GrowsInPlace):
             self._frozen_lines, self._frozen_count = [], 0
         renderer, (base, cursor_style) = self._get_renderer(), self._styles()
         blank = Strip.blank(width, base)
-        for block in self._blocks.frozen[self._frozen_count :]:
-            lines = renderer.render(block, width, base)
-            if lines:
-                if self._frozen_lines:
-                    self._frozen_lines.append(blank)
-                self._frozen_lines.extend(lines)
+        blocks = self._blocks.frozen[self._frozen_count :]
+        stack_blocks(self._frozen_lines, (renderer.render(b, width, base) for b in blocks), blank)
         self._frozen_count = len(self._blocks.frozen)
         live_lines = renderer.render_live(self._blocks.live, width, base)
         if live_lines and self._frozen_lines:
@@ -228,7 +226,33 @@ class MarkdownView(GrowsInPlace):
             live_lines = with_cursor(live_lines, self.cursor, cursor_style, width, base)
         self._live_lines = live_lines
 
+    # -- lines rendered before mounting (see ``widgets.prerender``) --------------------------
+
+    def blocks_to_prerender(self) -> list[str] | None:
+        """The blocks of a finished view that has rendered nothing yet, or None."""
+        if self.streaming or self._width or self._blocks.live:
+            return None
+        return list(self._blocks.frozen)
+
+    def adopt(
+        self, lines: list[Strip], blocks: int, width: int, base: Style, theme: object
+    ) -> None:
+        """Take ``lines`` rendered elsewhere for the first ``blocks`` blocks at ``width``, with
+        the base style ``base`` under ``theme``. They are checked against the view's own
+        style and the app's theme when it is first laid out, and dropped if either differs."""
+        self._frozen_lines, self._frozen_count, self._width = lines, blocks, width
+        self._adopted = (base, theme)
+
+    def _check_adopted(self) -> None:
+        if self._adopted is None:
+            return
+        base, theme = self._adopted
+        self._adopted = None
+        if base != self._base_style() or theme is not self.app.current_theme:
+            self._width, self._frozen_lines, self._frozen_count = 0, [], 0
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._check_adopted()
         if width != self._width:
             self._render_lines(width)
         self._laid_out_height = self._height(len(self._frozen_lines) + len(self._live_lines))
@@ -242,3 +266,12 @@ class MarkdownView(GrowsInPlace):
         if y < len(self._live_lines):
             return self._live_lines[y]
         return Strip.blank(self.size.width, self._styles()[0])
+
+
+def stack_blocks(lines: list[Strip], blocks: Iterable[list[Strip]], blank: Strip) -> None:
+    """Add rendered blocks to ``lines``, one after another with a blank line between."""
+    for block in blocks:
+        if block:
+            if lines:
+                lines.append(blank)
+            lines.extend(block)

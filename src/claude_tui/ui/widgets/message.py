@@ -6,9 +6,12 @@ and must never reach the terminal as control sequences.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
 from claude_tui.core.conversation import Turn, TurnStatus
@@ -197,3 +200,8 @@ def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
     return AssistantMessage(
         turn.text, thinking=turn.thinking, streaming=streaming, notice=notice, kind=kind
     )
+
+
+def markdown_views(widgets: Iterable[Widget]) -> list[MarkdownView]:
+    """The Markdown views of the replies among ``widgets``."""
+    return [w.markdown for w in widgets if isinstance(w, AssistantMessage)]
