@@ -16,6 +16,10 @@ import pytest
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
 
+from .ui import idle
+
+idle.install()
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

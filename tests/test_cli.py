@@ -90,10 +90,14 @@ def test_a_damaged_database_is_moved_aside_never_deleted() -> None:
         assert store.count_sessions() == 0  # a fresh, working store
 
 
-def test_a_locked_database_is_reported_and_left_alone() -> None:
+def test_a_locked_database_is_reported_and_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
+    from claude_tui.core import store_schema
     from claude_tui.core.paths import data_dir
+
+    # The app waits five seconds for a lock to clear; what happens after is what is tested.
+    monkeypatch.setattr(store_schema, "BUSY_TIMEOUT_MS", 100)
 
     with SessionStore.open() as store:
         store.create_session(model="m")

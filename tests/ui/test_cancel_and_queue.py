@@ -64,7 +64,7 @@ async def _esc_within_budget(pilot, app, server: LocalAPIServer, watch: EndWatch
 async def test_esc_is_prompt_while_a_long_code_fence_streams(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    server.push(Scenario(text=LONG_FENCE, rate=400))
+    server.push(Scenario(text=LONG_FENCE, rate=1000))
     app, watch = make_app(api), EndWatch()
     async with app.run_test(size=(80, 24), message_hook=watch) as pilot:
         await send(pilot, "write a long module")

@@ -178,8 +178,8 @@ class TurnWindow(ReplyFlow):
             await self._fill_page(self.current, +1, PAGE_OF_TURNS, self._generation)
 
     async def _load_earlier(self, count: int, generation: int) -> bool:
-        """Mount up to ``count`` older turns above the window, let go of turns below it beyond
-        ``MOUNTED_TURNS``, and keep what is on screen where it was. False if none were left,
+        """Let go of turns below the window beyond ``MOUNTED_TURNS``, mount up to ``count``
+        older turns above it, and keep what is on screen where it was. False if none were left,
         or if the window ``generation`` was replaced meanwhile (nothing more is done then:
         ``shown_from``, the markers and the scroll position are the new window's)."""
         state, view = self.current, self.query_one(ConversationView)
@@ -200,14 +200,14 @@ class TurnWindow(ReplyFlow):
             return False
         if not following:
             view.hold(self._first_turn_widget(state))
+        await self._let_go(state, keep_last=False, incoming=len(widgets))
+        if self._replaced(generation):
+            return False
         await view.mount_all(widgets, after=marker)
         if self._replaced(generation):
             return False
         state.shown_from = start
         await self._recount(marker, start)
-        if self._replaced(generation):
-            return False
-        await self._let_go(state, keep_last=False)
         if self._replaced(generation):
             return False
         view.let_go()
@@ -229,6 +229,9 @@ class TurnWindow(ReplyFlow):
         if self._replaced(generation):
             return False
         view.hold(self._last_turn_widget(state))
+        await self._let_go(state, keep_last=True, incoming=len(widgets))
+        if self._replaced(generation):
+            return False
         if end == len(turns):
             widgets.extend(self._queued_for(state))
         await view.mount_all(widgets, before=marker)
@@ -236,9 +239,6 @@ class TurnWindow(ReplyFlow):
             return False
         state.shown_to = None if end == len(turns) else end
         await self._recount(marker, len(turns) - end)
-        if self._replaced(generation):
-            return False
-        await self._let_go(state, keep_last=True)
         if self._replaced(generation):
             return False
         view.let_go()
@@ -254,14 +254,16 @@ class TurnWindow(ReplyFlow):
         if await self._let_go(state, keep_last=True):
             view.follow()
 
-    async def _let_go(self, state: SessionState, *, keep_last: bool) -> bool:
-        """Unmount turns beyond ``MOUNTED_TURNS``: the oldest if ``keep_last``, else the newest;
-        the marker on that side says how many are not shown. If the window is replaced while
-        they are removed, the new window's markers are left alone (and False returned)."""
+    async def _let_go(self, state: SessionState, *, keep_last: bool, incoming: int = 0) -> bool:
+        """Unmount turns beyond ``MOUNTED_TURNS``, counting ``incoming`` turns about to be
+        mounted on the other side (room is made first, so the bound holds at every moment):
+        the oldest if ``keep_last``, else the newest; the marker on that side says how many
+        are not shown. If the window is replaced while they are removed, the new window's
+        markers are left alone (and False returned)."""
         view, generation = self.query_one(ConversationView), self._generation
         turns = state.conversation.turns
         end = self._end(state)
-        excess = end - state.shown_from - MOUNTED_TURNS
+        excess = end - state.shown_from + incoming - MOUNTED_TURNS
         if excess <= 0:
             return False
         if keep_last:
