@@ -13,6 +13,7 @@ from claude_tui.core.config import Settings
 from claude_tui.core.themes import load_themes, shipped_themes_dir
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.options import AppOptions
+from claude_tui.ui.widgets.sidebar import SessionSidebar
 
 SHIPPED_THEMES = tuple(load_themes(shipped_themes_dir())[0])
 
@@ -76,4 +77,14 @@ async def send_and_finish(pilot: Pilot[None], text: str) -> None:
     before = sum(t.role == "assistant" for t in app.chat.current.conversation.turns)
     await send(pilot, text)
     await wait_until(pilot, replies_ended(app, before + 1))
+    # The sidebar hears of the saved reply from a store worker, after the reply has ended.
+    sidebar = app.query_one(SessionSidebar)
+    await wait_until(
+        pilot,
+        lambda: (
+            not sidebar.active
+            and bool(sidebar.sessions)
+            and not any(info.streaming for info in sidebar.sessions)
+        ),
+    )
     await pilot.pause()

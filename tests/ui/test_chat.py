@@ -175,10 +175,15 @@ async def test_prompt_sent_while_streaming_is_queued_not_lost(
         await pilot.pause()
         queued = app.query(UserMessage)[-1]
         assert queued.has_class("queued")
+        assert str(queued.render()).split("\n") == [
+            "You · queued, sends when the reply ends",
+            "second",
+        ]
         assert len(server.requests) == 1
         await wait_until(pilot, replies_ended(app, 2))
         await pilot.pause()
         assert not queued.has_class("queued")
+        assert str(queued.render()).split("\n") == ["You", "second"]
         assert server.requests[1]["body"]["messages"][-1]["content"][0]["text"] == "second"
         assert app.query(AssistantMessage)[-1].text == "second answer"
 

@@ -173,7 +173,7 @@ async def test_rename_by_mouse(api: ApiSettings, store: SessionStore) -> None:
 async def test_delete_asks_and_can_be_undone(
     api: ApiSettings, store: SessionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sessions_panel, "UNDO_SECONDS", 0.5)
+    monkeypatch.setattr(sessions_panel, "UNDO_SECONDS", 2.0)  # room for a loaded machine
     keep = seed(store, "Keep me", [("q", "a")])
     gone = seed(store, "Delete me", [("q", "a")])
     app = make_app(api)
@@ -337,3 +337,40 @@ async def test_store_work_with_its_own_error_handler_is_not_reported_as_unsaved_
             lambda: any("not being saved" in str(n.message) for n in app._notifications),
         )
         assert heard == ["sessions.db: disk I/O error"]
+
+
+async def test_a_reload_that_finishes_late_does_not_replace_a_newer_list(
+    api: ApiSettings, store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reloads of the list run in parallel worker threads. One that read the store before a
+    reply was saved, and finished after the reload that came when it was, showed the reply as
+    streaming for good (the end of every reply asks for a reload)."""
+    import threading
+
+    seed(store, "First chat", [("q", "a")])
+    app = make_app(api)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_until(pilot, lambda: sidebar_titles(app) == ["First chat"])
+        release, read = threading.Event(), threading.Event()
+        list_sessions = SessionStore.list_sessions
+        calls = 0
+
+        def slow_first(self: SessionStore, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            rows = list_sessions(self, **kwargs)  # type: ignore[arg-type]
+            if calls == 1:  # the first reload reads now, and answers last
+                read.set()
+                release.wait(10)
+            return rows
+
+        monkeypatch.setattr(SessionStore, "list_sessions", slow_first)
+        app.chat.reload_sessions()
+        await wait_until(pilot, read.is_set)
+        seed(store, "Second chat", [("q2", "a2")])
+        app.chat.reload_sessions()
+        await wait_until(pilot, lambda: sidebar_titles(app) == ["Second chat", "First chat"])
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sidebar_titles(app) == ["Second chat", "First chat"]

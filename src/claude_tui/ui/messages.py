@@ -46,6 +46,9 @@ class SessionsListed(Message, bubble=False):
     append: bool
     exhausted: bool
     query: str
+    serial: int = 0
+    """Which reload this answers: reloads run in parallel worker threads and can finish out
+    of order, and an older list must not replace a newer one."""
 
 
 @dataclass

@@ -47,6 +47,10 @@ class SessionsPanel(Screen[None]):
     current: SessionState
     states: dict[str, SessionState]
     _pending_delete: PendingDelete | None = None
+    _reloads_asked = 0
+    """Reloads of the sidebar's list asked for so far (see ``SessionsListed.serial``)."""
+    _reload_shown = 0
+    """The newest reload whose list the sidebar shows."""
 
     async def show_state(self, state: SessionState) -> None:
         raise NotImplementedError
@@ -99,6 +103,8 @@ class SessionsPanel(Screen[None]):
         sidebar = self.query_one(SessionSidebar)
         query = sidebar.query_text
         limit = PAGE_SIZE if query else max(PAGE_SIZE, len(sidebar.sessions))
+        self._reloads_asked += 1
+        serial = self._reloads_asked
 
         def job(store: SessionStore) -> list[SessionInfo]:
             if query:
@@ -107,7 +113,9 @@ class SessionsPanel(Screen[None]):
 
         def then(rows: list[SessionInfo]) -> None:
             exhausted = bool(query) or len(rows) < limit
-            self.post_message(SessionsListed(rows, append=False, exhausted=exhausted, query=query))
+            self.post_message(
+                SessionsListed(rows, append=False, exhausted=exhausted, query=query, serial=serial)
+            )
 
         self._in_store(job, then)
 
@@ -128,6 +136,10 @@ class SessionsPanel(Screen[None]):
         sidebar = self.query_one(SessionSidebar)
         if message.query != sidebar.query_text:
             return  # an answer to a search the user has already changed
+        if not message.append:
+            if message.serial < self._reload_shown:
+                return  # a reload that finished after a newer one: its list is older
+            self._reload_shown = message.serial
         pending = self._pending_delete
         rows = [s for s in message.sessions if pending is None or s.id != pending.session_id]
         sidebar.set_sessions(rows, append=message.append, exhausted=message.exhausted)

@@ -20,8 +20,14 @@ from claude_tui.ui.widgets.growing import GrowsInPlace
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 
 
-class UserMessage(Vertical):
-    """The user's prompt, shown as typed (not as Markdown), with a label."""
+class UserMessage(Widget):
+    """The user's prompt, shown as typed (not as Markdown), under a label.
+
+    One widget that draws both: a long session mounts up to 80 turns, and each widget costs
+    about 270 objects that every full garbage collection walks (a label and a body as two
+    ``Static``s in a container cost 455)."""
+
+    COMPONENT_CLASSES = {"user-message--label"}
 
     DEFAULT_CSS = """
     UserMessage {
@@ -30,28 +36,35 @@ class UserMessage(Vertical):
         padding: 0 1;
         border-left: thick $accent;
         background: $boost;
-        & > .label { color: $accent; text-style: bold; }
-        & > .body { color: $foreground; }
-        &.queued > .label { color: $text-muted; }
+        color: $foreground;
+        & > .user-message--label { color: $accent; text-style: bold; }
+        &.queued > .user-message--label { color: $text-muted; }
     }
     """
 
     def __init__(self, text: str, *, queued: bool = False) -> None:
         super().__init__(classes="queued" if queued else "")
         self.text = text
-        self._label = Static(self._label_text(queued), classes="label")
+        self._body = Content(sanitize(text))
 
     @staticmethod
     def _label_text(queued: bool) -> str:
         return "You · queued, sends when the reply ends" if queued else "You"
 
-    def compose(self) -> ComposeResult:
-        yield self._label
-        yield Static(Content(sanitize(self.text)), classes="body")
+    def render(self) -> Content:
+        queued = self.has_class("queued")
+        style = self.get_visual_style("user-message--label", partial=True)
+        label = Content.styled(self._label_text(queued), style)
+        return Content("\n").join([label, self._body])
+
+    @property
+    def body(self) -> Content:
+        """The prompt as drawn: sanitized, never a control sequence."""
+        return self._body
 
     def mark_sent(self) -> None:
         self.remove_class("queued")
-        self._label.update(self._label_text(False))
+        self.refresh(layout=True)
 
 
 class AssistantMessage(GrowsInPlace, Vertical):
