@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.css.query import NoMatches
@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
+from claude_tui.core.store import SessionStore
 from claude_tui.core.themes import load_themes, shipped_themes_dir
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.options import AppOptions
@@ -88,3 +89,14 @@ async def send_and_finish(pilot: Pilot[None], text: str) -> None:
         ),
     )
     await pilot.pause()
+
+
+def saved_session(exchanges: Iterable[tuple[str, str]], title: str = "Long") -> str:
+    """A session in the store with these (prompt, reply) exchanges, all complete; its id."""
+    with SessionStore.open() as store:
+        session = store.create_session(model="claude-sonnet-5-5")
+        for prompt, reply in exchanges:
+            store.add_message(session.id, "user", prompt)
+            store.add_message(session.id, "assistant", reply, status="complete")
+        store.rename_session(session.id, title)
+        return session.id

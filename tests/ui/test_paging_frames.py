@@ -7,7 +7,8 @@ a frame: what a widget's region is at that moment is what the terminal shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import pytest
@@ -18,14 +19,13 @@ from textual.screen import Screen
 from textual.strip import Strip
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.store import SessionStore
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
 from claude_tui.ui.widgets.markdown_view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prerender import render_blocks
 
-from .helpers import options, wait_until
+from .helpers import options, saved_session, wait_until
 
 SIZE = (110, 34)
 EXCHANGES = 60
@@ -45,15 +45,8 @@ def answer_{i}(x: int) -> int:
 
 
 @pytest.fixture
-def long_session() -> Iterator[str]:
-    with SessionStore.open() as store:
-        session = store.create_session(model="claude-sonnet-5-5")
-        for i in range(EXCHANGES):
-            store.add_message(session.id, "user", f"question {i}")
-            store.add_message(
-                session.id, "assistant", ANSWER.format(i=i, more=MORE), status="complete"
-            )
-        yield session.id
+def long_session() -> str:
+    return saved_session((f"question {i}", ANSWER.format(i=i, more=MORE)) for i in range(EXCHANGES))
 
 
 def on_every_frame(monkeypatch: pytest.MonkeyPatch, record: Callable[[], None]) -> None:
@@ -67,10 +60,15 @@ def on_every_frame(monkeypatch: pytest.MonkeyPatch, record: Callable[[], None]) 
     monkeypatch.setattr(Screen, "_compositor_refresh", hooked)
 
 
-async def opened(pilot: Pilot[None], app: ClaudeTUI, session_id: str) -> None:
-    await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
-    await wait_until(pilot, lambda: bool(app.query(LoadEarlier)) and not app.chat._filling)
-    await pilot.pause()
+@asynccontextmanager
+async def opened(api: ApiSettings, session_id: str) -> AsyncIterator[tuple[ClaudeTUI, Pilot[None]]]:
+    """The app, with ``session_id`` open and its first page filled in."""
+    app = ClaudeTUI(replace(options(api), open_session_id=session_id))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
+        await wait_until(pilot, lambda: bool(app.query(LoadEarlier)) and not app.chat._filling)
+        await pilot.pause()
+        yield app, pilot
 
 
 def own_lines(view: MarkdownView) -> list[Strip]:
@@ -82,9 +80,7 @@ def own_lines(view: MarkdownView) -> list[Strip]:
 async def test_paging_up_keeps_what_is_read_in_place_on_every_frame(
     api: ApiSettings, long_session: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
-    async with app.run_test(size=SIZE) as pilot:
-        await opened(pilot, app, long_session)
+    async with opened(api, long_session) as (app, pilot):
         view = app.query_one(ConversationView)
         state = app.chat.current
         read = app.chat._widgets[id(state.conversation.turns[state.shown_from])]
@@ -104,9 +100,7 @@ async def test_paging_up_keeps_what_is_read_in_place_on_every_frame(
 async def test_ctrl_home_never_draws_a_frame_away_from_the_top(
     api: ApiSettings, long_session: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
-    async with app.run_test(size=SIZE) as pilot:
-        await opened(pilot, app, long_session)
+    async with opened(api, long_session) as (app, pilot):
         view = app.query_one(ConversationView)
         seen: list[float] = []
 
@@ -132,9 +126,7 @@ async def test_a_page_is_rendered_before_it_is_mounted_and_looks_the_same(
         render(view, width)
 
     monkeypatch.setattr(MarkdownView, "_render_lines", counted)
-    app = ClaudeTUI(replace(options(api), open_session_id=long_session))
-    async with app.run_test(size=SIZE) as pilot:
-        await opened(pilot, app, long_session)
+    async with opened(api, long_session) as (app, _):
         views = [message.markdown for message in app.query(AssistantMessage)]
         assert len(views) > 10
         latest = views[-1]

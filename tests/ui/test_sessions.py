@@ -17,7 +17,7 @@ from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.sidebar import SessionList, SessionSidebar
 
-from .helpers import make_app, options, ready, send, send_and_finish, wait_until
+from .helpers import make_app, options, ready, saved_session, send, send_and_finish, wait_until
 
 WIDE = (120, 36)
 
@@ -29,13 +29,8 @@ def store() -> Iterator[SessionStore]:
     opened.close()
 
 
-def seed(store: SessionStore, title: str, exchanges: list[tuple[str, str]]) -> str:
-    session = store.create_session(model="claude-sonnet-5-5")
-    for prompt, answer in exchanges:
-        store.add_message(session.id, "user", prompt)
-        store.add_message(session.id, "assistant", answer, status="complete")
-    store.rename_session(session.id, title)
-    return session.id
+def seed(title: str, exchanges: list[tuple[str, str]]) -> str:
+    return saved_session(exchanges, title)
 
 
 def sidebar_titles(app: ClaudeTUI) -> list[str]:
@@ -97,8 +92,8 @@ async def test_ctrl_b_toggles_the_sidebar(api: ApiSettings) -> None:
 async def test_sidebar_lists_newest_first_and_opens_a_session(
     api: ApiSettings, store: SessionStore
 ) -> None:
-    old = seed(store, "Older chat", [("first question", "first answer")])
-    seed(store, "Newer chat", [("second question", "second answer")])
+    old = seed("Older chat", [("first question", "first answer")])
+    seed("Newer chat", [("second question", "second answer")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: len(sidebar_titles(app)) == 2)
@@ -113,7 +108,7 @@ async def test_sidebar_lists_newest_first_and_opens_a_session(
 async def test_opening_by_keyboard_and_continuing_the_conversation(
     server: LocalAPIServer, api: ApiSettings, store: SessionStore
 ) -> None:
-    sid = seed(store, "Keep going", [("q1", "a1")])
+    sid = seed("Keep going", [("q1", "a1")])
     server.push(Scenario(text="a2"))
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
@@ -128,8 +123,8 @@ async def test_opening_by_keyboard_and_continuing_the_conversation(
 
 
 async def test_search_finds_titles_and_message_text(api: ApiSettings, store: SessionStore) -> None:
-    seed(store, "Cooking", [("pasta recipe", "boil water")])
-    seed(store, "Databases", [("explain WAL", "write-ahead logging keeps readers going")])
+    seed("Cooking", [("pasta recipe", "boil water")])
+    seed("Databases", [("explain WAL", "write-ahead logging keeps readers going")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: len(sidebar_titles(app)) == 2)
@@ -143,7 +138,7 @@ async def test_search_finds_titles_and_message_text(api: ApiSettings, store: Ses
 
 
 async def test_rename_by_key(api: ApiSettings, store: SessionStore) -> None:
-    sid = seed(store, "Old name", [("q", "a")])
+    sid = seed("Old name", [("q", "a")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: bool(sidebar_titles(app)))
@@ -157,7 +152,7 @@ async def test_rename_by_key(api: ApiSettings, store: SessionStore) -> None:
 
 
 async def test_rename_by_mouse(api: ApiSettings, store: SessionStore) -> None:
-    sid = seed(store, "Mouse name", [("q", "a")])
+    sid = seed("Mouse name", [("q", "a")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: bool(sidebar_titles(app)))
@@ -174,8 +169,8 @@ async def test_delete_asks_and_can_be_undone(
     api: ApiSettings, store: SessionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sessions_panel, "UNDO_SECONDS", 2.0)  # room for a loaded machine
-    keep = seed(store, "Keep me", [("q", "a")])
-    gone = seed(store, "Delete me", [("q", "a")])
+    keep = seed("Keep me", [("q", "a")])
+    gone = seed("Delete me", [("q", "a")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: len(sidebar_titles(app)) == 2)
@@ -257,7 +252,7 @@ async def test_switching_away_does_not_cancel_a_stream(
 async def test_a_long_session_opens_with_the_latest_turns_first(
     api: ApiSettings, store: SessionStore
 ) -> None:
-    sid = seed(store, "Long", [(f"question {i}", f"answer {i}") for i in range(500)])
+    sid = seed("Long", [(f"question {i}", f"answer {i}") for i in range(500)])
     app = ClaudeTUI(replace(options(api), open_session_id=sid))
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: app.chat.current.session_id == sid)
@@ -283,7 +278,7 @@ async def test_a_long_session_opens_with_the_latest_turns_first(
 
 async def test_sidebar_pages_through_many_sessions(api: ApiSettings, store: SessionStore) -> None:
     for i in range(130):
-        seed(store, f"chat {i:03d}", [])
+        seed(f"chat {i:03d}", [])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: len(sidebar_titles(app)) == 100)
@@ -298,7 +293,7 @@ async def test_sidebar_pages_through_many_sessions(api: ApiSettings, store: Sess
 async def test_a_confirmed_delete_still_happens_when_quitting_during_the_undo_window(
     api: ApiSettings, store: SessionStore
 ) -> None:
-    gone = seed(store, "Delete then quit", [("q", "a")])
+    gone = seed("Delete then quit", [("q", "a")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: bool(sidebar_titles(app)))
@@ -347,7 +342,7 @@ async def test_a_reload_that_finishes_late_does_not_replace_a_newer_list(
     streaming for good (the end of every reply asks for a reload)."""
     import threading
 
-    seed(store, "First chat", [("q", "a")])
+    seed("First chat", [("q", "a")])
     app = make_app(api)
     async with app.run_test(size=WIDE) as pilot:
         await wait_until(pilot, lambda: sidebar_titles(app) == ["First chat"])
@@ -367,7 +362,7 @@ async def test_a_reload_that_finishes_late_does_not_replace_a_newer_list(
         monkeypatch.setattr(SessionStore, "list_sessions", slow_first)
         app.chat.reload_sessions()
         await wait_until(pilot, read.is_set)
-        seed(store, "Second chat", [("q2", "a2")])
+        seed("Second chat", [("q2", "a2")])
         app.chat.reload_sessions()
         await wait_until(pilot, lambda: sidebar_titles(app) == ["Second chat", "First chat"])
         release.set()

@@ -3,7 +3,6 @@ user (issue 6: open anything at once, scroll to the top in a moment, bounded mem
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -12,27 +11,20 @@ from textual.widget import Widget
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
-from claude_tui.core.store import SessionStore
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 
-from .helpers import options, replies_ended, send, wait_until
+from .helpers import options, replies_ended, saved_session, send, wait_until
 
 WIDE = (120, 36)
 EXCHANGES = 120  # 240 turns: three windows of MOUNTED_TURNS
 
 
 @pytest.fixture
-def long_session() -> Iterator[str]:
-    with SessionStore.open() as store:
-        session = store.create_session(model="claude-sonnet-5-5")
-        for i in range(EXCHANGES):
-            store.add_message(session.id, "user", f"question {i}")
-            store.add_message(session.id, "assistant", f"answer {i}", status="complete")
-        store.rename_session(session.id, "Long")
-        yield session.id
+def long_session() -> str:
+    return saved_session((f"question {i}", f"answer {i}") for i in range(EXCHANGES))
 
 
 def mounted(app: ClaudeTUI) -> int:
