@@ -174,3 +174,18 @@ async def test_lines_rendered_for_another_width_style_or_theme_are_not_used(wron
         await app.mount(fresh)
         await pilot.pause()
         assert fresh._frozen_lines == expected
+
+
+async def test_a_page_whose_rendering_fails_in_the_thread_renders_as_it_is_laid_out(
+    api: ApiSettings, long_session: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tui.ui.widgets import prerender
+
+    def broken(*args: object) -> list[list[Strip]]:
+        raise RuntimeError("a renderer bug")
+
+    monkeypatch.setattr(prerender, "render_blocks", broken)
+    async with opened(api, long_session) as (app, _):
+        views = [message.markdown for message in app.query(AssistantMessage)]
+        assert len(views) > 10 and app.is_running
+        assert all(view.rendered_text().startswith("Answer ") for view in views)

@@ -60,8 +60,11 @@ async def prerender(views: Sequence[MarkdownView], pane: Widget) -> None:
     app = like.app
     width, base, theme = reply_width(pane, like), like.rich_style, app.current_theme
     variables, dark = dict(app.theme_variables), theme.dark
-    rendered = await asyncio.to_thread(
-        render_blocks, [blocks for _, blocks in todo], variables, dark, width, base
-    )
+    try:
+        rendered = await asyncio.to_thread(
+            render_blocks, [blocks for _, blocks in todo], variables, dark, width, base
+        )
+    except Exception:
+        return  # a head start lost, nothing more: each view renders itself as it is laid out
     for (view, blocks), lines in zip(todo, rendered, strict=True):
         view.adopt(lines, len(blocks), width, base, theme)
