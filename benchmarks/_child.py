@@ -342,14 +342,12 @@ class Frames:
     def __init__(self) -> None:
         from textual.screen import Screen
 
-        self.count = 0
         self._waiting: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
         refresh = Screen._compositor_refresh
         frames = self
 
         def _compositor_refresh(screen: Any) -> None:
             refresh(screen)
-            frames.count += 1
             waiting = frames._waiting
             if waiting is not None and not waiting[1].done() and waiting[0]():
                 waiting[1].set_result(time.monotonic())

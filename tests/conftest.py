@@ -16,7 +16,7 @@ import pytest
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.localapi import LocalAPIServer, Scenario
 
-from .ui import idle
+from . import idle
 
 idle.install()
 

@@ -177,19 +177,20 @@ class ConversationView(VerticalScroll):
         super().watch_scroll_y(old_value, new_value)
         self._kept = None  # the user scrolled (a hold sets the offset without this watcher)
         self.update_jump_bar()
-        if new_value <= 0 < old_value and self.query(LoadEarlier):
-            self.post_message(LoadEarlier.Requested())
         bottom = self.max_scroll_y
-        if new_value >= bottom > old_value and self.query(LoadLater):
-            self.post_message(LoadLater.Requested())
+        self._ask_for_turns(top=new_value <= 0 < old_value, bottom=new_value >= bottom > old_value)
 
     def request_at_edge(self) -> None:
         """A page has filled in and the pane still sits at its top or bottom, by a marker:
         ask for the next page, as scrolling onto the marker does. (Scrolling there again is
         no scroll at all, so nothing else would ever ask.)"""
-        if self.scroll_y <= 0 and self.query(LoadEarlier):
+        self._ask_for_turns(top=self.scroll_y <= 0, bottom=self.scroll_y >= self.max_scroll_y)
+
+    def _ask_for_turns(self, *, top: bool, bottom: bool) -> None:
+        """At the ``top`` (or ``bottom``), with a marker there: ask for the turns behind it."""
+        if top and self.query(LoadEarlier):
             self.post_message(LoadEarlier.Requested())
-        elif self.scroll_y >= self.max_scroll_y and self.query(LoadLater):
+        elif bottom and self.query(LoadLater):
             self.post_message(LoadLater.Requested())
 
     live = False
