@@ -68,7 +68,7 @@ class Probe:
     polling: the first line of a streaming view, and the final text once the reply ended."""
 
     def __init__(self) -> None:
-        from claude_tui.ui.widgets.markdown_view import MarkdownView
+        from claude_tui.ui.widgets.markdown.view import MarkdownView
 
         self.expect: list[str] | None = None  # last words of the reply being waited for
         self.first_lines: float | None = None  # a streaming view first has a line
@@ -262,7 +262,7 @@ async def textual_floor(text: str, rate: float, refresh_rate: float) -> dict[str
     from textual.app import App, ComposeResult
     from textual.widgets import Log
 
-    from claude_tui.core.localapi import tokenize
+    from claude_tui.localapi.server import tokenize
 
     tokens = tokenize(text)
 
@@ -368,7 +368,7 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
     """Row 5: open a 1,000-message session until its last turn is drawn; Ctrl+Home until its
     first message is drawn; then back at the end, scroll up a page at a time to the top."""
     from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
-    from claude_tui.ui.widgets.markdown_view import MarkdownView
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
     from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
     from claude_tui.ui.widgets.prompt import PromptInput
 

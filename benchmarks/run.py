@@ -69,7 +69,7 @@ class Stamps:
         self.streams: list[dict[str, float | None]] = []
 
     def install(self) -> None:
-        from claude_tui.core import localapi_reply
+        from claude_tui.localapi import reply as localapi_reply
 
         handler = localapi_reply.MessagesHandler
         stream, delta = handler._stream, handler._delta
@@ -160,8 +160,8 @@ def fill_many(path: Path, count: int) -> None:
 def fill_long(path: Path, count: int) -> tuple[str, str, int]:
     """One session of ``count`` messages, about 1 MB: short prompts, Markdown replies (code,
     lists, tables) cut from the demo replies. Returns its id, last message and size."""
-    from claude_tui.core.localapi import generate_text
     from claude_tui.core.store import SessionStore
+    from claude_tui.localapi.server import generate_text
 
     source = generate_text(60_000)
     rng = random.Random(7)
@@ -229,7 +229,7 @@ class Bench:
 
 def row_1(bench: Bench, server: Any) -> dict[str, Any]:
     """A 5,000-token reply at full speed, against the floor (run before and after, best kept)."""
-    from claude_tui.core.localapi import Scenario, generate_text
+    from claude_tui.localapi.server import Scenario, generate_text
 
     long_text = generate_text(LONG_TOKENS)
     text_file = bench.text_file("long.md", long_text)
@@ -272,7 +272,7 @@ def row_1(bench: Bench, server: Any) -> dict[str, Any]:
 
 def rows_2_3(bench: Bench, server: Any, refresh: float) -> None:
     """A paced reply (lag, CPU share, keypress echo), then short replies (TTFT)."""
-    from claude_tui.core.localapi import Scenario, generate_text
+    from claude_tui.localapi.server import Scenario, generate_text
 
     paced_text = generate_text(PACED_TOKENS)
     paced_file = bench.text_file("paced.md", paced_text)
@@ -428,7 +428,7 @@ def main() -> None:
         for name in [n for n in os.environ if n.startswith("ANTHROPIC_")]:
             del os.environ[name]
         from claude_tui.core.config import Settings
-        from claude_tui.core.localapi import LocalAPIServer
+        from claude_tui.localapi.server import LocalAPIServer
 
         refresh = 1 / Settings().refresh_rate
         stamps = Stamps()

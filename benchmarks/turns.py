@@ -36,8 +36,8 @@ def isolate(root: str) -> None:
 async def run(turns: int) -> list[float]:
     from claude_tui.core.client import ApiSettings
     from claude_tui.core.config import Settings
-    from claude_tui.core.localapi import LocalAPIServer, Scenario, generate_text
     from claude_tui.core.themes import load_themes, shipped_themes_dir
+    from claude_tui.localapi.server import LocalAPIServer, Scenario, generate_text
     from claude_tui.ui.app import ClaudeTUI
     from claude_tui.ui.options import AppOptions
     from claude_tui.ui.widgets.prompt import PromptInput

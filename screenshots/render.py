@@ -12,9 +12,9 @@ from pathlib import Path
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
-from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.themes import load_themes, shipped_themes_dir
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.metrics import MetricsBar

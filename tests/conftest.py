@@ -14,7 +14,7 @@ import anthropic  # noqa: F401  imported once here, so no app under test pays fo
 import pytest
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 from . import idle
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from claude_tui import __version__
-from claude_tui.cli import build_parser, main, prepare_store
+from claude_tui.cli.main import build_parser, main, prepare_store
 from claude_tui.core.store import SessionStore
 
 
@@ -93,8 +93,8 @@ def test_a_damaged_database_is_moved_aside_never_deleted() -> None:
 def test_a_locked_database_is_reported_and_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from claude_tui.core import store_schema
     from claude_tui.core.paths import data_dir
+    from claude_tui.core.store import schema as store_schema
 
     # The app waits five seconds for a lock to clear; what happens after is what is tested.
     monkeypatch.setattr(store_schema, "BUSY_TIMEOUT_MS", 100)
@@ -108,7 +108,7 @@ def test_a_locked_database_is_reported_and_left_alone(monkeypatch: pytest.Monkey
     blocker.execute("BEGIN EXCLUSIVE")
     try:
         from claude_tui.core.store import StoreError
-        from claude_tui.core.store_recovery import open_or_recover
+        from claude_tui.core.store.recovery import open_or_recover
 
         with pytest.raises(StoreError) as raised:
             store, _ = open_or_recover()

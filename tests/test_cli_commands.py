@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.commands import add_subcommands
+from claude_tui.cli.subcommands import add_subcommands
 from claude_tui.core.store import SessionStore
 
 
@@ -177,7 +177,7 @@ def test_full_export_import_round_trip(
 
 def test_commands_do_not_import_textual_or_the_sdk() -> None:
     probe = (
-        "import sys, claude_tui.commands\n"
+        "import sys, claude_tui.cli.subcommands\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('textual', 'rich', 'anthropic')))"
     )

@@ -43,8 +43,8 @@ from textual.pilot import Pilot
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import Cancelled, Failed, Finished
-from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
 from claude_tui.core.store import SessionStore, StoredMessage
+from claude_tui.localapi.server import LocalAPIServer, Scenario, tokenize
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
 from claude_tui.ui.widgets.message import AssistantMessage

@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
-from claude_tui.core.localapi import LocalAPIServer, Scenario, generate_text
 from claude_tui.core.store import SessionStore, title_from
+from claude_tui.localapi.server import LocalAPIServer, Scenario, generate_text
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.message import AssistantMessage
 from claude_tui.ui.widgets.prompt import PromptInput

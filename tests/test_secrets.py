@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_tui.cli import main
+from claude_tui.cli.main import main
 from claude_tui.core import paths
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import config_path, ensure_config
-from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.dialogs import RenameScreen
 from claude_tui.ui.widgets.message import AssistantMessage

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.store import SessionStore
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 CHILD = r"""
 import asyncio, sys

@@ -2,6 +2,6 @@
 
 import sys
 
-from claude_tui.cli import main
+from claude_tui.cli.main import main
 
 sys.exit(main())

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from claude_tui.core import store_schema
 from claude_tui.core.conversation import EditPoint, Turn, edit_point
 from claude_tui.core.events import Finished, Started, TextDelta
-from claude_tui.core.export import active_path, to_markdown, validate_export
-from claude_tui.core.history import conversation_from_stored
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.recorder import ACTIVE_LEAF, ParentId, ReplyRecorder
 from claude_tui.core.store import SessionStore
+from claude_tui.core.store import schema as store_schema
+from claude_tui.core.store.export import active_path, to_markdown, validate_export
+from claude_tui.core.store.history import conversation_from_stored
+from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId, ReplyRecorder
 
 
 @pytest.fixture

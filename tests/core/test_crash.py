@@ -10,14 +10,14 @@ import threading
 import time
 from pathlib import Path
 
-from claude_tui.core.localapi import LocalAPIServer, Scenario, generate_text
 from claude_tui.core.store import SessionStore
+from claude_tui.localapi.server import LocalAPIServer, Scenario, generate_text
 
 CHILD = r"""
 import sys, time
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.events import TextDelta
-from claude_tui.core.recorder import ReplyRecorder
+from claude_tui.core.store.recorder import ReplyRecorder
 from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.core.store import SessionStore
 

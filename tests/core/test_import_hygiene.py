@@ -1,4 +1,6 @@
-"""Core is pure Python: no module under claude_tui.core may import textual or rich.
+"""Core and the local server are pure Python: no module under claude_tui.core or
+claude_tui.localapi may import textual or rich, even at run time (which import-linter's static
+contracts cannot see).
 
 Each module is imported in a fresh interpreter, so one module's imports cannot hide another's.
 """
@@ -12,9 +14,12 @@ import sys
 import pytest
 
 import claude_tui.core
+import claude_tui.localapi
 
 CORE_MODULES = sorted(
-    f"claude_tui.core.{info.name}" for info in pkgutil.iter_modules(claude_tui.core.__path__)
+    info.name
+    for package in (claude_tui.core, claude_tui.localapi)
+    for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
 )
 
 CHECK = """
@@ -27,7 +32,8 @@ print(",".join(bad))
 
 def test_core_has_modules() -> None:
     assert "claude_tui.core.runner" in CORE_MODULES
-    assert "claude_tui.core.localapi" in CORE_MODULES
+    assert "claude_tui.core.store.sessions" in CORE_MODULES
+    assert "claude_tui.localapi.server" in CORE_MODULES
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)

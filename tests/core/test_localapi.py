@@ -19,9 +19,9 @@ import anthropic
 import httpx2
 import pytest
 
-from claude_tui.core import demo_replies
-from claude_tui.core.demo_replies import REPLIES, pick_reply
-from claude_tui.core.localapi import (
+from claude_tui.localapi import demo_replies
+from claude_tui.localapi.demo_replies import REPLIES, pick_reply
+from claude_tui.localapi.server import (
     DEMO_SCENARIO,
     LocalAPIServer,
     Scenario,

@@ -12,7 +12,7 @@ import anthropic
 import pytest
 from anthropic.types import MessageTokensCount, ModelInfo
 
-from claude_tui.core.localapi import (
+from claude_tui.localapi.server import (
     COUNT_TOKENS_ROUTE,
     MODEL_ROUTE,
     MODELS,

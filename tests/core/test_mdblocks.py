@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import random
 
-from claude_tui.core.demo_replies import REPLIES
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
+from claude_tui.localapi.demo_replies import REPLIES
 
 DOC = (
     "# Title\n\nA paragraph\nover two lines.\n\n- one\n- two\n\n  still two\n\n"

@@ -13,7 +13,6 @@ from anthropic.types import Model
 from claude_tui.core import models as models_module
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.errors import ErrorKind
-from claude_tui.core.localapi import MODELS, MODELS_ROUTE, LocalAPIServer, Scenario
 from claude_tui.core.models import (
     ModelChoice,
     ModelSource,
@@ -21,6 +20,7 @@ from claude_tui.core.models import (
     model_version,
     sdk_model_names,
 )
+from claude_tui.localapi.server import MODELS, MODELS_ROUTE, LocalAPIServer, Scenario
 
 SDK_NAMES = typing.get_args(typing.get_args(Model)[0])
 """The names in the SDK's ``Model`` literal, as the SDK lists them."""

@@ -8,7 +8,6 @@ from dataclasses import replace
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, TurnStatus
-from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.request import (
     HIDDEN,
     THINKING_HEADROOM,
@@ -19,6 +18,7 @@ from claude_tui.core.request import (
     stream_request,
 )
 from claude_tui.core.runner import StreamRequest, StreamRunner
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 KEY = "sk-ant-test-SECRET-1234567890"
 SYSTEM = "You are terse.\nAnswer in one line."

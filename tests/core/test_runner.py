@@ -23,8 +23,8 @@ from claude_tui.core.events import (
     ThinkingDelta,
     Usage,
 )
-from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.runner import RunnerSettings, StreamRequest, StreamRunner, backoff_delay
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 HELLO = [{"role": "user", "content": [{"type": "text", "text": "hello"}]}]
 CANCEL_BUDGET = 0.2

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from claude_tui.core.conversation import Turn, TurnStatus
-from claude_tui.core.history import conversation_from_stored
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price, cost_usd
 from claude_tui.core.stats import (
@@ -21,6 +20,7 @@ from claude_tui.core.stats import (
     sparkline,
 )
 from claude_tui.core.store import SessionStore
+from claude_tui.core.store.history import conversation_from_stored
 
 SONNET = "claude-sonnet-4-5"
 HAIKU = "claude-haiku-4-5"

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from claude_tui.core import paths, store_schema
+from claude_tui.core import paths
 from claude_tui.core.store import SessionStore, StoreError, title_from
+from claude_tui.core.store import schema as store_schema
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.errors import ApiCallError, ErrorKind
-from claude_tui.core.localapi import COUNT_TOKENS_ROUTE, LocalAPIServer, Scenario, estimate_tokens
 from claude_tui.core.request import stream_request
 from claude_tui.core.tokens import count_input_tokens, count_request_tokens
+from claude_tui.localapi.server import COUNT_TOKENS_ROUTE, LocalAPIServer, Scenario, estimate_tokens
 
 MODEL = "claude-sonnet-5-5"
 SYSTEM = "You answer in haiku, and only in haiku."

@@ -9,9 +9,9 @@ from textual.message import Message
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import Cancelled, Failed, Finished
-from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.messages import ReplyEvent
-from claude_tui.ui.widgets.markdown_view import MarkdownView
+from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.status import ReplyStatus

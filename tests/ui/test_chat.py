@@ -9,15 +9,15 @@ from textual.message import Message
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import Finished, Started, TextDelta, Usage
-from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import SessionStore
+from claude_tui.localapi.server import LocalAPIServer, Scenario, tokenize
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
 from claude_tui.ui.widgets import metrics as metrics_module
 from claude_tui.ui.widgets import status as status_module
 from claude_tui.ui.widgets.conversation import ConversationView, JumpToEnd, Welcome
-from claude_tui.ui.widgets.markdown_view import MarkdownView
+from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput

@@ -22,7 +22,7 @@ from claude_tui.core.errors import ErrorKind, StreamError
 from claude_tui.core.models import ModelChoice, ModelChoices, ModelSource
 from claude_tui.core.slash import COMMANDS
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.screens.chat import ChatScreen
+from claude_tui.ui.chat.screen import ChatScreen
 from claude_tui.ui.screens.command_screens import (
     ContextScreen,
     HelpScreen,

@@ -21,9 +21,9 @@ from textual.strip import Strip
 from claude_tui.core.client import ApiSettings
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
-from claude_tui.ui.widgets.markdown_view import MarkdownView
+from claude_tui.ui.widgets.markdown.prerender import render_blocks
+from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
-from claude_tui.ui.widgets.prerender import render_blocks
 
 from .helpers import options, saved_session, wait_until
 
@@ -179,7 +179,7 @@ async def test_lines_rendered_for_another_width_style_or_theme_are_not_used(wron
 async def test_a_page_whose_rendering_fails_in_the_thread_renders_as_it_is_laid_out(
     api: ApiSettings, long_session: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claude_tui.ui.widgets import prerender
+    from claude_tui.ui.widgets.markdown import prerender
 
     def broken(*args: object) -> list[list[Strip]]:
         raise RuntimeError("a renderer bug")

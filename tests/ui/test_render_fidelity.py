@@ -26,10 +26,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from claude_tui.core.defaults import STREAMING_CURSOR
-from claude_tui.core.localapi import generate_text
-from claude_tui.ui.markdown_render import FENCE_CHUNK, THREADED_FINAL_LINES, BlockRenderer
+from claude_tui.localapi.server import generate_text
 from claude_tui.ui.widgets.conversation import ConversationView
-from claude_tui.ui.widgets.markdown_view import MarkdownView
+from claude_tui.ui.widgets.markdown.render import FENCE_CHUNK, THREADED_FINAL_LINES, BlockRenderer
+from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage
 
 SIZE = (100, 40)

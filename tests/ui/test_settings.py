@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.message import Message
 
-from claude_tui.cli import build_parser, prepare_settings
+from claude_tui.cli.main import build_parser, prepare_settings
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import ensure_config
 from claude_tui.core.events import TextDelta
-from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
 
@@ -168,7 +168,7 @@ async def test_toggling_the_sidebar_is_saved(api: ApiSettings, config: Path) -> 
 async def test_replies_on_screen_take_the_new_theme(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    from claude_tui.ui.widgets.markdown_view import MarkdownView
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
 
     server.push(Scenario(text="# Title\n\n```python\nx = 1\n```\n\nDone."))
     app = make_app(api, theme="claude-dark")

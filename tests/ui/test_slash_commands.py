@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.localapi import LocalAPIServer, Scenario
 from claude_tui.core.store import SessionStore, StoreError
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.command_screens import (
     ContextScreen,
@@ -361,8 +361,8 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
 
 def test_every_command_in_the_table_has_a_handler_and_a_palette_entry() -> None:
     from claude_tui.core.slash import COMMANDS
-    from claude_tui.ui.screens.chat import ChatScreen
-    from claude_tui.ui.slash_palette import ENTRIES
+    from claude_tui.ui.chat.palette import ENTRIES
+    from claude_tui.ui.chat.screen import ChatScreen
 
     in_palette = {line.split()[0] for line, _ in ENTRIES}
     for spec in COMMANDS:

@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.localapi import LocalAPIServer, Scenario, tokenize
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.localapi.server import LocalAPIServer, Scenario, tokenize
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput

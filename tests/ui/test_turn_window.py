@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.localapi import LocalAPIServer, Scenario
+from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.screens.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
+from claude_tui.ui.chat.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 
@@ -129,7 +129,7 @@ async def test_turns_let_go_of_are_freed(api: ApiSettings, long_session: str) ->
     every view ever mounted, and with it most of the memory of a long session)."""
     import gc
 
-    from claude_tui.ui.widgets.markdown_view import MarkdownView
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
 
     gc.collect()
     earlier = {id(o) for o in gc.get_objects() if isinstance(o, MarkdownView)}  # other tests'

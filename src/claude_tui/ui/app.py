@@ -25,8 +25,8 @@ from claude_tui.core.client import warm_up_sdk
 from claude_tui.core.config import DEFAULT_THEME, ConfigError, save_settings
 from claude_tui.core.paths import key_file
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.chat.screen import ChatScreen
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.screens.chat import ChatScreen
 from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
 
 REFRESH_RATES = (2, 10, 30, 60, 120)
@@ -56,7 +56,7 @@ def _freeze_once(stage: str) -> None:
 def _warm_up_renderer() -> None:
     # Imported here, in the warm-up thread: markdown-it, Pygments and Rich's Markdown are not
     # needed for the first frame, which shows no Markdown.
-    from claude_tui.ui.markdown_render import warm_up_renderer
+    from claude_tui.ui.widgets.markdown.render import warm_up_renderer
 
     warm_up_renderer()
 
@@ -228,7 +228,7 @@ class ClaudeTUI(App[None]):
     # -- the command palette ------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from claude_tui.ui.slash_palette import slash_commands
+        from claude_tui.ui.chat.palette import slash_commands
 
         yield from slash_commands(lambda line: self.chat.call_later(self.chat.run_slash, line))
         yield from super().get_system_commands(screen)

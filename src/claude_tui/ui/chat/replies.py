@@ -17,14 +17,14 @@ from claude_tui.core.conversation import EditPoint
 from claude_tui.core.events import (
     StreamEvent,
 )
-from claude_tui.core.recorder import ACTIVE_LEAF, ParentId, ReplyRecorder
 from claude_tui.core.runner import StreamRunner
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.core.store import SessionStore, StoreError
+from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId, ReplyRecorder
+from claude_tui.ui.chat.reply_events import ReplyEvents, worker_name
+from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import runner_settings, stream_request
-from claude_tui.ui.screens.reply_events import ReplyEvents, worker_name
-from claude_tui.ui.session_state import Reply, SessionState
 from claude_tui.ui.widgets.conversation import ConversationView, Welcome
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput

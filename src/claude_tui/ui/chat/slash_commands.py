@@ -28,8 +28,8 @@ from claude_tui.core.slash import (
     require_no_args,
 )
 from claude_tui.core.store import SessionStore
-from claude_tui.ui.screens.turn_window import TurnWindow
-from claude_tui.ui.session_state import SessionState
+from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.chat.turn_window import TurnWindow
 from claude_tui.ui.widgets.prompt import PromptInput
 
 
@@ -275,8 +275,8 @@ class SlashCommands(TurnWindow):
 
         def export(store: SessionStore) -> Path:
             """Read the session and write the file, both in the worker: neither is quick."""
-            from claude_tui.commands import write_private
-            from claude_tui.core.export import to_json, to_markdown
+            from claude_tui.cli.subcommands import write_private
+            from claude_tui.core.store.export import to_json, to_markdown
 
             data = store.export_session(session_id)
             write_private(target, to_json(data) if fmt == "json" else to_markdown(data))
@@ -318,7 +318,7 @@ class SlashCommands(TurnWindow):
     async def send_edited(self, state: SessionState, point: EditPoint, text: str) -> None:
         """Replace the last exchange on screen with the edited prompt and its new reply; the
         earlier one stays in the store as another branch from the same parent."""
-        from claude_tui.core.recorder import ACTIVE_LEAF
+        from claude_tui.core.store.recorder import ACTIVE_LEAF
 
         state.editing = None
         turns = state.conversation.turns

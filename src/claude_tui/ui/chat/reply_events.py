@@ -23,9 +23,9 @@ from claude_tui.core.events import (
     ThinkingDelta,
 )
 from claude_tui.core.store import title_from
+from claude_tui.ui.chat.session_state import Reply, SessionState
+from claude_tui.ui.chat.sessions_panel import SessionsPanel
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
-from claude_tui.ui.session_state import Reply, SessionState
-from claude_tui.ui.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.conversation import ConversationView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, turn_notice
 from claude_tui.ui.widgets.metrics import MetricsBar

@@ -9,7 +9,7 @@ and an older export imports as the one straight path it was. An import gives the
 row ids and maps the positions onto them.
 
 Checking that a document *is* an export is ``export``'s job; these functions take one that has
-passed :func:`~claude_tui.core.export.validate_export`.
+passed :func:`~claude_tui.core.store.export.validate_export`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from claude_tui.core.store_rows import SessionInfo, StoredMessage
-from claude_tui.core.store_schema import USAGE_COLUMNS, is_session_id, new_session_id
+from claude_tui.core.store.rows import SessionInfo, StoredMessage
+from claude_tui.core.store.schema import USAGE_COLUMNS, is_session_id, new_session_id
 
 _EXPORT_FIELDS = ("role", "content", "thinking", "status", "stop_reason", "error", "model")
 _EXPORT_TAIL = ("ttft_ms", "duration_ms", "created_at")

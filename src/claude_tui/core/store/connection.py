@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from claude_tui.core import paths, store_schema
-from claude_tui.core.store_schema import describe_error
+from claude_tui.core import paths
+from claude_tui.core.store import schema as store_schema
+from claude_tui.core.store.schema import describe_error
 
 
 class StoreError(Exception):

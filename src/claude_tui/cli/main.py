@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claude_tui import __version__
-from claude_tui.commands import add_subcommands
+from claude_tui.cli.subcommands import add_subcommands
 from claude_tui.core import defaults
 from claude_tui.core.client import ApiSettings, resolve_api_key
 from claude_tui.core.config import Settings, config_path, ensure_config, load_config
@@ -102,7 +102,7 @@ def prepare_store(args: argparse.Namespace) -> tuple[str | None, str | None, str
     replies a killed app left ``streaming`` become ``incomplete``, and the session to open is
     found. Returns (session id, problem that stops saving, notice)."""
     from claude_tui.core.store import StoreError
-    from claude_tui.core.store_recovery import open_or_recover
+    from claude_tui.core.store.recovery import open_or_recover
 
     try:
         store, notice = open_or_recover()
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     server = None
     if args.demo:
-        from claude_tui.core.localapi import DEMO_SCENARIO, LocalAPIServer
+        from claude_tui.localapi.server import DEMO_SCENARIO, LocalAPIServer
 
         server = LocalAPIServer(DEMO_SCENARIO).start()
         api = ApiSettings(api_key="demo-key-not-secret", base_url=server.base_url)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from claude_tui.core.store_schema import ROLES, STATUSES
+from claude_tui.core.store.schema import ROLES, STATUSES
 
 USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claude_tui.core.demo_replies import REPLIES, make_thinking, pick_reply
-from claude_tui.core.localapi_request import (
+from claude_tui.localapi.demo_replies import REPLIES, make_thinking, pick_reply
+from claude_tui.localapi.request import (
     estimate_tokens,
     last_user_text,
     thinking_enabled,
     turn_index,
 )
-from claude_tui.core.localapi_wire import DEFAULT_MODEL, JSON, random_id
+from claude_tui.localapi.wire import DEFAULT_MODEL, JSON, random_id
 
 
 @dataclass

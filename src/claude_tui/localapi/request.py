@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claude_tui.core.localapi_wire import JSON
+from claude_tui.localapi.wire import JSON
 
 
 def _collect_text(value: Any, out: list[str]) -> None:

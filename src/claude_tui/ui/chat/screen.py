@@ -14,10 +14,10 @@ from textual.widgets import Footer, Header
 
 from claude_tui.core.config import price_overrides
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.chat.replies import NO_KEY_HINT
+from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.chat.slash_commands import SlashCommands
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.screens.replies import NO_KEY_HINT
-from claude_tui.ui.screens.slash_commands import SlashCommands
-from claude_tui.ui.session_state import SessionState
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import (
     WELCOME,
@@ -25,7 +25,7 @@ from claude_tui.ui.widgets.conversation import (
     JumpToEnd,
     Welcome,
 )
-from claude_tui.ui.widgets.markdown_view import MarkdownView
+from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import (
     AssistantMessage,
     UserMessage,

@@ -19,7 +19,7 @@ from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
 from claude_tui.ui.widgets.growing import GrowsInPlace
 
 if TYPE_CHECKING:
-    from claude_tui.ui.markdown_render import BlockRenderer
+    from claude_tui.ui.widgets.markdown.render import BlockRenderer
 
 
 class MarkdownView(GrowsInPlace):
@@ -82,7 +82,7 @@ class MarkdownView(GrowsInPlace):
         self.call_after_refresh(self._finalize)
 
     def _finalize(self) -> None:
-        from claude_tui.ui.markdown_render import THREADED_FINAL_LINES, BlockRenderer
+        from claude_tui.ui.widgets.markdown.render import THREADED_FINAL_LINES, BlockRenderer
 
         live = self._blocks.live
         if not live:
@@ -196,7 +196,7 @@ class MarkdownView(GrowsInPlace):
         if self._renderer is None:
             # Imported on first use, not at start-up: markdown-it, Pygments and Rich's Markdown
             # take tens of milliseconds, and the app imports them in a warm-up thread meanwhile.
-            from claude_tui.ui.markdown_render import BlockRenderer
+            from claude_tui.ui.widgets.markdown.render import BlockRenderer
 
             self._renderer = BlockRenderer(
                 self.app.theme_variables, dark=self.app.current_theme.dark
@@ -221,7 +221,7 @@ class MarkdownView(GrowsInPlace):
         if self.streaming:
             if not live_lines and self._frozen_lines:
                 live_lines = [blank]
-            from claude_tui.ui.markdown_render import with_cursor
+            from claude_tui.ui.widgets.markdown.render import with_cursor
 
             live_lines = with_cursor(live_lines, self.cursor, cursor_style, width, base)
         self._live_lines = live_lines

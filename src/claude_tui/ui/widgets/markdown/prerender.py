@@ -18,7 +18,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from claude_tui.ui.widgets.markdown_view import MarkdownView, stack_blocks
+from claude_tui.ui.widgets.markdown.view import MarkdownView, stack_blocks
 
 
 def render_blocks(
@@ -26,7 +26,7 @@ def render_blocks(
 ) -> list[list[Strip]]:
     """Each job's blocks rendered and stacked as ``MarkdownView`` stacks them. Touches no
     widget, so it can run in any thread."""
-    from claude_tui.ui.markdown_render import BlockRenderer
+    from claude_tui.ui.widgets.markdown.render import BlockRenderer
 
     renderer = BlockRenderer(variables, dark=dark)
     blank = Strip.blank(width, base)

@@ -1,4 +1,4 @@
-"""Answering ``POST /v1/messages`` by a :class:`~claude_tui.core.localapi_scenario.Scenario`.
+"""Answering ``POST /v1/messages`` by a :class:`~claude_tui.localapi.scenario.Scenario`.
 
 The scenario's error status if it has one, else the API's validation, else the reply: a whole
 Message, or an SSE stream sent event by event at the scenario's pace, with its fault (an ``error``
@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from claude_tui.core.localapi_handler import ClientGone, ConnectionHandler
-from claude_tui.core.localapi_request import validate_body
-from claude_tui.core.localapi_scenario import Reply, Scenario
-from claude_tui.core.localapi_wire import (
+from claude_tui.localapi.handler import ClientGone, ConnectionHandler
+from claude_tui.localapi.request import validate_body
+from claude_tui.localapi.scenario import Reply, Scenario
+from claude_tui.localapi.wire import (
     JSON,
     MALFORMED_DELTA,
     error_object,

@@ -17,11 +17,11 @@ connection instead of leaving a request running.
 This module is the server's lifecycle and the routing of requests; the rest is in modules of its
 own, and everything public is imported from here:
 
-* ``localapi_scenario`` — :class:`Scenario`, :func:`tokenize`, the reply each request gets;
-* ``localapi_request`` — reading a request body: validation, :func:`estimate_tokens`;
-* ``localapi_wire`` — the wire format: SSE framing, error bodies, :data:`MODELS`;
-* ``localapi_handler`` — one connection: select-based waits that notice the client leaving;
-* ``localapi_reply`` — answering ``POST /v1/messages``: the stream loop and its faults.
+* ``scenario`` — :class:`Scenario`, :func:`tokenize`, the reply each request gets;
+* ``request`` — reading a request body: validation, :func:`estimate_tokens`;
+* ``wire`` — the wire format: SSE framing, error bodies, :data:`MODELS`;
+* ``handler`` — one connection: select-based waits that notice the client leaving;
+* ``reply`` — answering ``POST /v1/messages``: the stream loop and its faults.
 
 Only the standard library is used: this module is part of ``core`` and must never import Textual
 or Rich, so it can run in a plain test process or in a thread beside the TUI without printing.
@@ -39,11 +39,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from claude_tui.core.localapi_handler import POLL, ClientGone, LocalHTTPServer
-from claude_tui.core.localapi_reply import MessagesHandler
-from claude_tui.core.localapi_request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
-from claude_tui.core.localapi_scenario import DEMO_SCENARIO, Scenario, generate_text, tokenize
-from claude_tui.core.localapi_wire import JSON, MODELS, find_model, models_page, random_id
+from claude_tui.localapi.handler import POLL, ClientGone, LocalHTTPServer
+from claude_tui.localapi.reply import MessagesHandler
+from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
+from claude_tui.localapi.scenario import DEMO_SCENARIO, Scenario, generate_text, tokenize
+from claude_tui.localapi.wire import JSON, MODELS, find_model, models_page, random_id
 
 MESSAGES_ROUTE = "/v1/messages"
 COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"

@@ -95,7 +95,10 @@ def run_sessions(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from claude_tui.core.export import to_json, to_markdown  # only this command writes exports
+    from claude_tui.core.store.export import (  # only this command writes exports
+        to_json,
+        to_markdown,
+    )
 
     def run(store: SessionStore) -> int:
         if args.session == "latest":

@@ -15,13 +15,13 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from claude_tui.core.config import Settings
-from claude_tui.core.history import conversation_from_stored
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.store import SessionInfo, SessionStore, StoreError
+from claude_tui.core.store.history import conversation_from_stored
+from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.messages import SessionLoaded, SessionsChanged, SessionsListed, StoreProblem
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.screens.dialogs import ConfirmDeleteScreen, RenameScreen
-from claude_tui.ui.session_state import SessionState
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.sidebar import PAGE_SIZE, SessionSidebar
 

@@ -2,7 +2,7 @@
 
 This is the plumbing under every response. Each wait is a short ``select`` on the socket, so a
 client that goes away (a cancel, a read timeout) is noticed within a poll and recorded with the
-owning :class:`~claude_tui.core.localapi.LocalAPIServer`, and a stopping server is noticed just as
+owning :class:`~claude_tui.localapi.server.LocalAPIServer`, and a stopping server is noticed just as
 fast. Each write goes to the socket at once, so the client sees every event when it is sent.
 """
 
@@ -17,7 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from claude_tui.core.localapi_wire import (
+from claude_tui.localapi.wire import (
     END_OF_BODY,
     JSON,
     REASONS,
@@ -29,7 +29,7 @@ from claude_tui.core.localapi_wire import (
 )
 
 if TYPE_CHECKING:
-    from claude_tui.core.localapi import LocalAPIServer
+    from claude_tui.localapi.server import LocalAPIServer
 
 POLL = 0.05
 """Longest single ``select`` while waiting, so a stopping server is noticed promptly."""

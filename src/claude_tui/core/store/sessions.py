@@ -1,13 +1,7 @@
-"""The session store: every conversation, saved in SQLite as it happens.
+"""The store's queries: sessions, their messages and branches.
 
 Timestamps are ISO-8601 UTC strings with microseconds ("2026-11-22T00:50:53.123456+00:00"), so
-they sort as text and round-trip exactly. This module is the queries; the rest is in modules of
-its own, and everything public is imported from here:
-
-* ``store_schema`` — how the file is created, opened and migrated;
-* ``store_connection`` — the connection, its transactions, and :class:`StoreError`;
-* ``store_rows`` — :class:`SessionInfo`, :class:`StoredMessage` and :func:`title_from`;
-* ``store_io`` — a session as export JSON and back.
+they sort as text and round-trip exactly. The package's ``__init__`` says where the rest is.
 
 A session's messages form a tree through ``parent_id``: an edit or a retry starts a new branch
 and deletes nothing. ``sessions.leaf_id`` is the tip of the active branch;
@@ -22,9 +16,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from claude_tui.core import store_io
-from claude_tui.core.store_connection import StoreConnection, StoreError
-from claude_tui.core.store_rows import (
+from claude_tui.core.store import io as store_io
+from claude_tui.core.store.connection import StoreConnection, StoreError
+from claude_tui.core.store.rows import (
     TITLE_LIMIT,
     SessionInfo,
     StoredMessage,
@@ -32,7 +26,7 @@ from claude_tui.core.store_rows import (
     session_from_row,
     title_from,
 )
-from claude_tui.core.store_schema import (
+from claude_tui.core.store.schema import (
     ADDABLE,
     MESSAGE_COLUMNS,
     ROLES,
@@ -359,7 +353,7 @@ class SessionStore(StoreConnection):
         Raises ValueError naming what is wrong when ``data`` is not an export. A message saved as
         ``streaming`` comes back ``incomplete``: nothing will ever finish writing it.
         """
-        from claude_tui.core.export import validate_export  # not needed at start-up
+        from claude_tui.core.store.export import validate_export  # not needed at start-up
 
         data = validate_export(data)
         with self._transaction() as conn:

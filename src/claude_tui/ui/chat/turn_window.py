@@ -15,8 +15,8 @@ from textual import on
 from textual.widget import Widget
 
 from claude_tui.core.conversation import Turn
-from claude_tui.ui.screens.replies import ReplyFlow
-from claude_tui.ui.session_state import SessionState
+from claude_tui.ui.chat.replies import ReplyFlow
+from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.widgets.conversation import (
     ConversationView,
     LoadEarlier,
@@ -24,13 +24,13 @@ from claude_tui.ui.widgets.conversation import (
     TurnsMarker,
     Welcome,
 )
+from claude_tui.ui.widgets.markdown.prerender import prerender
 from claude_tui.ui.widgets.message import (
     AssistantMessage,
     UserMessage,
     markdown_views,
     widget_for_turn,
 )
-from claude_tui.ui.widgets.prerender import prerender
 from claude_tui.ui.widgets.released import release_drawn_lines
 
 PAGE_OF_TURNS = 40
