@@ -10,8 +10,8 @@ import pytest
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.localapi.server import LocalAPIServer, Scenario
-from claude_tui.ui.chat import sessions_panel
 from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.chat import sessions_panel
 from claude_tui.ui.screens.dialogs import ConfirmDeleteScreen, RenameScreen
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage

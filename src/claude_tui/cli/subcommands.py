@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_tui.core.config import config_path, load_config
 from claude_tui.core.sanitize import sanitize
+from claude_tui.core.store.export import write_private
 from claude_tui.core.themes import load_themes, shipped_themes_dir, user_themes_dir
 
 if TYPE_CHECKING:
@@ -222,13 +222,6 @@ def _write_terminal_safe(stream: TextIO, text: str) -> None:
     """Write as is to a file or pipe; on a terminal, escape sequences are shown, not obeyed."""
     stream.write(sanitize(text) if stream.isatty() else text)
     stream.flush()
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text``; a new file is created 0600, as exports hold whole conversations."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def _fail(message: str) -> int:

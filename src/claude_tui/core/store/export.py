@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from claude_tui.core.store.schema import ROLES, STATUSES
@@ -258,3 +260,10 @@ def _kind(value: object) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return repr(shown)
     return {dict: "an object", list: "a list", bool: "a boolean"}.get(type(value), repr(value))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text``; a new file is created 0600, as exports hold whole conversations."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)

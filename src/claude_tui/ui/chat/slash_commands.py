@@ -275,8 +275,7 @@ class SlashCommands(TurnWindow):
 
         def export(store: SessionStore) -> Path:
             """Read the session and write the file, both in the worker: neither is quick."""
-            from claude_tui.cli.subcommands import write_private
-            from claude_tui.core.store.export import to_json, to_markdown
+            from claude_tui.core.store.export import to_json, to_markdown, write_private
 
             data = store.export_session(session_id)
             write_private(target, to_json(data) if fmt == "json" else to_markdown(data))
