@@ -1,0 +1,377 @@
+"""Content blocks: the unit a message is made of, as the Messages API defines them.
+
+A message is a list of blocks. A reply can hold text (with citations), thinking (with its
+signature), redacted thinking, server tool calls and their results, and compaction; a prompt can
+hold text, images and documents. Each kind the app knows is a frozen dataclass here. A kind it
+does not know (one the API starts sending tomorrow) is an :class:`UnknownBlock` that keeps the
+block's JSON whole, so it can be shown as one neutral line, saved, and sent back unchanged.
+
+Blocks are built from and turned back into the API's JSON (:func:`block_from_api`,
+:meth:`to_api`). The kinds whose fields the app never reads (server-tool results, compaction)
+keep their JSON as received, so ``encrypted_content`` and the like go back byte for byte.
+
+A reply streams block by block: :class:`BlockAssembler` applies each start, delta and stop and
+says at any moment what the reply is. A block that never saw its stop (the reply was cancelled
+or failed in the middle of it) is ``partial``: it is shown and saved, but only the parts the API
+would accept go back in the history (see ``conversation.build_api_messages``).
+
+Flattening to text (:func:`plain_text`) is for display and search only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal
+
+JSON = dict[str, Any]
+
+STORE_MARK = "_claude_tui"
+"""The key under which :func:`block_to_store` keeps what the app adds to a block (``partial``).
+Never sent to the API."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _BlockBase:
+    partial: bool = False
+    """The block never saw its ``content_block_stop``: the reply ended in the middle of it."""
+
+
+@dataclass(frozen=True)
+class TextBlock(_BlockBase):
+    text: str
+    citations: tuple[JSON, ...] = ()
+    """Each citation as the API sent it (``citations_delta``), in order."""
+    type: ClassVar[str] = "text"
+
+    def to_api(self) -> JSON:
+        block: JSON = {"type": "text", "text": self.text}
+        if self.citations:
+            block["citations"] = [dict(citation) for citation in self.citations]
+        return block
+
+
+@dataclass(frozen=True)
+class ThinkingBlock(_BlockBase):
+    thinking: str
+    signature: str = ""
+    """Empty until the ``signature_delta`` that ends the block; the API rejects a thinking block
+    sent back without its signature."""
+    type: ClassVar[str] = "thinking"
+
+    def to_api(self) -> JSON:
+        return {"type": "thinking", "thinking": self.thinking, "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class RedactedThinkingBlock(_BlockBase):
+    data: str
+    type: ClassVar[str] = "redacted_thinking"
+
+    def to_api(self) -> JSON:
+        return {"type": "redacted_thinking", "data": self.data}
+
+
+@dataclass(frozen=True)
+class ServerToolUseBlock(_BlockBase):
+    """A call of a tool the API runs itself (``web_search``, ``web_fetch``)."""
+
+    id: str
+    name: str
+    input: JSON = field(default_factory=dict)
+    partial_json: str = ""
+    """The input's JSON as it streamed (``input_json_delta``); parsed into ``input`` at the
+    block's stop."""
+    type: ClassVar[str] = "server_tool_use"
+
+    def to_api(self) -> JSON:
+        return {"type": "server_tool_use", "id": self.id, "name": self.name, "input": self.input}
+
+
+@dataclass(frozen=True)
+class RawBlock(_BlockBase):
+    """A block kept exactly as the API sent it. Base of the kinds whose fields the app reads
+    only to show them, never to change them."""
+
+    raw: JSON
+
+    @property
+    def type(self) -> str:
+        return str(self.raw.get("type", ""))
+
+    def to_api(self) -> JSON:
+        return _copy(self.raw)  # the block itself never changes
+
+
+@dataclass(frozen=True)
+class ToolResultBlock(RawBlock):
+    """The result of a server tool (``web_search_tool_result``, ``web_fetch_tool_result``, …),
+    with its ``tool_use_id``; its ``encrypted_*`` fields must go back unchanged."""
+
+    @property
+    def tool_use_id(self) -> str:
+        return str(self.raw.get("tool_use_id", ""))
+
+
+@dataclass(frozen=True)
+class CompactionBlock(RawBlock):
+    """A summary of the earlier conversation made by server-side compaction (beta)."""
+
+
+@dataclass(frozen=True)
+class ImageBlock(RawBlock):
+    """An image in a prompt: ``{"type": "image", "source": {...}}``."""
+
+
+@dataclass(frozen=True)
+class DocumentBlock(RawBlock):
+    """A document in a prompt (PDF or plain text): ``{"type": "document", "source": {...}}``."""
+
+
+@dataclass(frozen=True)
+class UnknownBlock(RawBlock):
+    """A kind of block this version of the app does not know; kept whole."""
+
+
+def _copy(data: Mapping[str, Any]) -> JSON:
+    """A deep copy of JSON data, as a plain dict."""
+    copied: JSON = json.loads(json.dumps(dict(data)))
+    return copied
+
+
+Block = (
+    TextBlock
+    | ThinkingBlock
+    | RedactedThinkingBlock
+    | ServerToolUseBlock
+    | ToolResultBlock
+    | CompactionBlock
+    | ImageBlock
+    | DocumentBlock
+    | UnknownBlock
+)
+
+_RAW_KINDS: dict[str, type[CompactionBlock | ImageBlock | DocumentBlock]] = {
+    "compaction": CompactionBlock,
+    "image": ImageBlock,
+    "document": DocumentBlock,
+}
+
+
+def block_from_api(data: Mapping[str, Any], *, partial: bool = False) -> Block:
+    """The block this JSON describes; anything not understood becomes an :class:`UnknownBlock`
+    (never an error: a block the app cannot read is still the user's)."""
+    raw = _copy(data)
+    kind = raw.get("type")
+    if kind == "text" and isinstance(raw.get("text"), str):
+        citations = raw.get("citations") or []
+        if isinstance(citations, list) and all(isinstance(c, dict) for c in citations):
+            return TextBlock(raw["text"], tuple(citations), partial=partial)
+    elif kind == "thinking" and isinstance(raw.get("thinking"), str):
+        signature = raw.get("signature") or ""
+        if isinstance(signature, str):
+            return ThinkingBlock(raw["thinking"], signature, partial=partial)
+    elif kind == "redacted_thinking" and isinstance(raw.get("data"), str):
+        return RedactedThinkingBlock(raw["data"], partial=partial)
+    elif kind == "server_tool_use" and isinstance(raw.get("id"), str):
+        tool_input = raw.get("input")
+        return ServerToolUseBlock(
+            raw["id"],
+            str(raw.get("name", "")),
+            tool_input if isinstance(tool_input, dict) else {},
+            partial=partial,
+        )
+    elif isinstance(kind, str) and kind.endswith("_tool_result"):
+        return ToolResultBlock(raw, partial=partial)
+    elif isinstance(kind, str) and kind in _RAW_KINDS:
+        return _RAW_KINDS[kind](raw, partial=partial)
+    return UnknownBlock(raw, partial=partial)
+
+
+def block_to_store(block: Block) -> JSON:
+    """The block as the store and the JSON export keep it: the API's JSON, plus the app's own
+    marks under :data:`STORE_MARK` (only where there is one to keep)."""
+    data = block.to_api()
+    if block.partial:
+        data[STORE_MARK] = {"partial": True}
+    if isinstance(block, ServerToolUseBlock) and block.partial and block.partial_json:
+        data[STORE_MARK]["partial_json"] = block.partial_json
+    return data
+
+
+def block_from_store(data: Mapping[str, Any]) -> Block:
+    """The inverse of :func:`block_to_store`."""
+    data = dict(data)
+    marks = data.pop(STORE_MARK, None)
+    marks = marks if isinstance(marks, dict) else {}
+    block = block_from_api(data, partial=bool(marks.get("partial")))
+    partial_json = marks.get("partial_json")
+    if isinstance(block, ServerToolUseBlock) and isinstance(partial_json, str):
+        block = replace(block, partial_json=partial_json)
+    return block
+
+
+def blocks_to_json(blocks: Iterable[Block]) -> str:
+    """Blocks as the store's JSON text."""
+    return json.dumps([block_to_store(block) for block in blocks], ensure_ascii=False)
+
+
+def blocks_from_json(text: str) -> list[Block]:
+    """The store's JSON text as blocks; raises ``ValueError`` if it is not a list of objects."""
+    data = json.loads(text)
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ValueError("blocks must be a JSON list of objects")
+    return [block_from_store(item) for item in data]
+
+
+def blocks_from_text(text: str, thinking: str = "") -> list[Block]:
+    """Blocks for a message known only as text (and thinking): a prompt typed in the app, or a
+    message saved before blocks were (schema version 2, or an older export). Thinking saved
+    then has no signature, so it is shown but never sent back."""
+    blocks: list[Block] = []
+    if thinking:
+        blocks.append(ThinkingBlock(thinking))
+    if text or not blocks:
+        blocks.append(TextBlock(text))
+    return blocks
+
+
+# --- flattening: for display and search only -------------------------------------------------
+
+
+def unsupported_line(block: Block) -> str:
+    """The one neutral line that stands for a block the app cannot show."""
+    return f"[unsupported block: {block.type}]"
+
+
+def text_of(blocks: Sequence[Block]) -> str:
+    """The reply's text: its text blocks, joined as they follow each other."""
+    return "".join(block.text for block in blocks if isinstance(block, TextBlock))
+
+
+def thinking_of(blocks: Sequence[Block]) -> str:
+    return "".join(block.thinking for block in blocks if isinstance(block, ThinkingBlock))
+
+
+def plain_text(blocks: Sequence[Block]) -> str:
+    """Everything a person could read in the blocks, as one text: what is stored as
+    ``content`` and searched. Thinking is left out (it is kept, and searched, on its own)."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            parts.append(block.text)
+        elif isinstance(block, UnknownBlock):
+            parts.append(f"\n\n{unsupported_line(block)}\n\n")
+    return "".join(parts)
+
+
+# --- assembling a streamed reply ---------------------------------------------------------------
+
+DeltaKind = Literal[
+    "text", "thinking", "signature", "input_json", "citation", "compaction", "other"
+]
+
+DELTA_KINDS: dict[str, DeltaKind] = {
+    "text_delta": "text",
+    "thinking_delta": "thinking",
+    "signature_delta": "signature",
+    "input_json_delta": "input_json",
+    "citations_delta": "citation",
+    "compaction_delta": "compaction",
+}
+"""The API's delta types, by the kind the app gives them; any other type is ``"other"``."""
+
+STRING_FIELDS: dict[DeltaKind, str] = {
+    "text": "text",
+    "thinking": "thinking",
+    "signature": "signature",
+    "input_json": "partial_json",
+}
+"""Where each string delta's piece is in the API's delta JSON."""
+
+
+class BlockAssembler:
+    """A reply's blocks, by the API's indices, as their starts, deltas and stops arrive.
+
+    Pure and not thread-safe: the runner keeps one in its thread, and a consumer of its events
+    (the UI, the recorder) can keep another and feed it the same events.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: dict[int, Block] = {}
+        self._stopped: set[int] = set()
+
+    def start(self, index: int, block: Block) -> None:
+        self._blocks[index] = replace(block, partial=True)
+
+    def add_text(self, index: int, kind: DeltaKind, piece: str) -> None:
+        """A string delta: text, thinking, signature or a tool input's partial JSON."""
+        block = self._blocks.get(index)
+        if block is None or not piece:
+            return
+        if kind == "text" and isinstance(block, TextBlock):
+            block = replace(block, text=block.text + piece)
+        elif kind == "thinking" and isinstance(block, ThinkingBlock):
+            block = replace(block, thinking=block.thinking + piece)
+        elif kind == "signature" and isinstance(block, ThinkingBlock):
+            block = replace(block, signature=block.signature + piece)
+        elif kind == "input_json" and isinstance(block, ServerToolUseBlock):
+            block = replace(block, partial_json=block.partial_json + piece)
+        else:
+            return
+        self._blocks[index] = block
+
+    def add_item(self, index: int, kind: DeltaKind, item: Mapping[str, Any]) -> None:
+        """A delta that is an object: a citation, a compaction's content, or one of a type the
+        app does not know (kept nowhere but counted as having arrived)."""
+        block = self._blocks.get(index)
+        if block is None:
+            return
+        if kind == "citation" and isinstance(block, TextBlock):
+            citation = item.get("citation", item)
+            if isinstance(citation, Mapping):
+                block = replace(block, citations=(*block.citations, dict(citation)))
+        elif kind == "compaction" and isinstance(block, CompactionBlock):
+            # The beta accumulator overwrites rather than appends: so does this.
+            fields = {k: v for k, v in item.items() if k != "type"}
+            block = CompactionBlock({**block.raw, **fields}, partial=True)
+        else:
+            return
+        self._blocks[index] = block
+
+    def stop(self, index: int) -> Block | None:
+        """The block at ``index``, complete; None if it never started."""
+        block = self._blocks.get(index)
+        if block is None:
+            return None
+        if isinstance(block, ServerToolUseBlock) and block.partial_json:
+            try:
+                parsed = json.loads(block.partial_json)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, dict):
+                block = replace(block, input=parsed, partial_json="")
+        block = replace(block, partial=False)
+        self._blocks[index] = block
+        self._stopped.add(index)
+        return block
+
+    def block(self, index: int) -> Block | None:
+        return self._blocks.get(index)
+
+    def blocks(self) -> list[Block]:
+        """Every block so far, in index order; those not stopped are ``partial``."""
+        return [self._blocks[index] for index in sorted(self._blocks)]
+
+    @property
+    def has_content(self) -> bool:
+        """Anything arrived that a person could see (or that the reply would lose)."""
+        for block in self._blocks.values():
+            if isinstance(block, TextBlock) and block.text:
+                return True
+            if isinstance(block, ThinkingBlock) and block.thinking:
+                return True
+            if not isinstance(block, TextBlock | ThinkingBlock):
+                return True
+        return False
