@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
+from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.request import validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
 from claude_tui.localapi.wire import (
@@ -80,7 +81,7 @@ class MessagesHandler(ConnectionHandler):
         if self._scripted_error(scenario):
             return
         if owner.validate:
-            problem = validate_body(body)
+            problem = validate_body(body, emitted=owner.emitted_blocks)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -118,6 +119,8 @@ class MessagesHandler(ConnectionHandler):
             )
             self._send(data)
             return
+        for block in reply.content:
+            self._remember(block)
         message = reply.message_json(reply.content, scenario.stop_reason)
         message["usage"]["output_tokens"] = reply.paced_deltas
         self._send_json(200, message, {"request-id": random_id("req_")})
@@ -155,6 +158,7 @@ class MessagesHandler(ConnectionHandler):
                     faults.sent += 1
             if index == last_index and self._fault(faults, last=True):
                 return
+            self._remember(block.final)  # before the stop: the client may send it back at once
             self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
         if not reply.blocks and self._fault(faults, last=True):
             return
@@ -193,6 +197,12 @@ class MessagesHandler(ConnectionHandler):
             self._drop()
             return True
         return False
+
+    def _remember(self, block: JSON) -> None:
+        """Note a finished block the history may send back only unchanged (see :mod:`history`)."""
+        kind = block.get("type")
+        if isinstance(kind, str) and must_be_unchanged(kind):
+            self.server.owner.emitted_blocks.add(block)
 
     def _block_start(self, index: int, block: JSON) -> None:
         self._send_event(

@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from claude_tui.localapi.block_stream import tokenize
+from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, ClientGone, LocalHTTPServer
 from claude_tui.localapi.reply import MessagesHandler
 from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
@@ -168,7 +169,7 @@ class _Handler(MessagesHandler):
         """The estimate :func:`estimate_tokens` gives, after the same validation as a message
         (less ``max_tokens``, which this endpoint does not take)."""
         if self.server.owner.validate:
-            problem = validate_body(body, COUNT_TOKENS_FIELDS)
+            problem = validate_body(body, COUNT_TOKENS_FIELDS, self.server.owner.emitted_blocks)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -204,6 +205,8 @@ class LocalAPIServer:
         or ``None``)}``, in arrival order."""
         self.disconnects: list[float] = []
         """``time.monotonic()`` of each client that went away before its response ended."""
+        self.emitted_blocks = EmittedBlocks()
+        """The blocks sent in replies, which a history may send back only unchanged."""
         self._host = host
         self._port = port
         self._queues: dict[str, deque[Scenario]] = {route: deque() for route in ROUTES}
