@@ -2,8 +2,8 @@
 
 This is the plumbing under every response. Each wait is a short ``select`` on the socket, so a
 client that goes away (a cancel, a read timeout) is noticed within a poll and recorded with the
-owning :class:`~claude_tui.localapi.server.LocalAPIServer`, and a stopping server is noticed just as
-fast. Each write goes to the socket at once, so the client sees every event when it is sent.
+owner (:class:`~claude_tui.localapi.owner.ConnectionOwner`), and a stopping server is noticed just
+as fast. Each write goes to the socket at once, so the client sees every event when it is sent.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import socket
 import socketserver
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from claude_tui.localapi.owner import ConnectionOwner
 from claude_tui.localapi.wire import (
     END_OF_BODY,
     JSON,
@@ -27,9 +28,6 @@ from claude_tui.localapi.wire import (
     random_id,
     sse_event,
 )
-
-if TYPE_CHECKING:
-    from claude_tui.localapi.server import LocalAPIServer
 
 POLL = 0.05
 """Longest single ``select`` while waiting, so a stopping server is noticed promptly."""
@@ -45,7 +43,7 @@ class LocalHTTPServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        owner: LocalAPIServer,
+        owner: ConnectionOwner,
         handler: type[ConnectionHandler],
     ) -> None:
         self.owner = owner
@@ -82,7 +80,7 @@ class ConnectionHandler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._watchable = True
-        self.server.owner._track(self.connection)
+        self.server.owner.track(self.connection)
 
     def finish(self) -> None:
         try:
@@ -90,7 +88,7 @@ class ConnectionHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
         finally:
-            self.server.owner._untrack(self.connection)
+            self.server.owner.untrack(self.connection)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Print nothing (http.server logs every request to stderr by default)."""
@@ -100,8 +98,8 @@ class ConnectionHandler(BaseHTTPRequestHandler):
     def _gone(self) -> ClientGone:
         """Record a disconnect (unless the server itself is stopping) and end the connection."""
         self.close_connection = True
-        if not self.server.owner._stopping.is_set():
-            self.server.owner._record_disconnect()
+        if not self.server.owner.stopping:
+            self.server.owner.record_disconnect()
         return ClientGone()
 
     def _check_client(self, timeout: float) -> None:
@@ -112,7 +110,7 @@ class ConnectionHandler(BaseHTTPRequestHandler):
         response, short of pipelining — the socket can no longer be watched that way, and the
         wait becomes a plain sleep.
         """
-        if self.server.owner._stopping.is_set():
+        if self.server.owner.stopping:
             raise self._gone()
         if not self._watchable:
             if timeout > 0:

@@ -77,7 +77,7 @@ class MessagesHandler(ConnectionHandler):
 
     def _messages(self, body: Any) -> None:
         owner = self.server.owner
-        scenario = owner._next_scenario()
+        scenario = owner.next_message_scenario()
         if self._scripted_error(scenario):
             return
         if owner.validate:

@@ -1,8 +1,9 @@
 """What the local API server writes: the Messages API's wire format, as bytes and JSON bodies.
 
 Kept apart from the server so that the format reads in one place, against the reference
-(``/work/shared/reference/messages-api-streaming.md``): SSE events framed as HTTP chunks, the
-error body with its ``error.type`` per status, and the models list. Nothing here touches a socket.
+(``/work/shared/reference/messages-api-streaming.md``): its paths, SSE events framed as HTTP
+chunks, the error body with its ``error.type`` per status, and the models list. Nothing here
+touches a socket.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ import string
 from typing import Any
 
 JSON = dict[str, Any]
+
+MESSAGES_ROUTE = "/v1/messages"
+COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
+MODELS_ROUTE = "/v1/models"
+MODEL_ROUTE = "/v1/models/{model_id}"
+ROUTES = (MESSAGES_ROUTE, COUNT_TOKENS_ROUTE, MODELS_ROUTE, MODEL_ROUTE)
+"""The API's paths this server answers, by their templates; each can be scripted on its own."""
 
 MODELS: tuple[tuple[str, str, str], ...] = (
     ("claude-opus-5-5", "Claude Opus 5.5", "2026-02-24T00:00:00Z"),
