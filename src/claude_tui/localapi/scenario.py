@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
-from claude_tui.localapi.demo_replies import REPLIES, make_thinking, pick_reply
+from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
 from claude_tui.localapi.request import (
     estimate_tokens,
     last_user_text,
@@ -91,10 +91,11 @@ def generate_text(tokens: int) -> str:
     """
     if tokens <= 0:
         return ""
+    replies = all_replies()
     chunks: list[str] = []
     index = 0
     while len(chunks) < tokens:
-        reply = REPLIES[index % len(REPLIES)]
+        reply = replies[index % len(replies)]
         chunks.extend(tokenize(reply if index == 0 else "\n\n" + reply))
         index += 1
     return "".join(chunks[:tokens]).rstrip()
