@@ -58,7 +58,6 @@ class Recorder:
     def text(self) -> str:
         return "".join(e.text for e in self.deltas("text"))
 
-
     def layout(self) -> list[tuple[str, int, str | None]]:
         """The block events as (event, index, delta kind), a run of batches of one kind as one."""
         layout: list[tuple[str, int, str | None]] = []
