@@ -8,9 +8,11 @@ event, a dropped connection, a stall, a malformed event) at the token it names.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
+from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.request import validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
 from claude_tui.localapi.wire import (
@@ -46,6 +48,16 @@ class Pacer:
         self.start += seconds
 
 
+@dataclass
+class FaultSchedule:
+    """Where one stream is with its scenario's faults: counted deltas sent, and the stall."""
+
+    scenario: Scenario
+    pacer: Pacer
+    sent: int = 0
+    stalled: bool = False
+
+
 class MessagesHandler(ConnectionHandler):
     """A connection handler that can answer ``POST /v1/messages`` (see :meth:`_messages`)."""
 
@@ -69,7 +81,7 @@ class MessagesHandler(ConnectionHandler):
         if self._scripted_error(scenario):
             return
         if owner.validate:
-            problem = validate_body(body)
+            problem = validate_body(body, emitted=owner.emitted_blocks)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -92,7 +104,7 @@ class MessagesHandler(ConnectionHandler):
             raise ClientGone()  # close without a response; not a client disconnect
         generation = scenario.ttft
         if scenario.rate > 0:
-            generation += (len(reply.thinking_tokens) + len(reply.text_tokens)) / scenario.rate
+            generation += reply.paced_deltas / scenario.rate
         self._wait(generation)
         if scenario.stall_after is not None:
             self._wait(scenario.stall_seconds)
@@ -107,14 +119,10 @@ class MessagesHandler(ConnectionHandler):
             )
             self._send(data)
             return
-        content: list[JSON] = []
-        if reply.thinking is not None:
-            content.append(
-                {"type": "thinking", "thinking": reply.thinking, "signature": reply.signature}
-            )
-        content.append({"type": "text", "text": reply.text})
-        message = reply.message_json(content, scenario.stop_reason)
-        message["usage"]["output_tokens"] = len(reply.thinking_tokens) + len(reply.text_tokens)
+        for block in reply.content:
+            self._remember(block)
+        message = reply.message_json(reply.content, scenario.stop_reason)
+        message["usage"]["output_tokens"] = reply.paced_deltas
         self._send_json(200, message, {"request-id": random_id("req_")})
 
     def _stream(self, scenario: Scenario, reply: Reply) -> None:
@@ -134,60 +142,67 @@ class MessagesHandler(ConnectionHandler):
         )
         self._wait(scenario.ttft)
 
-        pacer = Pacer(scenario.rate)
-        index = 0
-        if reply.thinking is not None:
-            self._block_start(0, {"type": "thinking", "thinking": "", "signature": ""})
-            self._send_event("ping", {"type": "ping"})
-            for chunk in reply.thinking_tokens:
-                self._wait_until(pacer.next_due())
-                self._delta(0, {"type": "thinking_delta", "thinking": chunk})
-            self._delta(0, {"type": "signature_delta", "signature": reply.signature})
-            self._send_event("content_block_stop", {"type": "content_block_stop", "index": 0})
-            index = 1
-            self._block_start(index, {"type": "text", "text": ""})
-        else:
-            self._block_start(index, {"type": "text", "text": ""})
-            self._send_event("ping", {"type": "ping"})
-
-        stalled = False
-        for sent in range(len(reply.text_tokens) + 1):
-            last = sent == len(reply.text_tokens)
-            if not stalled and fault_due(scenario.stall_after, sent, last):
-                stalled = True
-                began = time.monotonic()
-                self._wait(scenario.stall_seconds)
-                pacer.shift(time.monotonic() - began)
-            if fault_due(scenario.error_after, sent, last):
-                kind = scenario.error_type or "overloaded_error"
-                error = error_object(kind, scenario.error_message)
-                self._send_event("error", {"type": "error", "error": error})
-                self._end_body()
+        faults = FaultSchedule(scenario, Pacer(scenario.rate))
+        last_index = len(reply.blocks) - 1
+        for index, block in enumerate(reply.blocks):
+            self._block_start(index, block.start)
+            if index == 0:
+                self._send_event("ping", {"type": "ping"})
+            for planned in block.deltas:
+                if planned.counted and self._fault(faults, last=False):
+                    return
+                if planned.paced:
+                    self._wait_until(faults.pacer.next_due())
+                self._delta(index, planned.delta)
+                if planned.counted:
+                    faults.sent += 1
+            if index == last_index and self._fault(faults, last=True):
                 return
-            if fault_due(scenario.malformed_after, sent, last):
-                self._check_client(0.0)
-                self._send_chunk(MALFORMED_DELTA)
-                self._end_body()
-                return
-            if fault_due(scenario.drop_after, sent, last):
-                self._drop()
-                return
-            if last:
-                break
-            self._wait_until(pacer.next_due())
-            self._delta(index, {"type": "text_delta", "text": reply.text_tokens[sent]})
-
-        self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
+            self._remember(block.final)  # before the stop: the client may send it back at once
+            self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
+        if not reply.blocks and self._fault(faults, last=True):
+            return
         self._send_event(
             "message_delta",
             {
                 "type": "message_delta",
                 "delta": {"stop_reason": scenario.stop_reason, "stop_sequence": None},
-                "usage": {"output_tokens": pacer.sent},
+                "usage": {"output_tokens": faults.pacer.sent},
             },
         )
         self._send_event("message_stop", {"type": "message_stop"})
         self._end_body()
+
+    def _fault(self, faults: FaultSchedule, *, last: bool) -> bool:
+        """Carry out the fault due now, if any (a stall waits, then the stream goes on); whether
+        it ended the response."""
+        scenario, sent = faults.scenario, faults.sent
+        if not faults.stalled and fault_due(scenario.stall_after, sent, last):
+            faults.stalled = True
+            began = time.monotonic()
+            self._wait(scenario.stall_seconds)
+            faults.pacer.shift(time.monotonic() - began)
+        if fault_due(scenario.error_after, sent, last):
+            kind = scenario.error_type or "overloaded_error"
+            error = error_object(kind, scenario.error_message)
+            self._send_event("error", {"type": "error", "error": error})
+            self._end_body()
+            return True
+        if fault_due(scenario.malformed_after, sent, last):
+            self._check_client(0.0)
+            self._send_chunk(MALFORMED_DELTA)
+            self._end_body()
+            return True
+        if fault_due(scenario.drop_after, sent, last):
+            self._drop()
+            return True
+        return False
+
+    def _remember(self, block: JSON) -> None:
+        """Note a finished block the history may send back only unchanged (see :mod:`history`)."""
+        kind = block.get("type")
+        if isinstance(kind, str) and must_be_unchanged(kind):
+            self.server.owner.emitted_blocks.add(block)
 
     def _block_start(self, index: int, block: JSON) -> None:
         self._send_event(

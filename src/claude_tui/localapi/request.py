@@ -7,8 +7,10 @@ parsed JSON as it arrived, so nothing here trusts its shape.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
+from claude_tui.localapi.history import block_problem
 from claude_tui.localapi.wire import JSON
 
 
@@ -87,13 +89,18 @@ COUNT_TOKENS_FIELDS = ("model", "messages")
 """Fields ``POST /v1/messages/count_tokens`` requires (it takes no ``max_tokens``)."""
 
 
-def validate_body(body: Any, required: tuple[str, ...] = MESSAGES_FIELDS) -> str | None:
+def validate_body(
+    body: Any,
+    required: tuple[str, ...] = MESSAGES_FIELDS,
+    emitted: Container[object] = frozenset(),
+) -> str | None:
     """The message the real API's 400 would carry for this body, or ``None`` if it is valid.
 
     Only what the app could plausibly get wrong is checked: the required fields and the history
     rules from the reference (first message from the user, no empty or whitespace-only text, no
-    trailing whitespace on a final assistant turn). Catching these here means a test fails the way
-    production would, instead of passing against a lenient fake.
+    trailing whitespace on a final assistant turn, the blocks sent back as :mod:`history` says,
+    against ``emitted``, the blocks this server sent). Catching these here means a test fails the
+    way production would, instead of passing against a lenient fake.
     """
     if not isinstance(body, dict):
         return "Request body must be a JSON object."
@@ -125,14 +132,9 @@ def validate_body(body: Any, required: tuple[str, ...] = MESSAGES_FIELDS) -> str
                     "optional final assistant message"
                 )
             for j, block in enumerate(content):
-                if not isinstance(block, dict) or block.get("type") != "text":
-                    continue
-                text = block.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    return (
-                        f"messages.{i}.content.{j}.text: text content blocks must contain "
-                        "non-whitespace text"
-                    )
+                problem = block_problem(i, j, block, message["role"], emitted)
+                if problem is not None:
+                    return problem
         else:
             return f"messages.{i}.content: Input should be a valid string or list"
     final = messages[last]

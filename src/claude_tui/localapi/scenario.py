@@ -7,9 +7,9 @@ token-sized chunks by :func:`tokenize`, which is what makes the stream pace like
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
 from claude_tui.localapi.demo_replies import REPLIES, make_thinking, pick_reply
 from claude_tui.localapi.request import (
     estimate_tokens,
@@ -24,12 +24,25 @@ from claude_tui.localapi.wire import DEFAULT_MODEL, JSON, random_id
 class Scenario:
     """How the server answers one request.
 
-    Fault knobs count *text* tokens (thinking tokens are not counted): ``error_after=3`` sends
-    three text deltas, then the ``error`` event. A fault whose count is at least the number of text
-    tokens fires after the last one, before ``content_block_stop``, so a fault that is set always
-    happens. A stall that times out (``stall_seconds``) resumes the stream where it stopped.
+    Fault knobs count *text* tokens (thinking tokens are not counted; with ``content``, every
+    delta counts): ``error_after=3`` sends three text deltas, then the ``error`` event. A fault
+    fires before the delta after its count, so at the start of the next block when a block has
+    just ended. A fault whose count is at least the number of deltas fires after the last one,
+    before the last ``content_block_stop``, so a fault that is set always happens. A stall that
+    times out (``stall_seconds``) resumes the stream where it stopped.
     """
 
+    content: list[JSON] | None = None
+    """The reply's finished content blocks as API JSON, streamed each as the API streams its
+    type (:mod:`~claude_tui.localapi.block_stream`); any type, a made-up one too. When set,
+    ``text``, ``tokens`` and ``thinking`` are not used, and the fault knobs count *every* delta
+    of every block: ``error_after=3`` sends three deltas (whichever blocks they belong to), then
+    the ``error`` event. A thinking block is signed by the server (a given signature is
+    replaced)."""
+    deltas: dict[int, list[JSON]] | None = None
+    """With ``content``: the deltas to send for block i instead of the ones its type calls for,
+    as given (e.g. ``{0: [{"type": "future_delta", "data": "x"}]}`` for a delta type nobody
+    knows yet)."""
     text: str | None = None
     """Exact reply text; ``None`` picks a demo reply for the last user message and turn."""
     tokens: int | None = None
@@ -69,18 +82,6 @@ class Scenario:
 DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0)
 """Demo mode: a realistic pause before the first token, then a realistic token rate."""
 
-_TOKEN_RE = re.compile(r"\s*\S{1,4}|\s+")
-
-
-def tokenize(text: str) -> list[str]:
-    """Split ``text`` into chunks of about one token each; ``"".join(chunks) == text``.
-
-    Words are cut into pieces of at most four characters with their leading whitespace attached,
-    which is close to how real tokens are sized, so the stream looks and paces like the API's.
-    Only a trailing run of whitespace becomes a chunk on its own.
-    """
-    return _TOKEN_RE.findall(text)
-
 
 def generate_text(tokens: int) -> str:
     """A reply of about ``tokens`` tokens, made by concatenating the demo replies.
@@ -105,14 +106,34 @@ class Reply:
 
     model: str
     input_tokens: int
-    text: str
-    text_tokens: list[str]
-    thinking: str | None
-    thinking_tokens: list[str]
-    signature: str
+    blocks: list[PlannedBlock]
+
+    @property
+    def content(self) -> list[JSON]:
+        """The finished blocks, as a whole (non-streaming) reply holds them."""
+        return [block.final for block in self.blocks]
+
+    @property
+    def paced_deltas(self) -> int:
+        """How many deltas are tokens: the generation time and ``usage.output_tokens``."""
+        return sum(1 for block in self.blocks for delta in block.deltas if delta.paced)
 
     @classmethod
     def build(cls, scenario: Scenario, body: JSON) -> Reply:
+        model = body.get("model")
+        if scenario.content is not None:
+            blocks = plan_content(scenario.content, scenario.deltas)
+        else:
+            blocks = cls._demo_blocks(scenario, body)
+        return cls(
+            model=model if isinstance(model, str) else DEFAULT_MODEL,
+            input_tokens=estimate_tokens(body),
+            blocks=blocks,
+        )
+
+    @staticmethod
+    def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
+        """A thinking block (if asked for, its deltas not counted by faults), then the text."""
         prompt = last_user_text(body)
         turn = turn_index(body)
         if scenario.text is not None:
@@ -124,16 +145,11 @@ class Reply:
         thinking = scenario.thinking
         if thinking is None and thinking_enabled(body):
             thinking = make_thinking(prompt, turn)
-        model = body.get("model")
-        return cls(
-            model=model if isinstance(model, str) else DEFAULT_MODEL,
-            input_tokens=estimate_tokens(body),
-            text=text,
-            text_tokens=tokenize(text),
-            thinking=thinking,
-            thinking_tokens=tokenize(thinking) if thinking is not None else [],
-            signature="Eq" + random_id("") + random_id("") + "==",
-        )
+        blocks: list[PlannedBlock] = []
+        if thinking is not None:
+            blocks.append(plan_block({"type": "thinking", "thinking": thinking}, counted=False))
+        blocks.append(plan_block({"type": "text", "text": text}))
+        return blocks
 
     def message_json(self, content: list[JSON], stop_reason: str | None) -> JSON:
         return {

@@ -17,7 +17,9 @@ connection instead of leaving a request running.
 This module is the server's lifecycle and the routing of requests; the rest is in modules of its
 own, and everything public is imported from here:
 
-* ``scenario`` — :class:`Scenario`, :func:`tokenize`, the reply each request gets;
+* ``scenario`` — :class:`Scenario`, the reply each request gets;
+* ``block_stream`` — how each content block streams (its start and deltas), :func:`tokenize`;
+* ``signing`` — the thinking signatures the server issues and checks;
 * ``request`` — reading a request body: validation, :func:`estimate_tokens`;
 * ``wire`` — the wire format: SSE framing, error bodies, :data:`MODELS`;
 * ``handler`` — one connection: select-based waits that notice the client leaving;
@@ -39,10 +41,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from claude_tui.localapi.block_stream import tokenize
+from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, ClientGone, LocalHTTPServer
 from claude_tui.localapi.reply import MessagesHandler
 from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
-from claude_tui.localapi.scenario import DEMO_SCENARIO, Scenario, generate_text, tokenize
+from claude_tui.localapi.scenario import DEMO_SCENARIO, Scenario, generate_text
 from claude_tui.localapi.wire import JSON, MODELS, find_model, models_page, random_id
 
 MESSAGES_ROUTE = "/v1/messages"
@@ -165,7 +169,7 @@ class _Handler(MessagesHandler):
         """The estimate :func:`estimate_tokens` gives, after the same validation as a message
         (less ``max_tokens``, which this endpoint does not take)."""
         if self.server.owner.validate:
-            problem = validate_body(body, COUNT_TOKENS_FIELDS)
+            problem = validate_body(body, COUNT_TOKENS_FIELDS, self.server.owner.emitted_blocks)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -201,6 +205,8 @@ class LocalAPIServer:
         or ``None``)}``, in arrival order."""
         self.disconnects: list[float] = []
         """``time.monotonic()`` of each client that went away before its response ended."""
+        self.emitted_blocks = EmittedBlocks()
+        """The blocks sent in replies, which a history may send back only unchanged."""
         self._host = host
         self._port = port
         self._queues: dict[str, deque[Scenario]] = {route: deque() for route in ROUTES}

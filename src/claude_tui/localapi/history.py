@@ -1,0 +1,106 @@
+"""What the real API rejects in the content blocks of a history sent back to it.
+
+A reply's blocks go back in the next request, and the API checks them: a thinking block must carry
+the signature issued for exactly its text; a server-tool call, a tool result, a compaction, redacted
+thinking, or a block of a type the API does not take as input must come back exactly as it was
+sent; and text must not be empty. Each check here answers with the message the API's 400 would
+carry (``messages.N.content.M: ...``), so a client that alters history fails here as it would in
+production. Which blocks were sent is the caller's
+:class:`~claude_tui.localapi.emitted.EmittedBlocks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from typing import Any
+
+from claude_tui.localapi.signing import signature_is_valid
+
+INPUT_TYPES = frozenset(
+    {
+        "text",
+        "image",
+        "document",
+        "search_result",
+        "tool_use",
+        "tool_result",
+        "thinking",
+        "redacted_thinking",
+        "server_tool_use",
+        "web_search_tool_result",
+        "web_fetch_tool_result",
+        "code_execution_tool_result",
+        "bash_code_execution_tool_result",
+        "text_editor_code_execution_tool_result",
+        "tool_search_tool_result",
+        "mcp_tool_use",
+        "mcp_tool_result",
+        "container_upload",
+        "compaction",
+    }
+)
+"""The block types the API takes in a message's content."""
+
+FREE_TYPES = frozenset(
+    {"text", "image", "document", "search_result", "tool_use", "tool_result", "container_upload"}
+)
+"""Input types the client writes itself (checked for shape only, if at all)."""
+
+
+def must_be_unchanged(kind: str) -> bool:
+    """Whether a block of this type is accepted back only exactly as the API sent it: server-side
+    calls and results, compaction, redacted thinking, and types the API does not take as input."""
+    return kind not in FREE_TYPES and kind != "thinking"
+
+
+def _where(i: int, j: int) -> str:
+    return f"messages.{i}.content.{j}"
+
+
+def _unknown_tag(i: int, j: int, kind: str) -> str:
+    expected = ", ".join(f"'{name}'" for name in sorted(INPUT_TYPES))
+    return (
+        f"{_where(i, j)}: Input tag '{kind}' found using 'type' does not match any of the "
+        f"expected tags: {expected}"
+    )
+
+
+def _thinking_problem(i: int, j: int, block: dict[str, Any]) -> str | None:
+    thinking, signature = block.get("thinking"), block.get("signature")
+    if not isinstance(thinking, str):
+        return f"{_where(i, j)}.thinking.thinking: Field required"
+    if not isinstance(signature, str):
+        return f"{_where(i, j)}.thinking.signature: Field required"
+    if not signature_is_valid(thinking, signature):
+        return f"{_where(i, j)}: Invalid `signature` in `thinking` block"
+    return None
+
+
+def block_problem(i: int, j: int, block: Any, role: str, emitted: Container[object]) -> str | None:
+    """The 400 message for block ``j`` of message ``i`` (whose role is ``role``), or ``None``."""
+    if not isinstance(block, dict):
+        return f"{_where(i, j)}: Input should be a valid dictionary or object"
+    kind = block.get("type")
+    if not isinstance(kind, str):
+        return f"{_where(i, j)}: Unable to extract tag using discriminator 'type'"
+    if kind == "text":
+        text = block.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return f"{_where(i, j)}.text: text content blocks must contain non-whitespace text"
+        return None
+    if kind == "thinking":
+        return _thinking_problem(i, j, block)
+    if not must_be_unchanged(kind):
+        return None
+    if role != "assistant":
+        if kind not in INPUT_TYPES:
+            return _unknown_tag(i, j, kind)
+        return f"{_where(i, j)}: `{kind}` blocks are only allowed in assistant messages"
+    if block in emitted:
+        return None
+    if kind not in INPUT_TYPES:
+        return _unknown_tag(i, j, kind)
+    return (
+        f"{_where(i, j)}: `{kind}` block was modified; it must be sent back exactly as the API "
+        "returned it"
+    )
