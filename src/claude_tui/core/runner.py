@@ -11,8 +11,9 @@ The reply is made of content blocks, and the events follow them by the API's own
 rate. Nothing is dropped or reordered; the terminal event also carries every block.
 
 The SDK opens the stream (so its status errors, headers and connection handling are the same
-as ever), but the runner reads the raw server-sent events (``AsyncStream.raw_events``) and
-builds each block from the API's JSON (``block_from_api``), not from the SDK's parsed models.
+as ever), but the runner reads the raw server-sent events (``AsyncStream.raw_events``), and
+``core.reply_reader`` builds each block from the API's JSON (``block_from_api``), not from the
+SDK's parsed models.
 What anthropic 2.10.0 does with a block type it does not know (checked against a stream with
 ``content_block_start`` of ``{"type": "future_block", ...}`` and a delta of an unknown type):
 
@@ -49,9 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claude_tui.core import defaults
-from claude_tui.core.blocks import DELTA_KINDS, STRING_FIELDS, block_from_api
 from claude_tui.core.client import ApiSettings, make_async_client
-from claude_tui.core.coalesce import BlockCoalescer
 from claude_tui.core.errors import ErrorKind, StreamError, classify
 from claude_tui.core.events import (
     Cancelled,
@@ -64,6 +63,7 @@ from claude_tui.core.events import (
     Usage,
 )
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.reply_reader import MalformedEvent, ReplyReader
 
 Emit = Callable[[StreamEvent], None]
 ClientFactory = Callable[[ApiSettings], Any]
@@ -147,10 +147,7 @@ class StreamRunner:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[TerminalEvent] | None = None
         self._metrics = StreamMetrics(model=request.model, started_at=time.monotonic())
-        self._blocks = BlockCoalescer()
-        self._first_token_at: float | None = None
-        self._last_token_at: float | None = None
-        self._output_chars = 0
+        self._reply = ReplyReader()
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -212,13 +209,13 @@ class StreamRunner:
                 except Exception as exc:  # every failure becomes a StreamError
                     error = classify(exc, base_url=self._api.display_url)
                 self._flush()
-                if self._blocks.has_content or not error.retryable or attempt >= max_attempts:
+                if self._reply.blocks.has_content or not error.retryable or attempt >= max_attempts:
                     return self._end(Failed, error=error)
                 attempt += 1
                 delay = backoff_delay(attempt, error.retry_after, self._settings.retry_wait_cap)
                 self._metrics = self._metrics.with_(attempts=attempt)
                 self._emit(Retrying(self._metrics, attempt, max_attempts, delay, error))
-                self._blocks = BlockCoalescer()  # the next attempt starts the reply over
+                self._reply = ReplyReader()  # the next attempt starts the reply over
                 await asyncio.sleep(delay)
         except asyncio.CancelledError:
             return self._end(Cancelled)
@@ -252,81 +249,27 @@ class StreamRunner:
                             continue  # as the SDK: nameless events and pings carry nothing
                         if sse.event == "error":
                             raise _stream_error(sse.data, stream.response)
-                        data = sse.json()
-                        if not isinstance(data, dict):
-                            raise _malformed(stream.response, data)
-                        self._on_api_event(data, stream.response)
+                        self._read(sse.json(), stream.response)
             except TimeoutError as exc:
                 raise _Stalled from exc
 
-    def _on_api_event(self, data: dict[str, Any], response: Any) -> None:
-        kind = data.get("type")
-        if kind == "content_block_delta":
-            index, delta = data.get("index"), data.get("delta")
-            if not isinstance(index, int) or not isinstance(delta, dict):
-                raise _malformed(response, data)
-            self._on_delta(index, delta)
-        elif kind == "content_block_start":
-            index, block = data.get("index"), data.get("content_block")
-            if not isinstance(index, int) or not isinstance(block, dict):
-                raise _malformed(response, data)
-            self._blocks.start(index, block_from_api(block))
-        elif kind == "content_block_stop":
-            index = data.get("index")
-            if not isinstance(index, int):
-                raise _malformed(response, data)
-            self._blocks.stop(index)
-        elif kind == "message_start":
-            message = data.get("message")
-            usage = _mapping(message.get("usage") if isinstance(message, dict) else None)
-            self._metrics = self._metrics.with_(
-                input_tokens=_count(usage.get("input_tokens")),
-                output_tokens=_count(usage.get("output_tokens")),
-                cache_creation_tokens=_count(usage.get("cache_creation_input_tokens")) or 0,
-                cache_read_tokens=_count(usage.get("cache_read_input_tokens")) or 0,
-            )
-            self._emit(Usage(self._metrics))
-        elif kind == "message_delta":
-            usage, delta = _mapping(data.get("usage")), _mapping(data.get("delta"))
-            stop_reason = delta.get("stop_reason")
-            self._metrics = self._metrics.with_(
-                output_tokens=_count(usage.get("output_tokens")),
-                usage_final=True,
-                stop_reason=stop_reason if isinstance(stop_reason, str) else None,
-            )
-        # Any other type (message_stop, or one the API adds later) carries nothing to keep.
+    def _read(self, data: object, response: Any) -> None:
+        """One event's JSON, taken in; a malformed one fails the reply as the SDK's own
+        validation error would (``MALFORMED``)."""
+        try:
+            if not isinstance(data, dict):
+                raise MalformedEvent(data)
+            update = self._reply.read(data)
+        except MalformedEvent as exc:
+            import anthropic
 
-    def _on_delta(self, index: int, delta: dict[str, Any]) -> None:
-        kind = DELTA_KINDS.get(str(delta.get("type")), "other")
-        field_name = STRING_FIELDS.get(kind)
-        piece = delta.get(field_name) if field_name is not None else None
-        if not isinstance(piece, str):
-            # An object delta, or a string delta without its string: kept as it came.
-            self._blocks.add_item(index, kind if field_name is None else "other", delta)
-            return
-        if not piece:
-            return
-        self._blocks.add_text(index, kind, piece)
-        if kind in ("text", "thinking"):
-            # The metrics snapshot (a frozen dataclass) is brought up to date only when an
-            # event goes out (``_sync_metrics``), not once per token.
-            now = time.monotonic()
-            if self._first_token_at is None:
-                self._first_token_at = now
-            self._last_token_at = now
-            self._output_chars += len(piece)
-
-    def _sync_metrics(self) -> None:
-        m = self._metrics
-        if self._first_token_at is None or (
-            m.last_token_at == self._last_token_at and m.output_chars == self._output_chars
-        ):
-            return
-        self._metrics = m.with_(
-            first_token_at=self._first_token_at,
-            last_token_at=self._last_token_at,
-            output_chars=self._output_chars,
-        )
+            raise anthropic.APIResponseValidationError(
+                response, exc.data, message=str(exc)
+            ) from exc
+        if update is not None:
+            self._metrics = self._metrics.with_(**update.fields)
+            if update.announce:
+                self._emit(Usage(self._metrics))
 
     async def _flush_periodically(self) -> None:
         interval = 1.0 / max(0.1, self._settings.refresh_rate)
@@ -336,10 +279,10 @@ class StreamRunner:
 
     def _flush(self) -> None:
         """Hand on what arrived since the last flush, in the order it arrived."""
-        if not self._blocks.pending:
+        if not self._reply.blocks.pending:
             return
-        self._sync_metrics()
-        for event in self._blocks.flush(self._metrics):
+        self._metrics = self._reply.timed(self._metrics)
+        for event in self._reply.blocks.flush(self._metrics):
             self._emit(event)
 
     def _end(
@@ -351,7 +294,7 @@ class StreamRunner:
         self._metrics = self._metrics.with_(ended_at=time.monotonic())
         if self._metrics.usage_final:
             self._emit(Usage(self._metrics))
-        blocks = self._blocks.blocks()
+        blocks = self._reply.blocks.blocks()
         event: TerminalEvent
         if kind is Failed:
             assert error is not None
@@ -361,14 +304,6 @@ class StreamRunner:
         self._terminal = event
         self._emit(event)
         return event
-
-
-def _mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _stream_error(data: str, response: Any) -> Exception:
@@ -382,12 +317,3 @@ def _stream_error(data: str, response: Any) -> Exception:
     except ValueError:
         body, message = data, data
     return anthropic.APIStatusError(message, response=response, body=body)
-
-
-def _malformed(response: Any, data: object) -> Exception:
-    """An event that is JSON but not the shape its type promises."""
-    import anthropic
-
-    return anthropic.APIResponseValidationError(
-        response, data, message="A stream event did not have the shape its type promises."
-    )
