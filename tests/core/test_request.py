@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from claude_tui.core.blocks import (
+    RedactedThinkingBlock,
+    ServerToolUseBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolResultBlock,
+    UnknownBlock,
+)
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
-from claude_tui.core.conversation import Conversation, TurnStatus
+from claude_tui.core.conversation import Conversation, Turn, TurnStatus
 from claude_tui.core.request import (
     HIDDEN,
     THINKING_HEADROOM,
@@ -29,7 +37,7 @@ def conversation() -> Conversation:
     conv = Conversation()
     conv.add_user("What is 2 + 2?")
     reply = conv.start_assistant()
-    reply.text, reply.status = "4.", TurnStatus.COMPLETE
+    reply.blocks, reply.status = [TextBlock("4.")], TurnStatus.COMPLETE
     return conv
 
 
@@ -157,6 +165,59 @@ def test_merged_turns_show_each_block() -> None:
         "[block 2 of 2]",
         "second part",
     ]
+
+
+def test_each_kind_of_block_is_shown() -> None:
+    conv = Conversation()
+    conv.add_user("Weather in Paris?")
+    search = ServerToolUseBlock("srvtoolu_1", "web_search", {"query": "Paris \x1b[31mweather"})
+    result = ToolResultBlock(
+        {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []}
+    )
+    future = UnknownBlock({"type": "future_block", "data": "\x1b]0;title\x07"})
+    conv.turns.append(
+        Turn(
+            "assistant",
+            [
+                ThinkingBlock("Let me search.", "EqQBsig"),
+                RedactedThinkingBlock("EmwKAhgB"),
+                search,
+                result,
+                TextBlock("Sunny, 21 \x1b[2J degrees."),
+                future,
+            ],
+        )
+    )
+    preview = preview_request(Settings(), next_messages(conv, "Thanks"))
+    lines = preview.text.splitlines()
+    start = lines.index("── 2 · assistant · 6 blocks ──")
+    assert lines[start : start + 14] == [
+        "── 2 · assistant · 6 blocks ──",
+        "[block 1 of 6]",
+        "[thinking block, 14 characters, signed]",
+        "[block 2 of 6]",
+        "[redacted_thinking block]",
+        "[block 3 of 6]",
+        '[server tool use: web_search {"query": "Paris \\u001b[31mweather"}]',  # as JSON
+        "[block 4 of 6]",
+        "[web_search_tool_result block]",
+        "[block 5 of 6]",
+        "Sunny, 21 ␛[2J degrees.",
+        "[block 6 of 6]",
+        "[future_block block]",
+        "",
+    ]
+    assert "\x1b" not in preview.text and "\x07" not in preview.text
+
+
+def test_thinking_shows_whether_it_is_signed() -> None:
+    # only a signed thinking block is ever sent, but a body may be rendered from elsewhere
+    body = {
+        "messages": [
+            {"role": "assistant", "content": [{"type": "thinking", "thinking": "Hmm."}]},
+        ]
+    }
+    assert "[thinking block, 4 characters, not signed]" in render_request(body)
 
 
 def test_control_characters_are_shown_not_obeyed() -> None:

@@ -9,9 +9,13 @@ from collections.abc import Callable
 
 import pytest
 
+from claude_tui.core.blocks import TextBlock, ThinkingBlock
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (
+    BlockDelta,
+    BlockStarted,
+    BlockStopped,
     Cancelled,
     Failed,
     Finished,
@@ -19,8 +23,6 @@ from claude_tui.core.events import (
     Started,
     StreamEvent,
     TerminalEvent,
-    TextDelta,
-    ThinkingDelta,
     Usage,
 )
 from claude_tui.core.runner import RunnerSettings, StreamRequest, StreamRunner, backoff_delay
@@ -50,8 +52,25 @@ class Recorder:
     def of(self, kind: type) -> list[StreamEvent]:
         return [e for e in self.events if isinstance(e, kind)]
 
+    def deltas(self, kind: str = "text") -> list[BlockDelta]:
+        return [e for e in self.events if isinstance(e, BlockDelta) and e.kind == kind]
+
     def text(self) -> str:
-        return "".join(e.text for e in self.events if isinstance(e, TextDelta))
+        return "".join(e.text for e in self.deltas("text"))
+
+    def layout(self) -> list[tuple[str, int, str | None]]:
+        """The block events as (event, index, delta kind), a run of batches of one kind as one."""
+        layout: list[tuple[str, int, str | None]] = []
+        for e in self.events:
+            if isinstance(e, BlockStarted | BlockDelta | BlockStopped):
+                entry = (type(e).__name__, e.index, getattr(e, "kind", None))
+                if not layout or layout[-1] != entry or entry[0] != "BlockDelta":
+                    layout.append(entry)
+        return layout
+
+
+def is_text_delta(event: StreamEvent) -> bool:
+    return isinstance(event, BlockDelta) and event.kind == "text"
 
 
 def make_runner(api: ApiSettings, recorder: Recorder, **settings: float) -> StreamRunner:
@@ -86,9 +105,13 @@ def test_events_in_order_and_text_exact(server: LocalAPIServer, api: ApiSettings
     assert kinds[0] is Started
     assert kinds[1] is Usage  # input tokens from message_start
     assert kinds[-2:] == [Usage, Finished]
-    assert set(kinds[2:-2]) == {TextDelta}
+    assert kinds[2] is BlockStarted and kinds[-3] is BlockStopped
+    assert set(kinds[3:-3]) == {BlockDelta}
     assert isinstance(final, Finished)
     assert final.text == text
+    assert final.blocks == (TextBlock(text),)
+    (stopped,) = rec.of(BlockStopped)
+    assert isinstance(stopped, BlockStopped) and stopped.block == TextBlock(text)
     assert rec.text() == text
     m = final.metrics
     assert m.usage_final and m.stop_reason == "end_turn"
@@ -123,9 +146,19 @@ def test_thinking_streams_before_text(server: LocalAPIServer, api: ApiSettings) 
     assert isinstance(final, Finished)
     assert final.thinking == "Let me think about this."
     assert final.text == "Answer."
-    first_thinking = rec.events.index(rec.of(ThinkingDelta)[0])
-    first_text = rec.events.index(rec.of(TextDelta)[0])
-    assert first_thinking < first_text
+    thinking, text = final.blocks
+    assert isinstance(thinking, ThinkingBlock) and not thinking.partial
+    assert thinking.signature.startswith("Eq")  # the signature_delta is kept on its block
+    assert text == TextBlock("Answer.")
+    assert rec.layout() == [
+        ("BlockStarted", 0, None),
+        ("BlockDelta", 0, "thinking"),
+        ("BlockDelta", 0, "signature"),
+        ("BlockStopped", 0, None),
+        ("BlockStarted", 1, None),
+        ("BlockDelta", 1, "text"),
+        ("BlockStopped", 1, None),
+    ]
     assert server.requests[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
 
 
@@ -137,7 +170,7 @@ def test_deltas_are_coalesced_to_the_refresh_rate(
     final, rec = run(api, refresh_rate=refresh_rate)
     assert isinstance(final, Finished)
     duration = final.metrics.elapsed(0.0)
-    batches = len(rec.of(TextDelta))
+    batches = len(rec.deltas("text"))
     assert batches <= refresh_rate * duration + 2
     assert batches >= 2  # batched, not held back to the end
     assert rec.text() == final.text  # nothing dropped
@@ -193,11 +226,14 @@ def test_cancel_while_tokens_flow_keeps_partial_text(
     rec = Recorder()
     runner = make_runner(api, rec)
     thread, result = start(runner)
-    rec.wait_for(lambda e: isinstance(e, TextDelta))
+    rec.wait_for(is_text_delta)
     time.sleep(0.2)
     final = _assert_cancelled_fast(runner, server, thread, result, rec)
     assert final.text
     assert rec.text() == final.text  # every received character was handed on before the end
+    (block,) = final.blocks
+    assert isinstance(block, TextBlock) and block.partial  # it never saw its stop
+    assert not rec.of(BlockStopped)
 
 
 def test_cancel_during_a_stall(server: LocalAPIServer, api: ApiSettings) -> None:
@@ -205,7 +241,7 @@ def test_cancel_during_a_stall(server: LocalAPIServer, api: ApiSettings) -> None
     rec = Recorder()
     runner = make_runner(api, rec)
     thread, result = start(runner)
-    rec.wait_for(lambda e: isinstance(e, TextDelta))
+    rec.wait_for(is_text_delta)
     time.sleep(0.3)  # the server is silent now
     final = _assert_cancelled_fast(runner, server, thread, result, rec)
     assert final.text and "seven" not in final.text

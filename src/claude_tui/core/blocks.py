@@ -83,10 +83,16 @@ class ServerToolUseBlock(_BlockBase):
     partial_json: str = ""
     """The input's JSON as it streamed (``input_json_delta``); parsed into ``input`` at the
     block's stop."""
+    extra: JSON = field(default_factory=dict)
+    """Any other field the API sent (``caller``, or one added later): a server block must go
+    back as it came."""
     type: ClassVar[str] = "server_tool_use"
 
     def to_api(self) -> JSON:
-        return {"type": "server_tool_use", "id": self.id, "name": self.name, "input": self.input}
+        block: JSON = {"type": "server_tool_use", "id": self.id, "name": self.name}
+        block["input"] = _copy(self.input)
+        block.update(_copy(self.extra))
+        return block
 
 
 @dataclass(frozen=True)
@@ -175,13 +181,12 @@ def block_from_api(data: Mapping[str, Any], *, partial: bool = False) -> Block:
     elif kind == "redacted_thinking" and isinstance(raw.get("data"), str):
         return RedactedThinkingBlock(raw["data"], partial=partial)
     elif kind == "server_tool_use" and isinstance(raw.get("id"), str):
-        tool_input = raw.get("input")
-        return ServerToolUseBlock(
-            raw["id"],
-            str(raw.get("name", "")),
-            tool_input if isinstance(tool_input, dict) else {},
-            partial=partial,
-        )
+        tool_input = raw.get("input", {})
+        if isinstance(tool_input, dict) and isinstance(raw.get("name", ""), str):
+            extra = {k: v for k, v in raw.items() if k not in ("type", "id", "name", "input")}
+            return ServerToolUseBlock(
+                raw["id"], raw.get("name", ""), tool_input, extra=extra, partial=partial
+            )
     elif isinstance(kind, str) and kind.endswith("_tool_result"):
         return ToolResultBlock(raw, partial=partial)
     elif isinstance(kind, str) and kind in _RAW_KINDS:

@@ -1,8 +1,9 @@
 """The conversation: the turns a person sees, and the history the API accepts.
 
-What is on screen and what is sent differ on purpose. A cancelled or failed reply stays on screen
-and in the history exactly as far as it got, but the real API rejects some shapes of history, so
-``build_api_messages`` turns the turns into one it accepts.
+A turn is a message's content blocks (``core.blocks``) with what the app knows about it. What is
+on screen and what is sent differ on purpose: a cancelled or failed reply stays on screen exactly
+as far as it got, but the real API rejects some shapes of history, so ``build_api_messages``
+sends only what it accepts (the rules are in ``core.api_history``).
 
 The turns are one path through the session: an edit starts a new path from the message before
 the edited prompt (see :func:`edit_point`), and the store keeps the old one as a branch.
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
 
+from claude_tui.core.api_history import api_history
+from claude_tui.core.blocks import Block, blocks_from_text, text_of, thinking_of
 from claude_tui.core.metrics import StreamMetrics
 
 Role = Literal["user", "assistant"]
@@ -31,14 +34,30 @@ class TurnStatus(StrEnum):
 @dataclass
 class Turn:
     role: Role
-    text: str
+    blocks: list[Block] = field(default_factory=list)
+    """The message's content blocks, as received (a reply) or typed (a prompt)."""
     status: TurnStatus = TurnStatus.COMPLETE
-    thinking: str = ""
     error: str | None = None
     stop_reason: str | None = None
     metrics: StreamMetrics | None = None
     message_id: int | None = None
     """The stored message's id once it is saved: what an edit or a retry names as its parent."""
+
+    @classmethod
+    def from_text(cls, role: Role, text: str, thinking: str = "", **fields: Any) -> Turn:
+        """A turn known only as text (and thinking): a typed prompt, or a message saved before
+        blocks were. Such thinking has no signature, so it is shown but never sent back."""
+        return cls(role, blocks_from_text(text, thinking), **fields)
+
+    @property
+    def text(self) -> str:
+        """The text blocks, joined."""
+        return text_of(self.blocks)
+
+    @property
+    def thinking(self) -> str:
+        """The thinking blocks, joined."""
+        return thinking_of(self.blocks)
 
 
 @dataclass
@@ -48,12 +67,12 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
     def add_user(self, text: str) -> Turn:
-        turn = Turn("user", text)
+        turn = Turn.from_text("user", text)
         self.turns.append(turn)
         return turn
 
     def start_assistant(self) -> Turn:
-        turn = Turn("assistant", "", TurnStatus.STREAMING)
+        turn = Turn("assistant", [], TurnStatus.STREAMING)
         self.turns.append(turn)
         return turn
 
@@ -95,25 +114,8 @@ def edit_point(turns: list[Turn]) -> EditPoint | None:
 
 
 def build_api_messages(turns: list[Turn]) -> list[dict[str, Any]]:
-    """Turn the visible turns into a history the real Messages API accepts.
-
-    - a reply still streaming is left out; so is any text that is empty or only whitespace;
-    - the history starts with a user turn;
-    - consecutive turns of one role become one message with a text block each;
-    - a final assistant message loses its trailing whitespace (the API rejects it otherwise).
-    """
-    messages: list[dict[str, Any]] = []
-    for turn in turns:
-        if turn.status is TurnStatus.STREAMING or not turn.text.strip():
-            continue
-        if not messages and turn.role != "user":
-            continue
-        block = {"type": "text", "text": turn.text}
-        if messages and messages[-1]["role"] == turn.role:
-            messages[-1]["content"].append(block)
-        else:
-            messages.append({"role": turn.role, "content": [block]})
-    if messages and messages[-1]["role"] == "assistant":
-        last_blocks = messages[-1]["content"]
-        last_blocks[-1] = {"type": "text", "text": last_blocks[-1]["text"].rstrip()}
-    return messages
+    """The history the real Messages API accepts for these turns: a reply still streaming is
+    left out, and the rest goes through :func:`~claude_tui.core.api_history.api_history`."""
+    return api_history(
+        (turn.role, turn.blocks) for turn in turns if turn.status is not TurnStatus.STREAMING
+    )

@@ -9,6 +9,7 @@ guard, ``preview_request`` also blanks it out of the text should a message happe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,9 @@ def stream_request(settings: Settings, messages: list[dict[str, object]]) -> Str
 def next_messages(conversation: Conversation, prompt: str | None = None) -> list[dict[str, Any]]:
     """The history the next request sends: the conversation's, with ``prompt`` as a new user turn
     if there is one, through the same ``build_api_messages`` a sent prompt goes through."""
-    turns = conversation.turns if prompt is None else [*conversation.turns, Turn("user", prompt)]
+    turns = conversation.turns
+    if prompt is not None:
+        turns = [*turns, Turn.from_text("user", prompt)]
     return build_api_messages(turns)
 
 
@@ -186,17 +189,23 @@ def _message_lines(number: int, message: object) -> list[str]:
 
 
 def _block_text(block: object) -> str:
-    """A content block's text in full; a block that is not text is named, not shown."""
+    """A content block for people: text in full; thinking as its size and whether it is signed
+    (the API takes it back only signed); a server tool call with its name and input; any other
+    kind named, not shown."""
     if isinstance(block, str):
         return block
-    if isinstance(block, Mapping):
-        kind = block.get("type")
-        if kind == "text" and isinstance(block.get("text"), str):
-            return str(block["text"])
-        if kind == "thinking" and isinstance(block.get("thinking"), str):
-            return f"[thinking block, {_size(str(block['thinking']))}]"
-        return f"[{kind} block]"
-    return f"[{type(block).__name__}]"
+    if not isinstance(block, Mapping):
+        return f"[{type(block).__name__}]"
+    kind = block.get("type")
+    if kind == "text" and isinstance(block.get("text"), str):
+        return str(block["text"])
+    if kind == "thinking" and isinstance(block.get("thinking"), str):
+        signed = "signed" if block.get("signature") else "not signed"
+        return f"[thinking block, {_size(str(block['thinking']))}, {signed}]"
+    if kind == "server_tool_use":
+        tool_input = json.dumps(block.get("input"), ensure_ascii=False)
+        return f"[server tool use: {block.get('name')} {tool_input}]"
+    return f"[{kind} block]"
 
 
 def _content_text(content: object) -> str:

@@ -1,0 +1,133 @@
+"""The history the real Messages API accepts, made from the blocks of the turns a person sees.
+
+What is on screen and what is sent differ on purpose: a cancelled or failed reply stays on
+screen exactly as far as it got, but the API rejects some shapes of history with a 400, so only
+what it accepts goes back:
+
+- the history starts with a user message, and consecutive messages of one role are merged;
+- a text block that is empty or only whitespace is dropped, and the final assistant message's
+  last text block loses its trailing whitespace;
+- a thinking block goes back only with its signature, and only complete; redacted thinking goes
+  back as it came;
+- a server tool call goes back only complete and followed, in the same message, by its result;
+  a result only after its call;
+- compaction, images, documents and kinds the app does not know go back unchanged;
+- a block the reply ended in the middle of (``partial``) is not sent, except text: the text
+  that arrived is a valid text block, and it is what the person saw;
+- an assistant message left with nothing but thinking is dropped, thinking and all.
+
+Every block that goes back is its ``to_api()``: server blocks and unknown kinds byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from claude_tui.core.blocks import (
+    Block,
+    RedactedThinkingBlock,
+    ServerToolUseBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolResultBlock,
+    UnknownBlock,
+)
+
+Message = tuple[str, list[Block]]
+"""A role and its blocks."""
+
+
+def api_history(messages: Iterable[tuple[str, Sequence[Block]]]) -> list[dict[str, Any]]:
+    """The API's ``messages`` for these roles and blocks (see the module docstring)."""
+    settled = [(role, [block for block in blocks if _sendable(block)]) for role, blocks in messages]
+    while True:
+        before = settled
+        settled = [(role, _paired(blocks)) for role, blocks in _merged(settled)]
+        settled = [(role, blocks) for role, blocks in settled if _worth_sending(role, blocks)]
+        if settled == before:
+            break  # dropping a message can make two of one role meet: merge again until not
+    if settled and settled[-1][0] == "assistant":
+        role, blocks = settled[-1]
+        settled[-1] = (role, _without_trailing_whitespace(blocks))
+        if not _worth_sending(role, settled[-1][1]):
+            settled = _merged(settled[:-1])
+    return [
+        {"role": role, "content": [block.to_api() for block in blocks]} for role, blocks in settled
+    ]
+
+
+def _sendable(block: Block) -> bool:
+    """Whether the API accepts this block on its own (pairing is checked per message)."""
+    if isinstance(block, TextBlock):
+        return bool(block.text.strip())
+    if block.partial:
+        return False
+    if isinstance(block, ThinkingBlock):
+        return bool(block.signature)
+    return True
+
+
+def _merged(messages: Iterable[Message]) -> list[Message]:
+    """Empty messages and those before the first user message dropped, consecutive messages
+    of one role joined."""
+    merged: list[Message] = []
+    for role, blocks in messages:
+        if not blocks or (not merged and role != "user"):
+            continue
+        if merged and merged[-1][0] == role:
+            merged[-1] = (role, [*merged[-1][1], *blocks])
+        else:
+            merged.append((role, list(blocks)))
+    return merged
+
+
+def _paired(blocks: list[Block]) -> list[Block]:
+    """Server tool calls only with their results after them, results only after their calls.
+
+    A result's call is the earlier block with its ``tool_use_id`` as ``id``: a server tool call,
+    or a kind the app does not know (a tool call of a newer kind goes back with its result).
+    """
+    kept: list[Block] = []
+    open_calls: set[str] = set()
+    for position, block in enumerate(blocks):
+        if isinstance(block, ServerToolUseBlock):
+            if any(_answers(later, block.id) for later in blocks[position + 1 :]):
+                kept.append(block)
+                open_calls.add(block.id)
+        elif isinstance(block, ToolResultBlock):
+            if block.tool_use_id in open_calls:
+                kept.append(block)
+                open_calls.discard(block.tool_use_id)
+        else:
+            if isinstance(block, UnknownBlock) and isinstance(block.raw.get("id"), str):
+                open_calls.add(block.raw["id"])
+            kept.append(block)
+    return kept
+
+
+def _answers(block: Block, call_id: str) -> bool:
+    return isinstance(block, ToolResultBlock) and block.tool_use_id == call_id
+
+
+def _worth_sending(role: str, blocks: list[Block]) -> bool:
+    """Not empty, and not an assistant message of thinking alone."""
+    if role == "assistant":
+        return any(not isinstance(b, ThinkingBlock | RedactedThinkingBlock) for b in blocks)
+    return bool(blocks)
+
+
+def _without_trailing_whitespace(blocks: list[Block]) -> list[Block]:
+    """The last text block right-stripped (dropped if that empties it)."""
+    for position in range(len(blocks) - 1, -1, -1):
+        block = blocks[position]
+        if isinstance(block, TextBlock):
+            stripped = block.text.rstrip()
+            if stripped == block.text:
+                return blocks
+            rest = blocks[position + 1 :]
+            if not stripped:
+                return [*blocks[:position], *rest]
+            return [*blocks[:position], replace(block, text=stripped), *rest]
+    return blocks

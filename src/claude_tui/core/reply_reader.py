@@ -1,0 +1,137 @@
+"""What the API's stream events say about a reply: its blocks, its usage, its timing.
+
+The runner reads the raw server-sent events (``core.runner`` says why) and hands the JSON of each
+one here. :class:`ReplyReader` builds each block from the API's own JSON (``block_from_api``), so
+a kind the app does not know is kept whole; gathers the deltas in a :class:`BlockCoalescer` until
+the runner flushes them; and times the text and thinking as they arrive. It knows nothing of
+HTTP, asyncio or retries, and is as cheap per token as a list append and a clock read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from claude_tui.core.blocks import DELTA_KINDS, STRING_FIELDS, block_from_api
+from claude_tui.core.coalesce import BlockCoalescer
+from claude_tui.core.metrics import StreamMetrics
+
+
+class MalformedEvent(ValueError):
+    """An event that is JSON but not the shape its type promises."""
+
+    def __init__(self, data: object) -> None:
+        super().__init__("A stream event did not have the shape its type promises.")
+        self.data = data
+
+
+@dataclass(frozen=True)
+class MetricsUpdate:
+    """What an event changes in the metrics."""
+
+    fields: dict[str, Any]
+    """For ``StreamMetrics.with_``."""
+    announce: bool
+    """Worth a ``Usage`` event at once (``message_start``: the input tokens are known); the
+    final usage goes out with the end of the reply."""
+
+
+class ReplyReader:
+    """One attempt's reply, event by event. ``blocks`` holds what is waiting to be flushed."""
+
+    def __init__(self) -> None:
+        self.blocks = BlockCoalescer()
+        self._first_token_at: float | None = None
+        self._last_token_at: float | None = None
+        self._output_chars = 0
+
+    def read(self, data: Mapping[str, Any]) -> MetricsUpdate | None:
+        """Take in one event; raises :class:`MalformedEvent` for one that cannot be read."""
+        kind = data.get("type")
+        if kind == "content_block_delta":
+            delta = data.get("delta")
+            if not isinstance(delta, dict):
+                raise MalformedEvent(data)
+            self._delta(_index(data), delta)
+        elif kind == "content_block_start":
+            block = data.get("content_block")
+            if not isinstance(block, dict):
+                raise MalformedEvent(data)
+            self.blocks.start(_index(data), block_from_api(block))
+        elif kind == "content_block_stop":
+            self.blocks.stop(_index(data))
+        elif kind == "message_start":
+            message = data.get("message")
+            usage = _mapping(message.get("usage") if isinstance(message, dict) else None)
+            fields = _counts(
+                usage,
+                input_tokens="input_tokens",
+                output_tokens="output_tokens",
+                cache_creation_tokens="cache_creation_input_tokens",
+                cache_read_tokens="cache_read_input_tokens",
+            )
+            return MetricsUpdate(fields, announce=True)
+        elif kind == "message_delta":
+            fields = _counts(_mapping(data.get("usage")), output_tokens="output_tokens")
+            stop_reason = _mapping(data.get("delta")).get("stop_reason")
+            fields["stop_reason"] = stop_reason if isinstance(stop_reason, str) else None
+            fields["usage_final"] = True
+            return MetricsUpdate(fields, announce=False)
+        # Any other type (message_stop, or one the API adds later) carries nothing to keep.
+        return None
+
+    def _delta(self, index: int, delta: dict[str, Any]) -> None:
+        kind = DELTA_KINDS.get(str(delta.get("type")), "other")
+        field_name = STRING_FIELDS.get(kind)
+        piece = delta.get(field_name) if field_name is not None else None
+        if not isinstance(piece, str):
+            # An object delta, or a string delta without its string: kept as it came.
+            self.blocks.add_item(index, kind if field_name is None else "other", delta)
+            return
+        if not piece:
+            return
+        self.blocks.add_text(index, kind, piece)
+        if kind in ("text", "thinking"):
+            now = time.monotonic()
+            if self._first_token_at is None:
+                self._first_token_at = now
+            self._last_token_at = now
+            self._output_chars += len(piece)
+
+    def timed(self, metrics: StreamMetrics) -> StreamMetrics:
+        """``metrics`` with the first and last token times and the characters so far (kept
+        apart until asked for: a frozen snapshot per token would cost more than the token)."""
+        if self._first_token_at is None or (
+            metrics.last_token_at == self._last_token_at
+            and metrics.output_chars == self._output_chars
+        ):
+            return metrics
+        return metrics.with_(
+            first_token_at=self._first_token_at,
+            last_token_at=self._last_token_at,
+            output_chars=self._output_chars,
+        )
+
+
+def _index(data: Mapping[str, Any]) -> int:
+    index = data.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise MalformedEvent(data)
+    return index
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _counts(usage: Mapping[str, Any], **names: str) -> dict[str, Any]:
+    """The token counts ``usage`` holds, as metrics fields (by the API's names); a count the
+    event leaves out (or sends as null) is left as it was."""
+    fields: dict[str, Any] = {}
+    for field_name, api_name in names.items():
+        value = usage.get(api_name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            fields[field_name] = value
+    return fields
