@@ -58,11 +58,11 @@ def reply(
         cache_read_tokens=cache[1],
         usage_final=final,
     )
-    return Turn("assistant", text, status=status, metrics=metrics)
+    return Turn.from_text("assistant", text, status=status, metrics=metrics)
 
 
 def user(text: str) -> Turn:
-    return Turn("user", text)
+    return Turn.from_text("user", text)
 
 
 # --- one session -----------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_a_burst_reply_has_no_rate() -> None:
 
 
 def test_session_without_metrics_knows_nothing_it_did_not_measure() -> None:
-    stats = session_stats([user("hi"), Turn("assistant", "hello")])
+    stats = session_stats([user("hi"), Turn.from_text("assistant", "hello")])
     assert (stats.user_messages, stats.assistant_replies, stats.characters) == (1, 1, 7)
     assert stats.reply_seconds is None
     assert stats.mean_ttft_ms is None

@@ -1,12 +1,22 @@
 """Typed events the stream runner emits, in this order.
 
-``Started``, then any number of ``Retrying`` while no content has arrived, ``Usage`` when
-``message_start`` reports input tokens, then the reply's content blocks as the API streams them
-(one event type per phase, whatever the kind of block): ``BlockStarted``, batches of
-``BlockDelta``, ``BlockStopped``; a final ``Usage``, and exactly one terminal event: ``Finished``,
-``Cancelled`` or ``Failed``. Each carries the metrics as they stood when it was emitted. Terminal
-events carry every block, so a consumer that missed nothing can check it and one that needs only
-the result can ignore the rest.
+``Started``; then any number of ``Retrying`` while no content has arrived; ``Usage`` when
+``message_start`` reports input tokens; then the reply's content blocks, by the API's own
+indices and in the order the API sent them, one event type per phase whatever the kind of
+block: ``BlockStarted``, ``BlockDelta`` batches, ``BlockStopped``; a final ``Usage``; and
+exactly one terminal event: ``Finished``, ``Cancelled`` or ``Failed``.
+
+Deltas are batched: each ``BlockDelta`` joins the consecutive deltas of one block and one kind
+that arrived since the last batch, and batches go out at most ``refresh_rate`` times a second,
+with the starts and stops between them in their place (never reordered). A consumer that wants
+the blocks as they grow feeds the events to its own ``BlockAssembler``; one that needs only the
+result reads the terminal event's ``blocks`` (``.text`` and ``.thinking`` join the text and
+thinking blocks), in which a block the reply ended in the middle of is ``partial``.
+
+After ``Retrying`` the next attempt streams from index 0 again; the attempt that failed had
+sent no content (at most a start of an empty text or thinking block), so nothing is lost.
+
+Each event carries the metrics as they stood when it was emitted.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.blocks import Block, DeltaKind
+from claude_tui.core.blocks import Block, DeltaKind, text_of, thinking_of
 from claude_tui.core.errors import StreamError
 from claude_tui.core.metrics import StreamMetrics
 
@@ -73,46 +83,41 @@ class BlockStopped(StreamEvent):
 
 
 @dataclass(frozen=True)
-class TextDelta(StreamEvent):
-    """Reply text received since the previous batch."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class ThinkingDelta(StreamEvent):
-    """Extended-thinking text received since the previous batch."""
-
-    text: str
-
-
-@dataclass(frozen=True)
 class Usage(StreamEvent):
     """Token counts changed; ``metrics.usage_final`` says whether they are the last word."""
 
 
 @dataclass(frozen=True)
-class Finished(StreamEvent):
+class _Ended(StreamEvent):
+    blocks: tuple[Block, ...]
+    """Every block of the reply, in index order; a block that never saw its stop (the reply
+    ended in the middle of it) is ``partial``."""
+
+    @property
+    def text(self) -> str:
+        """The reply's text blocks, joined."""
+        return text_of(self.blocks)
+
+    @property
+    def thinking(self) -> str:
+        """The reply's thinking blocks, joined."""
+        return thinking_of(self.blocks)
+
+
+@dataclass(frozen=True)
+class Finished(_Ended):
     """The reply ended normally; ``metrics.stop_reason`` says why."""
 
-    text: str
-    thinking: str
+
+@dataclass(frozen=True)
+class Cancelled(_Ended):
+    """The user stopped the reply; ``blocks`` are what arrived before that."""
 
 
 @dataclass(frozen=True)
-class Cancelled(StreamEvent):
-    """The user stopped the reply; ``text`` is what arrived before that."""
+class Failed(_Ended):
+    """The reply could not be completed; ``blocks`` are what arrived before the failure."""
 
-    text: str
-    thinking: str
-
-
-@dataclass(frozen=True)
-class Failed(StreamEvent):
-    """The reply could not be completed; ``text`` is what arrived before the failure."""
-
-    text: str
-    thinking: str
     error: StreamError
 
 

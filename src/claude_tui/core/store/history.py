@@ -40,9 +40,8 @@ def turn_from_stored(message: StoredMessage) -> Turn:
     role: Role = "assistant" if message.role == "assistant" else "user"
     return Turn(
         role=role,
-        text=message.content,
+        blocks=list(message.blocks),
         status=status,
-        thinking=message.thinking,
         error=message.error,
         stop_reason=message.stop_reason,
         metrics=metrics_from_stored(message),
