@@ -18,6 +18,7 @@ from claude_tui.core.store import SessionStore, StoreError, title_from
 from claude_tui.core.store import connection as store_connection
 from claude_tui.core.store import migrations as store_migrations
 from claude_tui.core.store import schema as store_schema
+from claude_tui.core.store.history import conversation_from_stored
 
 
 @pytest.fixture
@@ -215,6 +216,25 @@ def test_every_status_is_kept(store: SessionStore, status: str) -> None:
     assert store.messages(session.id)[0].status == status
     store.update_message(message_id, status="complete")
     assert store.messages(session.id)[0].status == "complete"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["not json", "", '{"type": "text"}', "[1, 2]", '["text"]', "[" * 100_000, "null"],
+)
+def test_damaged_blocks_fall_back_to_the_text(store: SessionStore, damage: str) -> None:
+    """A blocks value that cannot be read must not stop the session from opening: the message
+    comes back as its saved text and thinking."""
+    session = store.create_session(model="m")
+    store.add_message(session.id, "user", "hello")
+    reply = store.add_message(
+        session.id, "assistant", blocks=[ThinkingBlock("hm", "sig"), TextBlock("Hi")]
+    )
+    store._conn.execute("UPDATE messages SET blocks = ? WHERE id = ?", (damage, reply))
+    (_, loaded) = store.messages(session.id)
+    assert loaded.blocks == blocks_from_text("Hi", "hm") == [ThinkingBlock("hm"), TextBlock("Hi")]
+    assert conversation_from_stored(store.messages(session.id)).turns[1].text == "Hi"
+    assert store.export_session(session.id)["messages"][1]["content"] == "Hi"
 
 
 def test_mark_interrupted(store: SessionStore) -> None:
