@@ -26,9 +26,9 @@ from typing import Any
 from claude_tui.core.store.schema import ROLES, STATUSES, USAGE_COLUMNS
 from claude_tui.core.store.transcript import to_markdown
 
-__all__ = ["USAGE_KEYS", "to_json", "to_markdown", "validate_export", "write_private"]
-
-USAGE_KEYS = USAGE_COLUMNS
+# to_markdown lives in ``transcript``; it is named here too, where the callers that write
+# exports (the CLI, the app's /export) find the other formats.
+__all__ = ["to_json", "to_markdown", "validate_export", "write_private"]
 
 
 def to_json(data: Mapping[str, Any]) -> str:
@@ -97,7 +97,7 @@ def _message(raw: object, index: int, where: str) -> dict[str, Any]:
         raise _Invalid(f"{where}.usage: expected an object, got {_kind(usage)}")
     message["usage"] = {
         key: _field(usage, key, f"{where}.usage", _optional(_is_int), "an integer or null", None)
-        for key in USAGE_KEYS
+        for key in USAGE_COLUMNS
     }
     for key in ("ttft_ms", "duration_ms"):
         message[key] = _field(raw, key, where, _optional(_is_number), "a number or null")

@@ -30,6 +30,8 @@ def metrics_from_stored(message: StoredMessage) -> StreamMetrics | None:
 
 
 def turn_from_stored(message: StoredMessage) -> Turn:
+    """The turn a stored message shows: its blocks as saved, partial ones included (the
+    conversation decides what of them goes back to the API)."""
     try:
         status = TurnStatus(message.status)
     except ValueError:
