@@ -54,7 +54,7 @@ class Retrying(StreamEvent):
 class BlockStarted(StreamEvent):
     """``content_block_start``: block ``index`` begins, as the API announced it (a text block
     with empty text, a tool call with no input yet, or a whole block of a kind the app does not
-    know)."""
+    know), marked ``partial`` until its stop."""
 
     index: int
     block: Block
@@ -66,7 +66,8 @@ class BlockDelta(StreamEvent):
 
     String deltas (text, thinking, signature, a tool input's JSON) arrive joined in ``text``;
     object deltas (citations, compaction content, kinds the app does not know) in ``items``,
-    one per API delta, each as the API sent it."""
+    one per API delta, each as the API sent it (the whole delta: ``{"type": "citations_delta",
+    "citation": {...}}``), ready for ``BlockAssembler.add_item``."""
 
     index: int
     kind: DeltaKind
