@@ -28,9 +28,7 @@ from claude_tui.core.store.schema import (
 )
 
 
-def message_blocks(
-    content: object, thinking: object, blocks: Sequence[Block] | None
-) -> list[Block]:
+def given_blocks(content: object, thinking: object, blocks: Sequence[Block] | None) -> list[Block]:
     """The blocks a new message is made of: ``blocks``, or else the text and thinking as blocks.
 
     Raises ValueError when both or neither are given: the text columns follow from the blocks,
@@ -82,7 +80,7 @@ class MessageQueries(StoreConnection):
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}: {role!r}")
         thinking = fields.pop("thinking", None)
-        columns = block_columns(message_blocks(content, thinking, blocks))
+        columns = block_columns(given_blocks(content, thinking, blocks))
         fields = check_fields(fields, ADDABLE)
         fields.setdefault("created_at", now_iso())
         fields.update(session_id=session_id, role=str(role), **columns)

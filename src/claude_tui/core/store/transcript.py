@@ -55,7 +55,7 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     for index in active_path(messages, data.get("leaf")):
         message = messages[index]
         lines += ["", "## You" if message.get("role") == "user" else "## Claude", ""]
-        lines += message_lines(message_blocks(message))
+        lines += message_lines(exported_blocks(message))
         note = _note(message)
         if note:
             lines += ["", f"> *{note}*"]
@@ -66,7 +66,7 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def message_blocks(message: Mapping[str, Any]) -> list[Block]:
+def exported_blocks(message: Mapping[str, Any]) -> list[Block]:
     """An exported message's blocks; made from its text when it has none (an older export)."""
     stored = message.get("blocks")
     if isinstance(stored, list):
