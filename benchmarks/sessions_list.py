@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from claude_tui.core.blocks import TextBlock
 from claude_tui.core.store import SessionStore
 
 _VOCABULARY = (
@@ -113,7 +114,11 @@ def main() -> None:
             reply = store.add_message(page[0].id, "assistant", "", status="streaming")
             text = " ".join(rng.choices(WORDS, k=2000))  # about 12,000 characters so far
             growing = iter(range(10))  # each flush has new text, as a streaming reply does
-            ms, _ = timed(lambda: store.update_message(reply, content=f"{text} {next(growing)}"))
+            ms, _ = timed(
+                lambda: store.update_message(
+                    reply, blocks=[TextBlock(f"{text} {next(growing)}", partial=True)]
+                )
+            )
             rows.append(("update_message(), 12k-char flush", ms, "one per second"))
             victims = iter(page[1:])
             ms, _ = timed(lambda: store.delete_session(next(victims).id))

@@ -94,10 +94,10 @@ def test_a_locked_database_is_reported_and_left_alone(monkeypatch: pytest.Monkey
     import sqlite3
 
     from claude_tui.core.paths import data_dir
-    from claude_tui.core.store import schema as store_schema
+    from claude_tui.core.store import connection as store_connection
 
     # The app waits five seconds for a lock to clear; what happens after is what is tested.
-    monkeypatch.setattr(store_schema, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 100)
 
     with SessionStore.open() as store:
         store.create_session(model="m")

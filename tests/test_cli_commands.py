@@ -175,6 +175,24 @@ def test_full_export_import_round_trip(
     assert capsys.readouterr().out == target.read_text(encoding="utf-8")
 
 
+def test_import_of_a_release_export_and_a_file_with_bad_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file exported by the release before blocks imports; one whose blocks are wrong is
+    refused with the field named."""
+    release = Path(__file__).parent / "fixtures" / "export-v2.json"
+    assert run("import", str(release)) == 0
+    session_id = capsys.readouterr().out.strip()
+    assert run("export", session_id, "--format", "json") == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["messages"][1]["blocks"][0]["type"] == "thinking"
+    bad = tmp_path / "bad.json"
+    exported["messages"][1]["blocks"][1] = {"text": "no type"}
+    bad.write_text(json.dumps({**exported, "id": "bbbbbbbbbbbb"}), encoding="utf-8")
+    assert run("import", str(bad)) == 1
+    assert "messages[1].blocks[1].type: missing" in capsys.readouterr().err
+
+
 def test_commands_do_not_import_textual_or_the_sdk() -> None:
     probe = (
         "import sys, claude_tui.cli.subcommands\n"

@@ -14,39 +14,22 @@ from typing import Any
 
 import pytest
 
+from claude_tui.core.blocks import TextBlock
 from claude_tui.core.conversation import EditPoint, Turn, edit_point
-from claude_tui.core.events import Finished, Started, TextDelta
-from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import SessionStore
-from claude_tui.core.store import schema as store_schema
-from claude_tui.core.store.export import active_path, to_markdown, validate_export
+from claude_tui.core.store import migrations as store_migrations
+from claude_tui.core.store.export import to_markdown, validate_export
 from claude_tui.core.store.history import conversation_from_stored
-from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId, ReplyRecorder
+from claude_tui.core.store.recorder import ReplyRecorder
+from claude_tui.core.store.transcript import active_path
+
+from .recording import exchange as _exchange
 
 
 @pytest.fixture
 def store() -> Iterator[SessionStore]:
     with SessionStore.open() as opened:
         yield opened
-
-
-def _exchange(
-    store: SessionStore,
-    session_id: str | None,
-    prompt: str | None,
-    reply: str,
-    parent_id: ParentId = ACTIVE_LEAF,
-) -> ReplyRecorder:
-    """Save one exchange the way the chat screen does; ``prompt`` None is a retry."""
-    recorder = ReplyRecorder(
-        store, session_id=session_id, user_text=prompt, model="m", system="", parent_id=parent_id
-    )
-    recorder.begin()
-    metrics = StreamMetrics(model="m", started_at=0.0)
-    recorder.on_event(Started(metrics))
-    recorder.on_event(TextDelta(metrics, reply))
-    recorder.on_event(Finished(metrics.with_(ended_at=1.0), reply, ""))
-    return recorder
 
 
 def _contents(messages: list[Any]) -> list[str]:
@@ -82,7 +65,7 @@ def _v1_file(path: Path) -> None:
     """A file as the first schema left it: only replies have a parent, one came from a retry
     (no parent at all), and one session has no messages."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for statement in store_schema.MIGRATIONS[0]:
+    for statement in store_migrations.MIGRATIONS[0]:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     sessions = [
@@ -116,7 +99,7 @@ def test_migration_makes_each_old_session_one_path(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     _v1_file(path)
     with SessionStore.open(path) as store:
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 3
         a = store.all_messages("aaaaaaaaaaaa")
         assert [(m.id, m.parent_id) for m in a] == [(1, None), (3, 1), (6, 3), (7, 6)]
         b = store.all_messages("bbbbbbbbbbbb")
@@ -140,7 +123,7 @@ def test_migration_does_not_reorder_the_session_list(tmp_path: Path) -> None:
         after = store._conn.execute("SELECT id, updated_at FROM sessions ORDER BY id").fetchall()
         assert after == before  # re-parenting is not an edit
         # ...and the trigger that bumps a session on a real edit is back.
-        store.update_message(7, content="a-r2, edited")
+        store.update_message(7, blocks=[TextBlock("a-r2, edited")])
         bumped = store.get_session("aaaaaaaaaaaa")
         assert bumped is not None and bumped.updated_at > before[0][1]
         store.add_message("aaaaaaaaaaaa", "user", "a-q3")  # follows the migrated tip
@@ -287,14 +270,14 @@ def test_history_turns_carry_their_message_ids(store: SessionStore) -> None:
 
 def test_edit_point() -> None:
     assert edit_point([]) is None
-    assert edit_point([Turn("assistant", "hello", message_id=1)]) is None
-    assert edit_point([Turn("user", "q", message_id=1)]) == EditPoint(0, None, True)
+    assert edit_point([Turn.from_text("assistant", "hello", message_id=1)]) is None
+    assert edit_point([Turn.from_text("user", "q", message_id=1)]) == EditPoint(0, None, True)
     turns = [
-        Turn("user", "q1", message_id=1),
-        Turn("assistant", "a1", message_id=2),
-        Turn("user", "q2", message_id=3),
-        Turn("assistant", "", message_id=4),
-        Turn("assistant", "a2, retried", message_id=5),
+        Turn.from_text("user", "q1", message_id=1),
+        Turn.from_text("assistant", "a1", message_id=2),
+        Turn.from_text("user", "q2", message_id=3),
+        Turn.from_text("assistant", "", message_id=4),
+        Turn.from_text("assistant", "a2, retried", message_id=5),
     ]
     point = edit_point(turns)
     assert point == EditPoint(2, 2, True)

@@ -1,4 +1,5 @@
-"""A reply process killed with SIGKILL mid-stream loses at most about a second of text."""
+"""A reply process killed with SIGKILL mid-stream loses at most about a second of text, and the
+block it was in the middle of is saved marked partial."""
 
 from __future__ import annotations
 
@@ -10,26 +11,30 @@ import threading
 import time
 from pathlib import Path
 
+from claude_tui.core.blocks import TextBlock
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import LocalAPIServer, Scenario, generate_text
 
 CHILD = r"""
 import sys, time
 from claude_tui.core.client import ApiSettings
-from claude_tui.core.events import TextDelta
+from claude_tui.core.blocks import blocks_from_text
+from claude_tui.core.events import BlockDelta
 from claude_tui.core.store.recorder import ReplyRecorder
 from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.core.store import SessionStore
 
 store = SessionStore.open()
-recorder = ReplyRecorder(store, session_id=None, user_text="write", model="m", system="")
+recorder = ReplyRecorder(
+    store, session_id=None, user_blocks=blocks_from_text("write"), model="m", system=""
+)
 recorder.begin()
 received = 0
 
 def emit(event):
     global received
     recorder.on_event(event)
-    if isinstance(event, TextDelta):
+    if isinstance(event, BlockDelta) and event.kind == "text":
         received += len(event.text)
         print(f"{time.monotonic()} {received}", flush=True)
 
@@ -81,6 +86,9 @@ def test_sigkill_mid_stream_keeps_all_but_about_a_second(tmp_path: Path) -> None
     assert user.content == "write" and user.status == "complete"
     assert reply.status == "incomplete"
     assert text.startswith(reply.content)  # what was saved is exactly what was streamed
+    (block,) = reply.blocks
+    assert isinstance(block, TextBlock) and block.text == reply.content
+    assert block.partial  # the stream never reached the block's stop
     safe_point = killed_at - LOSS_ALLOWED - JITTER
     must_have = max((count for stamp, count in progress if stamp <= safe_point), default=0)
     assert must_have > 0

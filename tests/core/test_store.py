@@ -13,8 +13,12 @@ from typing import Any
 import pytest
 
 from claude_tui.core import paths
+from claude_tui.core.blocks import TextBlock, ThinkingBlock, blocks_from_text
 from claude_tui.core.store import SessionStore, StoreError, title_from
+from claude_tui.core.store import connection as store_connection
+from claude_tui.core.store import migrations as store_migrations
 from claude_tui.core.store import schema as store_schema
+from claude_tui.core.store.history import conversation_from_stored
 
 
 @pytest.fixture
@@ -59,14 +63,14 @@ def test_a_sidecar_that_goes_away_while_opening_is_no_error(monkeypatch: Any) ->
     directory.mkdir(parents=True, mode=0o700)
     shm = directory / "sessions.db-shm"
     shm.touch(mode=0o644)
-    chmod = store_schema.os.chmod
+    chmod = store_connection.os.chmod
 
     def closed_meanwhile(path: Any, mode: int) -> None:
         if Path(path) == shm:
             shm.unlink()  # the other connection closed just now
         chmod(path, mode)
 
-    monkeypatch.setattr(store_schema.os, "chmod", closed_meanwhile)
+    monkeypatch.setattr(store_connection.os, "chmod", closed_meanwhile)
     with SessionStore.open() as store:
         store.add_message(store.create_session(model="m").id, "user", "hi")
         assert _mode(store.path) == 0o600
@@ -82,7 +86,7 @@ def test_pragmas(store: SessionStore) -> None:
     assert pragma("synchronous") == 1  # NORMAL
     assert pragma("busy_timeout") == 5000
     assert pragma("foreign_keys") == 1
-    assert pragma("user_version") == store_schema.SCHEMA_VERSION
+    assert pragma("user_version") == store_migrations.SCHEMA_VERSION
 
 
 def test_migrates_an_empty_file_and_reopening_changes_nothing(tmp_path: Path) -> None:
@@ -94,7 +98,7 @@ def test_migrates_an_empty_file_and_reopening_changes_nothing(tmp_path: Path) ->
     for _ in range(2):
         with SessionStore.open(path) as store:
             assert store._conn.execute("PRAGMA user_version").fetchone()[0] == len(
-                store_schema.MIGRATIONS
+                store_migrations.MIGRATIONS
             )
             assert store._conn.execute("SELECT type, name, sql FROM sqlite_schema").fetchall() == (
                 schema
@@ -105,7 +109,7 @@ def test_migrates_an_empty_file_and_reopening_changes_nothing(tmp_path: Path) ->
 def test_a_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {store_schema.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {store_migrations.SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(StoreError, match="newer"):
         SessionStore.open(path)
@@ -145,12 +149,12 @@ def test_add_update_and_flush(store: SessionStore) -> None:
     assert (listed.message_count, listed.streaming) == (2, True)
     before = listed.updated_at
     time.sleep(0.002)  # the flush's timestamp comes from SQLite, with millisecond resolution
-    store.update_message(reply_id, content="Hi th", thinking="hmm")
+    store.update_message(reply_id, blocks=[ThinkingBlock("hmm"), TextBlock("Hi th", partial=True)])
     flushed = store.get_session(session.id)
     assert flushed is not None and flushed.updated_at > before
     store.update_message(
         reply_id,
-        content="Hi there",
+        blocks=[ThinkingBlock("hmm", "sig"), TextBlock("Hi there")],
         status="complete",
         stop_reason="end_turn",
         input_tokens=10,
@@ -167,6 +171,8 @@ def test_add_update_and_flush(store: SessionStore) -> None:
     assert (reply.content, reply.thinking, reply.status, reply.stop_reason) == (
         "Hi there", "hmm", "complete", "end_turn",
     )  # fmt: skip
+    assert reply.blocks == [ThinkingBlock("hmm", "sig"), TextBlock("Hi there")]
+    assert user.blocks == [TextBlock("Hello")]
     assert (reply.input_tokens, reply.output_tokens, reply.cache_read_tokens) == (10, 3, 5)
     assert (reply.ttft_ms, reply.duration_ms, reply.model) == (120.5, 900.0, "claude-x")
     done = store.get_session(session.id)
@@ -187,7 +193,19 @@ def test_message_field_errors(store: SessionStore) -> None:
     with pytest.raises(ValueError, match="session_id"):
         store.update_message(message_id, session_id="x")
     with pytest.raises(KeyError):
-        store.update_message(message_id + 100, content="x")
+        store.update_message(message_id + 100, status="complete")
+    with pytest.raises(ValueError, match=r"content.*follow from blocks"):
+        store.update_message(message_id, content="x")
+    with pytest.raises(ValueError, match="not both"):
+        store.add_message(session.id, "user", "hi", blocks=[TextBlock("hi")])
+    with pytest.raises(ValueError, match="not both"):
+        store.add_message(session.id, "assistant", blocks=[], thinking="t")
+    with pytest.raises(ValueError, match="needs its blocks"):
+        store.add_message(session.id, "user")
+    with pytest.raises(ValueError, match="hold blocks"):
+        store.add_message(session.id, "user", blocks=[{"type": "text", "text": "hi"}])
+    with pytest.raises(ValueError, match="list of blocks"):
+        store.update_message(message_id, blocks="hi")
     assert store.get_session(session.id).message_count == 1  # type: ignore[union-attr]
 
 
@@ -198,6 +216,25 @@ def test_every_status_is_kept(store: SessionStore, status: str) -> None:
     assert store.messages(session.id)[0].status == status
     store.update_message(message_id, status="complete")
     assert store.messages(session.id)[0].status == "complete"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["not json", "", '{"type": "text"}', "[1, 2]", '["text"]', "[" * 100_000, "null"],
+)
+def test_damaged_blocks_fall_back_to_the_text(store: SessionStore, damage: str) -> None:
+    """A blocks value that cannot be read must not stop the session from opening: the message
+    comes back as its saved text and thinking."""
+    session = store.create_session(model="m")
+    store.add_message(session.id, "user", "hello")
+    reply = store.add_message(
+        session.id, "assistant", blocks=[ThinkingBlock("hm", "sig"), TextBlock("Hi")]
+    )
+    store._conn.execute("UPDATE messages SET blocks = ? WHERE id = ?", (damage, reply))
+    (_, loaded) = store.messages(session.id)
+    assert loaded.blocks == blocks_from_text("Hi", "hm") == [ThinkingBlock("hm"), TextBlock("Hi")]
+    assert conversation_from_stored(store.messages(session.id)).turns[1].text == "Hi"
+    assert store.export_session(session.id)["messages"][1]["content"] == "Hi"
 
 
 def test_mark_interrupted(store: SessionStore) -> None:
@@ -305,13 +342,13 @@ def test_search_messages_and_titles(store: SessionStore) -> None:
     beta = store.create_session(model="m")
     store.add_message(beta.id, "user", "Tell me about Ünïcode normalisation and café")
     reply = store.add_message(beta.id, "assistant", "", status="streaming")
-    store.update_message(reply, content="Streaming text about zebras")
+    store.update_message(reply, blocks=[TextBlock("Streaming text about zebras", partial=True)])
     assert [s.id for s in store.search_sessions("alpha")] == [alpha.id]
     assert [s.id for s in store.search_sessions("normal")] == [beta.id]  # prefix match
     assert [s.id for s in store.search_sessions("cafe")] == [beta.id]  # diacritics folded
     assert [s.id for s in store.search_sessions("unicode")] == [beta.id]
     assert [s.id for s in store.search_sessions("zebra")] == [beta.id]  # flushed text indexed
-    store.update_message(reply, content="now about lions")
+    store.update_message(reply, blocks=[TextBlock("now about lions")])
     assert store.search_sessions("zebra") == []  # old text left the index
     assert store.search_sessions("tell lions") == []  # every word, in one message
     assert [s.id for s in store.search_sessions("tell about")] == [beta.id]
@@ -376,6 +413,17 @@ def _export(session_id: str = "0123456789ab", created_at: str | None = None) -> 
     }  # fmt: skip
 
 
+def _with_blocks(export: dict[str, Any]) -> dict[str, Any]:
+    """An export from before blocks, as this version writes it again: each message with the
+    blocks its text makes, in the store's form."""
+
+    def blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
+        made = blocks_from_text(message["content"], message["thinking"])
+        return [block.to_api() for block in made]
+
+    return {**export, "messages": [{**m, "blocks": blocks(m)} for m in export["messages"]]}
+
+
 def test_export_shape(store: SessionStore) -> None:
     session = store.create_session(model="m", system="sys")
     store.add_message(session.id, "user", "hi")
@@ -384,7 +432,7 @@ def test_export_shape(store: SessionStore) -> None:
         "id", "title", "model", "system", "created_at", "updated_at", "messages",
     ]  # fmt: skip
     assert set(exported["messages"][0]) == {
-        "role", "content", "thinking", "status", "stop_reason", "error", "model", "usage",
+        "role", "content", "thinking", "blocks", "status", "stop_reason", "error", "model", "usage",
         "ttft_ms", "duration_ms", "created_at",
     }  # fmt: skip
     assert set(exported["messages"][0]["usage"]) == {
@@ -399,7 +447,7 @@ def test_round_trip_is_exact_including_id_collision(store: SessionStore) -> None
     first_id = store.import_session(original)
     assert first_id == original["id"]
     first = store.export_session(first_id)
-    assert first == original  # every field and timestamp kept
+    assert first == _with_blocks(original)  # every field and timestamp kept, and blocks added
     second_id = store.import_session(first)  # the id is taken now
     assert second_id != first_id
     second = store.export_session(second_id)
@@ -411,7 +459,9 @@ def test_round_trip_of_a_live_session(store: SessionStore) -> None:
     session = store.create_session(model="m", system="s")
     store.add_message(session.id, "user", "Write a haiku")
     reply = store.add_message(session.id, "assistant", "", status="streaming", model="m")
-    store.update_message(reply, content="Old pond", status="complete", ttft_ms=5, output_tokens=4)
+    store.update_message(
+        reply, blocks=[TextBlock("Old pond")], status="complete", ttft_ms=5, output_tokens=4
+    )
     exported = store.export_session(session.id)
     store.delete_session(session.id)
     assert store.import_session(exported) == session.id

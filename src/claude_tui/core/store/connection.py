@@ -1,4 +1,5 @@
-"""The session store's connection: opening the file, transactions, and errors that name it.
+"""The session store's file and connection: creating the file privately, opening it with the
+store's pragmas, transactions, and errors that name it.
 
 Every query of :class:`~claude_tui.core.store.SessionStore` runs through the context managers
 here, so any SQLite failure reaches the caller as one :class:`StoreError` that says which file,
@@ -7,6 +8,8 @@ and every write is an ``IMMEDIATE`` transaction that waits for a busy writer.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +17,60 @@ from pathlib import Path
 from typing import Any, Self
 
 from claude_tui.core import paths
-from claude_tui.core.store import schema as store_schema
-from claude_tui.core.store.schema import describe_error
+from claude_tui.core.store import migrations
+
+BUSY_TIMEOUT_MS = 5000
 
 
 class StoreError(Exception):
     """The database cannot be opened or used; the message says what and where."""
+
+
+def prepare_file(path: Path, *, own_directory: bool) -> None:
+    """Create the file 0600 before SQLite sees it, so no other user can ever read it.
+
+    SQLite creates ``-wal`` and ``-shm`` with the main file's mode, so they follow. Leftovers
+    from an older run are tightened too. The directory is made 0700; an existing one is only
+    tightened when it is ours (``own_directory``), never a directory the caller chose.
+    """
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if own_directory:
+        os.chmod(directory, 0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        # Not "if it exists, then chmod": SQLite deletes both when another connection (another
+        # thread's store) closes last, which can fall between the two.
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path.with_name(path.name + suffix), 0o600)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` in autocommit mode with the store's pragmas; transactions are explicit."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def describe_error(path: Path, exc: BaseException) -> str:
+    """A one-line message that says what is wrong with the database and which file it is."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the session database {path} is locked by another program: {text}"
+    if "not a database" in text or "malformed" in text:
+        return f"the session database {path} is damaged or not a database: {text}"
+    return f"the session database {path} cannot be used: {text}"
 
 
 class StoreConnection:
@@ -35,16 +86,16 @@ class StoreConnection:
         own_directory = path is None
         path = path if path is not None else paths.data_dir() / "sessions.db"
         try:
-            store_schema.prepare_file(path, own_directory=own_directory)
+            prepare_file(path, own_directory=own_directory)
         except OSError as exc:
             raise StoreError(f"cannot create the session database {path}: {exc}") from exc
         try:
-            conn = store_schema.connect(path)
+            conn = connect(path)
         except sqlite3.Error as exc:
             raise StoreError(describe_error(path, exc)) from exc
         try:
-            store_schema.migrate(conn)
-        except (sqlite3.Error, store_schema.SchemaTooNewError) as exc:
+            migrations.migrate(conn)
+        except (sqlite3.Error, migrations.SchemaTooNewError) as exc:
             conn.close()
             raise StoreError(describe_error(path, exc)) from exc
         return cls(conn, path)

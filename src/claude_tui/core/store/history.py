@@ -30,6 +30,8 @@ def metrics_from_stored(message: StoredMessage) -> StreamMetrics | None:
 
 
 def turn_from_stored(message: StoredMessage) -> Turn:
+    """The turn a stored message shows: its blocks as saved, partial ones included (the
+    conversation decides what of them goes back to the API)."""
     try:
         status = TurnStatus(message.status)
     except ValueError:
@@ -40,9 +42,8 @@ def turn_from_stored(message: StoredMessage) -> Turn:
     role: Role = "assistant" if message.role == "assistant" else "user"
     return Turn(
         role=role,
-        text=message.content,
+        blocks=list(message.blocks),
         status=status,
-        thinking=message.thinking,
         error=message.error,
         stop_reason=message.stop_reason,
         metrics=metrics_from_stored(message),

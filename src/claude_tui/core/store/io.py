@@ -8,6 +8,13 @@ message. A session that was never edited therefore exports exactly as before bra
 and an older export imports as the one straight path it was. An import gives the messages new
 row ids and maps the positions onto them.
 
+Each message's ``blocks`` are written in the store's form (``blocks.block_to_store``: the API's
+JSON plus the app's own marks), and read back exactly. ``content`` and ``thinking`` are written
+too, derived from the blocks, so a person (or an older claude-tui, which knows no blocks) can
+still read the file. An import takes the blocks when the file has them and derives both texts
+from them; an export from before blocks existed has only the texts, and its messages get the
+blocks ``blocks_from_text`` makes of them, as the schema migration gives saved messages.
+
 Checking that a document *is* an export is ``export``'s job; these functions take one that has
 passed :func:`~claude_tui.core.store.export.validate_export`.
 """
@@ -18,13 +25,23 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from claude_tui.core.blocks import Block, block_from_store, block_to_store, blocks_from_text
 from claude_tui.core.store.rows import SessionInfo, StoredMessage
-from claude_tui.core.store.schema import USAGE_COLUMNS, is_session_id, new_session_id
+from claude_tui.core.store.schema import (
+    USAGE_COLUMNS,
+    block_columns,
+    is_session_id,
+    new_session_id,
+)
 
-_EXPORT_FIELDS = ("role", "content", "thinking", "status", "stop_reason", "error", "model")
+_EXPORT_HEAD = ("role", "content", "thinking")
+_EXPORT_FIELDS = ("status", "stop_reason", "error", "model")
 _EXPORT_TAIL = ("ttft_ms", "duration_ms", "created_at")
 _SESSION_KEYS = ("title", "model", "system", "created_at", "updated_at")
-_IMPORT_COLUMNS = ("id", "session_id", "parent_id", *_EXPORT_FIELDS, *USAGE_COLUMNS, *_EXPORT_TAIL)
+_IMPORT_COLUMNS = (
+    "id", "session_id", "parent_id", "role", "content", "thinking", "blocks",
+    *_EXPORT_FIELDS, *USAGE_COLUMNS, *_EXPORT_TAIL,
+)  # fmt: skip
 
 
 def export_session(
@@ -55,6 +72,8 @@ def _export_message(message: StoredMessage, index: int, position: dict[int, int]
     parent = position.get(message.parent_id) if message.parent_id is not None else None
     if parent != (index - 1 if index else None):
         exported["parent"] = parent
+    exported.update((name, getattr(message, name)) for name in _EXPORT_HEAD)
+    exported["blocks"] = [block_to_store(block) for block in message.blocks]
     exported.update((name, getattr(message, name)) for name in _EXPORT_FIELDS)
     exported["usage"] = {name: getattr(message, name) for name in USAGE_COLUMNS}
     exported.update((name, getattr(message, name)) for name in _EXPORT_TAIL)
@@ -98,9 +117,18 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
 
 def _import_row(session_id: str, base: int, index: int, message: dict[str, Any]) -> tuple[Any, ...]:
     """Values in ``_IMPORT_COLUMNS`` order; a ``streaming`` row can only be ``incomplete`` now."""
-    values = {name: message[name] for name in (*_EXPORT_FIELDS, *_EXPORT_TAIL)}
+    values = {name: message[name] for name in ("role", *_EXPORT_FIELDS, *_EXPORT_TAIL)}
     values.update(message["usage"])
+    values.update(block_columns(imported_blocks(message)))
     if values["status"] == "streaming":
         values["status"] = "incomplete"
     parent = None if message["parent"] is None else base + message["parent"]
     return (base + index, session_id, parent, *(values[name] for name in _IMPORT_COLUMNS[3:]))
+
+
+def imported_blocks(message: dict[str, Any]) -> list[Block]:
+    """A validated message's blocks: as the file has them, or made from its text and thinking
+    when it has none (an export from before blocks existed)."""
+    if message["blocks"] is None:
+        return blocks_from_text(message["content"], message["thinking"])
+    return [block_from_store(item) for item in message["blocks"]]

@@ -1,9 +1,13 @@
 """Saving an exchange while it streams, so that cancel, errors, a crash or ``kill -9`` lose at
-most about a second of text.
+most about a second of it.
 
-The user turn is saved before the request goes out; the reply row is created when the stream
-starts, its text written at least once a second while it streams (not per token), and finalised
-as complete, cancelled or error. The recorder runs in the reply's worker thread, on that thread's
+The user turn is saved (as its blocks) before the request goes out; the reply row is created when
+the stream starts. The recorder keeps its own :class:`~claude_tui.core.blocks.BlockAssembler`,
+fed the runner's block events, and writes the blocks so far (and the text derived from them) at
+most once a second while the reply streams, not per token; a block still streaming is written
+``partial``, so a reply killed mid-block keeps what had arrived and says it was cut. The terminal
+event's blocks are the last word: they are written with the status (complete, cancelled or
+error), the error and the metrics. The recorder runs in the reply's worker thread, on that thread's
 own database connection, so no database work ever touches the UI thread.
 
 Each saved message becomes the tip of the session's active path (``SessionStore.add_message``),
@@ -20,20 +24,22 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Final, Literal
 
+from claude_tui.core.blocks import Block, BlockAssembler
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import (
+    BlockDelta,
+    BlockStarted,
+    BlockStopped,
     Cancelled,
     Failed,
     Finished,
     Started,
     StreamEvent,
-    TextDelta,
-    ThinkingDelta,
 )
 from claude_tui.core.store import SessionStore
 
 FLUSH_INTERVAL = 1.0
-"""Seconds between writes of a streaming reply's text."""
+"""Seconds between writes of a streaming reply's blocks."""
 
 
 class Parent(Enum):
@@ -52,40 +58,40 @@ class ReplyRecorder:
         store: SessionStore,
         *,
         session_id: str | None,
-        user_text: str | None,
+        user_blocks: list[Block] | None,
         model: str,
         system: str,
         parent_id: ParentId = ACTIVE_LEAF,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``parent_id`` is the message this exchange follows: the user message's parent, or,
-        with no ``user_text``, the reply's. None starts a new root (an edit of the first
-        prompt). Ignored when ``begin`` has to create the session."""
+        """``user_blocks`` is the prompt (``blocks.blocks_from_text`` for a typed one); None for a
+        retry, which saves only a reply. ``parent_id`` is the message this exchange follows: the
+        user message's parent, or, with no prompt, the reply's. None starts a new root (an edit
+        of the first prompt). Ignored when ``begin`` has to create the session."""
         self._store = store
         self._parent_id = parent_id
         self.session_id = session_id
-        self._user_text = user_text
+        self._user_blocks = user_blocks
         self._model = model
         self._system = system
         self._clock = clock
         self.user_message_id: int | None = None
         self.reply_message_id: int | None = None
-        self._text: list[str] = []
-        self._thinking: list[str] = []
+        self._assembler = BlockAssembler()
         self._last_flush = 0.0
         self._dirty = False
 
     def begin(self) -> str:
         """Save the user turn (creating the session on its first message); returns the
-        session's id. With no user text (a retry of the last prompt) only the reply is saved."""
+        session's id. With no prompt (a retry of the last one) only the reply is saved."""
         if self.session_id is None or self._store.get_session(self.session_id) is None:
             self.session_id = self._store.create_session(model=self._model, system=self._system).id
             self._parent_id = ACTIVE_LEAF  # a new session: whatever was named is not in it
-        if self._user_text is not None:
+        if self._user_blocks is not None:
             self.user_message_id = self._store.add_message(
                 self.session_id,
                 "user",
-                self._user_text,
+                blocks=self._user_blocks,
                 status=TurnStatus.COMPLETE.value,
                 **self._parent(self._parent_id),
             )
@@ -98,8 +104,8 @@ class ReplyRecorder:
 
     def on_event(self, event: StreamEvent) -> None:
         assert self.session_id is not None, "begin() first"
-        if isinstance(event, TextDelta | ThinkingDelta):
-            (self._text if isinstance(event, TextDelta) else self._thinking).append(event.text)
+        if isinstance(event, BlockStarted | BlockDelta | BlockStopped):
+            self._assemble(event)
             self._dirty = True
             if self._clock() - self._last_flush >= FLUSH_INTERVAL:
                 self._flush()
@@ -107,7 +113,7 @@ class ReplyRecorder:
             self.reply_message_id = self._store.add_message(
                 self.session_id,
                 "assistant",
-                "",
+                blocks=[],
                 status=TurnStatus.STREAMING.value,
                 model=self._model,
                 **self._parent(
@@ -118,12 +124,24 @@ class ReplyRecorder:
         elif isinstance(event, Finished | Cancelled | Failed):
             self._finish(event)
 
+    def _assemble(self, event: BlockStarted | BlockDelta | BlockStopped) -> None:
+        """The reply so far, from one more block event (the runner's own assembler sees the same
+        events, so the two agree)."""
+        if isinstance(event, BlockStarted):
+            self._assembler.start(event.index, event.block)
+        elif isinstance(event, BlockDelta):
+            if event.text:
+                self._assembler.add_text(event.index, event.kind, event.text)
+            for item in event.items:
+                self._assembler.add_item(event.index, event.kind, item)
+        else:  # the event's block is the whole block: taken as it is, complete
+            self._assembler.start(event.index, event.block)
+            self._assembler.stop(event.index)
+
     def _flush(self) -> None:
         if self.reply_message_id is None or not self._dirty:
             return
-        self._store.update_message(
-            self.reply_message_id, content="".join(self._text), thinking="".join(self._thinking)
-        )
+        self._store.update_message(self.reply_message_id, blocks=self._assembler.blocks())
         self._dirty = False
         self._last_flush = self._clock()
 
@@ -139,8 +157,7 @@ class ReplyRecorder:
         duration = None if m.ended_at is None else (m.ended_at - m.started_at) * 1000.0
         self._store.update_message(
             self.reply_message_id,
-            content=event.text,
-            thinking=event.thinking,
+            blocks=list(event.blocks),
             status=status.value,
             stop_reason=m.stop_reason,
             error=event.error.message if isinstance(event, Failed) else None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.core.blocks import Block, blocks_from_json, blocks_from_text
+
 TITLE_LIMIT = 60
 """About how many characters of the first user line become a new session's title."""
 
@@ -37,7 +39,11 @@ class StoredMessage:
     parent_id: int | None
     role: str
     content: str
+    """Plain text derived from ``blocks`` (``blocks.plain_text``): what is searched and listed."""
     thinking: str
+    """The thinking blocks' text, derived from ``blocks``."""
+    blocks: list[Block]
+    """What the message is made of, in order."""
     status: str
     stop_reason: str | None
     error: str | None
@@ -74,4 +80,26 @@ def session_from_row(row: tuple[Any, ...]) -> SessionInfo:
 
 def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
     """A row of ``SELECT {MESSAGE_COLUMNS}`` as a :class:`StoredMessage`."""
-    return StoredMessage(*row)
+    message_id, session_id, parent_id, role, content, thinking, blocks, *rest = row
+    return StoredMessage(
+        message_id, session_id, parent_id, role, content, thinking,
+        blocks_from_column(blocks, content, thinking), *rest,
+    )  # fmt: skip
+
+
+def blocks_from_column(value: object, content: str, thinking: str) -> list[Block]:
+    """A message's saved blocks; if they cannot be read, its text and thinking as blocks.
+
+    A damaged ``blocks`` value (not JSON, not a list of objects: a disk error, a hand edit, a
+    bug in some version) must not stop the session from opening, nor lose the message: the
+    derived ``content`` and ``thinking`` columns still hold what a person could read of it, so
+    the message comes back as ``blocks_from_text(content, thinking)`` instead. What is lost is
+    only what text cannot hold (signatures, tool calls, unknown kinds); the damaged value stays
+    in the file untouched until the message is written again.
+    """
+    if isinstance(value, str):
+        try:
+            return blocks_from_json(value)
+        except (ValueError, TypeError, RecursionError):
+            pass
+    return blocks_from_text(content, thinking)
