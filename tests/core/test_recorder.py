@@ -252,7 +252,10 @@ def test_every_kind_of_block_is_recorded_whole(store: CountingStore) -> None:
     recorder.on_event(Finished(FINAL, (call, result, unknown, cited)))
     reply = _reply(store, recorder)
     assert reply.blocks == [call, result, unknown, cited]
-    assert reply.content == "\n\n[unsupported block: future_widget]\n\nRust is fast."
+    assert reply.content == (
+        "\n\n[server tool: web_search]\n\n\n\n[web_search_tool_result]\n\n"
+        "\n\n[unsupported block: future_widget]\n\nRust is fast."
+    )
 
 
 def test_the_prompt_is_saved_as_its_blocks(store: CountingStore) -> None:
@@ -263,7 +266,7 @@ def test_the_prompt_is_saved_as_its_blocks(store: CountingStore) -> None:
     saved = store.messages(recorder.session_id)[0]
     assert saved.id == recorder.user_message_id
     assert (saved.role, saved.blocks, saved.content) == (
-        "user", prompt, "What is in this picture?",
+        "user", prompt, "\n\n[image]\n\nWhat is in this picture?",
     )  # fmt: skip
     info = store.get_session(recorder.session_id)
     assert info is not None and info.title == "What is in this picture?"

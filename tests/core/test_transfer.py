@@ -93,7 +93,11 @@ def test_export_writes_each_block_in_the_store_form(store: SessionStore) -> None
     assert messages[2]["blocks"][1][STORE_MARK] == {"partial": True, "partial_json": '{"url": "htt'}
     assert STORE_MARK not in messages[1]["blocks"][0]  # a complete block carries no mark
     # The texts are written too, derived, for people and for older versions.
-    assert messages[1]["content"] == "\n\n[unsupported block: future_widget]\n\nRust is fast."
+    assert messages[1]["content"] == (
+        "\n\n[thinking, redacted]\n\n\n\n[server tool: web_search]\n\n"
+        "\n\n[web_search_tool_result]\n\n\n\n[unsupported block: future_widget]\n\n"
+        "Rust is fast."
+    )
     assert messages[1]["thinking"] == "Search first."
     assert json.loads(to_json(exported)) == exported
 
@@ -129,7 +133,11 @@ def test_imported_blocks_decide_the_text(store: SessionStore) -> None:
     data["id"] = "fedcba987654"
     imported = store.import_session(data)
     reply = store.all_messages(imported)[1]
-    assert reply.content == "\n\n[unsupported block: future_widget]\n\nRust is fast."
+    assert reply.content == (
+        "\n\n[thinking, redacted]\n\n\n\n[server tool: web_search]\n\n"
+        "\n\n[web_search_tool_result]\n\n\n\n[unsupported block: future_widget]\n\n"
+        "Rust is fast."
+    )
     assert reply.thinking == "Search first."
     assert [s.id for s in store.search_sessions("different story")] == []
 

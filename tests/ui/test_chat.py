@@ -8,7 +8,7 @@ from textual.message import Message
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
-from claude_tui.core.events import Finished, Started, TextDelta, Usage
+from claude_tui.core.events import BlockDelta, Finished, Started, Usage
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import LocalAPIServer, Scenario, tokenize
@@ -65,7 +65,7 @@ async def test_send_stream_finish(server: LocalAPIServer, api: ApiSettings) -> N
         assert "(est.)" not in line  # final usage arrived
         assert "end_turn" in line and "$0.0" in line
     assert seen[0] is Started and seen[1] is Usage and seen[-1] is Finished
-    assert TextDelta in seen
+    assert BlockDelta in seen
 
 
 async def test_markdown_is_rendered_while_streaming(

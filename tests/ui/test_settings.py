@@ -12,7 +12,7 @@ from textual.message import Message
 from claude_tui.cli.main import build_parser, prepare_settings
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import ensure_config
-from claude_tui.core.events import TextDelta
+from claude_tui.core.events import BlockDelta
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.messages import ReplyEvent
@@ -99,7 +99,11 @@ async def test_the_ui_gets_at_most_refresh_rate_batches_a_second(
     batches: list[int] = []
 
     def hook(message: Message) -> None:
-        if isinstance(message, ReplyEvent) and isinstance(message.event, TextDelta):
+        if (
+            isinstance(message, ReplyEvent)
+            and isinstance(message.event, BlockDelta)
+            and message.event.kind == "text"
+        ):
             batches.append(len(message.event.text))
 
     app = make_app(api, refresh_rate=rate)

@@ -259,15 +259,39 @@ def thinking_of(blocks: Sequence[Block]) -> str:
     return "".join(block.thinking for block in blocks if isinstance(block, ThinkingBlock))
 
 
+def shown_as_line(block: Block) -> bool:
+    """Whether the screen shows ``block`` as one line of its own (:func:`block_line`): every
+    kind but text and thinking, until a feature gives it a view."""
+    return not isinstance(block, TextBlock | ThinkingBlock)
+
+
+def block_line(block: Block) -> str:
+    """The one neutral line a block that is neither text nor thinking is shown as; a kind the
+    app does not know is :func:`unsupported_line`."""
+    if isinstance(block, RedactedThinkingBlock):
+        return "[thinking, redacted]"
+    if isinstance(block, ServerToolUseBlock):
+        return f"[server tool: {block.name}]"
+    if isinstance(block, ToolResultBlock | CompactionBlock | ImageBlock | DocumentBlock):
+        return f"[{block.type}]"
+    return unsupported_line(block)
+
+
+def line_paragraph(block: Block) -> str:
+    """:func:`block_line` as a paragraph of its own between the texts around it."""
+    return f"\n\n{block_line(block)}\n\n"
+
+
 def plain_text(blocks: Sequence[Block]) -> str:
-    """Everything a person could read in the blocks, as one text: what is stored as
-    ``content`` and searched. Thinking is left out (it is kept, and searched, on its own)."""
+    """Everything a person could read in the blocks, as one text: what the screen shows as the
+    reply, what is stored as ``content`` and searched. Thinking is left out (it is kept, shown
+    and searched on its own); every other kind is its line (:func:`line_paragraph`)."""
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, TextBlock):
             parts.append(block.text)
-        elif isinstance(block, UnknownBlock):
-            parts.append(f"\n\n{unsupported_line(block)}\n\n")
+        elif shown_as_line(block):
+            parts.append(line_paragraph(block))
     return "".join(parts)
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from claude_tui.core.blocks import Block, blocks_from_text
+from claude_tui.core.blocks import Block, blocks_from_text, text_of
 from claude_tui.core.store.branches import PATH_SQL, TIP_SQL
 from claude_tui.core.store.connection import StoreConnection
 from claude_tui.core.store.rows import StoredMessage, message_from_row, title_from
@@ -80,11 +80,13 @@ class MessageQueries(StoreConnection):
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}: {role!r}")
         thinking = fields.pop("thinking", None)
-        columns = block_columns(given_blocks(content, thinking, blocks))
+        message_blocks = given_blocks(content, thinking, blocks)
+        columns = block_columns(message_blocks)
         fields = check_fields(fields, ADDABLE)
         fields.setdefault("created_at", now_iso())
         fields.update(session_id=session_id, role=str(role), **columns)
-        title = title_from(columns["content"]) if role == "user" else ""
+        # The prompt's own words, not the line of an attachment before them.
+        title = title_from(text_of(message_blocks) or columns["content"]) if role == "user" else ""
         with self._transaction() as conn:
             tip = conn.execute(TIP_SQL, (session_id,)).fetchone()
             if tip is None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from textual import on
 
+from claude_tui.core.blocks import blocks_from_text
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import EditPoint
 from claude_tui.core.events import (
@@ -180,7 +181,7 @@ class ReplyFlow(ReplyEvents):
                 recorder = ReplyRecorder(
                     store,
                     session_id=session_id,
-                    user_text=text if new_prompt else None,
+                    user_blocks=blocks_from_text(text) if new_prompt else None,
                     model=settings.model,
                     system=settings.system_prompt,
                     parent_id=parent_id,

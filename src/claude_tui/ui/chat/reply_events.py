@@ -11,6 +11,7 @@ import time
 from textual import on
 from textual.worker import Worker, WorkerState
 
+from claude_tui.core.blocks import BlockAssembler, plain_text
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (
@@ -19,10 +20,9 @@ from claude_tui.core.events import (
     Finished,
     Retrying,
     TerminalEvent,
-    TextDelta,
-    ThinkingDelta,
 )
 from claude_tui.core.store import title_from
+from claude_tui.ui.chat.reply_content import take_content
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.chat.sessions_panel import SessionsPanel
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
@@ -103,19 +103,13 @@ class ReplyEvents(SessionsPanel):
             return
         reply, event = state.reply, message.event
         reply.metrics = event.metrics
-        if isinstance(event, TextDelta):
-            reply.turn.text += event.text
-            reply.pending_text += event.text
-            reply.has_text = True
-            reply.retry_note = None
-        elif isinstance(event, ThinkingDelta):
-            reply.turn.thinking += event.text
-            reply.pending_thinking += event.text
+        if take_content(reply, event):
             reply.retry_note = None
         elif isinstance(event, Retrying):
             reason = RETRY_REASONS.get(event.error.kind, "Request failed")
             until = time.monotonic() + event.delay
             reply.retry_note = (reason, until, event.attempt, event.max_attempts)
+            reply.blocks = BlockAssembler()  # the next attempt's blocks start again at index 0
         elif isinstance(event, Finished | Cancelled | Failed):
             await self._end_reply(state, reply, event)
             return
@@ -159,7 +153,7 @@ class ReplyEvents(SessionsPanel):
     async def _end_reply(self, state: SessionState, reply: Reply, event: TerminalEvent) -> None:
         turn = reply.turn
         turn.metrics = event.metrics
-        turn.text, turn.thinking = event.text, event.thinking
+        turn.blocks = list(event.blocks)
         if isinstance(event, Finished):
             turn.status = TurnStatus.COMPLETE
             turn.stop_reason = event.metrics.stop_reason
@@ -178,7 +172,9 @@ class ReplyEvents(SessionsPanel):
             widget = self._widgets.get(id(turn))
             if isinstance(widget, AssistantMessage):
                 notice, kind = turn_notice(turn)
-                widget.finish(turn.text, thinking=turn.thinking, notice=notice, kind=kind)
+                widget.finish(
+                    plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind
+                )
             if turn.metrics is not None:
                 self.query_one(MetricsBar).show(turn.metrics, outcome=turn.status.value)
             self._show_status(state)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from claude_tui.core.blocks import BlockAssembler
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRunner
@@ -21,6 +22,8 @@ class Reply:
     runner: StreamRunner
     turn: Turn
     metrics: StreamMetrics | None = None
+    blocks: BlockAssembler = field(default_factory=BlockAssembler)
+    """The reply's blocks as they stream (see ``reply_content.py``)."""
     has_text: bool = False
     pending_text: str = ""
     """Text received but not yet given to the widget (see ``ReplyFlow._render_reply``)."""

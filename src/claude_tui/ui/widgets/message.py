@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
+from claude_tui.core.blocks import plain_text
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.widgets.growing import GrowsInPlace
@@ -207,11 +208,15 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
 def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
     """A widget showing ``turn`` as it stands now (streaming or ended)."""
     if turn.role == "user":
-        return UserMessage(turn.text)
+        return UserMessage(plain_text(turn.blocks))
     streaming = turn.status is TurnStatus.STREAMING
     notice, kind = (None, "") if streaming else turn_notice(turn)
     return AssistantMessage(
-        turn.text, thinking=turn.thinking, streaming=streaming, notice=notice, kind=kind
+        plain_text(turn.blocks),
+        thinking=turn.thinking,
+        streaming=streaming,
+        notice=notice,
+        kind=kind,
     )
 
 
