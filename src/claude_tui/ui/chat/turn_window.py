@@ -17,6 +17,7 @@ from textual.widget import Widget
 from claude_tui.core.conversation import Turn
 from claude_tui.ui.chat.replies import ReplyFlow
 from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.textual_private import release_drawn_lines
 from claude_tui.ui.widgets.conversation import (
     ConversationView,
     LoadEarlier,
@@ -31,7 +32,6 @@ from claude_tui.ui.widgets.message import (
     markdown_views,
     widget_for_turn,
 )
-from claude_tui.ui.widgets.released import release_drawn_lines
 
 PAGE_OF_TURNS = 40
 """Turns mounted together when the user scrolls onto a marker (or when a session opens)."""
