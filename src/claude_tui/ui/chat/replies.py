@@ -79,7 +79,7 @@ class ReplyFlow(ReplyEvents):
 
     def session_settings(self, state: SessionState) -> Settings:
         """The app's settings with the session's own model and system prompt, if it has them."""
-        settings = self.settings
+        settings = self.app.settings
         if state.model:
             settings = replace(settings, model=state.model)
         if state.system is not None:

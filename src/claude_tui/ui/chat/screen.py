@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
-from claude_tui.core.config import price_overrides
+from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.chat.replies import NO_KEY_HINT
 from claude_tui.ui.chat.session_state import SessionState
@@ -56,8 +56,6 @@ class ChatScreen(SlashCommands):
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
         self.options = options
-        self.settings = options.settings
-        """The settings in force; the app replaces them when the user changes one."""
         self.current = SessionState()
         self.states: dict[str, SessionState] = {}
         """Sessions opened in this run, by id: their replies go on while others are shown."""
@@ -82,7 +80,7 @@ class ChatScreen(SlashCommands):
                     yield JumpToEnd()
                     yield self._welcome()
                 yield ReplyStatus(id="status")
-                yield MetricsBar(refresh_rate=self.settings.refresh_rate, id="metrics")
+                yield MetricsBar(refresh_rate=self.app.settings.refresh_rate, id="metrics")
                 yield CommandCompletions(id="completions")
                 yield PromptInput(id="prompt")
         yield Footer()
@@ -103,8 +101,8 @@ class ChatScreen(SlashCommands):
         prompt.focus()
         prompt.completion_choices = {"theme": sorted(self.app.available_themes)}
         sidebar = self.query_one(SessionSidebar)
-        sidebar.display = self.settings.show_sidebar and self.app.size.width >= 100
-        self.apply_settings()
+        sidebar.display = self.app.settings.show_sidebar and self.app.size.width >= 100
+        self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
         self.reload_sessions()
@@ -112,13 +110,13 @@ class ChatScreen(SlashCommands):
             self.open_session(self.options.open_session_id)
         self._update_title()
 
-    def apply_settings(self) -> None:
-        """Make the widgets follow ``self.settings`` (after start-up or an in-app change)."""
+    def apply_settings(self, settings: Settings) -> None:
+        """Make the widgets follow the app's ``settings`` (at start-up and on each change)."""
         metrics = self.query_one(MetricsBar)
-        metrics.display = self.settings.show_metrics
-        metrics.prices = price_overrides(self.settings)
-        metrics.set_refresh_rate(self.settings.refresh_rate)
-        MarkdownView.cursor = self.settings.cursor
+        metrics.display = settings.show_metrics
+        metrics.prices = price_overrides(settings)
+        metrics.set_refresh_rate(settings.refresh_rate)
+        MarkdownView.cursor = settings.cursor
         self.show_model()
         self._update_title()
 

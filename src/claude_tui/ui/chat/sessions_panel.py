@@ -10,14 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from textual import getters
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
-from claude_tui.core.config import Settings
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.store import SessionInfo, SessionStore, StoreError
 from claude_tui.core.store.history import conversation_from_stored
+from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.messages import SessionLoaded, SessionsChanged, SessionsListed, StoreProblem
 from claude_tui.ui.options import AppOptions
@@ -42,8 +43,8 @@ class PendingDelete:
 class SessionsPanel(Screen[None]):
     """Base of the chat screen: everything about the list of saved sessions."""
 
+    app = getters.app(ClaudeTUI)
     options: AppOptions
-    settings: Settings
     current: SessionState
     states: dict[str, SessionState]
     _pending_delete: PendingDelete | None = None
@@ -278,9 +279,7 @@ class SessionsPanel(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(SessionSidebar)
         sidebar.display = not sidebar.display
-        save = getattr(self.app, "update_settings", None)  # the app saves it to config.toml
-        if callable(save):
-            save(show_sidebar=bool(sidebar.display))
+        self.app.update_settings(show_sidebar=bool(sidebar.display))  # saved to config.toml
         if not sidebar.display and self.focused is not None and sidebar in self.focused.ancestors:
             self.query_one(PromptInput).focus()
 

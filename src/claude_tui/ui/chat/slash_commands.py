@@ -104,7 +104,7 @@ class SlashCommands(TurnWindow):
         from claude_tui.ui.screens.command_screens import StatsScreen
 
         require_no_args(command)
-        overrides = price_overrides(self.settings)
+        overrides = price_overrides(self.app.settings)
         rows = format_stats(session_stats(self.current.conversation.turns), overrides=overrides)
         screen = StatsScreen(rows, None)
         self.app.push_screen(screen)
@@ -224,16 +224,16 @@ class SlashCommands(TurnWindow):
         changes: dict[str, object] = {"thinking": on}
         if budget is not None:
             changes["thinking_budget"] = budget
-        self.app.update_settings(**changes)  # type: ignore[attr-defined]
+        self.app.update_settings(**changes)
         if on:
-            used = budget or self.settings.thinking_budget
+            used = budget or self.app.settings.thinking_budget
             self.notify(f"Extended thinking on · budget {used:,} tokens", timeout=3)
         else:
             self.notify("Extended thinking off", timeout=3)
 
     async def _cmd_rate(self, command: Command) -> None:
         rate = parse_rate(command.args)
-        self.app.update_settings(refresh_rate=rate)  # type: ignore[attr-defined]
+        self.app.update_settings(refresh_rate=rate)
         self.notify(f"Refresh rate: {rate} a second (saved)", timeout=3)
 
     async def _cmd_theme(self, command: Command) -> None:
@@ -244,7 +244,7 @@ class SlashCommands(TurnWindow):
         if name not in self.app.available_themes:
             raise CommandError(f"No theme {name!r}. `claude-tui themes` lists them.")
         self.app.theme = name
-        self.app.update_settings(theme=name)  # type: ignore[attr-defined]
+        self.app.update_settings(theme=name)
         self.notify(f"Theme: {name} (saved)", timeout=3)
 
     async def _cmd_copy(self, command: Command) -> None:
