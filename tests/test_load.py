@@ -49,7 +49,7 @@ async def test_eight_sessions_streaming_at_once_all_complete_and_are_saved(
             most_at_once = max(most_at_once, len(sidebar.active))
         assert most_at_once >= 2, "the replies never overlapped"
 
-        states = app.chat.states
+        states = app.chat.sessions_panel.open_states
         await wait_until(
             pilot,
             lambda: (
@@ -107,7 +107,7 @@ async def test_eight_replies_are_in_flight_at_once_on_a_two_core_machine(
             pilot,
             lambda: (
                 app.chat.current.reply is None
-                and all(s.reply is None for s in app.chat.states.values())
+                and all(s.reply is None for s in app.chat.sessions_panel.open_states.values())
             ),
         )
     assert sent == SESSIONS, f"only {sent} of {SESSIONS} replies were sent at once"

@@ -168,7 +168,7 @@ class ClaudeTUI(App[None]):
         if replies:
             waits = [asyncio.create_task(worker.wait()) for worker in replies]
             await asyncio.wait(waits, timeout=QUIT_WAIT)
-        await self.chat.flush_pending_delete()
+        await self.chat.sessions_panel.flush_pending_delete()
         self.exit()
 
     def _on_signal(self) -> None:

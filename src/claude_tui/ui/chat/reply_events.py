@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from textual import on
+from textual import getters, on
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from claude_tui.core.conversation import TurnStatus
@@ -23,13 +24,14 @@ from claude_tui.core.events import (
     ThinkingDelta,
 )
 from claude_tui.core.store import title_from
+from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.session_state import Reply, SessionState
-from claude_tui.ui.chat.sessions_panel import SessionsPanel
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
+from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.conversation import ConversationView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, turn_notice
 from claude_tui.ui.widgets.metrics import MetricsBar
-from claude_tui.ui.widgets.sidebar import SessionSidebar
+from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
 
 RETRY_REASONS = {
@@ -49,8 +51,13 @@ def worker_name(reply_id: int) -> str:
     return f"reply-{reply_id}"
 
 
-class ReplyEvents(SessionsPanel):
+class ReplyEvents(Screen[None]):
     """Base of the chat screen that takes in what replies send back."""
+
+    app = getters.app(ClaudeTUI)
+    sessions_panel = getters.query_one(SessionsPanel)
+    options: AppOptions
+    current: SessionState
 
     _replies: dict[int, SessionState]
     _widgets: dict[int, UserMessage | AssistantMessage]
@@ -67,14 +74,14 @@ class ReplyEvents(SessionsPanel):
             return
         if state.session_id is None:
             state.session_id = message.session_id
-            self.states[message.session_id] = state
+            self.sessions_panel.keep(state)
             if not state.title and state.conversation.turns:
                 state.title = title_from(state.conversation.turns[0].text)
             if state is self.current:
-                self.query_one(SessionSidebar).set_current(message.session_id)
+                self.sessions_panel.show_current(message.session_id)
                 self._update_title()
             self._sidebar_active_changed()
-        self.reload_sessions()
+        self.sessions_panel.reload()
 
     @on(TurnsSaved)
     def _on_turns_saved(self, message: TurnsSaved) -> None:
@@ -184,7 +191,7 @@ class ReplyEvents(SessionsPanel):
             self._show_status(state)
             self.query_one(ConversationView).update_jump_bar()
         self._sidebar_active_changed()
-        self.reload_sessions()
+        self.sessions_panel.reload()
         if state.queue:
             await self._start_reply(state, state.queue.pop(0))
 
@@ -226,4 +233,7 @@ class ReplyEvents(SessionsPanel):
 
     def _sidebar_active_changed(self) -> None:
         active = {s.session_id for s in self._replies.values() if s.session_id is not None}
-        self.query_one(SessionSidebar).set_active(active)
+        self.sessions_panel.show_active(active)
+
+    def _update_title(self) -> None:
+        raise NotImplementedError

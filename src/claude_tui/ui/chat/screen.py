@@ -7,6 +7,7 @@ turns, loading older ones on demand, and its status and metrics.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -32,7 +33,7 @@ from claude_tui.ui.widgets.message import (
 )
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
-from claude_tui.ui.widgets.sidebar import SessionSidebar
+from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
 
 
@@ -57,8 +58,6 @@ class ChatScreen(SlashCommands):
         super().__init__()
         self.options = options
         self.current = SessionState()
-        self.states: dict[str, SessionState] = {}
-        """Sessions opened in this run, by id: their replies go on while others are shown."""
         self._replies: dict[int, SessionState] = {}
         self._widgets: dict[int, UserMessage | AssistantMessage] = {}
         """Widgets of the visible session's turns, keyed by ``id(turn)``."""
@@ -74,7 +73,7 @@ class ChatScreen(SlashCommands):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield SessionSidebar(id="sidebar")
+            yield SessionsPanel(self.options.store_path)
             with Vertical(id="main"):
                 with ConversationView(id="conversation"):
                     yield JumpToEnd()
@@ -100,12 +99,12 @@ class ChatScreen(SlashCommands):
         prompt = self.query_one(PromptInput)
         prompt.focus()
         prompt.completion_choices = {"theme": sorted(self.app.available_themes)}
-        sidebar = self.query_one(SessionSidebar)
+        sidebar = self.sessions_panel.sidebar
         sidebar.display = self.app.settings.show_sidebar and self.app.size.width >= 100
         self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
-        self.reload_sessions()
+        self.sessions_panel.reload()
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
         self._update_title()
@@ -145,7 +144,7 @@ class ChatScreen(SlashCommands):
         status = self.query_one(ReplyStatus)
         status.queued = len(state.queue)
         self._show_status(state)
-        self.query_one(SessionSidebar).set_current(state.session_id)
+        self.sessions_panel.show_current(state.session_id)
         self.show_model()
 
     @staticmethod
@@ -170,7 +169,7 @@ class ChatScreen(SlashCommands):
                 await self._unqueue(state)
         elif self.cancel_edit():
             pass
-        elif self.focused is not None and self.query_one(SessionSidebar) in self.focused.ancestors:
+        elif self.sessions_panel.has_focus_within:
             self.query_one(PromptInput).focus()
 
     async def _unqueue(self, state: SessionState) -> None:
@@ -226,6 +225,51 @@ class ChatScreen(SlashCommands):
         after = turns[turns.index(last) + 1 :]
         answered = any(t.text.strip() for t in after)
         await self._start_reply(state, last.text, new_prompt=answered)
+
+    # -- the sessions panel ---------------------------------------------------------------------
+
+    def open_session(self, session_id: str) -> None:
+        """Show a saved session (``SessionsPanel.Opened`` comes back with its state)."""
+        self.sessions_panel.open(session_id)
+
+    @on(SessionsPanel.Open)
+    def _on_open(self, message: SessionsPanel.Open) -> None:
+        self.open_session(message.session_id)
+        self.query_one(PromptInput).focus()
+
+    @on(SessionsPanel.Opened)
+    async def _on_opened(self, message: SessionsPanel.Opened) -> None:
+        await self.show_state(message.state)
+
+    @on(SessionsPanel.New)
+    async def _on_new(self) -> None:
+        await self.show_state(SessionState())
+        self.query_one(PromptInput).focus()
+
+    @on(SessionsPanel.Renamed)
+    def _on_renamed(self, message: SessionsPanel.Renamed) -> None:
+        if self.current.session_id == message.session_id:
+            self._update_title()
+
+    @on(SessionsPanel.Deleted)
+    async def _on_deleted(self, message: SessionsPanel.Deleted) -> None:
+        state = message.state
+        if state is not None and state.reply is not None:
+            state.reply.runner.cancel()
+        if self.current.session_id == message.session_id:
+            await self.show_state(SessionState())
+
+    def action_toggle_sidebar(self) -> None:
+        shown = self.sessions_panel.toggle()
+        self.app.update_settings(show_sidebar=shown)  # saved to config.toml
+        if not shown and self.sessions_panel.has_focus_within:
+            self.query_one(PromptInput).focus()
+
+    def action_search_sessions(self) -> None:
+        self.sessions_panel.focus_search()
+
+    def action_undo_delete(self) -> None:
+        self.sessions_panel.undo_delete()
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""

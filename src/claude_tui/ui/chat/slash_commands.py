@@ -30,6 +30,7 @@ from claude_tui.core.slash import (
 from claude_tui.core.store import SessionStore
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.turn_window import TurnWindow
+from claude_tui.ui.store_work import in_store
 from claude_tui.ui.widgets.prompt import PromptInput
 
 
@@ -108,7 +109,9 @@ class SlashCommands(TurnWindow):
         rows = format_stats(session_stats(self.current.conversation.turns), overrides=overrides)
         screen = StatsScreen(rows, None)
         self.app.push_screen(screen)
-        self._in_store(
+        in_store(
+            self,
+            self.options.store_path,
             lambda store: format_stats(store.usage_totals(), overrides=overrides),
             lambda every: self.app.call_from_thread(self.call_later, screen.set_totals, every),
             self._tell_error,
@@ -208,7 +211,9 @@ class SlashCommands(TurnWindow):
         if session_id is None:
             return  # the first message saves the session with these values
 
-        self._in_store(
+        in_store(
+            self,
+            self.options.store_path,
             lambda store: store.set_session_field(session_id, field, value),
             lambda _: None,
             lambda text: self._tell_error(f"Not saved: {text}"),
@@ -286,7 +291,9 @@ class SlashCommands(TurnWindow):
                 self.notify, f"Exported to {written}", title="/export", timeout=6
             )
 
-        self._in_store(
+        in_store(
+            self,
+            self.options.store_path,
             export,
             exported,
             lambda text: self._tell_error(f"Cannot write {target}: {text}"),
