@@ -25,8 +25,6 @@ from claude_tui.ui.chat.reply_events import ReplyEvents, worker_name
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import runner_settings, stream_request
-from claude_tui.ui.widgets.conversation import ConversationView, Welcome
-from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.status import ReplyStatus
 
@@ -59,17 +57,9 @@ class ReplyFlow(ReplyEvents):
     """Base of the chat screen: prompts in, replies out, each in its own session."""
 
     _replies: dict[int, SessionState]
-    _widgets: dict[int, UserMessage | AssistantMessage]
-    _queued_widgets: list[UserMessage]
     _next_reply_id: int
     _key_file: str
     _store_problem_shown: bool
-
-    async def trim_view(self, state: SessionState) -> None:
-        raise NotImplementedError
-
-    async def show_latest(self, state: SessionState) -> None:
-        raise NotImplementedError
 
     async def run_command(self, parsed: Command | Unknown) -> bool:
         raise NotImplementedError
@@ -107,16 +97,12 @@ class ReplyFlow(ReplyEvents):
             await self.send_edited(state, state.editing, text)
             return
         if state.shown_to is not None:  # reading far back: a new turn goes with the latest
-            await self.show_latest(state)
-        view = self.query_one(ConversationView)
-        await self.query(Welcome).remove()
+            await self.turn_pane.show_latest(state)
+        await self.turn_pane.remove_welcome()
         if state.busy:
-            widget = UserMessage(text, queued=True)
-            await view.mount(widget)
+            await self.turn_pane.add_queued(text)
             state.queue.append(text)
-            self._queued_widgets.append(widget)
             self.query_one(ReplyStatus).queued = len(state.queue)
-            view.follow()
             return
         await self._start_reply(state, text)
 
@@ -131,29 +117,12 @@ class ReplyFlow(ReplyEvents):
         """Send ``text`` and stream the reply. ``new_prompt=False`` answers the last prompt
         again (a retry after a reply that produced no text), without repeating it."""
         if state is self.current and state.shown_to is not None:
-            await self.show_latest(state)  # a new turn goes with the latest ones
+            await self.turn_pane.show_latest(state)  # a new turn goes with the latest ones
         user_turn = state.conversation.add_user(text) if new_prompt else None
         history = state.conversation.api_messages()
         turn = state.conversation.start_assistant()
         if state is self.current:
-            view = self.query_one(ConversationView)
-            widget = AssistantMessage()
-            if user_turn is None:
-                await view.mount(widget)
-            else:
-                user_widget = self._queued_widgets.pop(0) if self._queued_widgets else None
-                if user_widget is not None:
-                    user_widget.mark_sent()
-                else:
-                    user_widget = UserMessage(text)
-                    await view.mount(user_widget)
-                # right under its own prompt (queued prompts may stand below it); mounted
-                # before any event for it can arrive
-                await view.mount(widget, after=user_widget)
-                self._widgets[id(user_turn)] = user_widget
-            self._widgets[id(turn)] = widget
-            view.follow()
-            await self.trim_view(state)
+            await self.turn_pane.add_reply(turn, user_turn, text)
             self.query_one(ReplyStatus).queued = len(state.queue)
             self.query_one(ReplyStatus).waiting()
         self._next_reply_id += 1

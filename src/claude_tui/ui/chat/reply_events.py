@@ -28,11 +28,11 @@ from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
-from claude_tui.ui.widgets.conversation import ConversationView
-from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, turn_notice
+from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
+from claude_tui.ui.widgets.turn_pane import TurnPane
 
 RETRY_REASONS = {
     ErrorKind.RATE_LIMITED: "Rate limited",
@@ -57,10 +57,14 @@ class ReplyEvents(Screen[None]):
     app = getters.app(ClaudeTUI)
     sessions_panel = getters.query_one(SessionsPanel)
     options: AppOptions
-    current: SessionState
+    turn_pane: TurnPane
+
+    @property
+    def current(self) -> SessionState:
+        """The session on screen."""
+        return self.turn_pane.state
 
     _replies: dict[int, SessionState]
-    _widgets: dict[int, UserMessage | AssistantMessage]
     _store_problem_shown: bool
     _next_frame_at = 0.0
 
@@ -139,7 +143,7 @@ class ReplyEvents(Screen[None]):
         if state.reply is not reply or state is not self.current:
             return  # ended (its end rendered everything) or no longer on screen
         self.call_after_refresh(self._frame_drawn, time.monotonic())
-        widget = self._widgets.get(id(reply.turn))
+        widget = self.turn_pane.widgets.get(reply.turn)
         if isinstance(widget, AssistantMessage):
             if reply.pending_thinking:
                 widget.append_thinking(reply.pending_thinking)
@@ -149,7 +153,7 @@ class ReplyEvents(Screen[None]):
         if reply.metrics is not None:
             self.query_one(MetricsBar).show(reply.metrics)
         self._show_status(state)
-        self.query_one(ConversationView).update_jump_bar()
+        self.turn_pane.update_jump_bar()
 
     def _frame_drawn(self, started: float) -> None:
         """Pace the frames by what they cost: the next batch is drawn no sooner than
@@ -182,14 +186,14 @@ class ReplyEvents(Screen[None]):
         state.reply = None
         self._replies.pop(reply.reply_id, None)
         if state is self.current:
-            widget = self._widgets.get(id(turn))
+            widget = self.turn_pane.widgets.get(turn)
             if isinstance(widget, AssistantMessage):
                 notice, kind = turn_notice(turn)
                 widget.finish(turn.text, thinking=turn.thinking, notice=notice, kind=kind)
             if turn.metrics is not None:
                 self.query_one(MetricsBar).show(turn.metrics, outcome=turn.status.value)
             self._show_status(state)
-            self.query_one(ConversationView).update_jump_bar()
+            self.turn_pane.update_jump_bar()
         self._sidebar_active_changed()
         self.sessions_panel.reload()
         if state.queue:
@@ -214,7 +218,7 @@ class ReplyEvents(Screen[None]):
     def _show_status(self, state: SessionState) -> None:
         status = self.query_one(ReplyStatus)
         reply = state.reply
-        self.query_one(ConversationView).live = reply is not None
+        self.turn_pane.set_live(reply is not None)
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

@@ -20,21 +20,13 @@ from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.slash_commands import SlashCommands
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.completion import CommandCompletions
-from claude_tui.ui.widgets.conversation import (
-    WELCOME,
-    ConversationView,
-    JumpToEnd,
-    Welcome,
-)
+from claude_tui.ui.widgets.conversation import WELCOME
 from claude_tui.ui.widgets.markdown.view import MarkdownView
-from claude_tui.ui.widgets.message import (
-    AssistantMessage,
-    UserMessage,
-)
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
+from claude_tui.ui.widgets.turn_pane import TurnPane
 
 
 class ChatScreen(SlashCommands):
@@ -57,11 +49,13 @@ class ChatScreen(SlashCommands):
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
         self.options = options
-        self.current = SessionState()
         self._replies: dict[int, SessionState] = {}
-        self._widgets: dict[int, UserMessage | AssistantMessage] = {}
-        """Widgets of the visible session's turns, keyed by ``id(turn)``."""
-        self._queued_widgets: list[UserMessage] = []
+        if options.api.has_credentials:
+            welcome, warning = WELCOME, False
+        else:
+            hint = NO_KEY_HINT.format(key_file=key_file or "the key file")
+            welcome, warning = f"{WELCOME}\n\n{hint}", True
+        self.turn_pane = TurnPane(welcome, warning=warning, id="turns")
         self._next_reply_id = 0
         self._key_file = key_file
         self._store_problem_shown = False
@@ -75,20 +69,12 @@ class ChatScreen(SlashCommands):
         with Horizontal(id="body"):
             yield SessionsPanel(self.options.store_path)
             with Vertical(id="main"):
-                with ConversationView(id="conversation"):
-                    yield JumpToEnd()
-                    yield self._welcome()
+                yield self.turn_pane
                 yield ReplyStatus(id="status")
                 yield MetricsBar(refresh_rate=self.app.settings.refresh_rate, id="metrics")
                 yield CommandCompletions(id="completions")
                 yield PromptInput(id="prompt")
         yield Footer()
-
-    def _welcome(self) -> Welcome:
-        if not self.options.api.has_credentials:
-            hint = NO_KEY_HINT.format(key_file=self._key_file or "the key file")
-            return Welcome(f"{WELCOME}\n\n{hint}", classes="warning", markup=False)
-        return Welcome(WELCOME, markup=False)
 
     def on_mount(self) -> None:
         # Nested containers finish mounting after the screen: start once they have.
@@ -133,8 +119,7 @@ class ChatScreen(SlashCommands):
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
-        self.current = state
-        await self.show_latest(state)
+        await self.turn_pane.show_latest(state)
         metrics = state.last_metrics()
         if metrics is None:
             self.query_one(MetricsBar).reset()
@@ -174,9 +159,7 @@ class ChatScreen(SlashCommands):
 
     async def _unqueue(self, state: SessionState) -> None:
         texts, state.queue = state.queue, []
-        for widget in self._queued_widgets:
-            await widget.remove()
-        self._queued_widgets = []
+        await self.turn_pane.remove_queued()
         prompt = self.query_one(PromptInput)
         prompt.load_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
         prompt.move_cursor(prompt.document.end)
@@ -186,24 +169,18 @@ class ChatScreen(SlashCommands):
         self.notify(f"{count} moved back to the input, not sent.")
 
     def action_scroll_conversation(self, direction: int) -> None:
-        view = self.query_one(ConversationView)
-        if direction < 0:
-            view.scroll_page_up(animate=False)
-        else:
-            view.scroll_page_down(animate=False)
+        self.turn_pane.scroll_page(direction)
 
     async def action_follow(self) -> None:
-        await self.show_end()
+        await self.turn_pane.show_end()
 
     async def action_jump_to_start(self) -> None:
-        await self.show_start()
+        await self.turn_pane.show_start()
 
     def action_toggle_thinking(self) -> None:
         """Open (or fold) the thinking block of the latest reply that has one."""
-        for widget in reversed(list(self.query(AssistantMessage))):
-            if widget.toggle_thinking():
-                return
-        self.notify("No reply on screen has a thinking block.", timeout=3)
+        if not self.turn_pane.toggle_thinking():
+            self.notify("No reply on screen has a thinking block.", timeout=3)
 
     async def action_retry(self) -> None:
         """Send the last prompt again (after an error, a cancel, or a reply you want anew).
@@ -219,7 +196,7 @@ class ChatScreen(SlashCommands):
         if last is None:
             self.notify("Nothing to retry yet.", timeout=3)
             return
-        await self.query(Welcome).remove()
+        await self.turn_pane.remove_welcome()
         # After a reply that produced no text, the prompt is still the last thing the model
         # would see: answer it again rather than send it twice.
         after = turns[turns.index(last) + 1 :]

@@ -23,11 +23,15 @@ class Reply:
     metrics: StreamMetrics | None = None
     has_text: bool = False
     pending_text: str = ""
-    """Text received but not yet given to the widget (see ``ReplyFlow._render_reply``)."""
+    """Text received but not yet given to the widget (see ``ReplyStream.render``)."""
     pending_thinking: str = ""
     render_scheduled: bool = False
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
+
+    def shown_whole(self) -> None:
+        """A widget is being built from the whole turn: nothing received is pending for it."""
+        self.pending_text = self.pending_thinking = ""
 
 
 @dataclass(eq=False)
@@ -49,7 +53,7 @@ class SessionState:
     """Set by ``/edit`` until the edited prompt is sent (or Esc)."""
     shown_to: int | None = None
     """Index just past the last turn with a widget, or ``None`` when the window reaches the
-    latest turn (and new turns join it). See ``screens/turn_window.py``."""
+    latest turn (and new turns join it). See ``widgets/turn_pane.py``."""
 
     @property
     def busy(self) -> bool:

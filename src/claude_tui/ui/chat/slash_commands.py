@@ -28,8 +28,8 @@ from claude_tui.core.slash import (
     require_no_args,
 )
 from claude_tui.core.store import SessionStore
+from claude_tui.ui.chat.replies import ReplyFlow
 from claude_tui.ui.chat.session_state import SessionState
-from claude_tui.ui.chat.turn_window import TurnWindow
 from claude_tui.ui.store_work import in_store
 from claude_tui.ui.widgets.prompt import PromptInput
 
@@ -50,7 +50,7 @@ def export_name(title: str, fmt: str) -> str:
     return f"claude-tui-{slug}.{'json' if fmt == 'json' else 'md'}"
 
 
-class SlashCommands(TurnWindow):
+class SlashCommands(ReplyFlow):
     """Base of the chat screen that runs slash commands (typed, or from the palette)."""
 
     async def run_command(self, parsed: Command | Unknown) -> bool:
@@ -330,7 +330,7 @@ class SlashCommands(TurnWindow):
         turns = state.conversation.turns
         gone: list[Turn] = turns[point.turn_index :]
         del turns[point.turn_index :]
-        await self.unmount_turns(gone)
+        await self.turn_pane.widgets.remove(gone)
         parent = point.parent_id if point.parent_known else ACTIVE_LEAF
         await self._start_reply(state, text, parent_id=parent)
 
