@@ -361,10 +361,9 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
 
 def test_every_command_in_the_table_has_a_handler_and_a_palette_entry() -> None:
     from claude_tui.core.slash import COMMANDS
-    from claude_tui.ui.chat.palette import ENTRIES
     from claude_tui.ui.chat.screen import ChatScreen
 
-    in_palette = {line.split()[0] for line, _ in ENTRIES}
+    in_palette = {line.split()[0] for spec in COMMANDS for line, _ in spec.palette}
     for spec in COMMANDS:
         assert callable(getattr(ChatScreen, f"_cmd_{spec.name}", None)), spec.name
         assert f"/{spec.name}" in in_palette or spec.name == "rate", spec.name
