@@ -102,7 +102,7 @@ async def test_eight_replies_are_in_flight_at_once_on_a_two_core_machine(
             if not await arrives(lambda n=i + 1: len(server.message_requests) == n, timeout=3):
                 break  # every earlier reply is stalled: this one never went out
             sent = i + 1
-        app.chat.cancel_all()
+        app.chat.replies.cancel_all()
         await wait_until(
             pilot,
             lambda: (

@@ -163,7 +163,7 @@ class ClaudeTUI(App[None]):
         if self._quitting:
             return
         self._quitting = True
-        self.chat.cancel_all()
+        self.chat.replies.cancel_all()
         replies = [w for w in self.chat.workers if w.group == "replies" and not w.is_finished]
         if replies:
             waits = [asyncio.create_task(worker.wait()) for worker in replies]

@@ -6,8 +6,9 @@ session exist only while it is on screen, and are rebuilt from this state when i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRunner
@@ -58,6 +59,15 @@ class SessionState:
     @property
     def busy(self) -> bool:
         return self.reply is not None
+
+    def settings_over(self, settings: Settings) -> Settings:
+        """The app's ``settings`` with this session's own model and system prompt, if it has
+        them: what its next request is sent with."""
+        if self.model:
+            settings = replace(settings, model=self.model)
+        if self.system is not None:
+            settings = replace(settings, system_prompt=self.system)
+        return settings
 
     def last_metrics(self) -> StreamMetrics | None:
         if self.reply is not None and self.reply.metrics is not None:
