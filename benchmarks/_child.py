@@ -394,12 +394,12 @@ async def long_session(base_url: str, store_path: str, session_id: str, last: st
         out["open"] = await frames.drawn(last_on_screen) - t0
         # The rest of the first page fills in a few turns a frame: keys typed meanwhile
         prompt, typed, echoes = app.query_one(PromptInput), "", []
-        while app.chat._filling and len(echoes) < 50:
+        while app.chat.turn_pane.filling and len(echoes) < 50:
             typed += "x"
             echoes.append(await echo(app, prompt, typed))
             await asyncio.sleep(0.005)
         out["fill_echoes"] = echoes
-        await until(lambda: not app.chat._filling)
+        await until(lambda: not app.chat.turn_pane.filling)
         prompt.clear()
         out["turns"] = len(app.chat.current.conversation.turns)
         await pilot.pause()  # the rest of the page fills in

@@ -49,7 +49,7 @@ async def test_eight_sessions_streaming_at_once_all_complete_and_are_saved(
             most_at_once = max(most_at_once, len(sidebar.active))
         assert most_at_once >= 2, "the replies never overlapped"
 
-        states = app.chat.states
+        states = app.chat.sessions_panel.open_states
         await wait_until(
             pilot,
             lambda: (
@@ -102,12 +102,12 @@ async def test_eight_replies_are_in_flight_at_once_on_a_two_core_machine(
             if not await arrives(lambda n=i + 1: len(server.message_requests) == n, timeout=3):
                 break  # every earlier reply is stalled: this one never went out
             sent = i + 1
-        app.chat.cancel_all()
+        app.chat.replies.cancel_all()
         await wait_until(
             pilot,
             lambda: (
                 app.chat.current.reply is None
-                and all(s.reply is None for s in app.chat.states.values())
+                and all(s.reply is None for s in app.chat.sessions_panel.open_states.values())
             ),
         )
     assert sent == SESSIONS, f"only {sent} of {SESSIONS} replies were sent at once"

@@ -58,6 +58,16 @@ def test_rate_description_gives_the_config_bounds() -> None:
     assert "1 to 120" in BY_NAME["rate"].description
 
 
+def test_each_palette_entry_runs_its_own_command_and_says_what_it_does() -> None:
+    for spec in COMMANDS:
+        for line, help_text in spec.palette:
+            parsed = parse(line)
+            assert isinstance(parsed, Command) and parsed.name == spec.name, line
+            assert help_text and "\n" not in help_text, line
+    assert [line for line, _ in BY_NAME["thinking"].palette] == ["/thinking on", "/thinking off"]
+    assert BY_NAME["rate"].palette == ()  # the app offers its common rates itself
+
+
 # --- parse -----------------------------------------------------------------------------------
 
 

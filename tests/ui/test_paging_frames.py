@@ -66,7 +66,9 @@ async def opened(api: ApiSettings, session_id: str) -> AsyncIterator[tuple[Claud
     app = ClaudeTUI(replace(options(api), open_session_id=session_id))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
-        await wait_until(pilot, lambda: bool(app.query(LoadEarlier)) and not app.chat._filling)
+        await wait_until(
+            pilot, lambda: bool(app.query(LoadEarlier)) and not app.chat.turn_pane.filling
+        )
         await pilot.pause()
         yield app, pilot
 
@@ -83,12 +85,13 @@ async def test_paging_up_keeps_what_is_read_in_place_on_every_frame(
     async with opened(api, long_session) as (app, pilot):
         view = app.query_one(ConversationView)
         state = app.chat.current
-        read = app.chat._widgets[id(state.conversation.turns[state.shown_from])]
+        read = app.chat.turn_pane.widgets.get(state.conversation.turns[state.shown_from])
+        assert read is not None
         start = state.shown_from
         rows: list[int] = []
         on_every_frame(monkeypatch, lambda: rows.append(read.region.y))
         view.scroll_home(animate=False, immediate=True)  # onto the marker: a page comes
-        await wait_until(pilot, lambda: state.shown_from < start and not app.chat._filling)
+        await wait_until(pilot, lambda: state.shown_from < start and not app.chat.turn_pane.filling)
         await pilot.pause()
         assert state.shown_from < start - 6, "more than one step of the page was mounted"
         assert len(rows) > 3
@@ -111,7 +114,7 @@ async def test_ctrl_home_never_draws_a_frame_away_from_the_top(
 
         on_every_frame(monkeypatch, record)
         await pilot.press("ctrl+home")
-        await wait_until(pilot, lambda: len(seen) > 2 and not app.chat._filling)
+        await wait_until(pilot, lambda: len(seen) > 2 and not app.chat.turn_pane.filling)
         assert set(seen) == {0}, seen  # once the first turn is there, it is at the top
 
 

@@ -11,8 +11,9 @@ from claude_tui.core.client import ApiSettings
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.chat import sessions_panel
 from claude_tui.ui.screens.dialogs import ConfirmDeleteScreen, RenameScreen
+from claude_tui.ui.store_work import in_store
+from claude_tui.ui.widgets import sessions_panel
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.sidebar import SessionList, SessionSidebar
@@ -311,7 +312,7 @@ async def test_a_confirmed_delete_still_happens_when_quitting_during_the_undo_wi
 async def test_store_work_with_its_own_error_handler_is_not_reported_as_unsaved_sessions(
     api: ApiSettings,
 ) -> None:
-    """``_in_store`` is the one way to run store work off the event loop; a caller that says what
+    """``in_store`` is the one way to run store work off the event loop; a caller that says what
     its failures mean gets their text, and the "not being saved" notice is not shown. A caller
     that does not still gets that notice (the sidebar's reads and writes)."""
     app = make_app(api)
@@ -322,11 +323,11 @@ async def test_store_work_with_its_own_error_handler_is_not_reported_as_unsaved_
 
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)
-        await app.chat._in_store(job, heard.append, heard.append).wait()
+        await in_store(app.chat, app.options.store_path, job, heard.append, heard.append).wait()
         await pilot.pause()
         assert heard == ["sessions.db: disk I/O error"]
         assert not any("not being saved" in str(n.message) for n in app._notifications)
-        await app.chat._in_store(job, heard.append).wait()
+        await in_store(app.chat, app.options.store_path, job, heard.append).wait()
         await wait_until(
             pilot,
             lambda: any("not being saved" in str(n.message) for n in app._notifications),
@@ -360,10 +361,10 @@ async def test_a_reload_that_finishes_late_does_not_replace_a_newer_list(
             return rows
 
         monkeypatch.setattr(SessionStore, "list_sessions", slow_first)
-        app.chat.reload_sessions()
+        app.chat.sessions_panel.reload()
         await wait_until(pilot, read.is_set)
         seed("Second chat", [("q2", "a2")])
-        app.chat.reload_sessions()
+        app.chat.sessions_panel.reload()
         await wait_until(pilot, lambda: sidebar_titles(app) == ["Second chat", "First chat"])
         release.set()
         await app.workers.wait_for_complete()

@@ -87,7 +87,7 @@ async def test_refresh_rate_from_the_palette_is_applied_and_saved(
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(pilot, lambda: saved(config)["refresh_rate"] == 2)
-        assert app.chat.settings.refresh_rate == 2
+        assert app.settings.refresh_rate == 2
 
 
 @pytest.mark.parametrize(("rate", "low", "high"), [(2, 2, 7), (30, 25, 70)])

@@ -359,15 +359,40 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
         await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen))
 
 
-def test_every_command_in_the_table_has_a_handler_and_a_palette_entry() -> None:
-    from claude_tui.core.slash import COMMANDS
-    from claude_tui.ui.chat.palette import ENTRIES
-    from claude_tui.ui.chat.screen import ChatScreen
+def test_every_command_in_the_table_has_exactly_one_handler() -> None:
+    """The handlers register against the table; a second handler for a command, or one for a
+    name the table lacks, is refused as it registers."""
+    from claude_tui.core.slash import BY_NAME
+    from claude_tui.ui.chat.commands import HANDLERS, handles
 
-    in_palette = {line.split()[0] for line, _ in ENTRIES}
-    for spec in COMMANDS:
-        assert callable(getattr(ChatScreen, f"_cmd_{spec.name}", None)), spec.name
-        assert f"/{spec.name}" in in_palette or spec.name == "rate", spec.name
+    assert sorted(HANDLERS) == sorted(BY_NAME)
+
+    async def another(chat: object, command: object) -> None:
+        pass
+
+    with pytest.raises(ValueError, match="two handlers"):
+        handles("model")(another)
+    with pytest.raises(ValueError, match="not in the table"):
+        handles("nonesuch")
+    assert HANDLERS["model"] is not another
+
+
+def test_the_palette_is_made_from_the_table() -> None:
+    """Every command but ``/rate`` (which the app's refresh-rate entries offer) is in the
+    palette, with each of the entries the table gives it, and nothing else is."""
+    from claude_tui.core.slash import COMMANDS
+    from claude_tui.ui.chat.palette import slash_commands
+
+    ran: list[str] = []
+    entries = list(slash_commands(ran.append))
+    assert [(e.title, e.help) for e in entries] == [
+        entry for spec in COMMANDS for entry in spec.palette
+    ]
+    assert {e.title.split()[0] for e in entries} == {
+        f"/{spec.name}" for spec in COMMANDS if spec.name != "rate"
+    }
+    entries[0].callback()
+    assert ran == [entries[0].title]
 
 
 def notices(app: ClaudeTUI) -> list[str]:

@@ -12,9 +12,9 @@ from textual.widget import Widget
 from claude_tui.core.client import ApiSettings
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.chat.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
 from claude_tui.ui.widgets.conversation import ConversationView, LoadEarlier, LoadLater
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
+from claude_tui.ui.widgets.turn_window import MOUNTED_TURNS, PAGE_OF_TURNS
 
 from .helpers import options, replies_ended, saved_session, send, wait_until
 
@@ -45,7 +45,7 @@ async def opened(pilot: Pilot[None], app: ClaudeTUI, session_id: str) -> None:
     await wait_until(pilot, lambda: app.chat.current.session_id == session_id)
     await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)
     view = app.query_one(ConversationView)
-    await wait_until(pilot, lambda: not app.chat._filling)
+    await wait_until(pilot, lambda: not app.chat.turn_pane.filling)
     await pilot.pause()
     assert not view.reading_back
     await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y > 0)
@@ -218,7 +218,7 @@ async def test_a_jump_while_a_page_is_mounting_leaves_a_consistent_window(
         if jump == "ctrl+end":  # from the first turns, so Ctrl+End replaces the window
             await pilot.press("ctrl+home")
             await wait_until(pilot, lambda: mounted(app) == PAGE_OF_TURNS)
-            await wait_until(pilot, lambda: not app.chat._filling)
+            await wait_until(pilot, lambda: not app.chat.turn_pane.filling)
             await pilot.pause()
         mount_all = view.mount_all
         armed = True
@@ -226,9 +226,13 @@ async def test_a_jump_while_a_page_is_mounting_leaves_a_consistent_window(
         async def mount_then_jump(widgets: list[Widget], **where: Widget) -> None:
             nonlocal armed
             await mount_all(widgets, **where)
-            if armed and app.chat._filling:
+            if armed and app.chat.turn_pane.filling:
                 armed = False
-                await (app.chat.show_start() if jump == "ctrl+home" else app.chat.show_end())
+                await (
+                    app.chat.turn_pane.show_start()
+                    if jump == "ctrl+home"
+                    else app.chat.turn_pane.show_end()
+                )
 
         monkeypatch.setattr(view, "mount_all", mount_then_jump)
         if jump == "ctrl+home":
@@ -236,7 +240,7 @@ async def test_a_jump_while_a_page_is_mounting_leaves_a_consistent_window(
         else:
             view.scroll_end(animate=False)
         await wait_until(pilot, lambda: not armed)
-        await wait_until(pilot, lambda: not app.chat._filling)
+        await wait_until(pilot, lambda: not app.chat.turn_pane.filling)
         await pilot.pause()
         await pilot.pause()
         assert_window_matches(app)

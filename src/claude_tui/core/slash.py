@@ -41,6 +41,10 @@ class CommandSpec:
     """One line, for the help list and beside each completion."""
     choices: tuple[str, ...] = ()
     """Fixed values of the first argument, offered by completion (``on``, ``off``)."""
+    palette: tuple[tuple[str, str], ...] = ()
+    """Its entries in the command palette (Ctrl+P): each a line run as if typed, and what the
+    palette says of it. A command with common arguments has an entry for each (``/thinking
+    on``, ``/thinking off``); one left out of the palette has none."""
 
     @property
     def usage(self) -> str:
@@ -49,23 +53,89 @@ class CommandSpec:
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("help", "", "List the commands and keys"),
-    CommandSpec("new", "", "Start a new conversation"),
-    CommandSpec("quit", "", "Quit (a reply in flight is stopped cleanly first)"),
-    CommandSpec("stats", "", "Statistics for this session and for all sessions"),
-    CommandSpec("context", "", "What the next request will send: model, system prompt, history"),
-    CommandSpec("model", "[id]", "Show the model, or switch to another"),
-    CommandSpec("system", "[text]", "Show the system prompt, or set it (several lines are fine)"),
     CommandSpec(
-        "thinking", "on|off [budget]", "Extended thinking, with a token budget", ("on", "off")
+        "help", "", "List the commands and keys", palette=(("/help", "Keys and commands"),)
+    ),
+    CommandSpec("new", "", "Start a new conversation", palette=(("/new", "Start a new session"),)),
+    CommandSpec(
+        "quit",
+        "",
+        "Quit (a reply in flight is stopped cleanly first)",
+        palette=(("/quit", "Quit"),),
     ),
     CommandSpec(
-        "export", "[md|json] [path]", "Save this conversation as Markdown or JSON", ("md", "json")
+        "stats",
+        "",
+        "Statistics for this session and for all sessions",
+        palette=(("/stats", "Statistics for this session and all sessions"),),
     ),
-    CommandSpec("retry", "", "Send the last prompt again"),
-    CommandSpec("edit", "", "Put the last prompt back in the input to change it"),
-    CommandSpec("copy", "[code]", "Copy the last reply, or only its code", ("code",)),
-    CommandSpec("theme", "[name]", "Show the theme, or switch to another"),
+    CommandSpec(
+        "context",
+        "",
+        "What the next request will send: model, system prompt, history",
+        palette=(("/context", "Exactly what the next request will send, with its token count"),),
+    ),
+    CommandSpec(
+        "model",
+        "[id]",
+        "Show the model, or switch to another",
+        palette=(("/model", "Pick the model for this session"),),
+    ),
+    CommandSpec(
+        "system",
+        "[text]",
+        "Show the system prompt, or set it (several lines are fine)",
+        palette=(("/system", "Set this session's system prompt"),),
+    ),
+    CommandSpec(
+        "thinking",
+        "on|off [budget]",
+        "Extended thinking, with a token budget",
+        ("on", "off"),
+        palette=(
+            ("/thinking on", "Turn extended thinking on"),
+            ("/thinking off", "Turn extended thinking off"),
+        ),
+    ),
+    CommandSpec(
+        "export",
+        "[md|json] [path]",
+        "Save this conversation as Markdown or JSON",
+        ("md", "json"),
+        palette=(
+            ("/export md", "Export this session as Markdown (to the current directory)"),
+            ("/export json", "Export this session as JSON, every branch kept"),
+        ),
+    ),
+    CommandSpec(
+        "retry",
+        "",
+        "Send the last prompt again",
+        palette=(("/retry", "Send the last prompt again"),),
+    ),
+    CommandSpec(
+        "edit",
+        "",
+        "Put the last prompt back in the input to change it",
+        palette=(("/edit", "Edit the last message and send it again (the old exchange is kept)"),),
+    ),
+    CommandSpec(
+        "copy",
+        "[code]",
+        "Copy the last reply, or only its code",
+        ("code",),
+        palette=(
+            ("/copy", "Copy the last reply to the clipboard"),
+            ("/copy code", "Copy the last reply's last code block"),
+        ),
+    ),
+    CommandSpec(
+        "theme",
+        "[name]",
+        "Show the theme, or switch to another",
+        palette=(("/theme", "Pick a theme (previewed live)"),),
+    ),
+    # No palette entry: the app's own refresh-rate entries offer the common rates.
     CommandSpec(
         "rate", "N", f"Redraws a second while a reply streams, {RULES['refresh_rate'].expected}"
     ),

@@ -12,22 +12,25 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.reactive import var
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
 from claude_tui.core.client import warm_up_sdk
-from claude_tui.core.config import DEFAULT_THEME, ConfigError, save_settings
+from claude_tui.core.config import DEFAULT_THEME, ConfigError, Settings, save_settings
 from claude_tui.core.paths import key_file
 from claude_tui.core.sanitize import sanitize
-from claude_tui.ui.chat.screen import ChatScreen
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
+
+if TYPE_CHECKING:
+    from claude_tui.ui.chat.screen import ChatScreen
 
 REFRESH_RATES = (2, 10, 30, 60, 120)
 """The refresh rates offered in the command palette (any 1-120 can be set in config)."""
@@ -69,6 +72,11 @@ class ClaudeTUI(App[None]):
         Binding("ctrl+t", "next_theme", "Theme", show=False, priority=True),
     ]
 
+    settings: var[Settings] = var(Settings)
+    """The settings in force: the config file's, this run's command-line overrides, and what
+    the user changed in the app (``update_settings``). The one copy: the chat screen watches it,
+    and a session's own model or system prompt stays on that session's state."""
+
     def __init__(self, options: AppOptions | None = None) -> None:
         # ~20 ms off the first frame, and up to a hundred off opening a long session
         _freeze_once("imports")
@@ -94,6 +102,10 @@ class ClaudeTUI(App[None]):
         """Set once the first frames are drawn, prompt focused: the warm-ups may start."""
         self._warm_ups_left = 0  # set when they start (on_mount)
         self._warm_ups_lock = threading.Lock()
+        # Imported here, not above: the screen and its parts import this module for typed
+        # access to the app (``textual.getters.app``).
+        from claude_tui.ui.chat.screen import ChatScreen
+
         self.chat = ChatScreen(
             replace(self.options, notices=tuple(notices)), key_file=str(key_file())
         )
@@ -151,12 +163,12 @@ class ClaudeTUI(App[None]):
         if self._quitting:
             return
         self._quitting = True
-        self.chat.cancel_all()
+        self.chat.replies.cancel_all()
         replies = [w for w in self.chat.workers if w.group == "replies" and not w.is_finished]
         if replies:
             waits = [asyncio.create_task(worker.wait()) for worker in replies]
             await asyncio.wait(waits, timeout=QUIT_WAIT)
-        await self.chat.flush_pending_delete()
+        await self.chat.sessions_panel.flush_pending_delete()
         self.exit()
 
     def _on_signal(self) -> None:
@@ -168,9 +180,7 @@ class ClaudeTUI(App[None]):
     def update_settings(self, **changes: Any) -> None:
         """Apply and save settings changed in the app (the file keeps the user's other
         values; a file that cannot be parsed is left alone and the user told)."""
-        self.settings = replace(self.settings, **changes)
-        self.chat.settings = self.settings
-        self.chat.apply_settings()
+        self.settings = replace(self.settings, **changes)  # its watchers apply it at once
         path = self.options.config_path
         if path is None:
             return

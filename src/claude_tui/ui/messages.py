@@ -58,8 +58,9 @@ class SessionLoaded(Message, bubble=False):
 
 
 @dataclass
-class StoreProblem(Message, bubble=False):
-    """Saving or reading sessions failed; the chat goes on, the user is told."""
+class StoreProblem(Message):
+    """Saving or reading sessions failed; the chat goes on, the user is told (by the screen,
+    which it bubbles up to from the part whose store work failed)."""
 
     message: str
 

@@ -1,42 +1,46 @@
-"""The chat screen: layout, keys, and putting a session on screen.
+"""The chat screen: its layout, its keys, and the wiring between its parts.
 
-Replies (``screens/replies.py``) and the sessions list (``sessions_panel.py``) are its base
-classes; this module decides what the user sees: the widgets of the visible session's latest
-turns, loading older ones on demand, and its status and metrics.
+The parts do the work: the turn pane shows the session on screen (``widgets/turn_pane.py``),
+the sessions panel lists, opens and deletes sessions (``widgets/sessions_panel.py``), the reply
+controller runs replies (``reply_controller.py``) and the slash commands have their handlers
+(``commands/``). The screen puts them side by side, turns keys into calls on them, and passes
+on what one part tells it to the others.
 """
 
 from __future__ import annotations
 
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from claude_tui.core.config import price_overrides
+from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.sanitize import sanitize
-from claude_tui.ui.chat.replies import NO_KEY_HINT
+from claude_tui.core.slash import Command, Unknown, parse
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.chat.commands import run_command
+from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.session_state import SessionState
-from claude_tui.ui.chat.slash_commands import SlashCommands
+from claude_tui.ui.messages import StoreProblem
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.completion import CommandCompletions
-from claude_tui.ui.widgets.conversation import (
-    WELCOME,
-    ConversationView,
-    JumpToEnd,
-    Welcome,
-)
+from claude_tui.ui.widgets.conversation import WELCOME
 from claude_tui.ui.widgets.markdown.view import MarkdownView
-from claude_tui.ui.widgets.message import (
-    AssistantMessage,
-    UserMessage,
-)
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
-from claude_tui.ui.widgets.sidebar import SessionSidebar
+from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
+from claude_tui.ui.widgets.turn_pane import TurnPane
+
+NO_KEY_HINT = (
+    "No API key found. Set ANTHROPIC_API_KEY (or put the key in {key_file}) and start again, "
+    "or run `claude-tui --demo` to try everything offline."
+)
 
 
-class ChatScreen(SlashCommands):
+class ChatScreen(Screen[None]):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
@@ -53,45 +57,55 @@ class ChatScreen(SlashCommands):
         Binding("ctrl+o", "toggle_thinking", "Show/hide thinking", show=False, priority=True),
     ]
 
+    app = getters.app(ClaudeTUI)
+    sessions_panel = getters.query_one(SessionsPanel)
+    replies = getters.query_one(ReplyController)
+    prompt_input = getters.query_one(PromptInput)
+    metrics_bar = getters.query_one(MetricsBar)
+    reply_status = getters.query_one(ReplyStatus)
+
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
         self.options = options
-        self.settings = options.settings
-        """The settings in force; the app replaces them when the user changes one."""
-        self.current = SessionState()
-        self.states: dict[str, SessionState] = {}
-        """Sessions opened in this run, by id: their replies go on while others are shown."""
-        self._replies: dict[int, SessionState] = {}
-        self._widgets: dict[int, UserMessage | AssistantMessage] = {}
-        """Widgets of the visible session's turns, keyed by ``id(turn)``."""
-        self._queued_widgets: list[UserMessage] = []
-        self._next_reply_id = 0
-        self._key_file = key_file
+        self.key_file = key_file
+        if options.api.has_credentials:
+            welcome, warning = WELCOME, False
+        else:
+            welcome, warning = f"{WELCOME}\n\n{self.no_key_hint}", True
+        self.turn_pane = TurnPane(welcome, warning=warning, id="turns")
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
 
+    @property
+    def current(self) -> SessionState:
+        """The session on screen."""
+        return self.turn_pane.state
+
+    @property
+    def no_key_hint(self) -> str:
+        return NO_KEY_HINT.format(key_file=self.key_file or "the key file")
+
+    def session_settings(self, state: SessionState) -> Settings:
+        """What ``state``'s next request is sent with: the app's settings, and its own."""
+        return state.settings_over(self.app.settings)
+
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        status = ReplyStatus(id="status")
+        metrics = MetricsBar(refresh_rate=self.app.settings.refresh_rate, id="metrics")
         yield Header()
         with Horizontal(id="body"):
-            yield SessionSidebar(id="sidebar")
+            yield SessionsPanel(self.options.store_path, id="sessions")
             with Vertical(id="main"):
-                with ConversationView(id="conversation"):
-                    yield JumpToEnd()
-                    yield self._welcome()
-                yield ReplyStatus(id="status")
-                yield MetricsBar(refresh_rate=self.settings.refresh_rate, id="metrics")
+                yield self.turn_pane
+                yield status
+                yield metrics
                 yield CommandCompletions(id="completions")
                 yield PromptInput(id="prompt")
         yield Footer()
-
-    def _welcome(self) -> Welcome:
-        if not self.options.api.has_credentials:
-            hint = NO_KEY_HINT.format(key_file=self._key_file or "the key file")
-            return Welcome(f"{WELCOME}\n\n{hint}", classes="warning", markup=False)
-        return Welcome(WELCOME, markup=False)
+        yield ReplyController(self.turn_pane, status, metrics)
 
     def on_mount(self) -> None:
         # Nested containers finish mounting after the screen: start once they have.
@@ -99,31 +113,31 @@ class ChatScreen(SlashCommands):
 
     def _start(self) -> None:
         self.ready = True
-        prompt = self.query_one(PromptInput)
+        prompt = self.prompt_input
         prompt.focus()
         prompt.completion_choices = {"theme": sorted(self.app.available_themes)}
-        sidebar = self.query_one(SessionSidebar)
-        sidebar.display = self.settings.show_sidebar and self.app.size.width >= 100
-        self.apply_settings()
+        sidebar = self.sessions_panel.sidebar
+        sidebar.display = self.app.settings.show_sidebar and self.app.size.width >= 100
+        self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
-        self.reload_sessions()
+        self.sessions_panel.reload()
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
         self._update_title()
 
-    def apply_settings(self) -> None:
-        """Make the widgets follow ``self.settings`` (after start-up or an in-app change)."""
-        metrics = self.query_one(MetricsBar)
-        metrics.display = self.settings.show_metrics
-        metrics.prices = price_overrides(self.settings)
-        metrics.set_refresh_rate(self.settings.refresh_rate)
-        MarkdownView.cursor = self.settings.cursor
+    def apply_settings(self, settings: Settings) -> None:
+        """Make the widgets follow the app's ``settings`` (at start-up and on each change)."""
+        metrics = self.metrics_bar
+        metrics.display = settings.show_metrics
+        metrics.prices = price_overrides(settings)
+        metrics.set_refresh_rate(settings.refresh_rate)
+        MarkdownView.cursor = settings.cursor
         self.show_model()
-        self._update_title()
 
     def show_model(self) -> None:
-        self.query_one(MetricsBar).set_model(self.session_settings(self.current).model)
+        """Tell the metrics line (and the title) which model the session uses."""
+        self.metrics_bar.set_model(self.session_settings(self.current).model)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -132,22 +146,18 @@ class ChatScreen(SlashCommands):
         model = self.session_settings(self.current).model
         self.app.sub_title = f"{title} · {model}{demo}"
 
-    # -- showing a session --------------------------------------------------------------------
-
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
-        self.current = state
-        await self.show_latest(state)
+        await self.turn_pane.show_latest(state)
         metrics = state.last_metrics()
         if metrics is None:
-            self.query_one(MetricsBar).reset()
+            self.metrics_bar.reset()
         else:
             outcome = None if state.busy else self._last_outcome(state)
-            self.query_one(MetricsBar).show(metrics, outcome=outcome)
-        status = self.query_one(ReplyStatus)
-        status.queued = len(state.queue)
-        self._show_status(state)
-        self.query_one(SessionSidebar).set_current(state.session_id)
+            self.metrics_bar.show(metrics, outcome=outcome)
+        self.reply_status.queued = len(state.queue)
+        self.replies.show_status(state)
+        self.sessions_panel.show_current(state.session_id)
         self.show_model()
 
     @staticmethod
@@ -157,79 +167,162 @@ class ChatScreen(SlashCommands):
                 return turn.status.value
         return None
 
-    # -- actions ------------------------------------------------------------------------------
+    # -- the input ----------------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def _on_submitted(self, message: PromptInput.Submitted) -> None:
+        parsed = parse(message.text)
+        if isinstance(parsed, Command | Unknown):
+            # never sent to the model; the input keeps the text if the command failed
+            if await run_command(self, parsed):
+                message.prompt_input.remember(message.text)
+            return
+        if not self.options.api.has_credentials:
+            self.notify(self.no_key_hint, title="Cannot send", severity="error", timeout=8)
+            return  # the prompt stays in the input: nothing is lost
+        message.prompt_input.remember(message.text)
+        await self.replies.submit(self.current, parsed.text)  # // sends a literal /
+
+    async def run_slash(self, line: str) -> None:
+        """Run ``line`` as if typed (the command palette's entries use this)."""
+        parsed = parse(line)
+        if isinstance(parsed, Command | Unknown):
+            await run_command(self, parsed)
+
+    # -- keys ---------------------------------------------------------------------------------
 
     async def action_escape(self) -> None:
         """Esc stops the visible session's reply, and prompts queued behind it go back into
         the input rather than out to the model; with no reply in flight, it cancels an
         ``/edit``, or leaves the sidebar."""
         state = self.current
-        if self.query_one(PromptInput).close_completions():
+        if self.prompt_input.close_completions():
             return  # Esc first closes the command menu
         if state.reply is not None:
-            state.reply.runner.cancel()
+            self.replies.cancel(state)
             if state.queue:
                 await self._unqueue(state)
-        elif self.cancel_edit():
+        elif self._cancel_edit(state):
             pass
-        elif self.focused is not None and self.query_one(SessionSidebar) in self.focused.ancestors:
-            self.query_one(PromptInput).focus()
+        elif self.sessions_panel.has_focus_within:
+            self.prompt_input.focus()
 
     async def _unqueue(self, state: SessionState) -> None:
         texts, state.queue = state.queue, []
-        for widget in self._queued_widgets:
-            await widget.remove()
-        self._queued_widgets = []
-        prompt = self.query_one(PromptInput)
+        await self.turn_pane.remove_queued()
+        prompt = self.prompt_input
         prompt.load_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
         prompt.move_cursor(prompt.document.end)
         prompt.focus()
-        self.query_one(ReplyStatus).queued = 0
+        self.reply_status.queued = 0
         count = f"{len(texts)} queued prompt{'s' if len(texts) > 1 else ''}"
         self.notify(f"{count} moved back to the input, not sent.")
 
+    def _cancel_edit(self, state: SessionState) -> bool:
+        """Esc while editing: the input is cleared and nothing is sent. False if not editing."""
+        if state.editing is None:
+            return False
+        state.editing = None
+        self.prompt_input.clear()
+        self.notify("Edit cancelled.", timeout=2)
+        return True
+
     def action_scroll_conversation(self, direction: int) -> None:
-        view = self.query_one(ConversationView)
-        if direction < 0:
-            view.scroll_page_up(animate=False)
-        else:
-            view.scroll_page_down(animate=False)
+        self.turn_pane.scroll_page(direction)
 
     async def action_follow(self) -> None:
-        await self.show_end()
+        await self.turn_pane.show_end()
 
     async def action_jump_to_start(self) -> None:
-        await self.show_start()
+        await self.turn_pane.show_start()
 
     def action_toggle_thinking(self) -> None:
         """Open (or fold) the thinking block of the latest reply that has one."""
-        for widget in reversed(list(self.query(AssistantMessage))):
-            if widget.toggle_thinking():
-                return
-        self.notify("No reply on screen has a thinking block.", timeout=3)
+        if not self.turn_pane.toggle_thinking():
+            self.notify("No reply on screen has a thinking block.", timeout=3)
 
     async def action_retry(self) -> None:
-        """Send the last prompt again (after an error, a cancel, or a reply you want anew).
-
-        The failed or partial reply stays where it is, in the session and in the history the
-        retry sends (prompt, partial reply, prompt again: a history the API accepts)."""
-        state = self.current
-        if state.busy:
-            self.notify("A reply is still streaming: Esc stops it first.", timeout=4)
-            return
-        turns = state.conversation.turns
-        last = next((t for t in reversed(turns) if t.role == "user"), None)
-        if last is None:
-            self.notify("Nothing to retry yet.", timeout=3)
-            return
-        await self.query(Welcome).remove()
-        # After a reply that produced no text, the prompt is still the last thing the model
-        # would see: answer it again rather than send it twice.
-        after = turns[turns.index(last) + 1 :]
-        answered = any(t.text.strip() for t in after)
-        await self._start_reply(state, last.text, new_prompt=answered)
+        await self.replies.retry(self.current)
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""
         await self.show_state(SessionState())
-        self.query_one(PromptInput).focus()
+        self.prompt_input.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        shown = self.sessions_panel.toggle()
+        self.app.update_settings(show_sidebar=shown)  # saved to config.toml
+        if not shown and self.sessions_panel.has_focus_within:
+            self.prompt_input.focus()
+
+    def action_search_sessions(self) -> None:
+        self.sessions_panel.focus_search()
+
+    def action_undo_delete(self) -> None:
+        self.sessions_panel.undo_delete()
+
+    # -- what the sessions panel says ---------------------------------------------------------
+
+    def open_session(self, session_id: str) -> None:
+        """Show a saved session (``SessionsPanel.Opened`` comes back with its state)."""
+        self.sessions_panel.open(session_id)
+
+    @on(SessionsPanel.Open)
+    def _on_open(self, message: SessionsPanel.Open) -> None:
+        self.open_session(message.session_id)
+        self.prompt_input.focus()
+
+    @on(SessionsPanel.Opened)
+    async def _on_opened(self, message: SessionsPanel.Opened) -> None:
+        await self.show_state(message.state)
+
+    @on(SessionsPanel.New)
+    async def _on_new(self) -> None:
+        await self.action_new_conversation()
+
+    @on(SessionsPanel.Renamed)
+    def _on_renamed(self, message: SessionsPanel.Renamed) -> None:
+        if self.current.session_id == message.session_id:
+            self._update_title()
+
+    @on(SessionsPanel.Deleted)
+    async def _on_deleted(self, message: SessionsPanel.Deleted) -> None:
+        if message.state is not None:
+            self.replies.cancel(message.state)
+        if self.current.session_id == message.session_id:
+            await self.show_state(SessionState())
+
+    # -- what the reply controller says -------------------------------------------------------
+
+    @on(ReplyController.Started)
+    def _on_reply_started(self) -> None:
+        self.sessions_panel.show_active(self.replies.active_session_ids())
+
+    @on(ReplyController.Saved)
+    def _on_reply_saved(self, message: ReplyController.Saved) -> None:
+        state = message.state
+        if message.first:
+            self.sessions_panel.keep(state)
+            if state is self.current:
+                self.sessions_panel.show_current(state.session_id)
+                self._update_title()
+            self.sessions_panel.show_active(self.replies.active_session_ids())
+        self.sessions_panel.reload()
+
+    @on(ReplyController.Ended)
+    def _on_reply_ended(self) -> None:
+        self.sessions_panel.show_active(self.replies.active_session_ids())
+        self.sessions_panel.reload()
+
+    @on(StoreProblem)
+    def _on_store_problem(self, message: StoreProblem) -> None:
+        """From any part's store work: told once, and the chat goes on."""
+        if self._store_problem_shown:
+            return
+        self._store_problem_shown = True
+        self.notify(
+            f"Sessions are not being saved: {message.message}",
+            title="Session store",
+            severity="error",
+            timeout=10,
+        )

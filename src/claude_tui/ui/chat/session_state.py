@@ -6,9 +6,10 @@ session exist only while it is on screen, and are rebuilt from this state when i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from claude_tui.core.blocks import BlockAssembler
+from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRunner
@@ -26,11 +27,15 @@ class Reply:
     """The reply's blocks as they stream (see ``reply_content.py``)."""
     has_text: bool = False
     pending_text: str = ""
-    """Text received but not yet given to the widget (see ``ReplyFlow._render_reply``)."""
+    """Text received but not yet given to the widget (see ``ReplyStream.render``)."""
     pending_thinking: str = ""
     render_scheduled: bool = False
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
+
+    def shown_whole(self) -> None:
+        """A widget is being built from the whole turn: nothing received is pending for it."""
+        self.pending_text = self.pending_thinking = ""
 
 
 @dataclass(eq=False)
@@ -52,11 +57,20 @@ class SessionState:
     """Set by ``/edit`` until the edited prompt is sent (or Esc)."""
     shown_to: int | None = None
     """Index just past the last turn with a widget, or ``None`` when the window reaches the
-    latest turn (and new turns join it). See ``screens/turn_window.py``."""
+    latest turn (and new turns join it). See ``widgets/turn_pane.py``."""
 
     @property
     def busy(self) -> bool:
         return self.reply is not None
+
+    def settings_over(self, settings: Settings) -> Settings:
+        """The app's ``settings`` with this session's own model and system prompt, if it has
+        them: what its next request is sent with."""
+        if self.model:
+            settings = replace(settings, model=self.model)
+        if self.system is not None:
+            settings = replace(settings, system_prompt=self.system)
+        return settings
 
     def last_metrics(self) -> StreamMetrics | None:
         if self.reply is not None and self.reply.metrics is not None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.containers import VerticalScroll
-from textual.geometry import Size
-from textual.layout import DockArrangeResult
 from textual.message import Message
-from textual.scrollbar import ScrollBar
-from textual.widget import Widget
 from textual.widgets import Static
+
+from claude_tui.ui.textual_private import (
+    ContentGrowsWithoutRelayout,
+    HoldsChildInPlace,
+    anchor_released,
+)
 
 WELCOME = (
     "Welcome to claude-tui.\n\n"
@@ -106,76 +108,26 @@ class LoadLater(TurnsMarker):
         pass
 
 
-class ConversationView(VerticalScroll):
+class ConversationView(HoldsChildInPlace, ContentGrowsWithoutRelayout, VerticalScroll):
     DEFAULT_CSS = """
     ConversationView { padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     """
 
-    _kept: tuple[Widget, int] | None = None
-    """A widget held where it is on screen while turns are mounted above or removed (see
-    ``hold``), and its offset from the top of the pane."""
-
     def on_mount(self) -> None:
         self.anchor()
-
-    def hold(self, widget: Widget | None) -> None:
-        """Keep ``widget`` where it is on screen through every layout until ``let_go``: turns
-        mounted above it would otherwise push what the user is reading down by a page."""
-        if widget is not None:
-            self._kept = (widget, widget.virtual_region.y - round(self.scroll_y))
-
-    def let_go(self) -> None:
-        """Stop holding, once the frame after the last change is drawn."""
-        kept = self._kept
-
-        def release() -> None:
-            if self._kept is kept:
-                self._kept = None
-
-        self.call_after_refresh(release)
-
-    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
-        """Textual's arrangement, then the scroll that keeps the held widget in place. Done
-        here, inside the layout, as Textual's own bottom anchor is: the compositor places the
-        children with the scroll offset read after this, so no frame shows them pushed down.
-        (A scroll after the layout was one frame late, and every page paged in flickered.)"""
-        result = super().arrange(size, optimal)
-        if self._kept is not None:
-            widget, offset = self._kept
-            for placement in result.placements:
-                if placement.widget is widget:
-                    y = max(0, placement.region.y - offset)
-                    self.set_reactive(ConversationView.scroll_y, y)
-                    self.set_reactive(ConversationView.scroll_target_y, y)
-                    self.vertical_scrollbar.set_reactive(ScrollBar.position, y)
-                    break
-        return result
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Only the height of what the pane holds changed (a reply grew): this runs inside
-        the layout that has just arranged it, and scrolled to its end when following.
-        Textual would set the ``virtual_size`` reactive, which asks for a second layout and
-        a repaint of the whole pane, a third of what a step of a streaming reply cost to
-        draw; the scrollbar is brought up to date either way. Relies on
-        ``Widget._size_updated`` of the pinned Textual; ``tests/ui`` checks the effect."""
-        if size == self._size and container_size == self._container_size:
-            layout = False
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def reading_back(self) -> bool:
         """True when the user has scrolled away from the end, so new text is not followed.
 
-        Textual releases the anchor on any user scroll and restores it at the bottom; reading
-        its flag (pinned Textual version) avoids guessing from a scroll offset that lags layout.
+        Textual releases the anchor on any user scroll and restores it at the bottom (see
+        ``anchor_released``).
         """
-        return self.is_anchored and self._anchor_released
+        return self.is_anchored and anchor_released(self)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._kept = None  # the user scrolled (a hold sets the offset without this watcher)
+        self.drop_hold()
         self.update_jump_bar()
         bottom = self.max_scroll_y
         self._ask_for_turns(top=new_value <= 0 < old_value, bottom=new_value >= bottom > old_value)

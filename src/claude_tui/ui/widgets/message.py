@@ -17,7 +17,7 @@ from textual.widgets import Collapsible, Static
 from claude_tui.core.blocks import plain_text
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
-from claude_tui.ui.widgets.growing import GrowsInPlace
+from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.view import MarkdownView
 
 

@@ -16,7 +16,7 @@ from textual.strip import Strip
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
-from claude_tui.ui.widgets.growing import GrowsInPlace
+from claude_tui.ui.textual_private import GrowsInPlace
 
 if TYPE_CHECKING:
     from claude_tui.ui.widgets.markdown.render import BlockRenderer

@@ -3,20 +3,20 @@ turns have widgets at any time.
 
 Every mounted turn costs its Markdown render, its widgets and a share of every layout, so a
 session of a thousand messages mounted whole took half a minute to reach the top and a quarter
-of a gigabyte. Instead the screen shows a window ``[shown_from, shown_to)`` of the turns, with a
-marker above it (``LoadEarlier``) and below it (``LoadLater``) for what is not mounted.
+of a gigabyte. Instead the turn pane shows a window ``[shown_from, shown_to)`` of the turns,
+with a marker above it (``LoadEarlier``) and below it (``LoadLater``) for what is not mounted.
 Scrolling onto a marker mounts a page of turns on that side and lets go of as many on the other,
 keeping what the user was reading where it was; Ctrl+Home and Ctrl+End jump to either end.
 """
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
 from textual.widget import Widget
 
-from claude_tui.core.conversation import Turn
-from claude_tui.ui.chat.replies import ReplyFlow
 from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.textual_private import release_drawn_lines
 from claude_tui.ui.widgets.conversation import (
     ConversationView,
     LoadEarlier,
@@ -25,13 +25,8 @@ from claude_tui.ui.widgets.conversation import (
     Welcome,
 )
 from claude_tui.ui.widgets.markdown.prerender import prerender
-from claude_tui.ui.widgets.message import (
-    AssistantMessage,
-    UserMessage,
-    markdown_views,
-    widget_for_turn,
-)
-from claude_tui.ui.widgets.released import release_drawn_lines
+from claude_tui.ui.widgets.message import markdown_views
+from claude_tui.ui.widgets.turn_widgets import TurnWidget, TurnWidgets
 
 PAGE_OF_TURNS = 40
 """Turns mounted together when the user scrolls onto a marker (or when a session opens)."""
@@ -43,32 +38,35 @@ FILL_STEP = 6
 MOUNTED_TURNS = 2 * PAGE_OF_TURNS
 """The most turns with widgets at once."""
 
-TurnWidget = UserMessage | AssistantMessage
 
+class TurnWindow:
+    """Decides which turns of ``state`` have widgets in ``view``, and mounts and unmounts them.
 
-class TurnWindow(ReplyFlow):
-    """Base of the chat screen that decides which turns have widgets."""
+    The turn pane owns it, and the view, and tells it when to move (a session shown, a jump,
+    a marker's request, a new turn)."""
 
     _filling = False
     """A page is being mounted a few turns a frame, or is about to be (see ``_fill_page``)."""
     _generation = 0
     """Which window is on screen: ``_clear`` counts one more each time the window is replaced.
-    Mounting and unmounting await, and a key (run by the app, not this screen) can replace the
+    Mounting and unmounting await, and a key (run by the app, not the pane) can replace the
     window meanwhile; work begun for an earlier window compares this and stops, rather than move,
     trim or scroll the window that replaced it."""
 
-    def _widgets_for(self, turns: list[Turn]) -> list[TurnWidget]:
-        """Widgets for ``turns``, remembered so stream events and trimming can find them."""
-        widgets = []
-        reply = self.current.reply
-        for turn in turns:
-            if reply is not None and reply.turn is turn:
-                # the widget is built from the whole turn: text not yet rendered is in it
-                reply.pending_text = reply.pending_thinking = ""
-            widget = widget_for_turn(turn)
-            self._widgets[id(turn)] = widget
-            widgets.append(widget)
-        return widgets
+    def __init__(
+        self, view: ConversationView, widgets: TurnWidgets, welcome: Callable[[], Welcome]
+    ) -> None:
+        self._view = view
+        self.widgets = widgets
+        self._welcome = welcome
+        """What an empty window shows."""
+        self.state = SessionState()
+        """The session on screen (``show_latest`` puts another there)."""
+
+    @property
+    def filling(self) -> bool:
+        """A page of turns is being mounted."""
+        return self._filling
 
     def _end(self, state: SessionState) -> int:
         """Index just past the last mounted turn."""
@@ -78,8 +76,9 @@ class TurnWindow(ReplyFlow):
     # -- putting a session on screen ------------------------------------------------------------
 
     async def show_latest(self, state: SessionState) -> None:
-        """Mount ``state``'s latest turns (and its queued prompts) in place of what is shown."""
-        view = self.query_one(ConversationView)
+        """Show ``state``: its latest turns (and its queued prompts) in place of what is shown."""
+        self.state = state
+        view = self._view
         generation = await self._clear(view)
         if self._replaced(generation):
             return  # another window replaced this one while the last was being removed
@@ -88,22 +87,21 @@ class TurnWindow(ReplyFlow):
         widgets: list[Widget] = []
         if state.shown_from:
             widgets.append(LoadEarlier(state.shown_from))
-        widgets.extend(self._widgets_for(turns[state.shown_from :]))
-        widgets.extend(self._queued_for(state))
+        widgets.extend(self.widgets.build(state, turns[state.shown_from :]))
+        widgets.extend(self.widgets.build_queued(state))
         if not widgets:
             widgets.append(self._welcome())
         await view.mount_all(widgets)
         if self._replaced(generation):
             return
         view.follow()
-        self.call_after_refresh(self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS, generation)
-
-    def _welcome(self) -> Welcome:
-        raise NotImplementedError
+        self._view.call_after_refresh(
+            self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS, generation
+        )
 
     async def show_start(self) -> None:
         """Ctrl+Home: the session's first turns, whatever is mounted now."""
-        state, view = self.current, self.query_one(ConversationView)
+        state, view = self.state, self._view
         if state.shown_from == 0:
             view.scroll_home(animate=False)
             return
@@ -113,7 +111,7 @@ class TurnWindow(ReplyFlow):
         turns = state.conversation.turns
         end = min(len(turns), FIRST_TURNS)
         state.shown_from, state.shown_to = 0, (None if end == len(turns) else end)
-        widgets: list[Widget] = list(self._widgets_for(turns[:end]))
+        widgets: list[Widget] = list(self.widgets.build(state, turns[:end]))
         if state.shown_to is not None:
             widgets.append(LoadLater(len(turns) - end))
         view.release_anchor()
@@ -123,14 +121,16 @@ class TurnWindow(ReplyFlow):
         await view.mount_all(widgets)
         if self._replaced(generation):
             return
-        self.call_after_refresh(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation)
+        self._view.call_after_refresh(
+            self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation
+        )
 
     async def show_end(self) -> None:
         """Ctrl+End: back to the latest turns, following the reply if one streams."""
-        state = self.current
+        state = self.state
         if state.shown_to is not None:
             await self.show_latest(state)
-        self.query_one(ConversationView).follow()
+        self._view.follow()
 
     async def _fill_page(
         self, state: SessionState, direction: int, remaining: int, generation: int
@@ -143,10 +143,10 @@ class TurnWindow(ReplyFlow):
         fill stops, and leaves ``_filling`` alone: it belongs to the new window's own fill."""
         if self._replaced(generation):
             return
-        if state is not self.current or remaining <= 0:
+        if state is not self.state or remaining <= 0:
             self._filling = False
             if remaining <= 0:
-                self.query_one(ConversationView).request_at_edge()
+                self._view.request_at_edge()
             return
         self._filling = True
         count = min(FILL_STEP, remaining)
@@ -155,7 +155,7 @@ class TurnWindow(ReplyFlow):
         if self._replaced(generation):
             return
         if grown:
-            self.call_after_refresh(
+            self._view.call_after_refresh(
                 self._fill_page, state, direction, remaining - count, generation
             )
         else:
@@ -167,22 +167,17 @@ class TurnWindow(ReplyFlow):
 
     # -- moving the window ----------------------------------------------------------------------
 
-    @on(LoadEarlier.Requested)
-    async def _on_load_earlier(self) -> None:
+    async def page(self, direction: int) -> None:
+        """A marker asked for the page of turns behind it: older (``direction`` -1) or newer."""
         if not self._filling:  # a page on its way already answers a second request
-            await self._fill_page(self.current, -1, PAGE_OF_TURNS, self._generation)
-
-    @on(LoadLater.Requested)
-    async def _on_load_later(self) -> None:
-        if not self._filling:
-            await self._fill_page(self.current, +1, PAGE_OF_TURNS, self._generation)
+            await self._fill_page(self.state, direction, PAGE_OF_TURNS, self._generation)
 
     async def _load_earlier(self, count: int, generation: int) -> bool:
         """Let go of turns below the window beyond ``MOUNTED_TURNS``, mount up to ``count``
         older turns above it, and keep what is on screen where it was. False if none were left,
         or if the window ``generation`` was replaced meanwhile (nothing more is done then:
         ``shown_from``, the markers and the scroll position are the new window's)."""
-        state, view = self.current, self.query_one(ConversationView)
+        state, view = self.state, self._view
         markers = view.query(LoadEarlier)
         if state.shown_from == 0 or not markers:
             return False
@@ -194,7 +189,7 @@ class TurnWindow(ReplyFlow):
         # release the view's hold on the end (Textual's ``scroll_to`` does), and once left a
         # freshly opened session stuck halfway up its first page.
         following = not view.reading_back
-        widgets = self._widgets_for(turns[start : state.shown_from])
+        widgets = self.widgets.build(state, turns[start : state.shown_from])
         await prerender(markdown_views(widgets), view)
         if self._replaced(generation):
             return False
@@ -217,14 +212,14 @@ class TurnWindow(ReplyFlow):
         """Mount up to ``count`` newer turns below the window (the mirror of
         ``_load_earlier``, down to stopping once the window ``generation`` is replaced);
         reaching the latest turn brings back the queued prompts."""
-        state, view = self.current, self.query_one(ConversationView)
+        state, view = self.state, self._view
         markers = view.query(LoadLater)
         if state.shown_to is None or not markers:
             return False
         marker = markers.first()
         turns = state.conversation.turns
         end = min(len(turns), state.shown_to + count)
-        widgets: list[Widget] = list(self._widgets_for(turns[state.shown_to : end]))
+        widgets: list[Widget] = list(self.widgets.build(state, turns[state.shown_to : end]))
         await prerender(markdown_views(widgets), view)
         if self._replaced(generation):
             return False
@@ -233,7 +228,7 @@ class TurnWindow(ReplyFlow):
         if self._replaced(generation):
             return False
         if end == len(turns):
-            widgets.extend(self._queued_for(state))
+            widgets.extend(self.widgets.build_queued(state))
         await view.mount_all(widgets, before=marker)
         if self._replaced(generation):
             return False
@@ -244,12 +239,12 @@ class TurnWindow(ReplyFlow):
         view.let_go()
         return True
 
-    async def trim_view(self, state: SessionState) -> None:
+    async def trim(self, state: SessionState) -> None:
         """After a new turn in a live session: let go of the oldest turns beyond
         ``MOUNTED_TURNS``, so each new turn costs the same however long the session grows.
         Nothing is let go while the user is reading back."""
-        view = self.query_one(ConversationView)
-        if state is not self.current or view.reading_back:
+        view = self._view
+        if state is not self.state or view.reading_back:
             return
         if await self._let_go(state, keep_last=True):
             view.follow()
@@ -260,7 +255,7 @@ class TurnWindow(ReplyFlow):
         the oldest if ``keep_last``, else the newest; the marker on that side says how many
         are not shown. If the window is replaced while they are removed, the new window's
         markers are left alone (and False returned)."""
-        view, generation = self.query_one(ConversationView), self._generation
+        view, generation = self._view, self._generation
         turns = state.conversation.turns
         end = self._end(state)
         excess = end - state.shown_from + incoming - MOUNTED_TURNS
@@ -272,10 +267,8 @@ class TurnWindow(ReplyFlow):
         else:
             gone = turns[end - excess : end]
             state.shown_to = end - excess
-            queued, self._queued_widgets = self._queued_widgets, []
-            for widget in queued:
-                await widget.remove()
-        await self.unmount_turns(gone)
+            await self.widgets.remove_queued()
+        await self.widgets.remove(gone)
         if self._replaced(generation):
             return False
         if keep_last:
@@ -283,16 +276,6 @@ class TurnWindow(ReplyFlow):
         else:
             await self._mark(view, LoadLater, len(turns) - (end - excess))
         return True
-
-    async def unmount_turns(self, turns: list[Turn]) -> None:
-        """Remove the widgets of ``turns`` (those that have one). Every widget is looked up
-        before the first removal is awaited: a window that replaced this one meanwhile may
-        have mounted new widgets for some of the same turns, and those must stay."""
-        widgets = [self._widgets.pop(id(turn), None) for turn in turns]
-        for widget in widgets:
-            if widget is not None:
-                release_drawn_lines(widget)
-                await widget.remove()
 
     async def _clear(self, view: ConversationView) -> int:
         """Remove every turn, queued prompt, welcome and marker: the window starts afresh.
@@ -310,15 +293,8 @@ class TurnWindow(ReplyFlow):
             release_drawn_lines(widget)
         await gone.remove()
         if not self._replaced(generation):  # else the newer window's widgets are in these
-            self._widgets.clear()
-            self._queued_widgets = []
+            self.widgets.forget()
         return generation
-
-    def _queued_for(self, state: SessionState) -> list[UserMessage]:
-        """Widgets for the prompts queued behind the reply, remembered to be sent in turn."""
-        widgets = [UserMessage(text, queued=True) for text in state.queue]
-        self._queued_widgets.extend(widgets)
-        return widgets
 
     @staticmethod
     async def _recount(marker: TurnsMarker, count: int) -> None:
@@ -342,8 +318,8 @@ class TurnWindow(ReplyFlow):
 
     def _first_turn_widget(self, state: SessionState) -> TurnWidget | None:
         turns = state.conversation.turns
-        return self._widgets.get(id(turns[state.shown_from])) if turns else None
+        return self.widgets.get(turns[state.shown_from]) if turns else None
 
     def _last_turn_widget(self, state: SessionState) -> TurnWidget | None:
         end = self._end(state)
-        return self._widgets.get(id(state.conversation.turns[end - 1])) if end else None
+        return self.widgets.get(state.conversation.turns[end - 1]) if end else None

@@ -1,0 +1,93 @@
+"""The slash commands about the app as a whole: help, quit, stats, thinking, rate and theme.
+
+Settings they change go through the app (``ClaudeTUI.update_settings``), which saves them and
+whose watchers bring the screen up to date.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from claude_tui.core.config import price_overrides
+from claude_tui.core.slash import (
+    COMMANDS,
+    Command,
+    CommandError,
+    parse_rate,
+    parse_thinking,
+    require_no_args,
+)
+from claude_tui.ui.chat.commands.registry import handles, tell_error
+from claude_tui.ui.store_work import in_store
+
+if TYPE_CHECKING:
+    from claude_tui.ui.chat.screen import ChatScreen
+
+
+@handles("help")
+async def help_(chat: ChatScreen, command: Command) -> None:
+    from claude_tui.ui.screens.command_screens import HelpScreen, keys_from_bindings
+
+    require_no_args(command)
+    keys = keys_from_bindings([*chat.BINDINGS, *chat.app.BINDINGS])
+    keys.append(("Ctrl+P", "Command palette: every command, themes, refresh rate"))
+    chat.app.push_screen(HelpScreen(keys, COMMANDS))
+
+
+@handles("quit")
+async def quit_(chat: ChatScreen, command: Command) -> None:
+    require_no_args(command)
+    await chat.app.run_action("quit")
+
+
+@handles("stats")
+async def stats(chat: ChatScreen, command: Command) -> None:
+    from claude_tui.core.stats import format_stats, session_stats
+    from claude_tui.ui.screens.command_screens import StatsScreen
+
+    require_no_args(command)
+    overrides = price_overrides(chat.app.settings)
+    rows = format_stats(session_stats(chat.current.conversation.turns), overrides=overrides)
+    screen = StatsScreen(rows, None)
+    chat.app.push_screen(screen)
+    in_store(
+        chat,
+        chat.options.store_path,
+        lambda store: format_stats(store.usage_totals(), overrides=overrides),
+        lambda every: chat.app.call_from_thread(chat.call_later, screen.set_totals, every),
+        lambda text: tell_error(chat, text),
+    )
+
+
+@handles("thinking")
+async def thinking(chat: ChatScreen, command: Command) -> None:
+    on, budget = parse_thinking(command.args, max_tokens=None)
+    changes: dict[str, object] = {"thinking": on}
+    if budget is not None:
+        changes["thinking_budget"] = budget
+    chat.app.update_settings(**changes)
+    if on:
+        used = budget or chat.app.settings.thinking_budget
+        chat.notify(f"Extended thinking on · budget {used:,} tokens", timeout=3)
+    else:
+        chat.notify("Extended thinking off", timeout=3)
+
+
+@handles("rate")
+async def rate(chat: ChatScreen, command: Command) -> None:
+    value = parse_rate(command.args)
+    chat.app.update_settings(refresh_rate=value)
+    chat.notify(f"Refresh rate: {value} a second (saved)", timeout=3)
+
+
+@handles("theme")
+async def theme(chat: ChatScreen, command: Command) -> None:
+    name = command.args.split()[0] if command.args else ""
+    if not name:
+        chat.app.search_themes()
+        return
+    if name not in chat.app.available_themes:
+        raise CommandError(f"No theme {name!r}. `claude-tui themes` lists them.")
+    chat.app.theme = name
+    chat.app.update_settings(theme=name)
+    chat.notify(f"Theme: {name} (saved)", timeout=3)

@@ -1,0 +1,239 @@
+"""The slash commands about the session on screen: new, retry, edit, copy, export, context,
+model and system.
+
+Anything that reads the database or the network (a token count, the models list, an export)
+runs in a thread worker and comes back through ``call_from_thread``, so the UI never waits on
+it. Each command imports its screen when first used: none of them is needed at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from claude_tui.core.conversation import edit_point
+from claude_tui.core.request import next_messages, preview_request
+from claude_tui.core.slash import Command, CommandError, parse_export, require_no_args
+from claude_tui.core.store import SessionStore
+from claude_tui.ui.chat.commands.registry import handles, tell_error
+from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.store_work import in_store
+
+if TYPE_CHECKING:
+    from claude_tui.ui.chat.screen import ChatScreen
+
+
+def last_code_block(text: str) -> str | None:
+    """The content of the last code block of a reply, as the Markdown parser sees it (so a
+    fence the reply never closed counts, and a fence inside another does not)."""
+    from markdown_it import MarkdownIt  # only when copying: not needed at start-up
+
+    tokens = MarkdownIt().parse(text)
+    code = [t.content for t in tokens if t.type in ("fence", "code_block")]
+    return code[-1].rstrip("\n") if code else None
+
+
+def export_name(title: str, fmt: str) -> str:
+    """A file name for an export from the session's title: lower-case words and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "conversation"
+    return f"claude-tui-{slug}.{'json' if fmt == 'json' else 'md'}"
+
+
+@handles("new")
+async def new(chat: ChatScreen, command: Command) -> None:
+    require_no_args(command)
+    await chat.run_action("new_conversation")
+
+
+@handles("retry")
+async def retry(chat: ChatScreen, command: Command) -> None:
+    require_no_args(command)
+    await chat.run_action("retry")
+
+
+@handles("edit")
+async def edit(chat: ChatScreen, command: Command) -> bool:
+    require_no_args(command)
+    state = chat.current
+    if state.busy:
+        raise CommandError("A reply is still streaming: Esc stops it first.")
+    point = edit_point(state.conversation.turns)
+    if point is None:
+        raise CommandError("There is no message to edit yet.")
+    prompt = chat.prompt_input
+    prompt.load_text(state.conversation.turns[point.turn_index].text)
+    prompt.move_cursor(prompt.document.end)
+    prompt.focus()
+    state.editing = point  # Enter sends it as an edit (ReplyController.submit), Esc cancels
+    chat.notify(
+        "Editing your last message: Enter sends it as a new version (the earlier exchange "
+        "is kept as a branch) · Esc cancels",
+        title="/edit",
+        timeout=8,
+    )
+    return False  # the input now holds the message being edited: leave it there
+
+
+@handles("copy")
+async def copy(chat: ChatScreen, command: Command) -> None:
+    what = command.args.strip().lower()
+    if what not in ("", "code"):
+        raise CommandError("/copy copies the last reply; /copy code its last code block.")
+    turns = chat.current.conversation.turns
+    reply = next((t for t in reversed(turns) if t.role == "assistant" and t.text), None)
+    if reply is None:
+        raise CommandError("There is no reply to copy yet.")
+    text: str | None = reply.text
+    if what == "code":
+        text = last_code_block(reply.text)
+        if text is None:
+            raise CommandError("The last reply has no code block.")
+    assert text is not None
+    chat.app.copy_to_clipboard(text)  # OSC 52: works over SSH, where the terminal allows it
+    kind = "code block" if what == "code" else "reply"
+    chat.notify(f"Copied the last {kind} ({len(text):,} characters).", timeout=3)
+
+
+@handles("export")
+async def export(chat: ChatScreen, command: Command) -> None:
+    fmt, path_text = parse_export(command.args)
+    state = chat.current
+    if state.session_id is None:
+        raise CommandError("Nothing to export yet: the session is saved with its first reply.")
+    target = Path(path_text).expanduser() if path_text else Path(export_name(state.title, fmt))
+    session_id = state.session_id
+
+    def write(store: SessionStore) -> Path:
+        """Read the session and write the file, both in the worker: neither is quick."""
+        from claude_tui.core.store.export import to_json, to_markdown, write_private
+
+        data = store.export_session(session_id)
+        write_private(target, to_json(data) if fmt == "json" else to_markdown(data))
+        return target.resolve()
+
+    def exported(written: Path) -> None:
+        chat.app.call_from_thread(chat.notify, f"Exported to {written}", title="/export", timeout=6)
+
+    in_store(
+        chat,
+        chat.options.store_path,
+        write,
+        exported,
+        lambda text: tell_error(chat, f"Cannot write {target}: {text}"),
+        expected=(OSError,),  # the file cannot be written
+    )
+
+
+@handles("context")
+async def context(chat: ChatScreen, command: Command) -> None:
+    from claude_tui.ui.screens.command_screens import ContextScreen
+
+    require_no_args(command)
+    state = chat.current
+    request = next_messages(state.conversation)
+    settings, api = chat.session_settings(state), chat.options.api
+    preview = preview_request(settings, request, api=api)
+    screen = ContextScreen(preview.text)
+    chat.app.push_screen(screen)
+
+    def count() -> None:
+        from claude_tui.core.errors import ApiCallError
+        from claude_tui.core.request import stream_request
+        from claude_tui.core.tokens import count_request_tokens
+
+        if not request:
+            chat.app.call_from_thread(screen.set_token_count, 0, None)
+            return
+        try:
+            tokens = count_request_tokens(api, stream_request(settings, request))
+        except ApiCallError as error:
+            chat.app.call_from_thread(screen.set_token_count, None, str(error))
+            return
+        if not get_current_worker().is_cancelled:
+            chat.app.call_from_thread(screen.set_token_count, tokens, None)
+
+    chat.run_worker(count, thread=True, group="commands", exit_on_error=False)
+
+
+@handles("model")
+async def model(chat: ChatScreen, command: Command) -> None:
+    from claude_tui.ui.screens.command_dialogs import ModelPickerScreen
+
+    state = chat.current
+    if command.args:
+        _set_model(chat, state, command.args.split()[0])
+        return
+    screen = ModelPickerScreen(chat.session_settings(state).model)
+
+    def chosen(model: str | None) -> None:
+        if model:
+            _set_model(chat, state, model)
+
+    chat.app.push_screen(screen, chosen)
+    api = chat.options.api
+
+    def load() -> None:
+        from claude_tui.core.models import list_models
+
+        choices = list_models(api)
+        chat.app.call_from_thread(screen.set_choices, choices)
+        chat.app.call_from_thread(_offer_models, chat, list(choices.ids))
+
+    chat.run_worker(load, thread=True, group="commands", exit_on_error=False)
+
+
+def _offer_models(chat: ChatScreen, ids: list[str]) -> None:
+    """Once known, the model ids complete ``/model `` in the input too."""
+    prompt = chat.prompt_input
+    prompt.completion_choices = {**prompt.completion_choices, "model": ids}
+
+
+def _set_model(chat: ChatScreen, state: SessionState, model: str) -> None:
+    """The session's model from now on; saved with the session, so it keeps it."""
+    state.model = model
+    _save_session_field(chat, state, "model", model)
+    chat.show_model()
+    chat.notify(f"Model for this session: {model}", timeout=3)
+
+
+@handles("system")
+async def system(chat: ChatScreen, command: Command) -> None:
+    from claude_tui.ui.screens.command_dialogs import SystemPromptScreen
+
+    state = chat.current
+    if command.args:
+        _set_system(chat, state, command.args)
+        return
+
+    def chosen(text: str | None) -> None:
+        if text is not None:
+            _set_system(chat, state, text)
+
+    current = chat.session_settings(state).system_prompt
+    chat.app.push_screen(SystemPromptScreen(current), chosen)
+
+
+def _set_system(chat: ChatScreen, state: SessionState, text: str) -> None:
+    state.system = text.strip()
+    _save_session_field(chat, state, "system", state.system)
+    said = "cleared" if not state.system else f"set ({len(state.system):,} characters)"
+    chat.notify(f"System prompt for this session {said}.", timeout=3)
+
+
+def _save_session_field(chat: ChatScreen, state: SessionState, field: str, value: str) -> None:
+    """Keep a session's model or system prompt in the store (once it has been saved)."""
+    session_id = state.session_id
+    if session_id is None:
+        return  # the first message saves the session with these values
+
+    in_store(
+        chat,
+        chat.options.store_path,
+        lambda store: store.set_session_field(session_id, field, value),
+        lambda _: None,
+        lambda text: tell_error(chat, f"Not saved: {text}"),
+        expected=(KeyError,),  # the session was deleted meanwhile
+    )

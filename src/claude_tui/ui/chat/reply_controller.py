@@ -1,0 +1,246 @@
+"""The reply controller: starts replies, takes in what they send back, and ends them.
+
+Each reply runs a core ``StreamRunner`` in a thread worker, which also saves the exchange
+through a ``ReplyRecorder``. Its events come back as ``ReplyEvent`` messages and go to
+``ReplyStream`` (the one place that reads them), which keeps them in the reply's own session
+state, and draws them when that session is on screen. Replies in several sessions stream at
+once; the rest of the UI stops one with ``cancel`` (Esc) and all of them with ``cancel_all``
+(quit), and hears of them through this widget's messages.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from textual import getters, on
+from textual.message import Message
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
+from claude_tui.core.store import title_from
+from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.chat.reply_stream import ReplyStream
+from claude_tui.ui.chat.reply_worker import ReplyWork, worker_name
+from claude_tui.ui.chat.session_state import Reply, SessionState
+from claude_tui.ui.messages import ReplyEvent, SessionSaved, TurnsSaved
+from claude_tui.ui.widgets.metrics import MetricsBar
+from claude_tui.ui.widgets.status import ReplyStatus
+from claude_tui.ui.widgets.turn_pane import TurnPane
+
+
+class ReplyController(Widget):
+    """Runs the replies of every session open in this run; shows nothing itself."""
+
+    DEFAULT_CSS = """
+    ReplyController { display: none; }
+    """
+
+    app = getters.app(ClaudeTUI)
+
+    @dataclass
+    class Started(Message):
+        """A reply began streaming in ``state``."""
+
+        controller: ReplyController
+        state: SessionState
+
+        @property
+        def control(self) -> ReplyController:
+            return self.controller
+
+    @dataclass
+    class Saved(Message):
+        """A reply's prompt is saved; ``first``: it began the session ``state.session_id``."""
+
+        controller: ReplyController
+        state: SessionState
+        first: bool
+
+        @property
+        def control(self) -> ReplyController:
+            return self.controller
+
+    @dataclass
+    class Ended(Message):
+        """A reply in ``state`` ended (finished, cancelled or failed) and is saved as it ended."""
+
+        controller: ReplyController
+        state: SessionState
+
+        @property
+        def control(self) -> ReplyController:
+            return self.controller
+
+    def __init__(self, pane: TurnPane, status: ReplyStatus, metrics: MetricsBar) -> None:
+        super().__init__()
+        self._pane, self._status = pane, status
+        self._stream = ReplyStream(self, pane, status, metrics)
+        self._replies: dict[int, SessionState] = {}
+        """The sessions with a reply in flight, by reply id."""
+        self._next_reply_id = 0
+
+    def active_session_ids(self) -> set[str]:
+        """The saved sessions with a reply streaming now."""
+        return {s.session_id for s in self._replies.values() if s.session_id is not None}
+
+    def show_status(self, state: SessionState) -> None:
+        """The status line for ``state``, just put on screen."""
+        self._stream.show_status(state)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def submit(self, state: SessionState, text: str) -> None:
+        """A prompt the user sent in ``state``: a new version of the message being edited, a
+        prompt queued behind the reply in flight, or the start of a reply."""
+        if state.editing is not None:
+            await self.send_edited(state, state.editing, text)
+            return
+        if state.shown_to is not None:  # reading far back: a new turn goes with the latest
+            await self._pane.show_latest(state)
+        await self._pane.remove_welcome()
+        if state.busy:
+            await self._pane.add_queued(text)
+            state.queue.append(text)
+            self._status.queued = len(state.queue)
+            return
+        await self.start(state, text)
+
+    async def send_edited(self, state: SessionState, point: EditPoint, text: str) -> None:
+        """Replace the last exchange on screen with the edited prompt and its new reply; the
+        earlier one stays in the store as another branch from the same parent."""
+        state.editing = None
+        turns = state.conversation.turns
+        gone: list[Turn] = turns[point.turn_index :]
+        del turns[point.turn_index :]
+        await self._pane.widgets.remove(gone)
+        parent = point.parent_id if point.parent_known else ACTIVE_LEAF
+        await self.start(state, text, parent_id=parent)
+
+    async def retry(self, state: SessionState) -> None:
+        """Send the last prompt again (after an error, a cancel, or a reply wanted anew).
+
+        The failed or partial reply stays where it is, in the session and in the history the
+        retry sends (prompt, partial reply, prompt again: a history the API accepts)."""
+        if state.busy:
+            self.notify("A reply is still streaming: Esc stops it first.", timeout=4)
+            return
+        turns = state.conversation.turns
+        last = next((t for t in reversed(turns) if t.role == "user"), None)
+        if last is None:
+            self.notify("Nothing to retry yet.", timeout=3)
+            return
+        await self._pane.remove_welcome()
+        # After a reply that produced no text, the prompt is still the last thing the model
+        # would see: answer it again rather than send it twice.
+        after = turns[turns.index(last) + 1 :]
+        answered = any(t.text.strip() for t in after)
+        await self.start(state, last.text, new_prompt=answered)
+
+    async def start(
+        self,
+        state: SessionState,
+        text: str,
+        *,
+        new_prompt: bool = True,
+        parent_id: ParentId = ACTIVE_LEAF,
+    ) -> None:
+        """Send ``text`` and stream the reply. ``new_prompt=False`` answers the last prompt
+        again (a retry after a reply that produced no text), without repeating it."""
+        shown = state is self._pane.state
+        if shown and state.shown_to is not None:
+            await self._pane.show_latest(state)  # a new turn goes with the latest ones
+        user_turn = state.conversation.add_user(text) if new_prompt else None
+        history = state.conversation.api_messages()
+        turn = state.conversation.start_assistant()
+        if shown:
+            await self._pane.add_reply(turn, user_turn, text)
+            self._status.queued = len(state.queue)
+            self._status.waiting()
+        self._next_reply_id += 1
+        reply_id = self._next_reply_id
+        options = self.app.options
+        work = ReplyWork(
+            self,
+            reply_id,
+            state.settings_over(self.app.settings),
+            history,
+            api=options.api,
+            store_path=options.store_path,
+            session_id=state.session_id,
+            prompt=user_turn,
+            reply=turn,
+            parent_id=parent_id,
+        )
+        state.reply = Reply(reply_id, work.runner, turn)
+        self._replies[reply_id] = state
+        self.post_message(self.Started(self, state))
+        self.run_worker(
+            work, name=worker_name(reply_id), group="replies", thread=True, exit_on_error=False
+        )
+
+    # -- stopping -----------------------------------------------------------------------------
+
+    def cancel(self, state: SessionState) -> None:
+        """Stop ``state``'s reply, if one streams: what arrived is kept, as cancelled."""
+        if state.reply is not None:
+            state.reply.runner.cancel()
+
+    def cancel_all(self) -> None:
+        """Stop every reply in flight (used on quit)."""
+        for state in self._replies.values():
+            self.cancel(state)
+
+    # -- what the workers send back -----------------------------------------------------------
+
+    @on(ReplyEvent)
+    async def _on_reply_event(self, message: ReplyEvent) -> None:
+        state = self._replies.get(message.reply_id)
+        if state is None or state.reply is None or state.reply.reply_id != message.reply_id:
+            return
+        reply = state.reply
+        if self._stream.take(state, reply, message.event):
+            await self._ended(state, reply)
+
+    async def _ended(self, state: SessionState, reply: Reply) -> None:
+        state.reply = None
+        self._replies.pop(reply.reply_id, None)
+        self._stream.show_end(state, reply)
+        self.post_message(self.Ended(self, state))
+        if state.queue:
+            await self.start(state, state.queue.pop(0))
+
+    @on(SessionSaved)
+    def _on_session_saved(self, message: SessionSaved) -> None:
+        state = self._replies.get(message.reply_id)
+        if state is None:
+            return
+        first = state.session_id is None
+        if first:
+            state.session_id = message.session_id
+            if not state.title and state.conversation.turns:
+                state.title = title_from(state.conversation.turns[0].text)
+        self.post_message(self.Saved(self, state, first))
+
+    @on(TurnsSaved)
+    def _on_turns_saved(self, message: TurnsSaved) -> None:
+        for turn, message_id in message.saved:
+            turn.message_id = message_id
+
+    @on(Worker.StateChanged)
+    async def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        """The runner turns every API failure into a ``Failed`` event; this catches the rest
+        (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
+        if event.state is not WorkerState.ERROR:
+            return
+        for state in list(self._replies.values()):
+            reply = state.reply
+            if reply is not None and event.worker.name == worker_name(reply.reply_id):
+                error = event.worker.error
+                reply.turn.status = TurnStatus.ERROR
+                reply.turn.error = f"{type(error).__name__}: {error}"
+                if reply.metrics is not None:  # stop the clock where it broke
+                    reply.turn.metrics = reply.metrics.with_(ended_at=time.monotonic())
+                await self._ended(state, reply)

@@ -1,0 +1,186 @@
+"""What a reply's stream sends, taken in: into the reply's turn at once, into its widgets a
+frame at a time.
+
+The one place that reads a reply's stream events (``ReplyController`` hands each one here):
+the content blocks' starts, deltas and stops, retries, and the terminal event that ends the
+reply. A reply whose session is not on screen only updates its turn; the widgets, the status
+line and the metrics follow the session on screen.
+
+Each block event goes into the reply's own :class:`~claude_tui.core.blocks.BlockAssembler`, so
+its turn always holds every block so far (a widget rebuilt from the turn shows all of it), and
+adds to what waits to be drawn: the text of text blocks, the thinking of thinking blocks, and one
+neutral line for any other kind (:func:`~claude_tui.core.blocks.line_paragraph`) where it stands
+between the texts. What is drawn therefore equals ``plain_text`` of the blocks, which is what
+the finished widget shows.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.widget import Widget
+
+from claude_tui.core.blocks import BlockAssembler, line_paragraph, plain_text, shown_as_line
+from claude_tui.core.conversation import TurnStatus
+from claude_tui.core.errors import ErrorKind
+from claude_tui.core.events import (
+    BlockDelta,
+    BlockStarted,
+    BlockStopped,
+    Cancelled,
+    Failed,
+    Finished,
+    Retrying,
+    StreamEvent,
+)
+from claude_tui.ui.chat.session_state import Reply, SessionState
+from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
+from claude_tui.ui.widgets.metrics import MetricsBar
+from claude_tui.ui.widgets.status import ReplyStatus
+from claude_tui.ui.widgets.turn_pane import TurnPane
+
+RETRY_REASONS = {
+    ErrorKind.RATE_LIMITED: "Rate limited",
+    ErrorKind.OVERLOADED: "The API is overloaded",
+    ErrorKind.SERVER: "Server error",
+    ErrorKind.CONNECTION_REFUSED: "Cannot reach the API",
+    ErrorKind.TIMEOUT: "The API timed out",
+}
+
+FRAME_PACING = 2.0
+"""A streaming reply's frames leave the interpreter at least this many times their own cost
+free, for the stream's thread and for keys (see ``ReplyStream._frame_drawn``)."""
+
+
+def take_content(reply: Reply, event: StreamEvent) -> bool:
+    """Apply ``event`` to ``reply`` if it is a block event; False for any other event, which
+    this leaves alone."""
+    blocks = reply.blocks
+    if isinstance(event, BlockDelta):
+        if event.text:
+            blocks.add_text(event.index, event.kind, event.text)
+            if event.kind == "text":
+                reply.pending_text += event.text
+                reply.has_text = True
+            elif event.kind == "thinking":
+                reply.pending_thinking += event.text
+        for item in event.items:
+            blocks.add_item(event.index, event.kind, item)
+    elif isinstance(event, BlockStarted):
+        blocks.start(event.index, event.block)
+        if shown_as_line(event.block):
+            reply.pending_text += line_paragraph(event.block)
+            reply.has_text = True
+    elif isinstance(event, BlockStopped):
+        blocks.stop(event.index)
+    else:
+        return False
+    reply.turn.blocks = blocks.blocks()
+    return True
+
+
+class ReplyStream:
+    """Takes in every reply's events, and draws those of the session on screen."""
+
+    def __init__(
+        self, host: Widget, pane: TurnPane, status: ReplyStatus, metrics: MetricsBar
+    ) -> None:
+        self._host = host
+        """Whose timers and callbacks pace the frames (the reply controller)."""
+        self._pane, self._status, self._metrics = pane, status, metrics
+        self._next_frame_at = 0.0
+
+    def take(self, state: SessionState, reply: Reply, event: StreamEvent) -> bool:
+        """Take in one event of ``reply`` (of ``state``); True if it ended the reply, whose
+        turn then holds all it will (``show_end`` draws it).
+
+        Content only goes into the turn and a pending buffer here; the widgets are brought up
+        to date by one ``_render`` call for however many events have queued up, so a slow
+        render can never make events (or Esc) wait in line."""
+        reply.metrics = event.metrics
+        if take_content(reply, event):
+            reply.retry_note = None
+        elif isinstance(event, Retrying):
+            reason = RETRY_REASONS.get(event.error.kind, "Request failed")
+            until = time.monotonic() + event.delay
+            reply.retry_note = (reason, until, event.attempt, event.max_attempts)
+            reply.blocks = BlockAssembler()  # the next attempt's blocks start again at index 0
+        elif isinstance(event, Finished | Cancelled | Failed):
+            turn = reply.turn
+            turn.metrics = event.metrics
+            turn.blocks = list(event.blocks)
+            if isinstance(event, Finished):
+                turn.status = TurnStatus.COMPLETE
+                turn.stop_reason = event.metrics.stop_reason
+            elif isinstance(event, Cancelled):
+                turn.status = TurnStatus.CANCELLED
+            else:
+                turn.status = TurnStatus.ERROR
+                turn.error = event.error.message
+            return True
+        if state is self._pane.state and not reply.render_scheduled:
+            reply.render_scheduled = True
+            wait = self._next_frame_at - time.monotonic()
+            if wait > 0:
+                self._host.set_timer(wait, lambda: self._render(state, reply))
+            else:
+                self._host.call_later(self._render, state, reply)
+        return False
+
+    def _render(self, state: SessionState, reply: Reply) -> None:
+        reply.render_scheduled = False
+        if state.reply is not reply or state is not self._pane.state:
+            return  # ended (its end rendered everything) or no longer on screen
+        self._host.call_after_refresh(self._frame_drawn, time.monotonic())
+        widget = self._pane.widgets.get(reply.turn)
+        if isinstance(widget, AssistantMessage):
+            if reply.pending_thinking:
+                widget.append_thinking(reply.pending_thinking)
+            if reply.pending_text:
+                widget.append_text(reply.pending_text)
+        reply.pending_text = reply.pending_thinking = ""
+        if reply.metrics is not None:
+            self._metrics.show(reply.metrics)
+        self.show_status(state)
+        self._pane.update_jump_bar()
+
+    def _frame_drawn(self, started: float) -> None:
+        """Pace the frames by what they cost: the next batch is drawn no sooner than
+        ``FRAME_PACING`` times this frame's cost (render, layout and paint) from now.
+
+        At a reading pace frames cost a few milliseconds and this never delays one. When a
+        reply arrives faster than it can be drawn, the UI would otherwise take most of the
+        interpreter and starve the thread parsing the stream, so the whole reply would reach
+        the screen later; drawn less often, the text on screen is never more than a frame or
+        two behind, and the end of the reply is drawn at once (``show_end``)."""
+        now = time.monotonic()
+        self._next_frame_at = now + FRAME_PACING * (now - started)
+
+    def show_end(self, state: SessionState, reply: Reply) -> None:
+        """Draw the end of ``reply`` (its turn as it ended), if its session is on screen."""
+        if state is not self._pane.state:
+            return
+        turn = reply.turn
+        widget = self._pane.widgets.get(turn)
+        if isinstance(widget, AssistantMessage):
+            notice, kind = turn_notice(turn)
+            widget.finish(plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind)
+        if turn.metrics is not None:
+            self._metrics.show(turn.metrics, outcome=turn.status.value)
+        self.show_status(state)
+        self._pane.update_jump_bar()
+
+    def show_status(self, state: SessionState) -> None:
+        """The status line (and the jump bar's liveness) for ``state``, on screen."""
+        status = self._status
+        reply = state.reply
+        self._pane.set_live(reply is not None)
+        if reply is None:
+            status.idle()
+        elif reply.retry_note is not None:
+            reason, until, attempt, max_attempts = reply.retry_note
+            status.retrying(reason, max(0.0, until - time.monotonic()), attempt, max_attempts)
+        elif reply.has_text or reply.turn.thinking:
+            status.writing()
+        else:
+            status.waiting()
