@@ -10,10 +10,10 @@ Blocks are built from and turned back into the API's JSON (:func:`block_from_api
 :meth:`to_api`). The kinds whose fields the app never reads (server-tool results, compaction)
 keep their JSON as received, so ``encrypted_content`` and the like go back byte for byte.
 
-A reply streams block by block: :class:`BlockAssembler` applies each start, delta and stop and
-says at any moment what the reply is. A block that never saw its stop (the reply was cancelled
-or failed in the middle of it) is ``partial``: it is shown and saved, but only the parts the API
-would accept go back in the history (see ``conversation.build_api_messages``).
+A reply streams block by block: ``block_assembler.BlockAssembler`` applies each start, delta
+and stop and says at any moment what the reply is. A block that never saw its stop (the reply
+was cancelled or failed in the middle of it) is ``partial``: it is shown and saved, but only the
+parts the API would accept go back in the history (see ``api_history.py``).
 
 Flattening to text (:func:`plain_text`) is for display and search only.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 JSON = dict[str, Any]
 
@@ -167,29 +167,36 @@ _RAW_KINDS: dict[str, type[CompactionBlock | ImageBlock | DocumentBlock]] = {
 
 def block_from_api(data: Mapping[str, Any], *, partial: bool = False) -> Block:
     """The block this JSON describes; anything not understood becomes an :class:`UnknownBlock`
-    (never an error: a block the app cannot read is still the user's)."""
-    raw = _copy(data)
-    kind = raw.get("type")
-    if kind == "text" and isinstance(raw.get("text"), str):
-        citations = raw.get("citations") or []
-        if isinstance(citations, list) and all(isinstance(c, dict) for c in citations):
-            return TextBlock(raw["text"], tuple(citations), partial=partial)
-    elif kind == "thinking" and isinstance(raw.get("thinking"), str):
-        signature = raw.get("signature") or ""
-        if isinstance(signature, str):
-            return ThinkingBlock(raw["thinking"], signature, partial=partial)
-    elif kind == "redacted_thinking" and isinstance(raw.get("data"), str):
-        return RedactedThinkingBlock(raw["data"], partial=partial)
-    elif kind == "server_tool_use" and isinstance(raw.get("id"), str):
+    (never an error: a block the app cannot read is still the user's).
+
+    Nothing of ``data`` is shared with the block: what is kept is copied, except strings. Text
+    and thinking, nearly every block there is, are read without copying the rest of ``data``,
+    as opening a long session reads thousands of them."""
+    kind = data.get("type")
+    if kind == "text":
+        text, citations = data.get("text"), data.get("citations") or []
+        readable = isinstance(citations, list) and all(isinstance(c, dict) for c in citations)
+        if isinstance(text, str) and readable:
+            kept = tuple(_copy(citation) for citation in citations)
+            return TextBlock(text, kept, partial=partial)
+    elif kind == "thinking":
+        thinking, signature = data.get("thinking"), data.get("signature") or ""
+        if isinstance(thinking, str) and isinstance(signature, str):
+            return ThinkingBlock(thinking, signature, partial=partial)
+    elif kind == "redacted_thinking" and isinstance(data.get("data"), str):
+        return RedactedThinkingBlock(data["data"], partial=partial)
+    elif kind == "server_tool_use" and isinstance(data.get("id"), str):
+        raw = _copy(data)
         tool_input = raw.get("input", {})
         if isinstance(tool_input, dict) and isinstance(raw.get("name", ""), str):
             extra = {k: v for k, v in raw.items() if k not in ("type", "id", "name", "input")}
             return ServerToolUseBlock(
                 raw["id"], raw.get("name", ""), tool_input, extra=extra, partial=partial
             )
-    elif isinstance(kind, str) and kind.endswith("_tool_result"):
+    raw = _copy(data)
+    if isinstance(kind, str) and kind.endswith("_tool_result"):
         return ToolResultBlock(raw, partial=partial)
-    elif isinstance(kind, str) and kind in _RAW_KINDS:
+    if isinstance(kind, str) and kind in _RAW_KINDS:
         return _RAW_KINDS[kind](raw, partial=partial)
     return UnknownBlock(raw, partial=partial)
 
@@ -293,114 +300,3 @@ def plain_text(blocks: Sequence[Block]) -> str:
         elif shown_as_line(block):
             parts.append(line_paragraph(block))
     return "".join(parts)
-
-
-# --- assembling a streamed reply ---------------------------------------------------------------
-
-DeltaKind = Literal[
-    "text", "thinking", "signature", "input_json", "citation", "compaction", "other"
-]
-
-DELTA_KINDS: dict[str, DeltaKind] = {
-    "text_delta": "text",
-    "thinking_delta": "thinking",
-    "signature_delta": "signature",
-    "input_json_delta": "input_json",
-    "citations_delta": "citation",
-    "compaction_delta": "compaction",
-}
-"""The API's delta types, by the kind the app gives them; any other type is ``"other"``."""
-
-STRING_FIELDS: dict[DeltaKind, str] = {
-    "text": "text",
-    "thinking": "thinking",
-    "signature": "signature",
-    "input_json": "partial_json",
-}
-"""Where each string delta's piece is in the API's delta JSON."""
-
-
-class BlockAssembler:
-    """A reply's blocks, by the API's indices, as their starts, deltas and stops arrive.
-
-    Pure and not thread-safe: the runner keeps one in its thread, and a consumer of its events
-    (the UI, the recorder) can keep another and feed it the same events.
-    """
-
-    def __init__(self) -> None:
-        self._blocks: dict[int, Block] = {}
-        self._stopped: set[int] = set()
-
-    def start(self, index: int, block: Block) -> None:
-        self._blocks[index] = replace(block, partial=True)
-
-    def add_text(self, index: int, kind: DeltaKind, piece: str) -> None:
-        """A string delta: text, thinking, signature or a tool input's partial JSON."""
-        block = self._blocks.get(index)
-        if block is None or not piece:
-            return
-        if kind == "text" and isinstance(block, TextBlock):
-            block = replace(block, text=block.text + piece)
-        elif kind == "thinking" and isinstance(block, ThinkingBlock):
-            block = replace(block, thinking=block.thinking + piece)
-        elif kind == "signature" and isinstance(block, ThinkingBlock):
-            block = replace(block, signature=block.signature + piece)
-        elif kind == "input_json" and isinstance(block, ServerToolUseBlock):
-            block = replace(block, partial_json=block.partial_json + piece)
-        else:
-            return
-        self._blocks[index] = block
-
-    def add_item(self, index: int, kind: DeltaKind, item: Mapping[str, Any]) -> None:
-        """A delta that is an object: a citation, a compaction's content, or one of a type the
-        app does not know (kept nowhere but counted as having arrived)."""
-        block = self._blocks.get(index)
-        if block is None:
-            return
-        if kind == "citation" and isinstance(block, TextBlock):
-            citation = item.get("citation", item)
-            if isinstance(citation, Mapping):
-                block = replace(block, citations=(*block.citations, dict(citation)))
-        elif kind == "compaction" and isinstance(block, CompactionBlock):
-            # The beta accumulator overwrites rather than appends: so does this.
-            fields = {k: v for k, v in item.items() if k != "type"}
-            block = CompactionBlock({**block.raw, **fields}, partial=True)
-        else:
-            return
-        self._blocks[index] = block
-
-    def stop(self, index: int) -> Block | None:
-        """The block at ``index``, complete; None if it never started."""
-        block = self._blocks.get(index)
-        if block is None:
-            return None
-        if isinstance(block, ServerToolUseBlock) and block.partial_json:
-            try:
-                parsed = json.loads(block.partial_json)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, dict):
-                block = replace(block, input=parsed, partial_json="")
-        block = replace(block, partial=False)
-        self._blocks[index] = block
-        self._stopped.add(index)
-        return block
-
-    def block(self, index: int) -> Block | None:
-        return self._blocks.get(index)
-
-    def blocks(self) -> list[Block]:
-        """Every block so far, in index order; those not stopped are ``partial``."""
-        return [self._blocks[index] for index in sorted(self._blocks)]
-
-    @property
-    def has_content(self) -> bool:
-        """Anything arrived that a person could see (or that the reply would lose)."""
-        for block in self._blocks.values():
-            if isinstance(block, TextBlock) and block.text:
-                return True
-            if isinstance(block, ThinkingBlock) and block.thinking:
-                return True
-            if not isinstance(block, TextBlock | ThinkingBlock):
-                return True
-        return False

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from claude_tui.core.blocks import Block, BlockAssembler, DeltaKind
+from claude_tui.core.block_assembler import BlockAssembler, DeltaKind
+from claude_tui.core.blocks import Block
 from claude_tui.core.events import BlockDelta, BlockStarted, BlockStopped, StreamEvent
 from claude_tui.core.metrics import StreamMetrics
 

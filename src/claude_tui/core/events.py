@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.blocks import Block, DeltaKind, text_of, thinking_of
+from claude_tui.core.block_assembler import DeltaKind
+from claude_tui.core.blocks import Block, text_of, thinking_of
 from claude_tui.core.errors import StreamError
 from claude_tui.core.metrics import StreamMetrics
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.blocks import DELTA_KINDS, STRING_FIELDS, block_from_api
+from claude_tui.core.block_assembler import DELTA_KINDS, STRING_FIELDS
+from claude_tui.core.blocks import block_from_api
 from claude_tui.core.coalesce import BlockCoalescer
 from claude_tui.core.metrics import StreamMetrics
 

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Final, Literal
 
-from claude_tui.core.blocks import Block, BlockAssembler
+from claude_tui.core.block_assembler import BlockAssembler
+from claude_tui.core.blocks import Block
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import (
     BlockDelta,

@@ -20,7 +20,8 @@ import time
 
 from textual.widget import Widget
 
-from claude_tui.core.blocks import BlockAssembler, line_paragraph, plain_text, shown_as_line
+from claude_tui.core.block_assembler import BlockAssembler
+from claude_tui.core.blocks import line_paragraph, plain_text, shown_as_line
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (

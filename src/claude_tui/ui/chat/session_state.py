@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from claude_tui.core.blocks import BlockAssembler
+from claude_tui.core.block_assembler import BlockAssembler
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
