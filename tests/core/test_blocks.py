@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from claude_tui.core.block_assembler import BlockAssembler
 from claude_tui.core.blocks import (
     STORE_MARK,
-    BlockAssembler,
     CompactionBlock,
     DocumentBlock,
     ImageBlock,
