@@ -142,7 +142,7 @@ class MetricsBar(Static):
         """The user's price overrides from config."""
         self._ticker: Timer | None = None
         self.model: str | None = None
-        """The model in use, shown before a reply's metrics arrive (set by the screen)."""
+        """The model in use, shown before a reply's metrics arrive (set by the chat screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
         self._batch_at = 0.0  # the last snapshot that came with a batch of text
