@@ -59,10 +59,6 @@ class ChatScreen(Screen[None]):
     ]
 
     app = getters.app(ClaudeTUI)
-    sessions_panel = getters.query_one(SessionsPanel)
-    prompt_input = getters.query_one(PromptInput)
-    metrics_bar = getters.query_one(MetricsBar)
-    reply_status = getters.query_one(ReplyStatus)
 
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
@@ -72,9 +68,14 @@ class ChatScreen(Screen[None]):
             welcome, warning = WELCOME, False
         else:
             welcome, warning = f"{WELCOME}\n\n{self.no_key_hint}", True
+        # The parts, made here (not in ``compose``) so they are there from the start: quitting
+        # stops replies and commits a pending delete even before the screen is composed.
         self.turn_pane = TurnPane(welcome, warning=warning, id="turns")
-        self.replies: ReplyController
-        """Runs the replies; made with the widgets it draws into (``compose``)."""
+        self.sessions_panel = SessionsPanel(options.store_path, id="sessions")
+        self.reply_status = ReplyStatus(id="status")
+        self.metrics_bar = MetricsBar(id="metrics")  # at the app's refresh rate from ``_start``
+        self.prompt_input = PromptInput(id="prompt")
+        self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -95,19 +96,16 @@ class ChatScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        status = ReplyStatus(id="status")
-        metrics = MetricsBar(refresh_rate=self.app.settings.refresh_rate, id="metrics")
         yield Header()
         with Horizontal(id="body"):
-            yield SessionsPanel(self.options.store_path, id="sessions")
+            yield self.sessions_panel
             with Vertical(id="main"):
                 yield self.turn_pane
-                yield status
-                yield metrics
+                yield self.reply_status
+                yield self.metrics_bar
                 yield CommandCompletions(id="completions")
-                yield PromptInput(id="prompt")
+                yield self.prompt_input
         yield Footer()
-        self.replies = ReplyController(self, self.turn_pane, status, metrics)
 
     def on_mount(self) -> None:
         # Nested containers finish mounting after the screen: start once they have.
