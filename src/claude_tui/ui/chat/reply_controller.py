@@ -1,27 +1,28 @@
 """The reply controller: starts replies, takes in what they send back, and ends them.
 
 Each reply runs a core ``StreamRunner`` in a thread worker, which also saves the exchange
-through a ``ReplyRecorder``. Its events come back as ``ReplyEvent`` messages and go to
-``ReplyStream`` (the one place that reads them), which keeps them in the reply's own session
-state, and draws them when that session is on screen. Replies in several sessions stream at
-once; the rest of the UI stops one with ``cancel`` (Esc) and all of them with ``cancel_all``
-(quit), and hears of them through this widget's messages.
+through a ``ReplyRecorder`` (``reply_worker.py``). Its events come back as ``ReplyEvent``
+messages and go to ``ReplyStream`` (the one place that reads them), which keeps them in the
+reply's own session state, and draws them when that session is on screen. Replies in several
+sessions stream at once; the rest of the UI stops one with ``cancel`` (Esc) and all of them with
+``cancel_all`` (quit).
+
+Not a widget: it runs on the chat screen's message pump. The replies' workers, messages, timers
+and callbacks are the screen's, so taking in an event, drawing a batch and ending a reply never
+interleave with the screen putting a session on screen (a batch drawn into a reply widget being
+mounted, or a frame drawn between the end of one reply and the start of the next queued one).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import getters, on
-from textual.message import Message
-from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
-from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.reply_stream import ReplyStream
 from claude_tui.ui.chat.reply_worker import ReplyWork, worker_name
 from claude_tui.ui.chat.session_state import Reply, SessionState
@@ -30,54 +31,21 @@ from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.status import ReplyStatus
 from claude_tui.ui.widgets.turn_pane import TurnPane
 
+if TYPE_CHECKING:
+    from claude_tui.ui.chat.screen import ChatScreen
 
-class ReplyController(Widget):
-    """Runs the replies of every session open in this run; shows nothing itself."""
 
-    DEFAULT_CSS = """
-    ReplyController { display: none; }
-    """
+class ReplyController:
+    """Runs the replies of every session open in this run, on ``chat``'s message pump; tells
+    ``chat`` when one starts, is saved and ends (``reply_started``, ``reply_saved``,
+    ``reply_ended``), and forwards to it the messages of the replies' workers."""
 
-    app = getters.app(ClaudeTUI)
-
-    @dataclass
-    class Started(Message):
-        """A reply began streaming in ``state``."""
-
-        controller: ReplyController
-        state: SessionState
-
-        @property
-        def control(self) -> ReplyController:
-            return self.controller
-
-    @dataclass
-    class Saved(Message):
-        """A reply's prompt is saved; ``first``: it began the session ``state.session_id``."""
-
-        controller: ReplyController
-        state: SessionState
-        first: bool
-
-        @property
-        def control(self) -> ReplyController:
-            return self.controller
-
-    @dataclass
-    class Ended(Message):
-        """A reply in ``state`` ended (finished, cancelled or failed) and is saved as it ended."""
-
-        controller: ReplyController
-        state: SessionState
-
-        @property
-        def control(self) -> ReplyController:
-            return self.controller
-
-    def __init__(self, pane: TurnPane, status: ReplyStatus, metrics: MetricsBar) -> None:
-        super().__init__()
+    def __init__(
+        self, chat: ChatScreen, pane: TurnPane, status: ReplyStatus, metrics: MetricsBar
+    ) -> None:
+        self._chat = chat
         self._pane, self._status = pane, status
-        self._stream = ReplyStream(self, pane, status, metrics)
+        self._stream = ReplyStream(chat, pane, status, metrics)
         self._replies: dict[int, SessionState] = {}
         """The sessions with a reply in flight, by reply id."""
         self._next_reply_id = 0
@@ -125,12 +93,12 @@ class ReplyController(Widget):
         The failed or partial reply stays where it is, in the session and in the history the
         retry sends (prompt, partial reply, prompt again: a history the API accepts)."""
         if state.busy:
-            self.notify("A reply is still streaming: Esc stops it first.", timeout=4)
+            self._chat.notify("A reply is still streaming: Esc stops it first.", timeout=4)
             return
         turns = state.conversation.turns
         last = next((t for t in reversed(turns) if t.role == "user"), None)
         if last is None:
-            self.notify("Nothing to retry yet.", timeout=3)
+            self._chat.notify("Nothing to retry yet.", timeout=3)
             return
         await self._pane.remove_welcome()
         # After a reply that produced no text, the prompt is still the last thing the model
@@ -161,11 +129,12 @@ class ReplyController(Widget):
             self._status.waiting()
         self._next_reply_id += 1
         reply_id = self._next_reply_id
-        options = self.app.options
+        chat = self._chat
+        options = chat.options
         work = ReplyWork(
-            self,
+            chat,
             reply_id,
-            state.settings_over(self.app.settings),
+            chat.session_settings(state),
             history,
             api=options.api,
             store_path=options.store_path,
@@ -176,8 +145,8 @@ class ReplyController(Widget):
         )
         state.reply = Reply(reply_id, work.runner, turn)
         self._replies[reply_id] = state
-        self.post_message(self.Started(self, state))
-        self.run_worker(
+        chat.reply_started(state)
+        chat.run_worker(
             work, name=worker_name(reply_id), group="replies", thread=True, exit_on_error=False
         )
 
@@ -193,10 +162,10 @@ class ReplyController(Widget):
         for state in self._replies.values():
             self.cancel(state)
 
-    # -- what the workers send back -----------------------------------------------------------
+    # -- what the workers send back (the chat screen hands it over) -------------------------
 
-    @on(ReplyEvent)
-    async def _on_reply_event(self, message: ReplyEvent) -> None:
+    async def take_event(self, message: ReplyEvent) -> None:
+        """One event of a reply's stream."""
         state = self._replies.get(message.reply_id)
         if state is None or state.reply is None or state.reply.reply_id != message.reply_id:
             return
@@ -208,12 +177,12 @@ class ReplyController(Widget):
         state.reply = None
         self._replies.pop(reply.reply_id, None)
         self._stream.show_end(state, reply)
-        self.post_message(self.Ended(self, state))
+        self._chat.reply_ended(state)
         if state.queue:
             await self.start(state, state.queue.pop(0))
 
-    @on(SessionSaved)
-    def _on_session_saved(self, message: SessionSaved) -> None:
+    def take_saved(self, message: SessionSaved) -> None:
+        """A reply's prompt is saved (with its session, if this began it)."""
         state = self._replies.get(message.reply_id)
         if state is None:
             return
@@ -222,17 +191,18 @@ class ReplyController(Widget):
             state.session_id = message.session_id
             if not state.title and state.conversation.turns:
                 state.title = title_from(state.conversation.turns[0].text)
-        self.post_message(self.Saved(self, state, first))
+        self._chat.reply_saved(state, first=first)
 
-    @on(TurnsSaved)
-    def _on_turns_saved(self, message: TurnsSaved) -> None:
+    @staticmethod
+    def take_saved_turns(message: TurnsSaved) -> None:
+        """Turns have rows in the store now: their ids, for ``/edit`` to branch from."""
         for turn, message_id in message.saved:
             turn.message_id = message_id
 
-    @on(Worker.StateChanged)
-    async def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        """The runner turns every API failure into a ``Failed`` event; this catches the rest
-        (a bug in the runner itself) so the turn is marked and the app keeps chatting."""
+    async def take_worker_state(self, event: Worker.StateChanged) -> None:
+        """A worker of the screen changed state. The runner turns every API failure into a
+        ``Failed`` event; this catches the rest (a bug in the runner itself) so the turn is
+        marked and the app keeps chatting."""
         if event.state is not WorkerState.ERROR:
             return
         for state in list(self._replies.values()):

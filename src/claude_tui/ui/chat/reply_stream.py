@@ -89,6 +89,7 @@ class ReplyStream:
         self._host = host
         """Whose timers and callbacks pace the frames (the reply controller)."""
         self._pane, self._status, self._metrics = pane, status, metrics
+        self._window = pane.window  # whose ``state`` is the session on screen, read per event
         self._next_frame_at = 0.0
 
     def take(self, state: SessionState, reply: Reply, event: StreamEvent) -> bool:
@@ -119,7 +120,7 @@ class ReplyStream:
                 turn.status = TurnStatus.ERROR
                 turn.error = event.error.message
             return True
-        if state is self._pane.state and not reply.render_scheduled:
+        if state is self._window.state and not reply.render_scheduled:
             reply.render_scheduled = True
             wait = self._next_frame_at - time.monotonic()
             if wait > 0:
@@ -130,7 +131,7 @@ class ReplyStream:
 
     def _render(self, state: SessionState, reply: Reply) -> None:
         reply.render_scheduled = False
-        if state.reply is not reply or state is not self._pane.state:
+        if state.reply is not reply or state is not self._window.state:
             return  # ended (its end rendered everything) or no longer on screen
         self._host.call_after_refresh(self._frame_drawn, time.monotonic())
         widget = self._pane.widgets.get(reply.turn)
@@ -159,7 +160,7 @@ class ReplyStream:
 
     def show_end(self, state: SessionState, reply: Reply) -> None:
         """Draw the end of ``reply`` (its turn as it ended), if its session is on screen."""
-        if state is not self._pane.state:
+        if state is not self._window.state:
             return
         turn = reply.turn
         widget = self._pane.widgets.get(turn)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
+from textual.worker import Worker
 
 from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.sanitize import sanitize
@@ -23,7 +24,7 @@ from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.session_state import SessionState
-from claude_tui.ui.messages import StoreProblem
+from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import WELCOME
@@ -58,11 +59,6 @@ class ChatScreen(Screen[None]):
     ]
 
     app = getters.app(ClaudeTUI)
-    sessions_panel = getters.query_one(SessionsPanel)
-    replies = getters.query_one(ReplyController)
-    prompt_input = getters.query_one(PromptInput)
-    metrics_bar = getters.query_one(MetricsBar)
-    reply_status = getters.query_one(ReplyStatus)
 
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
@@ -72,7 +68,14 @@ class ChatScreen(Screen[None]):
             welcome, warning = WELCOME, False
         else:
             welcome, warning = f"{WELCOME}\n\n{self.no_key_hint}", True
+        # The parts, made here (not in ``compose``) so they are there from the start: quitting
+        # stops replies and commits a pending delete even before the screen is composed.
         self.turn_pane = TurnPane(welcome, warning=warning, id="turns")
+        self.sessions_panel = SessionsPanel(options.store_path, id="sessions")
+        self.reply_status = ReplyStatus(id="status")
+        self.metrics_bar = MetricsBar(id="metrics")  # at the app's refresh rate from ``_start``
+        self.prompt_input = PromptInput(id="prompt")
+        self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -93,19 +96,16 @@ class ChatScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        status = ReplyStatus(id="status")
-        metrics = MetricsBar(refresh_rate=self.app.settings.refresh_rate, id="metrics")
         yield Header()
         with Horizontal(id="body"):
-            yield SessionsPanel(self.options.store_path, id="sessions")
+            yield self.sessions_panel
             with Vertical(id="main"):
                 yield self.turn_pane
-                yield status
-                yield metrics
+                yield self.reply_status
+                yield self.metrics_bar
                 yield CommandCompletions(id="completions")
-                yield PromptInput(id="prompt")
+                yield self.prompt_input
         yield Footer()
-        yield ReplyController(self.turn_pane, status, metrics)
 
     def on_mount(self) -> None:
         # Nested containers finish mounting after the screen: start once they have.
@@ -292,16 +292,30 @@ class ChatScreen(Screen[None]):
         if self.current.session_id == message.session_id:
             await self.show_state(SessionState())
 
-    # -- what the reply controller says -------------------------------------------------------
+    # -- the replies: their workers' messages in, what the controller tells -----------------
 
-    @on(ReplyController.Started)
-    def _on_reply_started(self) -> None:
+    @on(ReplyEvent)
+    async def _on_reply_event(self, message: ReplyEvent) -> None:
+        await self.replies.take_event(message)
+
+    @on(SessionSaved)
+    def _on_session_saved(self, message: SessionSaved) -> None:
+        self.replies.take_saved(message)
+
+    @on(TurnsSaved)
+    def _on_turns_saved(self, message: TurnsSaved) -> None:
+        self.replies.take_saved_turns(message)
+
+    @on(Worker.StateChanged)
+    async def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        await self.replies.take_worker_state(event)
+
+    def reply_started(self, state: SessionState) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
 
-    @on(ReplyController.Saved)
-    def _on_reply_saved(self, message: ReplyController.Saved) -> None:
-        state = message.state
-        if message.first:
+    def reply_saved(self, state: SessionState, *, first: bool) -> None:
+        """``first``: the reply began the session, which is open in this run from now on."""
+        if first:
             self.sessions_panel.keep(state)
             if state is self.current:
                 self.sessions_panel.show_current(state.session_id)
@@ -309,8 +323,7 @@ class ChatScreen(Screen[None]):
             self.sessions_panel.show_active(self.replies.active_session_ids())
         self.sessions_panel.reload()
 
-    @on(ReplyController.Ended)
-    def _on_reply_ended(self) -> None:
+    def reply_ended(self, state: SessionState) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
         self.sessions_panel.reload()
 

@@ -27,7 +27,7 @@ class Reply:
     """The reply's blocks as they stream (see ``reply_content.py``)."""
     has_text: bool = False
     pending_text: str = ""
-    """Text received but not yet given to the widget (see ``ReplyStream.render``)."""
+    """Text received but not yet given to the widget (see ``ReplyStream.take``)."""
     pending_thinking: str = ""
     render_scheduled: bool = False
     retry_note: tuple[str, float, int, int] | None = None
@@ -57,7 +57,7 @@ class SessionState:
     """Set by ``/edit`` until the edited prompt is sent (or Esc)."""
     shown_to: int | None = None
     """Index just past the last turn with a widget, or ``None`` when the window reaches the
-    latest turn (and new turns join it). See ``widgets/turn_pane.py``."""
+    latest turn (and new turns join it). See ``widgets/turn_window.py``."""
 
     @property
     def busy(self) -> bool:

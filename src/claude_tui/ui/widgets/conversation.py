@@ -62,7 +62,7 @@ class JumpToEnd(Static):
 
 class TurnsMarker(Static):
     """Stands for turns that have no widgets on one side of the window (see
-    ``screens/turn_window.py``); scrolling onto it, or clicking it, mounts them."""
+    ``widgets/turn_window.py``); scrolling onto it, or clicking it, mounts them."""
 
     TEXT: ClassVar[str] = "{count}"
     """What it says, with the number of turns not shown."""
@@ -146,7 +146,7 @@ class ConversationView(HoldsChildInPlace, ContentGrowsWithoutRelayout, VerticalS
             self.post_message(LoadLater.Requested())
 
     live = False
-    """A reply is streaming into this view (set by the screen): only then is there new text
+    """A reply is streaming into this view (set by the turn pane): only then is there new text
     below to jump to."""
 
     def update_jump_bar(self) -> None:

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
+from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price
 
@@ -133,7 +134,11 @@ class MetricsBar(Static):
     }
     """
 
-    def __init__(self, *, refresh_rate: float, id: str | None = None) -> None:
+    def __init__(
+        self, *, refresh_rate: float = DEFAULT_REFRESH_RATE, id: str | None = None
+    ) -> None:
+        """``refresh_rate``: until ``set_refresh_rate`` says otherwise (the chat screen does
+        whenever the app's settings change, the first time at start-up)."""
         super().__init__(format_metrics(None, 0.0), id=id, markup=False)
         self.metrics: StreamMetrics | None = None
         self._outcome: str | None = None
@@ -142,7 +147,7 @@ class MetricsBar(Static):
         """The user's price overrides from config."""
         self._ticker: Timer | None = None
         self.model: str | None = None
-        """The model in use, shown before a reply's metrics arrive (set by the screen)."""
+        """The model in use, shown before a reply's metrics arrive (set by the chat screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
         self._batch_at = 0.0  # the last snapshot that came with a batch of text

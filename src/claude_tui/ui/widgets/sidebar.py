@@ -1,7 +1,7 @@
 """The sessions sidebar: every saved conversation, newest first, searchable.
 
-It holds only metadata, a page at a time, and does no I/O: it asks the screen (which runs the
-database work in thread workers) with messages, and the screen hands it rows to show.
+It holds only metadata, a page at a time, and does no I/O: it asks the sessions panel (which
+runs the database work in thread workers) with messages, and the panel hands it rows to show.
 """
 
 from __future__ import annotations

@@ -74,13 +74,18 @@ class TurnPane(Widget):
         """Ctrl+End: back to the latest turns, following the reply if one streams."""
         await self.window.show_end()
 
+    # A marker's page is mounted by the screen, as every other change of the window is (a key,
+    # a session opened): no frame is drawn between its steps' removals and mounts. Mounted by
+    # this pane, the screen drew (laid out and painted) in between, and a page took half as
+    # long again (benchmarks/run.py row 5).
+
     @on(LoadEarlier.Requested)
-    async def _on_load_earlier(self) -> None:
-        await self.window.page(-1)
+    def _on_load_earlier(self) -> None:
+        self.screen.call_later(self.window.page, -1)
 
     @on(LoadLater.Requested)
-    async def _on_load_later(self) -> None:
-        await self.window.page(+1)
+    def _on_load_later(self) -> None:
+        self.screen.call_later(self.window.page, +1)
 
     # -- what a streaming reply needs, with every batch -----------------------------------------
 

@@ -68,6 +68,11 @@ class TurnWindow:
         """A page of turns is being mounted."""
         return self._filling
 
+    def _later(self, callback: Callable[..., object], *args: object) -> None:
+        """Call ``callback`` after the next refresh, on the screen: the window changes in the
+        screen's task only (see ``TurnPane``), so no frame is drawn halfway through a step."""
+        self._view.screen.call_after_refresh(callback, *args)
+
     def _end(self, state: SessionState) -> int:
         """Index just past the last mounted turn."""
         turns = len(state.conversation.turns)
@@ -95,9 +100,7 @@ class TurnWindow:
         if self._replaced(generation):
             return
         view.follow()
-        self._view.call_after_refresh(
-            self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS, generation
-        )
+        self._later(self._fill_page, state, -1, PAGE_OF_TURNS - FIRST_TURNS, generation)
 
     async def show_start(self) -> None:
         """Ctrl+Home: the session's first turns, whatever is mounted now."""
@@ -121,9 +124,7 @@ class TurnWindow:
         await view.mount_all(widgets)
         if self._replaced(generation):
             return
-        self._view.call_after_refresh(
-            self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation
-        )
+        self._later(self._fill_page, state, +1, PAGE_OF_TURNS - FIRST_TURNS, generation)
 
     async def show_end(self) -> None:
         """Ctrl+End: back to the latest turns, following the reply if one streams."""
@@ -155,9 +156,7 @@ class TurnWindow:
         if self._replaced(generation):
             return
         if grown:
-            self._view.call_after_refresh(
-                self._fill_page, state, direction, remaining - count, generation
-            )
+            self._later(self._fill_page, state, direction, remaining - count, generation)
         else:
             self._filling = False
 
