@@ -94,12 +94,15 @@ class MarkdownView(GrowsInPlace):
         # A long tail: render it in a thread with a renderer of its own, and swap the lines in
         # on the UI thread, so keys and the next reply never wait behind Pygments.
         blocks, width, base = split_blocks(live), self._width, self._base_style()
-        variables, dark = dict(self.app.theme_variables), self.app.current_theme.dark
+        app = self.app
+        variables, dark = dict(app.theme_variables), app.current_theme.dark
 
         def work() -> None:
             renderer = BlockRenderer(variables, dark=dark)
             rendered = [renderer.render(block, width, base) for block in blocks]
-            self.app.call_from_thread(self._apply_final, live, blocks, rendered, width, base)
+            # The app taken on the UI thread: a view removed meanwhile no longer finds it
+            # (``self.app`` raised NoActiveAppError in the thread, now and then, in tests).
+            app.call_from_thread(self._apply_final, live, blocks, rendered, width, base)
 
         self.run_worker(work, thread=True, exit_on_error=False)
 
