@@ -35,6 +35,8 @@ from claude_tui.localapi.block_stream import plan_block
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.localapi.signing import signature_is_valid
 
+from ..block_samples import CITATIONS, TOOL_RESULT
+
 PROMPT = "Are there cats that like water?"
 INTRO = {"type": "text", "text": "Let me look that up. "}
 OUTRO = {"type": "text", "text": "That was all I could find."}
@@ -46,29 +48,6 @@ TOOL_USE = {
     "input": {"query": "cats that like water"},
     "caller": {"type": "direct"},  # a field the app does not read: it must go back too
 }
-TOOL_RESULT = {
-    "type": "web_search_tool_result",
-    "tool_use_id": "srvtoolu_01",
-    "content": [
-        {
-            "type": "web_search_result",
-            "url": "https://example.com/cats",
-            "title": "Cats",
-            "encrypted_content": "EncR3sult==",
-            "page_age": None,
-        }
-    ],
-}
-CITATIONS = [
-    {
-        "type": "web_search_result_location",
-        "url": "https://example.com/cats",
-        "title": "Cats",
-        "cited_text": "Some cats like water.",
-        "encrypted_index": f"EncIdx{i}==",
-    }
-    for i in range(2)
-]
 CITED = {"type": "text", "text": "Turkish Vans enjoy water.", "citations": CITATIONS}
 FUTURE = {"type": "future_block", "data": {"shape": "unknown", "n": [1, 2.5, None]}, "z": "last"}
 

@@ -20,6 +20,8 @@ import pytest
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.localapi.signing import signature_is_valid
 
+from ..block_samples import CITATIONS, TOOL_RESULT
+
 MODEL = "claude-sonnet-5-5"
 MESSAGES: list[Any] = [{"role": "user", "content": "Search for cats"}]
 
@@ -30,29 +32,6 @@ TOOL_USE = {
     "name": "web_search",
     "input": {"query": "cats that like water"},
 }
-TOOL_RESULT = {
-    "type": "web_search_tool_result",
-    "tool_use_id": "srvtoolu_01",
-    "content": [
-        {
-            "type": "web_search_result",
-            "url": "https://example.com/cats",
-            "title": "Cats",
-            "encrypted_content": "EncR3sult==",
-            "page_age": None,
-        }
-    ],
-}
-CITATIONS = [
-    {
-        "type": "web_search_result_location",
-        "url": "https://example.com/cats",
-        "title": "Cats",
-        "cited_text": "Some cats like water.",
-        "encrypted_index": f"EncIdx{i}==",
-    }
-    for i in range(2)
-]
 TEXT = {"type": "text", "text": "Turkish Vans are known to enjoy water.", "citations": CITATIONS}
 FUTURE = {"type": "future_block", "data": {"shape": "unknown", "n": 1}}
 CONTENT = [THINKING, TOOL_USE, TOOL_RESULT, TEXT, FUTURE]

@@ -19,6 +19,8 @@ from claude_tui.localapi.emitted import EmittedBlocks, canonical_json
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.localapi.signing import sign_thinking
 
+from ..block_samples import TOOL_RESULT
+
 MODEL = "claude-sonnet-5-5"
 PROMPT: Any = {"role": "user", "content": "Search for cats"}
 NEXT: Any = {"role": "user", "content": "Go on"}
@@ -29,19 +31,6 @@ TOOL_USE = {
     "id": "srvtoolu_01",
     "name": "web_search",
     "input": {"query": "cats"},
-}
-TOOL_RESULT = {
-    "type": "web_search_tool_result",
-    "tool_use_id": "srvtoolu_01",
-    "content": [
-        {
-            "type": "web_search_result",
-            "url": "https://example.com/cats",
-            "title": "Cats",
-            "encrypted_content": "EncR3sult==",
-            "page_age": None,
-        }
-    ],
 }
 REDACTED = {"type": "redacted_thinking", "data": "EncRedacted=="}
 COMPACTION = {"type": "compaction", "content": "Summary so far.", "encrypted_content": "EncC=="}
