@@ -32,13 +32,13 @@ STORE_MARK = "_claude_tui"
 Never sent to the API."""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class _BlockBase:
     partial: bool = False
     """The block never saw its ``content_block_stop``: the reply ended in the middle of it."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TextBlock(_BlockBase):
     text: str
     citations: tuple[JSON, ...] = ()
@@ -52,7 +52,7 @@ class TextBlock(_BlockBase):
         return block
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ThinkingBlock(_BlockBase):
     thinking: str
     signature: str = ""
@@ -64,7 +64,7 @@ class ThinkingBlock(_BlockBase):
         return {"type": "thinking", "thinking": self.thinking, "signature": self.signature}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RedactedThinkingBlock(_BlockBase):
     data: str
     type: ClassVar[str] = "redacted_thinking"
@@ -73,7 +73,7 @@ class RedactedThinkingBlock(_BlockBase):
         return {"type": "redacted_thinking", "data": self.data}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ServerToolUseBlock(_BlockBase):
     """A call of a tool the API runs itself (``web_search``, ``web_fetch``)."""
 
@@ -95,7 +95,7 @@ class ServerToolUseBlock(_BlockBase):
         return block
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RawBlock(_BlockBase):
     """A block kept exactly as the API sent it. Base of the kinds whose fields the app reads
     only to show them, never to change them."""
@@ -110,7 +110,7 @@ class RawBlock(_BlockBase):
         return _copy(self.raw)  # the block itself never changes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ToolResultBlock(RawBlock):
     """The result of a server tool (``web_search_tool_result``, ``web_fetch_tool_result``, …),
     with its ``tool_use_id``; its ``encrypted_*`` fields must go back unchanged."""
@@ -120,22 +120,22 @@ class ToolResultBlock(RawBlock):
         return str(self.raw.get("tool_use_id", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompactionBlock(RawBlock):
     """A summary of the earlier conversation made by server-side compaction (beta)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImageBlock(RawBlock):
     """An image in a prompt: ``{"type": "image", "source": {...}}``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocumentBlock(RawBlock):
     """A document in a prompt (PDF or plain text): ``{"type": "document", "source": {...}}``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class UnknownBlock(RawBlock):
     """A kind of block this version of the app does not know; kept whole."""
 
