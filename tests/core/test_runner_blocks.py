@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from claude_tui.core.blocks import (
@@ -22,12 +21,10 @@ from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (
     BlockDelta,
-    BlockStarted,
     BlockStopped,
     Cancelled,
     Failed,
     Finished,
-    StreamEvent,
     TerminalEvent,
 )
 from claude_tui.core.runner import StreamRequest, StreamRunner
@@ -36,6 +33,7 @@ from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.localapi.signing import signature_is_valid
 
 from ..block_samples import CITATIONS, TOOL_RESULT
+from .runner_events import Recorder
 
 PROMPT = "Are there cats that like water?"
 INTRO = {"type": "text", "text": "Let me look that up. "}
@@ -50,34 +48,6 @@ TOOL_USE = {
 }
 CITED = {"type": "text", "text": "Turkish Vans enjoy water.", "citations": CITATIONS}
 FUTURE = {"type": "future_block", "data": {"shape": "unknown", "n": [1, 2.5, None]}, "z": "last"}
-
-
-class Recorder:
-    """Collects events from the runner's thread and lets the test wait for one."""
-
-    def __init__(self) -> None:
-        self.events: list[StreamEvent] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: StreamEvent) -> None:
-        with self._changed:
-            self.events.append(event)
-            self._changed.notify_all()
-
-    def wait_for(self, predicate: Callable[[StreamEvent], bool], timeout: float = 10.0) -> None:
-        with self._changed:
-            ok = self._changed.wait_for(lambda: any(predicate(e) for e in self.events), timeout)
-        assert ok, f"no matching event in {[type(e).__name__ for e in self.events]}"
-
-    def layout(self) -> list[tuple[str, int, str | None]]:
-        """The block events as (event, index, delta kind), a run of batches of one kind as one."""
-        layout: list[tuple[str, int, str | None]] = []
-        for e in self.events:
-            if isinstance(e, BlockStarted | BlockDelta | BlockStopped):
-                entry = (type(e).__name__, e.index, getattr(e, "kind", None))
-                if not layout or layout[-1] != entry or entry[0] != "BlockDelta":
-                    layout.append(entry)
-        return layout
 
 
 def reply(server: LocalAPIServer, api: ApiSettings, scenario: Scenario) -> tuple[Any, Recorder]:
