@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.block_assembler import DeltaKind
+from claude_tui.core.block_assembler import BlockAssembler, DeltaKind
 from claude_tui.core.blocks import Block, text_of, thinking_of
 from claude_tui.core.errors import StreamError
 from claude_tui.core.metrics import StreamMetrics
@@ -124,3 +124,21 @@ class Failed(_Ended):
 
 
 TerminalEvent = Finished | Cancelled | Failed
+
+BlockEvent = BlockStarted | BlockDelta | BlockStopped
+
+
+def assemble(assembler: BlockAssembler, event: BlockEvent) -> None:
+    """Apply one block event to ``assembler``: how a consumer of the runner's events (the
+    recorder, the screen) keeps the reply's blocks so far. A stop takes the event's block as
+    it is, complete: the runner's own assembler made it from the same events."""
+    if isinstance(event, BlockStarted):
+        assembler.start(event.index, event.block)
+    elif isinstance(event, BlockDelta):
+        if event.text:
+            assembler.add_text(event.index, event.kind, event.text)
+        for item in event.items:
+            assembler.add_item(event.index, event.kind, item)
+    else:
+        assembler.start(event.index, event.block)
+        assembler.stop(event.index)

@@ -36,6 +36,7 @@ from claude_tui.core.events import (
     Finished,
     Started,
     StreamEvent,
+    assemble,
 )
 from claude_tui.core.store import SessionStore
 
@@ -106,7 +107,7 @@ class ReplyRecorder:
     def on_event(self, event: StreamEvent) -> None:
         assert self.session_id is not None, "begin() first"
         if isinstance(event, BlockStarted | BlockDelta | BlockStopped):
-            self._assemble(event)
+            assemble(self._assembler, event)
             self._dirty = True
             if self._clock() - self._last_flush >= FLUSH_INTERVAL:
                 self._flush()
@@ -124,20 +125,6 @@ class ReplyRecorder:
             self._last_flush = self._clock()
         elif isinstance(event, Finished | Cancelled | Failed):
             self._finish(event)
-
-    def _assemble(self, event: BlockStarted | BlockDelta | BlockStopped) -> None:
-        """The reply so far, from one more block event (the runner's own assembler sees the same
-        events, so the two agree)."""
-        if isinstance(event, BlockStarted):
-            self._assembler.start(event.index, event.block)
-        elif isinstance(event, BlockDelta):
-            if event.text:
-                self._assembler.add_text(event.index, event.kind, event.text)
-            for item in event.items:
-                self._assembler.add_item(event.index, event.kind, item)
-        else:  # the event's block is the whole block: taken as it is, complete
-            self._assembler.start(event.index, event.block)
-            self._assembler.stop(event.index)
 
     def _flush(self) -> None:
         if self.reply_message_id is None or not self._dirty:

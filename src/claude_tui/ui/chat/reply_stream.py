@@ -33,6 +33,7 @@ from claude_tui.core.events import (
     Finished,
     Retrying,
     StreamEvent,
+    assemble,
 )
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
@@ -56,27 +57,18 @@ free, for the stream's thread and for keys (see ``ReplyStream._frame_drawn``).""
 def take_content(reply: Reply, event: StreamEvent) -> bool:
     """Apply ``event`` to ``reply`` if it is a block event; False for any other event, which
     this leaves alone."""
-    blocks = reply.blocks
-    if isinstance(event, BlockDelta):
-        if event.text:
-            blocks.add_text(event.index, event.kind, event.text)
-            if event.kind == "text":
-                reply.pending_text += event.text
-                reply.has_text = True
-            elif event.kind == "thinking":
-                reply.pending_thinking += event.text
-        for item in event.items:
-            blocks.add_item(event.index, event.kind, item)
-    elif isinstance(event, BlockStarted):
-        blocks.start(event.index, event.block)
-        if shown_as_line(event.block):
-            reply.pending_text += line_paragraph(event.block)
-            reply.has_text = True
-    elif isinstance(event, BlockStopped):
-        blocks.stop(event.index)
-    else:
+    if not isinstance(event, BlockStarted | BlockDelta | BlockStopped):
         return False
-    reply.turn.blocks = blocks.blocks()
+    assemble(reply.blocks, event)
+    if isinstance(event, BlockDelta) and event.kind == "text" and event.text:
+        reply.pending_text += event.text
+        reply.has_text = True
+    elif isinstance(event, BlockDelta) and event.kind == "thinking":
+        reply.pending_thinking += event.text
+    elif isinstance(event, BlockStarted) and shown_as_line(event.block):
+        reply.pending_text += line_paragraph(event.block)
+        reply.has_text = True
+    reply.turn.blocks = reply.blocks.blocks()
     return True
 
 
