@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from claude_tui.core.slash import (
@@ -13,6 +15,7 @@ from claude_tui.core.slash import (
     Unknown,
     complete,
     parse,
+    parse_copy,
     parse_export,
     parse_rate,
     parse_thinking,
@@ -36,7 +39,7 @@ def test_commands_in_help_order() -> None:
         "/export [md|json] [path]",
         "/retry",
         "/edit",
-        "/copy [code]",
+        "/copy [code [N]]",
         "/theme [name]",
         "/rate N",
     ]
@@ -310,3 +313,30 @@ def test_parse_rate_errors(args: str, message: str) -> None:
 )
 def test_parse_export(args: str, expected: tuple[str, str | None]) -> None:
     assert parse_export(args) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("", (False, None)),
+        ("code", (True, None)),
+        ("CODE 2", (True, 2)),
+        (" code  12 ", (True, 12)),
+    ],
+)
+def test_parse_copy(args: str, expected: tuple[bool, int | None]) -> None:
+    assert parse_copy(args) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("all", "/copy code N block N"),
+        ("code 1 2", "/copy code N block N"),
+        ("code 0", "'0' is not a code block number"),
+        ("code x", "'x' is not a code block number"),
+    ],
+)
+def test_parse_copy_refuses_anything_else(args: str, message: str) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        parse_copy(args)

@@ -121,12 +121,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "copy",
-        "[code]",
-        "Copy the last reply, or only its code",
+        "[code [N]]",
+        "Copy the last reply, or its code block N (the number at its top right; the last one)",
         ("code",),
         palette=(
             ("/copy", "Copy the last reply to the clipboard"),
             ("/copy code", "Copy the last reply's last code block"),
+            ("/copy code 1", "Copy the last reply's first code block"),
         ),
     ),
     CommandSpec(
@@ -379,6 +380,24 @@ def parse_export(args: str) -> tuple[str, str | None]:
     path = _unquote(args.strip()) or None
     fmt = "json" if path is not None and path.lower().endswith(".json") else "md"
     return fmt, path
+
+
+COPY_USAGE = "/copy copies the last reply; /copy code its last code block; /copy code N block N."
+
+
+def parse_copy(args: str) -> tuple[bool, int | None]:
+    """``[code [N]]`` as ``(code, number)``: whether code is asked for, and which block (1 is
+    the first, as numbered on screen; ``None``, the last)."""
+    words = args.lower().split()
+    if not words:
+        return False, None
+    if words[0] != "code" or len(words) > 2:
+        raise CommandError(COPY_USAGE)
+    if len(words) == 1:
+        return True, None
+    if not words[1].isdigit() or int(words[1]) < 1:
+        raise CommandError(f"{words[1]!r} is not a code block number: they start at 1.")
+    return True, int(words[1])
 
 
 def _unquote(text: str) -> str:

@@ -22,6 +22,7 @@ from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
+from claude_tui.ui.chat.copying import SelectsInLines, copy_selected
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
@@ -41,7 +42,7 @@ NO_KEY_HINT = (
 )
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(SelectsInLines, Screen[None]):
     CSS_PATH = "chat.tcss"
 
     BINDINGS = [
@@ -56,6 +57,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+end", "follow", "Latest / follow the reply", show=False, priority=True),
         Binding("ctrl+home", "jump_to_start", "First message", show=False, priority=True),
         Binding("ctrl+o", "toggle_thinking", "Show/hide thinking", show=False, priority=True),
+        # priority: before the prompt's own copy and the app's ctrl+c (see ``copying``)
+        Binding("ctrl+c,super+c", "copy", "Copy", show=False, priority=True),
     ]
 
     app = getters.app(ClaudeTUI)
@@ -226,6 +229,9 @@ class ChatScreen(Screen[None]):
         self.prompt_input.clear()
         self.notify("Edit cancelled.", timeout=2)
         return True
+
+    def action_copy(self) -> None:
+        copy_selected(self)
 
     def action_scroll_conversation(self, direction: int) -> None:
         self.turn_pane.scroll_page(direction)

@@ -19,9 +19,10 @@ from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.view import MarkdownView
+from claude_tui.ui.widgets.word_clicks import SelectableStatic, WordClicks
 
 
-class UserMessage(Widget):
+class UserMessage(WordClicks, Widget):
     """The user's prompt, shown as typed (not as Markdown), under a label.
 
     One widget that draws both: a long session mounts up to 80 turns, and each widget costs
@@ -107,13 +108,13 @@ class AssistantMessage(GrowsInPlace, Vertical):
             self._make_thinking(collapsed=not streaming)
 
     def compose(self) -> ComposeResult:
-        yield Static("Claude", classes="label")
+        yield SelectableStatic("Claude", classes="label")
         if self._thinking is not None:
             yield self._thinking
         yield self._markdown
         notice, kind = self._notice
         if notice:
-            yield Static(Content(sanitize(notice)), classes=f"notice {kind}")
+            yield SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}")
 
     @property
     def streaming(self) -> bool:
@@ -124,7 +125,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
         return self._markdown
 
     def _make_thinking(self, *, collapsed: bool) -> Collapsible:
-        self._thinking_body = Static(Content(self.thinking_text))
+        self._thinking_body = SelectableStatic(Content(self.thinking_text))
         self._thinking = Collapsible(
             self._thinking_body, title=self._thinking_title(done=collapsed), collapsed=collapsed
         )
@@ -187,7 +188,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
             self._thinking.title = done
             self._thinking.collapsed = True
         if notice:
-            self.mount(Static(Content(sanitize(notice)), classes=f"notice {kind}"))
+            self.mount(SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}"))
 
 
 def turn_notice(turn: Turn) -> tuple[str | None, str]:

@@ -16,9 +16,16 @@ from textual.worker import get_current_worker
 
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
-from claude_tui.core.slash import Command, CommandError, parse_export, require_no_args
+from claude_tui.core.slash import (
+    Command,
+    CommandError,
+    parse_copy,
+    parse_export,
+    require_no_args,
+)
 from claude_tui.core.store import SessionStore
 from claude_tui.ui.chat.commands.registry import handles, tell_error
+from claude_tui.ui.chat.copying import amount
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.store_work import in_store
 
@@ -26,14 +33,14 @@ if TYPE_CHECKING:
     from claude_tui.ui.chat.screen import ChatScreen
 
 
-def last_code_block(text: str) -> str | None:
-    """The content of the last code block of a reply, as the Markdown parser sees it (so a
-    fence the reply never closed counts, and a fence inside another does not)."""
+def code_blocks(text: str) -> list[str]:
+    """The contents of a reply's code blocks, in order, as the Markdown parser sees them (so
+    a fence the reply never closed counts, and a fence inside another does not). The reply's
+    view numbers its code blocks in the same order (``markdown.code_rows``)."""
     from markdown_it import MarkdownIt  # only when copying: not needed at start-up
 
     tokens = MarkdownIt().parse(text)
-    code = [t.content for t in tokens if t.type in ("fence", "code_block")]
-    return code[-1].rstrip("\n") if code else None
+    return [t.content.rstrip("\n") for t in tokens if t.type in ("fence", "code_block")]
 
 
 def export_name(title: str, fmt: str) -> str:
@@ -79,22 +86,23 @@ async def edit(chat: ChatScreen, command: Command) -> bool:
 
 @handles("copy")
 async def copy(chat: ChatScreen, command: Command) -> None:
-    what = command.args.strip().lower()
-    if what not in ("", "code"):
-        raise CommandError("/copy copies the last reply; /copy code its last code block.")
+    code, number = parse_copy(command.args)
     turns = chat.current.conversation.turns
     reply = next((t for t in reversed(turns) if t.role == "assistant" and t.text), None)
     if reply is None:
         raise CommandError("There is no reply to copy yet.")
-    text: str | None = reply.text
-    if what == "code":
-        text = last_code_block(reply.text)
-        if text is None:
+    text, kind = reply.text, "the last reply"
+    if code:
+        blocks = code_blocks(reply.text)
+        if not blocks:
             raise CommandError("The last reply has no code block.")
-    assert text is not None
+        if number is not None and number > len(blocks):
+            count = f"{len(blocks)} code block{'s' if len(blocks) > 1 else ''}"
+            raise CommandError(f"The last reply has {count}: there is no block {number}.")
+        text = blocks[-1 if number is None else number - 1]
+        kind = "the last code block" if number is None else f"code block {number}"
     chat.app.copy_to_clipboard(text)  # OSC 52: works over SSH, where the terminal allows it
-    kind = "code block" if what == "code" else "reply"
-    chat.notify(f"Copied the last {kind} ({len(text):,} characters).", timeout=3)
+    chat.notify(f"Copied {kind}: {amount(text)}.", timeout=3)
 
 
 @handles("export")

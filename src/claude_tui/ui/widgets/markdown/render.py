@@ -23,10 +23,19 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, Markdown
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.theme import Theme
 from textual.color import Color
 from textual.strip import Strip
+
+from claude_tui.ui.widgets.markdown.code_rows import (
+    NUMBER_ROOM,
+    CodeLine,
+    RowSyntax,
+    code_line,
+    mark_row,
+    syntax_rows,
+    take_row_mark,
+)
 
 
 class _LeftHeading(Heading):
@@ -44,17 +53,23 @@ class _ThemedCodeBlock(CodeBlock):
     def create(cls, markdown: Markdown, token: Token) -> CodeBlock:
         block = cls((token.info or "").partition(" ")[0] or "text", markdown.code_theme)
         block.background = getattr(markdown, "code_background", None)
+        markdown.has_code = True  # type: ignore[attr-defined]  # its lines carry code rows
         return block
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Syntax(
+        syntax = RowSyntax(
             str(self.text).rstrip(),
             lexer_for(self.lexer_name),
             theme=self.theme,
             word_wrap=True,
-            padding=1,
+            padding=(1, NUMBER_ROOM, 1, 1),
             background_color=self.background,
         )
+        # Each row carries where its code is, read back by ``BlockRenderer._render``.
+        new_line = Segment.line()
+        for segments, info in syntax_rows(console, options, syntax):
+            yield from mark_row(segments, info)
+            yield new_line
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +86,8 @@ class _ChatMarkdown(Markdown):
         "code_block": _ThemedCodeBlock,
     }
     code_background: str | None = None
+    has_code = False
+    """Set when a code block is met: only then are lines looked at for code rows."""
 
     def __init__(self, markup: str, code_theme: str) -> None:
         # Rich builds a new MarkdownIt parser for every Markdown object, which was a quarter
@@ -252,17 +269,19 @@ class BlockRenderer:
         key = (f"\0code:{lexer}\0{code}", width, base)
         lines = self._cache.get(key)
         if lines is None:
-            syntax = Syntax(
+            syntax = RowSyntax(
                 code,
                 lexer_for(lexer),
                 theme=self._code_theme,
                 word_wrap=True,
-                padding=(0, 1),
+                padding=(0, NUMBER_ROOM, 0, 1),
                 background_color=self._code_background,
             )
             options = self._console.options.update_width(max(1, width))
-            rendered = self._console.render_lines(syntax, options, style=base, pad=True)
-            lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
+            rows = syntax_rows(self._console, options, syntax)
+            lines = [
+                code_line(list(Segment.apply_style(row, base)), width, info) for row, info in rows
+            ]
             self._keep(key, lines)
         return lines
 
@@ -273,14 +292,34 @@ class BlockRenderer:
         markdown.code_background = self._code_background
         options = self._console.options.update_width(max(1, width))
         rendered = self._console.render_lines(markdown, options, style=base, pad=True)
-        lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
+        if markdown.has_code:
+            lines = [_line(line, width, base) for line in rendered]
+        else:
+            lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
         # Rich puts blank lines around elements; the view adds exactly one between blocks.
-        while lines and not lines[-1].text.strip():
+        # (A code row is kept even when blank: it is a line of the code.)
+        while lines and _blank(lines[-1]):
             lines.pop()
         start = 0
-        while start < len(lines) and not lines[start].text.strip():
+        while start < len(lines) and _blank(lines[start]):
             start += 1
         return lines[start:]
+
+
+def _line(segments: list[Segment], width: int, base: Style) -> Strip:
+    """A rendered line as a ``Strip``, or a ``CodeLine`` if it holds a row of code."""
+    marked = take_row_mark(segments)
+    if marked is None:
+        return Strip(Segment.apply_style(segments, base), width)
+    line, info, at = marked
+    return code_line(list(Segment.apply_style(line, base)), width, info, at)
+
+
+def _blank(line: Strip) -> bool:
+    """A line with nothing on it that is not a row of code."""
+    if isinstance(line, CodeLine) and not line.pad:
+        return False
+    return not line.text.strip()
 
 
 def with_cursor(
@@ -304,6 +343,9 @@ def with_cursor(
         extra = Strip([cursor_segment], 1).extend_cell_length(width, base)
         return [*lines[: index + 1], extra, *lines[index + 1 :]]
     marked = Strip.join([head, Strip([cursor_segment], 1), tail.crop(1)])
+    row = lines[index]
+    if isinstance(row, CodeLine):  # still a row of code: the cursor is not code
+        marked = row.like(marked)
     return [*lines[:index], marked, *lines[index + 1 :]]
 
 

@@ -11,12 +11,23 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual import events
+from textual.geometry import Offset, Region, Size
+from textual.selection import Selection
 from textual.strip import Strip
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
 from claude_tui.ui.textual_private import GrowsInPlace
+from claude_tui.ui.widgets.markdown.code_rows import number_code_blocks
+from claude_tui.ui.widgets.markdown.selecting import (
+    char_at,
+    copy_span,
+    highlight,
+    paragraph_at,
+    selected_text,
+    word_at,
+)
 
 if TYPE_CHECKING:
     from claude_tui.ui.widgets.markdown.render import BlockRenderer
@@ -53,10 +64,13 @@ class MarkdownView(GrowsInPlace):
         self._width = 0
         self._frozen_lines: list[Strip] = []
         self._frozen_count = 0  # how many frozen blocks ``_frozen_lines`` holds
+        self._code_count = 0  # how many code blocks ``_frozen_lines`` holds (numbered)
         self._live_lines: list[Strip] = []
         self._laid_out_height = 0  # the height last given to Textual's layout
         self._styles_memo: tuple[Style, Style] | None = None
         self._adopted: tuple[Style, object] | None = None  # see ``adopt``
+        self._selection: Selection | None = None  # this view's part of the screen's selection
+        self._selection_style: Style | None = None
 
     @property
     def source(self) -> str:
@@ -64,7 +78,12 @@ class MarkdownView(GrowsInPlace):
 
     def rendered_text(self) -> str:
         """What is on screen, as plain text lines (for tests and checks)."""
-        return "\n".join(strip.text.rstrip() for strip in self._frozen_lines + self._live_lines)
+        return "\n".join(strip.text.rstrip() for strip in self.lines)
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The lines drawn, as rendered (before any selection is drawn on them)."""
+        return self._frozen_lines + self._live_lines
 
     # -- updates -------------------------------------------------------------------------------
 
@@ -176,9 +195,12 @@ class MarkdownView(GrowsInPlace):
     def _on_theme_change(self, _theme: object = None) -> None:
         self._renderer = None
         self._styles_memo = None
-        self._frozen_count = 0
-        self._frozen_lines = []
+        self._selection_style = None
+        self._drop_frozen()
         self._rerender()
+
+    def _drop_frozen(self) -> None:
+        self._frozen_lines, self._frozen_count, self._code_count = [], 0, 0
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -212,12 +234,15 @@ class MarkdownView(GrowsInPlace):
             return
         if width != self._width:
             self._width = width
-            self._frozen_lines, self._frozen_count = [], 0
+            self._drop_frozen()
         renderer, (base, cursor_style) = self._get_renderer(), self._styles()
         blank = Strip.blank(width, base)
         blocks = self._blocks.frozen[self._frozen_count :]
-        stack_blocks(self._frozen_lines, (renderer.render(b, width, base) for b in blocks), blank)
+        frozen = self._frozen_lines
+        start = len(frozen)
+        stack_blocks(frozen, (renderer.render(b, width, base) for b in blocks), blank)
         self._frozen_count = len(self._blocks.frozen)
+        self._code_count += number_code_blocks(frozen, start, self._code_count + 1)
         live_lines = renderer.render_live(self._blocks.live, width, base)
         if live_lines and self._frozen_lines:
             live_lines = [blank, *live_lines]
@@ -227,6 +252,8 @@ class MarkdownView(GrowsInPlace):
             from claude_tui.ui.widgets.markdown.render import with_cursor
 
             live_lines = with_cursor(live_lines, self.cursor, cursor_style, width, base)
+        live_lines = list(live_lines)  # numbered below: never the renderer's cached list
+        number_code_blocks(live_lines, 0, self._code_count + 1)
         self._live_lines = live_lines
 
     # -- lines rendered before mounting (see ``widgets.prerender``) --------------------------
@@ -244,6 +271,7 @@ class MarkdownView(GrowsInPlace):
         the base style ``base`` under ``theme``. They are checked against the view's own
         style and the app's theme when it is first laid out, and dropped if either differs."""
         self._frozen_lines, self._frozen_count, self._width = lines, blocks, width
+        self._code_count = number_code_blocks(lines, 0, 1)
         self._adopted = (base, theme)
 
     def _check_adopted(self) -> None:
@@ -252,7 +280,8 @@ class MarkdownView(GrowsInPlace):
         base, theme = self._adopted
         self._adopted = None
         if base != self._base_style() or theme is not self.app.current_theme:
-            self._width, self._frozen_lines, self._frozen_count = 0, [], 0
+            self._width = 0
+            self._drop_frozen()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._check_adopted()
@@ -262,13 +291,89 @@ class MarkdownView(GrowsInPlace):
         return self._laid_out_height
 
     def render_line(self, y: int) -> Strip:
+        line = self._line(y)
+        if line is None:
+            return Strip.blank(self.size.width, self._styles()[0])
+        if self._selection is None:
+            return line
+        return self._draw_selection(line, y, self._selection)
+
+    def _line(self, y: int) -> Strip | None:
         frozen = self._frozen_lines
         if y < len(frozen):
             return frozen[y]
         y -= len(frozen)
         if y < len(self._live_lines):
             return self._live_lines[y]
-        return Strip.blank(self.size.width, self._styles()[0])
+        return None
+
+    # -- selection ----------------------------------------------------------------------------
+    # Textual finds what is under the pointer from offsets carried by each drawn segment; this
+    # view's lines carry none (adding them cost 45 us and 50 objects a line, for every line
+    # drawn, selection or not). The chat screen asks ``offset_at`` instead, only while the
+    # mouse selects (see ``ui.chat.copying``).
+
+    def offset_at(self, x: int, y: int) -> Offset:
+        """The selection offset (character, line) of the cell at ``x``, ``y`` of the view."""
+        count = len(self._frozen_lines) + len(self._live_lines)
+        if count == 0:
+            return Offset(0, 0)
+        if y >= count:
+            y = count - 1
+            x = self.size.width
+        line = self._line(max(0, y))
+        assert line is not None
+        return Offset(char_at(line, max(0, x)), max(0, y))
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        text = selected_text(self.lines, selection)
+        if self.streaming and text.endswith(self.cursor):
+            text = text[: -len(self.cursor)].rstrip()  # the cursor is drawn, not written
+        return text, "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        old, self._selection = self._selection, selection
+        self._selection_style = None
+        rows = [r for r in (self._rows_of(old), self._rows_of(selection)) if r is not None]
+        if rows:
+            first, last = min(r[0] for r in rows), max(r[1] for r in rows)
+            self.refresh(Region(0, first, self.size.width, last - first + 1))
+
+    def _rows_of(self, selection: Selection | None) -> tuple[int, int] | None:
+        if selection is None:
+            return None
+        count = len(self._frozen_lines) + len(self._live_lines)
+        first = 0 if selection.start is None else selection.start.y
+        last = count - 1 if selection.end is None else selection.end.y
+        return first, max(first, last)
+
+    def _draw_selection(self, line: Strip, y: int, selection: Selection) -> Strip:
+        span = selection.get_span(y)
+        copied = None if span is None else copy_span(line, *span)
+        if copied is None or copied[0] >= copied[1]:
+            return line
+        if self._selection_style is None:
+            self._selection_style = self.screen.get_component_rich_style("screen--selection")
+        return highlight(line, copied[0], copied[1], self._selection_style)
+
+    def on_click(self, event: events.Click) -> None:
+        """A double click selects a word, a triple click a paragraph, or a line of code.
+        (Textual's own selects the whole widget: a whole reply.)"""
+        if event.chain not in (2, 3) or not (self.screen.allow_select and self.app.ALLOW_SELECT):
+            return
+        event.prevent_default()
+        offset = self.offset_at(event.x, event.y)
+        lines = self.lines
+        if not lines:
+            return
+        if event.chain == 2:
+            start, end = word_at(lines[offset.y].text, offset.x)
+            selection = Selection(Offset(start, offset.y), Offset(end, offset.y))
+        else:
+            first, last = paragraph_at(lines, offset.y)
+            end_x = len(lines[last].text)
+            selection = Selection(Offset(0, first), Offset(end_x, last))
+        self.screen.selections = {self: selection}
 
 
 def stack_blocks(lines: list[Strip], blocks: Iterable[list[Strip]], blank: Strip) -> None:
