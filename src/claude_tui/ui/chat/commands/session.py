@@ -36,11 +36,13 @@ if TYPE_CHECKING:
 def code_blocks(text: str) -> list[str]:
     """The contents of a reply's code blocks, in order, as the Markdown parser sees them (so
     a fence the reply never closed counts, and a fence inside another does not). The reply's
-    view numbers its code blocks in the same order (``markdown.code_rows``)."""
+    view numbers its code blocks the same way (``markdown.code_rows``): an empty one is not
+    counted."""
     from markdown_it import MarkdownIt  # only when copying: not needed at start-up
 
     tokens = MarkdownIt().parse(text)
-    return [t.content.rstrip("\n") for t in tokens if t.type in ("fence", "code_block")]
+    code = [t.content.rstrip("\n") for t in tokens if t.type in ("fence", "code_block")]
+    return [block for block in code if block.strip()]
 
 
 def export_name(title: str, fmt: str) -> str:

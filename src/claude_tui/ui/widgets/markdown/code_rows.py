@@ -184,16 +184,32 @@ def code_line(segments: list[Segment], width: int, info: RowInfo, at: int = 0) -
 def number_code_blocks(lines: list[Strip], start: int, first: int) -> int:
     """Draw each code block's number on its first row, for the blocks that begin in
     ``lines[start:]``, numbered from ``first``; returns how many there were. A block begins
-    at a code row that does not follow another (blocks are always apart)."""
+    at a code row that does not follow another (blocks are always apart). A block with no
+    code is not numbered: its blank rows are not drawn at the edge of a Markdown block, and
+    ``/copy code N`` does not count it either."""
     count = 0
     previous = lines[start - 1] if start > 0 else None
     for index in range(start, len(lines)):
         line = lines[index]
-        if isinstance(line, CodeLine) and not isinstance(previous, CodeLine):
+        if (
+            isinstance(line, CodeLine)
+            and not isinstance(previous, CodeLine)
+            and _has_code(lines, index)
+        ):
             lines[index] = with_number(line, first + count)
             count += 1
         previous = line
     return count
+
+
+def _has_code(lines: list[Strip], index: int) -> bool:
+    """Whether the code block whose first row is ``lines[index]`` holds any code."""
+    for line in lines[index:]:
+        if not isinstance(line, CodeLine):
+            return False
+        if line.text[line.start : line.end].strip():
+            return True
+    return False
 
 
 def with_number(line: CodeLine, number: int) -> CodeLine:

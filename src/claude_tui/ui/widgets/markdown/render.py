@@ -297,11 +297,10 @@ class BlockRenderer:
         else:
             lines = [Strip(Segment.apply_style(line, base), width) for line in rendered]
         # Rich puts blank lines around elements; the view adds exactly one between blocks.
-        # (A code row is kept even when blank: it is a line of the code.)
-        while lines and _blank(lines[-1]):
+        while lines and not lines[-1].text.strip():
             lines.pop()
         start = 0
-        while start < len(lines) and _blank(lines[start]):
+        while start < len(lines) and not lines[start].text.strip():
             start += 1
         return lines[start:]
 
@@ -313,13 +312,6 @@ def _line(segments: list[Segment], width: int, base: Style) -> Strip:
         return Strip(Segment.apply_style(segments, base), width)
     line, info, at = marked
     return code_line(list(Segment.apply_style(line, base)), width, info, at)
-
-
-def _blank(line: Strip) -> bool:
-    """A line with nothing on it that is not a row of code."""
-    if isinstance(line, CodeLine) and not line.pad:
-        return False
-    return not line.text.strip()
 
 
 def with_cursor(
