@@ -19,10 +19,10 @@ from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.view import MarkdownView
-from claude_tui.ui.widgets.word_clicks import SelectableStatic, WordClicks
+from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText
 
 
-class UserMessage(WordClicks, Widget):
+class UserMessage(SelectsText, Widget):
     """The user's prompt, shown as typed (not as Markdown), under a label.
 
     One widget that draws both: a long session mounts up to 80 turns, and each widget costs

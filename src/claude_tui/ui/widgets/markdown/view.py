@@ -11,29 +11,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.style import Style
-from textual import events
-from textual.geometry import Offset, Region, Size
-from textual.selection import Selection
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.code_rows import number_code_blocks
-from claude_tui.ui.widgets.markdown.selecting import (
-    char_at,
-    copy_span,
-    highlight,
-    paragraph_at,
-    selected_text,
-    word_at,
-)
+from claude_tui.ui.widgets.markdown.selecting import SelectsLines
 
 if TYPE_CHECKING:
     from claude_tui.ui.widgets.markdown.render import BlockRenderer
 
 
-class MarkdownView(GrowsInPlace):
+class MarkdownView(SelectsLines, GrowsInPlace):
     COMPONENT_CLASSES = {"markdown-view--cursor"}
 
     cursor = STREAMING_CURSOR
@@ -69,8 +60,6 @@ class MarkdownView(GrowsInPlace):
         self._laid_out_height = 0  # the height last given to Textual's layout
         self._styles_memo: tuple[Style, Style] | None = None
         self._adopted: tuple[Style, object] | None = None  # see ``adopt``
-        self._selection: Selection | None = None  # this view's part of the screen's selection
-        self._selection_style: Style | None = None
 
     @property
     def source(self) -> str:
@@ -82,8 +71,10 @@ class MarkdownView(GrowsInPlace):
 
     @property
     def lines(self) -> list[Strip]:
-        """The lines drawn, as rendered (before any selection is drawn on them)."""
         return self._frozen_lines + self._live_lines
+
+    def end_marker(self) -> str:
+        return self.cursor if self.streaming else ""
 
     # -- updates -------------------------------------------------------------------------------
 
@@ -296,9 +287,10 @@ class MarkdownView(GrowsInPlace):
             return Strip.blank(self.size.width, self._styles()[0])
         if self._selection is None:
             return line
-        return self._draw_selection(line, y, self._selection)
+        return self.draw_selection(line, y, self._selection)
 
     def _line(self, y: int) -> Strip | None:
+        """Line ``y`` as rendered, or None past the last."""
         frozen = self._frozen_lines
         if y < len(frozen):
             return frozen[y]
@@ -306,74 +298,6 @@ class MarkdownView(GrowsInPlace):
         if y < len(self._live_lines):
             return self._live_lines[y]
         return None
-
-    # -- selection ----------------------------------------------------------------------------
-    # Textual finds what is under the pointer from offsets carried by each drawn segment; this
-    # view's lines carry none (adding them cost 45 us and 50 objects a line, for every line
-    # drawn, selection or not). The chat screen asks ``offset_at`` instead, only while the
-    # mouse selects (see ``ui.chat.copying``).
-
-    def offset_at(self, x: int, y: int) -> Offset:
-        """The selection offset (character, line) of the cell at ``x``, ``y`` of the view."""
-        count = len(self._frozen_lines) + len(self._live_lines)
-        if count == 0:
-            return Offset(0, 0)
-        if y >= count:
-            y = count - 1
-            x = self.size.width
-        line = self._line(max(0, y))
-        assert line is not None
-        return Offset(char_at(line, max(0, x)), max(0, y))
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        text = selected_text(self.lines, selection)
-        if self.streaming and text.endswith(self.cursor):
-            text = text[: -len(self.cursor)].rstrip()  # the cursor is drawn, not written
-        return text, "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        old, self._selection = self._selection, selection
-        self._selection_style = None
-        rows = [r for r in (self._rows_of(old), self._rows_of(selection)) if r is not None]
-        if rows:
-            first, last = min(r[0] for r in rows), max(r[1] for r in rows)
-            self.refresh(Region(0, first, self.size.width, last - first + 1))
-
-    def _rows_of(self, selection: Selection | None) -> tuple[int, int] | None:
-        if selection is None:
-            return None
-        count = len(self._frozen_lines) + len(self._live_lines)
-        first = 0 if selection.start is None else selection.start.y
-        last = count - 1 if selection.end is None else selection.end.y
-        return first, max(first, last)
-
-    def _draw_selection(self, line: Strip, y: int, selection: Selection) -> Strip:
-        span = selection.get_span(y)
-        copied = None if span is None else copy_span(line, *span)
-        if copied is None or copied[0] >= copied[1]:
-            return line
-        if self._selection_style is None:
-            self._selection_style = self.screen.get_component_rich_style("screen--selection")
-        return highlight(line, copied[0], copied[1], self._selection_style)
-
-    def on_click(self, event: events.Click) -> None:
-        """A double click selects a word, a triple click a paragraph, or a line of code.
-        (Textual's own selects the whole widget: a whole reply.)"""
-        if event.chain not in (2, 3) or not (self.screen.allow_select and self.app.ALLOW_SELECT):
-            return
-        event.prevent_default()
-        offset = self.offset_at(event.x, event.y)
-        lines = self.lines
-        if not lines:
-            return
-        if event.chain == 2:
-            start, end = word_at(lines[offset.y].text, offset.x)
-            selection = Selection(Offset(start, offset.y), Offset(end, offset.y))
-        else:
-            first, last = paragraph_at(lines, offset.y)
-            end_x = len(lines[last].text)
-            selection = Selection(Offset(0, first), Offset(end_x, last))
-        self.screen.selections = {self: selection}
 
 
 def stack_blocks(lines: list[Strip], blocks: Iterable[list[Strip]], blank: Strip) -> None:

@@ -1,9 +1,9 @@
-"""Double click selects a word, triple click a line: for widgets that draw text content.
+"""Selection in the conversation's text widgets (a prompt, a label, a notice, thinking).
 
-Textual's own double click selects the whole widget and its triple click the whole container,
-which in a conversation is a whole prompt or a whole reply. Here a double click selects the
-word under the pointer, and a triple click the line (a line of a prompt is a paragraph: it
-wraps on screen, and is selected whole). ``MarkdownView`` does the same for its own lines.
+Copied as in a reply: trailing spaces trimmed from each line. A double click selects a word
+and a triple click a line: Textual's own double click selects the whole widget and its triple
+click the whole container, a whole prompt or a whole reply. A line of a prompt is a paragraph
+(it wraps on screen), and is selected whole. ``MarkdownView`` does the same for its lines.
 """
 
 from __future__ import annotations
@@ -27,8 +27,16 @@ else:
     widget's own CSS (see ``textual_private``)."""
 
 
-class WordClicks(_WidgetMixin):
-    """A mixin, before the widget class among the bases: word and line selection."""
+class SelectsText(_WidgetMixin):
+    """A mixin, before the widget class among the bases: trimmed copies, word and line
+    selection."""
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        extracted = super().get_selection(selection)
+        if extracted is None:
+            return None
+        text, ending = extracted
+        return "\n".join(line.rstrip() for line in text.split("\n")), ending
 
     def on_click(self, event: events.Click) -> None:
         if event.chain not in (2, 3) or not (
@@ -49,5 +57,5 @@ class WordClicks(_WidgetMixin):
         self.screen.selections = {self: Selection(Offset(start, y), Offset(end, y))}
 
 
-class SelectableStatic(WordClicks, Static):
+class SelectableStatic(SelectsText, Static):
     """A ``Static`` with word and line selection (a notice, a thinking block, a label)."""
