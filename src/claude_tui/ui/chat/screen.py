@@ -58,7 +58,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         Binding("ctrl+home", "jump_to_start", "First message", show=False, priority=True),
         Binding("ctrl+o", "toggle_thinking", "Show/hide thinking", show=False, priority=True),
         # priority: before the prompt's own copy and the app's ctrl+c (see ``copying``)
-        Binding("ctrl+c,super+c", "copy", "Copy", show=False, priority=True),
+        Binding("ctrl+c", "copy", "Copy the selection", show=False, priority=True),
     ]
 
     app = getters.app(ClaudeTUI)
