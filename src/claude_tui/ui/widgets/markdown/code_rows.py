@@ -86,25 +86,33 @@ class RowInfo(NamedTuple):
     pad: bool
 
 
+_LINE_MARKS = (Style.from_meta({CODE_LINE: 0}), Style.from_meta({CODE_LINE: 1}))
+"""Two marks, taken in turn by the non-empty source lines: a row whose mark is the row
+above's continues its line (lines with the same mark always have another line between,
+whose row resets the comparison). Two, not one per line: Rich caches combined styles."""
+
+
 class RowSyntax(Syntax):
     """Rich's ``Syntax``, with each source line's characters marked so the rows it wraps into
     can be told apart (see ``syntax_rows``)."""
 
     def highlight(self, code: str, line_range: tuple[int | None, int | None] | None = None) -> Text:
         text = super().highlight(code, line_range)
-        offset = 0
-        for index, line in enumerate(text.plain.split("\n")):
+        offset = marked = 0
+        for line in text.plain.split("\n"):
             if line:
-                text.stylize(Style.from_meta({CODE_LINE: index}), offset, offset + len(line))
+                text.stylize(_LINE_MARKS[marked % 2], offset, offset + len(line))
+                marked += 1
             offset += len(line) + 1
         return text
 
 
 @lru_cache(maxsize=1024)
-def _unmarked(style: Style) -> Style:
-    """``style`` without its marks (interned: equal styles give the same object)."""
+def _read_mark(style: Style) -> tuple[int | None, Style]:
+    """The line mark ``style`` carries (None if none), and ``style`` without its marks
+    (interned: equal styles give the same object). Cached: reading ``meta`` unpickles it."""
     plain = style.clear_meta_and_links()
-    return _INTERNED.setdefault(plain, plain)
+    return style.meta.get(CODE_LINE), _INTERNED.setdefault(plain, plain)
 
 
 _INTERNED: dict[Style, Style] = {}
@@ -119,27 +127,27 @@ def syntax_rows(
     rows = console.render_lines(syntax, options, pad=True)
     out: list[tuple[list[Segment], RowInfo]] = []
     previous: int | None = None
+    last = len(rows) - bottom
     for index, row in enumerate(rows):
-        pad = index < top or index >= len(rows) - bottom
         line: int | None = None
-        code = 0
-        segments: list[Segment] = []
-        for text, style, control in row:
+        code = length = 0
+        for position, segment in enumerate(row):
+            text, style, control = segment
+            length += len(text)
             if style is not None and style._meta is not None:
-                mark = style.meta.get(CODE_LINE)
+                mark, plain = _read_mark(style)
                 if mark is not None:
                     if line is None:
                         line = mark
                     code += len(text)
-                style = _unmarked(style)
-            segments.append(Segment(text, style, control))
+                row[position] = Segment(text, plain, control)
+        pad = index < top or index >= last
         joins = line is not None and line == previous
         if line is not None:
             previous = line
         elif not pad:
             previous = None  # an empty source line: the next row starts a line of its own
-        length = sum(len(text) for text, _, _ in segments)
-        out.append((segments, RowInfo(left, left + code, length, joins, pad)))
+        out.append((row, RowInfo(left, left + code, length, joins, pad)))
     return out
 
 
@@ -162,7 +170,7 @@ def take_row_mark(segments: Sequence[Segment]) -> tuple[list[Segment], RowInfo, 
             info = style.meta.get(CODE_ROW)
             if info is not None:
                 line = list(segments)
-                line[index] = Segment(text, _unmarked(style), control)
+                line[index] = Segment(text, _read_mark(style)[1], control)
                 return line, RowInfo(*info), chars
         chars += len(text)
     return None
