@@ -21,8 +21,8 @@ from markdown_it.token import Token
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock, Heading, Markdown
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.markdown import CodeBlock, Heading, Markdown, TableDataElement
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
@@ -62,6 +62,15 @@ class _ThemedCodeBlock(CodeBlock):
         )
 
 
+class _FoldingCell(TableDataElement):
+    """A table cell whose words longer than its column (a link's target) are folded onto the
+    next line, as in a paragraph, rather than cut off with an ellipsis as Rich's are."""
+
+    def __init__(self, justify: JustifyMethod) -> None:
+        super().__init__(justify)
+        self.content.overflow = "fold"
+
+
 @lru_cache(maxsize=1)
 def _rich_parser() -> MarkdownIt:
     """One parser, configured as Rich configures its own, shared by every block."""
@@ -74,6 +83,8 @@ class _ChatMarkdown(Markdown):
         "heading_open": _LeftHeading,
         "fence": _ThemedCodeBlock,
         "code_block": _ThemedCodeBlock,
+        "td_open": _FoldingCell,
+        "th_open": _FoldingCell,
     }
     code_background: str | None = None
 
