@@ -23,10 +23,16 @@ from textual.pilot import Pilot
 
 from claude_tui.core.defaults import STREAMING_CURSOR
 from claude_tui.ui.widgets.markdown.prerender import prerender
-from claude_tui.ui.widgets.markdown.render import BlockRenderer
+from claude_tui.ui.widgets.markdown.render import THREADED_FINAL_LINES, BlockRenderer
 from claude_tui.ui.widgets.markdown.view import MarkdownView
 
-from .test_render_fidelity import assert_same, fragments, lines_fit, settle
+from .test_render_fidelity import (
+    assert_same,
+    fragments,
+    lines_fit,
+    record_threaded_finals,
+    settle,
+)
 
 WIDTHS = (40, 72, 100, 120)
 HEIGHT = 60
@@ -328,6 +334,25 @@ class TestReferenceLinks:
             view.finish()
             await settle(pilot, view)
             assert_complete(REFERENCES, view.rendered_text(), "finished")
+
+    async def test_resolve_in_a_long_tail_rendered_in_a_thread(self) -> None:
+        """A long last block is rendered in a thread when the reply ends; definitions that end
+        the reply come with it, and the paragraph above that uses them is drawn again."""
+        code = "".join(f"line_{i} = {i}\n" for i in range(THREADED_FINAL_LINES + 5))
+        text = f"Read [the guide].\n\n```python\n{code}```\n\n[The Guide]: https://g.example/x"
+        async with ViewApp().run_test(size=(80, HEIGHT)) as pilot:
+            whole = await reopened(pilot, text)
+            view = await mounted(pilot, MarkdownView(streaming=True))
+            threaded = record_threaded_finals(view)
+            for piece in fragments(text, seed=2, steps=(7, 30)):
+                view.append(piece)
+            # the definition's line is not ended: it may still grow, so it is not used yet
+            assert "[the guide]" in view.rendered_text()
+            view.finish()
+            await settle(pilot, view)
+            assert threaded == [1]
+            assert view.rendered_text().startswith("Read the guide (https://g.example/x).")
+            assert_same(view.rendered_text(), whole)
 
     def test_are_part_of_the_cache_key(self) -> None:
         """A block is cached with the definitions it can use: another reply's definition for
