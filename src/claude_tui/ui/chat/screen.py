@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker
@@ -20,14 +20,17 @@ from textual.worker import Worker
 from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import Command, Unknown, parse
+from claude_tui.core.themes import DEFAULT_REPLY_ALIGN
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
+from claude_tui.ui.fit import fit_line
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
+from claude_tui.ui.widgets.column import ChatColumn
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import WELCOME
 from claude_tui.ui.widgets.markdown.view import MarkdownView
@@ -36,6 +39,13 @@ from claude_tui.ui.widgets.prompt import PromptInput
 from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
 from claude_tui.ui.widgets.turn_pane import TurnPane
+
+TITLE_OVERHEAD = 31
+"""Header columns that are not the sub-title's: the icon (8), the clock's space (10) and
+"claude-tui — " (13)."""
+PALETTE_KEY_FROM = 70
+"""Columns from which the footer shows "^p palette" too; narrower, the keys that do something
+now need the room (Ctrl+P still opens the palette)."""
 
 NO_KEY_HINT = (
     "No API key found. Set ANTHROPIC_API_KEY (or put the key in {key_file}) and start again, "
@@ -95,6 +105,7 @@ class ChatScreen(Screen[None]):
         self.reply_status = ReplyStatus(id="status")
         self.metrics_bar = MetricsBar(id="metrics")  # at the app's refresh rate from ``_start``
         self.prompt_input = PromptInput(id="prompt")
+        self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self._store_problem_shown = False
@@ -120,7 +131,7 @@ class ChatScreen(Screen[None]):
         yield Header()
         with Horizontal(id="body"):
             yield self.sessions_panel
-            with Vertical(id="main"):
+            with self.column:
                 yield self.turn_pane
                 yield self.reply_status
                 yield self.metrics_bar
@@ -140,6 +151,7 @@ class ChatScreen(Screen[None]):
         self.sidebar_layout.fit(self.app.size.width, self.app.settings.show_sidebar)
         self.watch(self, "focused", self.sidebar_layout.focus_moved, init=False)
         self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
+        self.watch(self.app, "theme", self._fit_column, init=False)
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
         self.sessions_panel.reload()
@@ -155,6 +167,13 @@ class ChatScreen(Screen[None]):
         metrics.set_refresh_rate(settings.refresh_rate)
         MarkdownView.cursor = settings.cursor
         self.show_model()
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        """The reply column's ``max_width`` (a setting) and alignment (the theme's)."""
+        spec = next((t for t in self.options.themes if t.name == self.app.theme), None)
+        align = spec.reply_align if spec is not None else DEFAULT_REPLY_ALIGN
+        self.column.set_measure(self.app.settings.max_width, align)
 
     def show_model(self) -> None:
         """Tell the metrics line (and the title) which model the session uses."""
@@ -165,7 +184,8 @@ class ChatScreen(Screen[None]):
         demo = " · demo (local server)" if self.options.demo else ""
         title = sanitize(self.current.title) or "New conversation"
         model = self.session_settings(self.current).model
-        self.app.sub_title = f"{title} · {model}{demo}"
+        room = self.app.size.width - TITLE_OVERHEAD  # narrow: the demo note goes, then the model
+        self.app.sub_title = fit_line(f"{title} · {model}{demo}", room)
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
@@ -297,7 +317,12 @@ class ChatScreen(Screen[None]):
         redirect_paste(event, self.focused, reading, self.prompt_input)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.sidebar_layout.fit(event.size.width, self.app.settings.show_sidebar)
+        width = event.size.width
+        self.sidebar_layout.fit(width, self.app.settings.show_sidebar)
+        for footer in self.query(Footer):
+            footer.show_command_palette = width >= PALETTE_KEY_FROM
+        if self.ready:
+            self._update_title()
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: the terminal may have been resized under it."""

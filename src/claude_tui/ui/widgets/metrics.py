@@ -126,7 +126,9 @@ def format_metrics(
     with fewer fields. ``model`` is the model in use, shown first (else the one the metrics
     name). A field that would be cut off is left out whole, never cut mid-word."""
     if width >= WIDE_FROM:
-        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
+        wide = WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
+        if len(wide) <= width:  # else the compact line, rather than a second line
+            return wide
     values = dict(
         zip(
             FIELD_ORDER,
