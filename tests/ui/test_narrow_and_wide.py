@@ -139,3 +139,117 @@ async def test_a_reply_uses_at_least_74_columns_at_80x24(
         metrics = app.query_one(MetricsBar)
         assert metrics.size.height == 1
         assert "\n" not in str(metrics.render())
+
+
+# -- wide: a readable column ------------------------------------------------------------------
+
+WIDE_REPLY = "word " * 120
+
+
+async def test_at_300x80_a_reply_wraps_at_max_width_centred(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
+
+    from .helpers import send_and_finish
+
+    server.push(Scenario(text=WIDE_REPLY))
+    app = make_app(api, show_sidebar=False)
+    async with app.run_test(size=(300, 80)) as pilot:
+        await send_and_finish(pilot, "many words")
+        view = app.query_one(MarkdownView)
+        await wait_until(pilot, lambda: view.size.width == 100)
+        assert max(len(line) for line in view.rendered_text().split("\n")) <= 100
+        # centred: as much room on either side of the turn (up to the scrollbar's column)
+        turn = view.parent
+        assert turn is not None
+        left = turn.region.x
+        right = 300 - 1 - turn.region.right  # the scrollbar keeps the last column
+        assert abs(left - right) <= 1 and left > 90
+        prompt = app.query_one(PromptInput)
+        assert prompt.region.width < 120 and abs(prompt.region.x - left) <= 1
+
+
+async def test_a_left_aligned_theme_puts_the_column_on_the_left(
+    server: LocalAPIServer, api: ApiSettings, tmp_path: Path
+) -> None:
+    from claude_tui.core.themes import load_themes
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
+
+    from .helpers import SHIPPED_THEMES, send_and_finish
+
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    (folder / "lefty.toml").write_text(
+        'name = "lefty"\nprimary = "#D97757"\nreply_align = "left"\n', encoding="utf-8"
+    )
+    lefty = load_themes(folder)[0]
+    server.push(Scenario(text=WIDE_REPLY))
+    app = ClaudeTUI(
+        replace(options(api, theme="lefty", show_sidebar=False), themes=(*SHIPPED_THEMES, *lefty))
+    )
+    async with app.run_test(size=(300, 80)) as pilot:
+        await send_and_finish(pilot, "many words")
+        view = app.query_one(MarkdownView)
+        await wait_until(pilot, lambda: view.size.width == 100)
+        turn = view.parent
+        assert turn is not None and turn.region.x == 1  # against the left edge, as usual
+        # switching to a centred theme moves the column at once
+        app.theme = "claude-dark"
+        await wait_until(pilot, lambda: turn.region.x > 90)
+        assert view.size.width == 100
+
+
+async def test_max_width_0_uses_the_full_width(server: LocalAPIServer, api: ApiSettings) -> None:
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
+
+    from .helpers import send_and_finish
+
+    server.push(Scenario(text=WIDE_REPLY))
+    app = make_app(api, show_sidebar=False, max_width=0)
+    async with app.run_test(size=(300, 80)) as pilot:
+        await send_and_finish(pilot, "many words")
+        view = app.query_one(MarkdownView)
+        await wait_until(pilot, lambda: view.size.width == 300 - 6)
+
+
+# -- 60x20: everything still there ------------------------------------------------------------
+
+
+async def test_at_60x20_prompt_reply_and_status_show_and_nothing_is_cut_mid_word(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from claude_tui.ui.widgets.markdown.view import MarkdownView
+    from claude_tui.ui.widgets.metrics import MetricsBar
+    from claude_tui.ui.widgets.status import ReplyStatus
+
+    from .helpers import send_and_finish
+
+    server.push(Scenario(text="A reply that is seen whole at sixty columns."))
+    app = make_app(api)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await send_and_finish(pilot, "a rather long first prompt that becomes the title")
+        screen = app.screen
+        for widget in (
+            app.query_one(PromptInput),
+            app.query_one(MarkdownView),
+            app.query_one(ReplyStatus),
+            app.query_one(MetricsBar),
+        ):
+            region = widget.region
+            assert region.height >= 1 and screen.region.contains_region(region), widget
+        assert app.query_one(MetricsBar).region.height == 1
+        status = app.query_one(ReplyStatus)
+        assert str(status.render()) == "Ready · Enter send · Esc stops a reply · Ctrl+B sessions"
+        placeholder = app.query_one(PromptInput).placeholder
+        assert placeholder == "Message Claude…   Enter send · Ctrl+J new line"
+        sub_title = app.sub_title
+        assert sub_title.endswith("…") and len(sub_title) <= 60 - 31
+        assert "a rather long first" in sub_title  # shortened at a space
+        keys = list(app.screen.query(FooterKey))
+        assert keys[-1].region.right <= 60  # the last key ends on screen
+        assert all(key.key != "ctrl+p" for key in keys)  # the palette's key gave way
+        await pilot.resize_terminal(50, 20)
+        await wait_until(pilot, lambda: str(status.render()) == "Ready · Enter send · Esc stops a reply")
