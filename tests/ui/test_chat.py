@@ -44,7 +44,8 @@ async def test_send_stream_finish(server: LocalAPIServer, api: ApiSettings) -> N
             seen.append(type(message.event))
 
     app = make_app(api)
-    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+    # wide enough for the whole metrics line beside the sidebar (stop reason included)
+    async with app.run_test(size=(140, 30), message_hook=hook) as pilot:
         await send(pilot, "make a plan")
         await wait_until(pilot, replies_ended(app, 1))
         await pilot.pause()

@@ -44,8 +44,9 @@ async def test_stop_shows_while_a_retry_waits(server: LocalAPIServer, api: ApiSe
         await send(pilot, "go")
         await wait_until(
             pilot,
-            lambda: app.chat.current.reply is not None
-            and app.chat.current.reply.retry_note is not None,
+            lambda: (
+                app.chat.current.reply is not None and app.chat.current.reply.retry_note is not None
+            ),
         )
         await wait_until(pilot, lambda: footer(app).get("escape") == "Stop")
         await pilot.press("escape")

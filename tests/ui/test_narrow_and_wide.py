@@ -70,6 +70,12 @@ async def test_ctrl_b_on_a_narrow_screen_lays_the_sidebar_over_the_chat(
         await pilot.press("escape")
         await wait_until(pilot, lambda: not sidebar_shown(app))
         assert isinstance(app.focused, PromptInput)
+        # Ctrl+B again hides it too
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: app.focused is session_list)
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: not sidebar_shown(app))
+        assert isinstance(app.focused, PromptInput)
         # Enter on a session opens it and hides the sidebar
         await pilot.press("ctrl+b")
         await wait_until(pilot, lambda: app.focused is session_list)
@@ -111,7 +117,9 @@ async def test_ctrl_b_on_a_wide_screen_still_saves_the_preference(
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+b")
-        await wait_until(pilot, lambda: config.exists() and "show_sidebar = false" in config.read_text())
+        await wait_until(
+            pilot, lambda: config.exists() and "show_sidebar = false" in config.read_text()
+        )
         assert not sidebar_shown(app)
         await pilot.resize_terminal(80, 24)
         await pilot.resize_terminal(120, 30)
@@ -252,4 +260,6 @@ async def test_at_60x20_prompt_reply_and_status_show_and_nothing_is_cut_mid_word
         assert keys[-1].region.right <= 60  # the last key ends on screen
         assert all(key.key != "ctrl+p" for key in keys)  # the palette's key gave way
         await pilot.resize_terminal(50, 20)
-        await wait_until(pilot, lambda: str(status.render()) == "Ready · Enter send · Esc stops a reply")
+        await wait_until(
+            pilot, lambda: str(status.render()) == "Ready · Enter send · Esc stops a reply"
+        )
