@@ -263,3 +263,8 @@ async def test_at_60x20_prompt_reply_and_status_show_and_nothing_is_cut_mid_word
         await wait_until(
             pilot, lambda: str(status.render()) == "Ready · Enter send · Esc stops a reply"
         )
+        # the palette's key comes back when there is room, and goes again when there is not
+        await pilot.resize_terminal(120, 30)
+        await wait_until(pilot, lambda: any(k.key == "ctrl+p" for k in app.screen.query(FooterKey)))
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: all(k.key != "ctrl+p" for k in app.screen.query(FooterKey)))

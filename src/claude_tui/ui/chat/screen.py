@@ -320,7 +320,10 @@ class ChatScreen(Screen[None]):
         width = event.size.width
         self.sidebar_layout.fit(width, self.app.settings.show_sidebar)
         for footer in self.query(Footer):
-            footer.show_command_palette = width >= PALETTE_KEY_FROM
+            palette = width >= PALETTE_KEY_FROM
+            if footer.show_command_palette != palette:
+                footer.show_command_palette = palette
+                self.refresh_bindings()  # the footer draws its keys again only then
         if self.ready:
             self._update_title()
 
