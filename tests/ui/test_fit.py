@@ -30,6 +30,7 @@ def test_the_first_part_is_shortened_at_a_space() -> None:
     assert shorten("a rather long first prompt", 16) == "a rather long…"
     assert shorten("unbreakableword", 8) == "unbreak…"  # no space: cut where it must be
     assert shorten("short", 8) == "short"
+    assert shorten("Write a Python function that retries", 29) == "Write a Python function that…"
     assert fit_line("会話のタイトル · claude", 9) == "会話のタ…"  # wide characters count twice
 
 

@@ -42,7 +42,8 @@ def shorten(text: str, width: int) -> str:
     if width <= 1:
         return ELLIPSIS[:width]
     head = set_cell_size(text, width - 1)
+    ends_a_word = text[len(head) : len(head) + 1] == " "
     space = head.rstrip().rfind(" ")
-    if space > 0:
+    if space > 0 and not ends_a_word:
         head = head[:space]
     return head.rstrip(" ·,;:—-") + ELLIPSIS
