@@ -317,7 +317,15 @@ class ChatScreen(Screen[None]):
         redirect_paste(event, self.focused, reading, self.prompt_input)
 
     def on_resize(self, event: events.Resize) -> None:
-        width = event.size.width
+        self._fit_width(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the terminal may have been resized under it."""
+        if self.ready:
+            self._fit_width(self.app.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """The sidebar's place, the footer's palette key and the title, for ``width``."""
         self.sidebar_layout.fit(width, self.app.settings.show_sidebar)
         for footer in self.query(Footer):
             palette = width >= PALETTE_KEY_FROM
@@ -326,11 +334,6 @@ class ChatScreen(Screen[None]):
                 self.refresh_bindings()  # the footer draws its keys again only then
         if self.ready:
             self._update_title()
-
-    def on_screen_resume(self) -> None:
-        """Back from a dialog: the terminal may have been resized under it."""
-        if self.ready:
-            self.sidebar_layout.fit(self.app.size.width, self.app.settings.show_sidebar)
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""
