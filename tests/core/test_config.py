@@ -97,6 +97,7 @@ def test_every_key_loads(path: Path) -> None:
         "show_sidebar": False,
         "show_metrics": False,
         "cursor": "_",
+        "max_width": 0,
         "thinking": True,
         "thinking_budget": 1024,
         "prices": {"claude-x": {"input": 1, "output": 2.5}},
@@ -144,6 +145,14 @@ def test_every_key_loads(path: Path) -> None:
         ('cursor = " "', "cursor", "is not a single visible character"),
         ('cursor = "\\u0007"', "cursor", '"\\u0007" is not a single visible character'),
         ("cursor = 5", "cursor", "is not a string"),
+        (
+            "max_width = 10",
+            "max_width",
+            "max_width = 10 is out of range; expected 0 (no limit) or an integer from 20 to 1000 "
+            "(using 100)",
+        ),
+        ("max_width = -1", "max_width", "is out of range"),
+        ('max_width = "wide"', "max_width", "is not an integer"),
         ('model = ""', "model", "is not a single word"),
         ('model = "claude opus"', "model", "is not a single word"),
         (

@@ -47,3 +47,56 @@ def test_unclosed_fence_stays_live() -> None:
     blocks.append(".\n")
     assert blocks.live == "After.\n"
     assert blocks.frozen[-1].startswith("```python")
+
+
+class TestDefinitions:
+    """Link reference definitions are found by the parse that splits the blocks."""
+
+    DOC = (
+        "Use [Choco][choco] and [scoop].\n\n[choco]: https://c.example/first\n\n"
+        "A paragraph after it.\n\n[Scoop]:\n  https://s.example 'Title'\n"
+        "[CHOCO]: https://c.example/second\n"
+    )
+    WHOLE = {
+        "CHOCO": ("https://c.example/first", ""),
+        "SCOOP": ("https://s.example", "Title"),
+    }
+
+    def test_a_finished_document_has_the_first_definition_of_each_label(self) -> None:
+        assert StreamingBlocks.of(self.DOC).definitions == self.WHOLE
+
+    def test_streamed_they_end_as_the_whole_and_change_only_when_one_arrives(self) -> None:
+        blocks = StreamingBlocks()
+        seen = [blocks.definitions]
+        for char in self.DOC:
+            blocks.append(char)
+            if blocks.definitions is not seen[-1]:
+                seen.append(blocks.definitions)
+        assert [dict(d) for d in seen] == [{}, {"CHOCO": self.WHOLE["CHOCO"]}, self.WHOLE]
+        blocks.finish()
+        assert blocks.definitions == self.WHOLE
+
+    def test_a_definition_is_used_once_its_lines_are_written(self) -> None:
+        blocks = StreamingBlocks()
+        blocks.append("Text [a].\n\n[a]: https://a.example/pa")
+        assert blocks.definitions == {}  # the destination may still grow
+        blocks.append("th")
+        assert blocks.definitions == {}
+        blocks.append("\n")
+        assert blocks.definitions == {"A": ("https://a.example/path", "")}
+        assert blocks.frozen == []  # still in the live block, which may change them
+
+    def test_an_unfinished_last_line_counts_when_the_stream_ends(self) -> None:
+        blocks = StreamingBlocks()
+        blocks.append("Text [a].\n\n[a]: https://a.example")
+        blocks.finish()
+        assert blocks.definitions == {"A": ("https://a.example", "")}
+
+    def test_final_says_what_finish_will_make(self) -> None:
+        blocks = StreamingBlocks()
+        blocks.append(self.DOC[:60])
+        blocks.append(self.DOC[60:])
+        expected = blocks.final()
+        assert expected[1] == self.WHOLE
+        assert blocks.finish() == expected[0]
+        assert blocks.frozen == split_blocks(self.DOC)

@@ -82,6 +82,7 @@ def test_shipped_theme_is_complete_readable_and_textual_accepts_it(spec: ThemeSp
     assert spec.source.read_text(encoding="utf-8").startswith("# "), "header comment"
     fields = asdict(spec)
     fields.pop("source")
+    assert fields.pop("reply_align") in ("center", "left")  # ours, not a Textual field
     theme = Theme(**fields)
     assert theme.to_color_system().generate()
 
@@ -149,6 +150,11 @@ def test_minimal_and_full_theme(tmp_path: Path) -> None:
         (GOOD.format(name="x") + 'variables = "x"\n', "[variables] must be a table of strings"),
         (GOOD.format(name="x") + "[variables]\nfoo = 1\n", "[variables] must be a table"),
         ('name = "x"\nprimary = \n', "is not valid TOML at line 2 (Invalid value)"),
+        (
+            GOOD.format(name="x") + 'reply_align = "right"\n',
+            'reply_align = \'right\'; expected "center" or "left"',
+        ),
+        (GOOD.format(name="x") + "reply_align = 1\n", "reply_align = 1; expected"),
     ],
 )
 def test_bad_theme_file_raises_naming_the_file(tmp_path: Path, text: str, reason: str) -> None:
@@ -217,3 +223,11 @@ def test_folders() -> None:
     assert (shipped_themes_dir() / "claude-dark.toml").is_file()
     assert user_themes_dir().parts[-2:] == ("claude-tui", "themes")
     assert load_themes(user_themes_dir()) == ([], [])  # not there yet: no themes, no problem
+
+
+def test_reply_align_is_optional_and_centred_by_default(tmp_path: Path) -> None:
+    plain = parse_theme_file(write(tmp_path, "a.toml", GOOD.format(name="plain")))
+    left = parse_theme_file(
+        write(tmp_path, "b.toml", GOOD.format(name="left") + 'reply_align = "left"\n')
+    )
+    assert (plain.reply_align, left.reply_align) == ("center", "left")

@@ -44,7 +44,8 @@ async def test_send_stream_finish(server: LocalAPIServer, api: ApiSettings) -> N
             seen.append(type(message.event))
 
     app = make_app(api)
-    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+    # wide enough for the whole metrics line beside the sidebar (stop reason included)
+    async with app.run_test(size=(140, 30), message_hook=hook) as pilot:
         await send(pilot, "make a plan")
         await wait_until(pilot, replies_ended(app, 1))
         await pilot.pause()
@@ -360,9 +361,14 @@ def test_metrics_line_never_cut_off() -> None:
     line = format_metrics(worst, 62.0, width=94)
     assert len(line) <= 94 and "\n" not in line
     assert line.startswith("sonnet-5-5 │")  # the model in use comes first
-    for width in (78, 60):
-        two = format_metrics(worst, 62.0, width=width).split("\n")
-        assert len(two) == 2 and all(len(part) <= width for part in two)  # never cut off
+    # narrower: one line still, fields left out whole rather than cut or wrapped
+    at_80 = format_metrics(worst, 62.0, width=78)
+    assert at_80 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345 │ 62.0s │ ≈$0.5555"
+    at_60 = format_metrics(worst, 62.0, width=58)
+    assert at_60 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345"
+    for width in range(20, 94):
+        line = format_metrics(worst, 62.0, width=width)
+        assert "\n" not in line and (len(line) <= width or " │ " not in line)
     assert "TTFT" in line and "tok/s" in line
     live = worst.with_(ended_at=None, usage_final=False, stop_reason=None)
     narrow = format_metrics(live, 30.0, width=78)

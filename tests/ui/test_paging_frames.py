@@ -162,15 +162,16 @@ async def test_lines_rendered_for_another_width_style_or_theme_are_not_used(wron
         await pilot.pause()
         width, base, theme = view.size.width, view.rich_style, app.current_theme
         expected = own_lines(view)
-        blocks = MarkdownView(text).blocks_to_prerender()
-        assert blocks
+        job = MarkdownView(text).blocks_to_prerender()
+        assert job
+        blocks, _ = job
         if wrong == "width":
             width -= 10
         elif wrong == "style":
             base += Style(bold=True)
         else:
             theme = object()  # type: ignore[assignment]
-        lines = render_blocks([blocks], dict(app.theme_variables), True, width, base)[0]
+        lines = render_blocks([job], dict(app.theme_variables), True, width, base)[0]
         fresh = MarkdownView(text)
         fresh.adopt(lines, len(blocks), width, base, theme)
         await view.remove()

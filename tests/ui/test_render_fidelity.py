@@ -701,7 +701,7 @@ def test_a_list_streamed_in_pieces_looks_as_the_whole_list(name: str) -> None:
             f"after {text[:end]!r}"
         )
     last_item = max(m.start() for m in re.finditer(r"^[-*\d]", text, re.MULTILINE))
-    assert (text[last_item:], 40, Style()) in live._cache  # the item being written, alone
+    assert (text[last_item:], 40, Style(), ()) in live._cache  # the item being written, alone
 
 
 # -- the test's own tools ------------------------------------------------------------------------

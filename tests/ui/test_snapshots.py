@@ -149,6 +149,52 @@ class TestMainScreen:
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+LONG_PARAGRAPH = (
+    "A retry helper earns its keep when failures are brief and independent: a dropped "
+    "connection, a server that is restarting, a lock held for a moment. It does harm when the "
+    "failure is lasting, because every caller then waits through every attempt before it learns "
+    "what a single call would have told it, so keep the attempts few and the errors narrow."
+)
+
+
+class TestNarrowAndWide:
+    """The same reply at the small sizes the app must still work at, and on a wide terminal,
+    where the reply keeps a readable width (``max_width``) in a centred column."""
+
+    def _run_before(self, app: ClaudeTUI) -> Any:
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "Show me a retry helper in Python")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        return run_before
+
+    def test_at_60x20(self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings) -> None:
+        server.push(Scenario(text=FIRST_REPLY))
+        app = make_app(api)
+        assert snap_compare(app, terminal_size=(60, 20), run_before=self._run_before(app))
+
+    def test_at_300x80(self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings) -> None:
+        server.push(Scenario(text=FIRST_REPLY + "\n\n" + LONG_PARAGRAPH + "\n\n" + SECOND_REPLY))
+        app = make_app(api)
+        assert snap_compare(app, terminal_size=(300, 80), run_before=self._run_before(app))
+
+    def test_sidebar_over_the_chat_at_80x24(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        server.push(Scenario(text=FIRST_REPLY))
+        app = make_app(api)
+        before = self._run_before(app)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await before(pilot)
+            await pilot.press("ctrl+b")
+            await wait_until(pilot, lambda: app.chat.sidebar_layout.overlaid)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 THEME_NAMES = sorted(spec.name for spec in SHIPPED_THEMES)
 
 

@@ -91,6 +91,10 @@ class Settings:
     show_metrics: bool = True
     """Show the metrics line: time to first token, tokens per second, tokens, cost."""
 
+    max_width: int = 100
+    """The widest a reply's text runs, in columns, on a wide terminal; 0 for the full width.
+    The theme says whether the column is centred or on the left (reply_align)."""
+
     cursor: str = defaults.STREAMING_CURSOR
     """The character shown at the end of a reply while it streams."""
 

@@ -133,6 +133,19 @@ def _name() -> Rule:
     return Rule("a non-empty name without spaces", check)
 
 
+def _width() -> Rule:
+    """A column width: 0 for none, else wide enough to read (a line of 20 is already short)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid("is not an integer")
+        if value != 0 and not 20 <= value <= 1000:
+            raise Invalid("is out of range")
+        return value
+
+    return Rule("0 (no limit) or an integer from 20 to 1000", check)
+
+
 def _cursor() -> Rule:
     def check(value: object) -> object:
         if not isinstance(value, str):
@@ -219,6 +232,7 @@ RULES: Mapping[str, Rule] = {
     "request_timeout": _seconds(),
     "show_sidebar": _boolean(),
     "show_metrics": _boolean(),
+    "max_width": _width(),
     "cursor": _cursor(),
     "thinking": _boolean(),
     "thinking_budget": _integer(1024),

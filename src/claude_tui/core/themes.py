@@ -31,7 +31,11 @@ COLOUR_KEYS = (
     "error",
     "success",
 )
-KNOWN_KEYS = frozenset(("name", "dark", "variables", *COLOUR_KEYS))
+KNOWN_KEYS = frozenset(("name", "dark", "variables", "reply_align", *COLOUR_KEYS))
+REPLY_ALIGNS = ("center", "left")
+"""Where the conversation's column stands when ``max_width`` leaves room beside it."""
+DEFAULT_REPLY_ALIGN = "center"
+"""Centred: on a wide screen the text sits where the eye rests, not against the sidebar."""
 
 # fmt: off
 COLOUR_NAMES = frozenset({
@@ -85,6 +89,8 @@ class ThemeSpec:
     success: str | None
     variables: dict[str, str]
     source: Path
+    reply_align: str = DEFAULT_REPLY_ALIGN
+    """``center`` or ``left``: see ``REPLY_ALIGNS``."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def parse_theme_file(path: Path) -> ThemeSpec:
         raise ThemeError(path, f"is not valid TOML{where} ({error_reason(str(error))})") from error
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
-        known = ", ".join(("name", "dark", *COLOUR_KEYS, "[variables]"))
+        known = ", ".join(("name", "dark", *COLOUR_KEYS, "reply_align", "[variables]"))
         raise ThemeError(path, f"unknown key {unknown[0]!r}; expected {known}")
     name = table.get("name")
     if not isinstance(name, str) or not _THEME_NAME.fullmatch(name):
@@ -137,6 +143,9 @@ def parse_theme_file(path: Path) -> ThemeSpec:
                 path, f"{key} = {_show(value)} is not a colour; expected #RRGGBB, rgb(), hsl()"
             )
         colours[key] = value
+    reply_align = table.get("reply_align", DEFAULT_REPLY_ALIGN)
+    if reply_align not in REPLY_ALIGNS:
+        raise ThemeError(path, f'reply_align = {_show(reply_align)}; expected "center" or "left"')
     variables = table.get("variables", {})
     if not isinstance(variables, dict) or not all(
         isinstance(value, str) for value in variables.values()
@@ -159,6 +168,7 @@ def parse_theme_file(path: Path) -> ThemeSpec:
         success=colours["success"],
         variables=dict(variables),
         source=path,
+        reply_align=reply_align,
     )
 
 

@@ -87,6 +87,12 @@ class ReplyController:
         parent = point.parent_id if point.parent_known else ACTIVE_LEAF
         await self.start(state, text, parent_id=parent)
 
+    @staticmethod
+    def can_retry(state: SessionState) -> bool:
+        """Whether ``retry`` would send something: no reply in flight, and a prompt to send."""
+        turns = state.conversation.turns
+        return state.reply is None and any(t.role == "user" for t in reversed(turns))
+
     async def retry(self, state: SessionState) -> None:
         """Send the last prompt again (after an error, a cancel, or a reply wanted anew).
 

@@ -9,10 +9,10 @@ on what one part tells it to the others.
 
 from __future__ import annotations
 
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker
@@ -20,13 +20,18 @@ from textual.worker import Worker
 from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import Command, Unknown, parse
+from claude_tui.core.themes import DEFAULT_REPLY_ALIGN
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import SelectsInLines, copy_selected
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.chat.sidebar_layout import SidebarLayout
+from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
+from claude_tui.ui.fit import fit_line
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
+from claude_tui.ui.widgets.column import ChatColumn
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import WELCOME
 from claude_tui.ui.widgets.markdown.view import MarkdownView
@@ -36,6 +41,13 @@ from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
 from claude_tui.ui.widgets.turn_pane import TurnPane
 
+TITLE_OVERHEAD = 31
+"""Header columns that are not the sub-title's: the icon (8), the clock's space (10) and
+"claude-tui — " (13)."""
+PALETTE_KEY_FROM = 70
+"""Columns from which the footer shows "^p palette" too; narrower, the keys that do something
+now need the room (Ctrl+P still opens the palette)."""
+
 NO_KEY_HINT = (
     "No API key found. Set ANTHROPIC_API_KEY (or put the key in {key_file}) and start again, "
     "or run `claude-tui --demo` to try everything offline."
@@ -43,15 +55,33 @@ NO_KEY_HINT = (
 
 
 class ChatScreen(SelectsInLines, Screen[None]):
-    CSS_PATH = "chat.tcss"
+    # DEFAULT_CSS, not a CSS_PATH file: Textual does not read the CSS_PATH of an app's default
+    # screen (``get_default_screen``), so a chat.tcss here was never applied.
+    DEFAULT_CSS = """
+    ChatScreen { layout: vertical; }
+    ChatScreen > #body {
+        height: 1fr;
+        layers: default overlay;
+        /* Narrow screens: the sidebar Ctrl+B shows lies over the conversation instead of
+           squeezing it (see sidebar_layout.py). */
+        & > SessionsPanel.overlay { layer: overlay; dock: left; height: 1fr; }
+        & > #main { width: 1fr; height: 1fr; }
+    }
+    """
 
     BINDINGS = [
-        Binding("escape", "escape", "Cancel reply", priority=True),
+        # Two bindings for Esc: the first, shown as "Stop", only while there is a reply to stop
+        # (``check_action``); the other, never shown, always takes the key (menu, /edit, sidebar).
+        Binding("escape", "stop", "Stop", priority=True),
+        Binding("escape", "escape", "Close", show=False, priority=True),
         Binding("ctrl+n", "new_conversation", "New", priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
         Binding("ctrl+f", "search_sessions", "Search", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
-        Binding("ctrl+r", "retry", "Retry", show=False, priority=True),
+        # Likewise Ctrl+R: "Retry" shows when there is a prompt to send again; when there is
+        # not, the key still says why nothing happens.
+        Binding("ctrl+r", "retry", "Retry", priority=True),
+        Binding("ctrl+r", "explain_retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
         Binding("ctrl+end", "follow", "Latest / follow the reply", show=False, priority=True),
@@ -78,7 +108,9 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.reply_status = ReplyStatus(id="status")
         self.metrics_bar = MetricsBar(id="metrics")  # at the app's refresh rate from ``_start``
         self.prompt_input = PromptInput(id="prompt")
+        self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
+        self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -102,7 +134,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         yield Header()
         with Horizontal(id="body"):
             yield self.sessions_panel
-            with Vertical(id="main"):
+            with self.column:
                 yield self.turn_pane
                 yield self.reply_status
                 yield self.metrics_bar
@@ -119,9 +151,10 @@ class ChatScreen(SelectsInLines, Screen[None]):
         prompt = self.prompt_input
         prompt.focus()
         prompt.completion_choices = {"theme": sorted(self.app.available_themes)}
-        sidebar = self.sessions_panel.sidebar
-        sidebar.display = self.app.settings.show_sidebar and self.app.size.width >= 100
+        self.sidebar_layout.fit(self.app.size.width, self.app.settings.show_sidebar)
+        self.watch(self, "focused", self.sidebar_layout.focus_moved, init=False)
         self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
+        self.watch(self.app, "theme", self._fit_column, init=False)
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
         self.sessions_panel.reload()
@@ -137,6 +170,13 @@ class ChatScreen(SelectsInLines, Screen[None]):
         metrics.set_refresh_rate(settings.refresh_rate)
         MarkdownView.cursor = settings.cursor
         self.show_model()
+        self._fit_column()
+
+    def _fit_column(self) -> None:
+        """The reply column's ``max_width`` (a setting) and alignment (the theme's)."""
+        spec = next((t for t in self.options.themes if t.name == self.app.theme), None)
+        align = spec.reply_align if spec is not None else DEFAULT_REPLY_ALIGN
+        self.column.set_measure(self.app.settings.max_width, align)
 
     def show_model(self) -> None:
         """Tell the metrics line (and the title) which model the session uses."""
@@ -147,7 +187,8 @@ class ChatScreen(SelectsInLines, Screen[None]):
         demo = " · demo (local server)" if self.options.demo else ""
         title = sanitize(self.current.title) or "New conversation"
         model = self.session_settings(self.current).model
-        self.app.sub_title = f"{title} · {model}{demo}"
+        room = self.app.size.width - TITLE_OVERHEAD  # narrow: the demo note goes, then the model
+        self.app.sub_title = fit_line(f"{title} · {model}{demo}", room)
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
@@ -162,6 +203,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.replies.show_status(state)
         self.sessions_panel.show_current(state.session_id)
         self.show_model()
+        self.refresh_bindings()  # another session: another reply to stop or retry
 
     @staticmethod
     def _last_outcome(state: SessionState) -> str | None:
@@ -194,13 +236,30 @@ class ChatScreen(SelectsInLines, Screen[None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which of a key's two bindings is live (see ``BINDINGS``): the footer shows "Stop"
+        only while a reply streams or a retry waits, "Retry" only when there is something
+        to send again. ``False`` hides a binding and passes its key to the next one."""
+        if action == "stop":
+            return self.current.reply is not None
+        if action == "retry":
+            return self.replies.can_retry(self.current)
+        return True
+
+    async def action_stop(self) -> None:
+        await self.action_escape()
+
     async def action_escape(self) -> None:
         """Esc stops the visible session's reply, and prompts queued behind it go back into
         the input rather than out to the model; with no reply in flight, it cancels an
-        ``/edit``, or leaves the sidebar."""
+        ``/edit``, or leaves the sidebar. A menu or a sidebar shown over the chat closes
+        first: it is what the user is looking at."""
         state = self.current
         if self.prompt_input.close_completions():
             return  # Esc first closes the command menu
+        if self.sidebar_layout.hide_overlay():
+            self.prompt_input.focus()
+            return
         if state.reply is not None:
             self.replies.cancel(state)
             if state.queue:
@@ -250,18 +309,52 @@ class ChatScreen(SelectsInLines, Screen[None]):
     async def action_retry(self) -> None:
         await self.replies.retry(self.current)
 
+    async def action_explain_retry(self) -> None:
+        """Ctrl+R with nothing to retry: the controller says why."""
+        await self.replies.retry(self.current)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed in the conversation (after a click there) goes to the prompt."""
+        reading = (self.turn_pane, self.metrics_bar, self.reply_status)
+        redirect_key(event, self.focused, reading, self.prompt_input, self.active_bindings)
+
+    def on_paste(self, event: events.Paste) -> None:
+        reading = (self.turn_pane, self.metrics_bar, self.reply_status)
+        redirect_paste(event, self.focused, reading, self.prompt_input)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_width(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the terminal may have been resized under it."""
+        if self.ready:
+            self._fit_width(self.app.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """The sidebar's place, the footer's palette key and the title, for ``width``."""
+        self.sidebar_layout.fit(width, self.app.settings.show_sidebar)
+        for footer in self.query(Footer):
+            palette = width >= PALETTE_KEY_FROM
+            if footer.show_command_palette != palette:
+                footer.show_command_palette = palette
+                self.refresh_bindings()  # the footer draws its keys again only then
+        if self.ready:
+            self._update_title()
+
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""
         await self.show_state(SessionState())
         self.prompt_input.focus()
 
     def action_toggle_sidebar(self) -> None:
-        shown = self.sessions_panel.toggle()
-        self.app.update_settings(show_sidebar=shown)  # saved to config.toml
-        if not shown and self.sessions_panel.has_focus_within:
+        shown = self.sidebar_layout.toggle()
+        if shown is not None:  # beside the chat: the preference, saved to config.toml
+            self.app.update_settings(show_sidebar=shown)
+        if not self.sidebar_layout.shown and self.sessions_panel.has_focus_within:
             self.prompt_input.focus()
 
     def action_search_sessions(self) -> None:
+        self.sidebar_layout.reveal()
         self.sessions_panel.focus_search()
 
     def action_undo_delete(self) -> None:
@@ -276,6 +369,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
     @on(SessionsPanel.Open)
     def _on_open(self, message: SessionsPanel.Open) -> None:
         self.open_session(message.session_id)
+        self.sidebar_layout.hide_overlay()
         self.prompt_input.focus()
 
     @on(SessionsPanel.Opened)
@@ -284,6 +378,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
 
     @on(SessionsPanel.New)
     async def _on_new(self) -> None:
+        self.sidebar_layout.hide_overlay()
         await self.action_new_conversation()
 
     @on(SessionsPanel.Renamed)
@@ -318,6 +413,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
 
     def reply_started(self, state: SessionState) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
+        self.refresh_bindings()  # "Stop" shows, "Retry" goes
 
     def reply_saved(self, state: SessionState, *, first: bool) -> None:
         """``first``: the reply began the session, which is open in this run from now on."""
@@ -332,6 +428,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
     def reply_ended(self, state: SessionState) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
         self.sessions_panel.reload()
+        self.refresh_bindings()
 
     @on(StoreProblem)
     def _on_store_problem(self, message: StoreProblem) -> None:

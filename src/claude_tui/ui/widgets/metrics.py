@@ -21,8 +21,17 @@ not change while numbers grow)."""
 MIN_TICK = 0.1
 """Seconds between redraws of a streaming reply's metrics, at the least."""
 ONE_LINE_FROM = 94
-"""Below this many columns the metrics take two lines rather than being cut off: the compact
-line, model included, is 93 columns at its longest (an 80-column terminal gets two lines)."""
+"""From this many columns the compact line shows every field, model included (93 columns at
+its longest). Narrower, fields are left out (``NARROW_FIELDS``) so that it stays one line."""
+FIELD_ORDER = ("model", "ttft", "rate", "tokens", "elapsed", "stop", "cost")
+"""The fields of ``metric_fields``, in the order shown."""
+NARROW_BUDGET = {"ttft": 11, "rate": 10, "tokens": 19, "elapsed": 6, "stop": 10, "cost": 9}
+"""Columns each field of the compact line takes at most in a long reply ("TTFT 1,234ms" is
+rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, not by the
+text of the moment, so a field does not come and go while the numbers of one reply grow."""
+LEAVE_OUT = ("stop", "elapsed", "cost", "ttft")
+"""What a narrow line does without first: the model is in the title, and an unusual stop shows
+under the reply anyway; the speed and the token counts are what the line is for."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -90,6 +99,21 @@ def short_model(model: str) -> str:
     return head if tail.isdigit() and len(tail) == 8 else name
 
 
+def narrow_fields(width: int) -> tuple[str, ...]:
+    """The fields a compact line ``width`` columns wide shows (the model only from
+    ``ONE_LINE_FROM``): as many as fit at their ``NARROW_BUDGET``, leaving out ``LEAVE_OUT``
+    in turn."""
+    if width >= ONE_LINE_FROM:
+        return FIELD_ORDER
+    shown = [name for name in FIELD_ORDER if name != "model"]
+    separator = len(NARROW_SEPARATOR)
+    for name in LEAVE_OUT:
+        if sum(NARROW_BUDGET[f] for f in shown) + separator * (len(shown) - 1) <= width:
+            break
+        shown.remove(name)
+    return tuple(shown)
+
+
 def format_metrics(
     metrics: StreamMetrics | None,
     now: float,
@@ -98,21 +122,27 @@ def format_metrics(
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
 ) -> str:
-    """The metrics laid out for ``width`` columns: spacious, compact, or on two lines.
-    ``model`` is the model in use, shown first (else the one the metrics name)."""
+    """The metrics laid out on one line of ``width`` columns: spacious, compact, or compact
+    with fewer fields. ``model`` is the model in use, shown first (else the one the metrics
+    name). A field that would be cut off is left out whole, never cut mid-word."""
     if width >= WIDE_FROM:
-        return WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
-    fields = metric_fields(metrics, now, outcome, narrow=True, prices=prices, model=model)
-    name, *fields = fields
-    name = short_model(name)
-    if width >= ONE_LINE_FROM:
-        return NARROW_SEPARATOR.join([name, *fields])
-    ttft, rate, tokens, elapsed, stop, cost = fields
-    return (
-        NARROW_SEPARATOR.join([name, ttft, rate, elapsed])
-        + "\n"
-        + NARROW_SEPARATOR.join([tokens, stop, cost])
+        wide = WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
+        if len(wide) <= width:  # else the compact line, rather than a second line
+            return wide
+    values = dict(
+        zip(
+            FIELD_ORDER,
+            metric_fields(metrics, now, outcome, narrow=True, prices=prices, model=model),
+            strict=True,
+        )
     )
+    values["model"] = short_model(values["model"])
+    fields = [values[name] for name in narrow_fields(width)]
+    line = NARROW_SEPARATOR.join(fields)
+    while len(fields) > 1 and len(line) > width:  # numbers beyond every budget: rare
+        fields.pop()
+        line = NARROW_SEPARATOR.join(fields)
+    return line
 
 
 def _tick_interval(refresh_rate: float) -> float:

@@ -20,10 +20,13 @@ from textual.widgets import TextArea
 
 from claude_tui.core import slash
 from claude_tui.core.slash import Completion
+from claude_tui.ui.fit import fit_line
 from claude_tui.ui.widgets.completion import CommandCompletions
 
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter"})
 """ctrl+j works in every terminal; the others only where the terminal reports them."""
+PLACEHOLDER = "Message Claude…   Enter send · Ctrl+J new line · ↑ earlier prompts"
+"""Shown in the empty input; its hints go, whole, on a narrow screen (``fit_line``)."""
 MENU_KEYS = frozenset({"up", "down", "tab", "enter", "escape"})
 """The keys the completion menu takes while it shows; otherwise they do what they always do."""
 
@@ -59,7 +62,7 @@ class PromptInput(TextArea):
             soft_wrap=True,
             show_line_numbers=False,
             tab_behavior="focus",
-            placeholder="Message Claude…   Enter send · Ctrl+J new line · ↑ earlier prompts",
+            placeholder=PLACEHOLDER,
         )
         self.sent_prompts: list[str] = []
         self._history_index: int | None = None
@@ -69,6 +72,10 @@ class PromptInput(TextArea):
         self._dismissed = False
         """Esc closed the menu; it stays closed until the next edit."""
         self._menu: CommandCompletions | None = None
+
+    def on_resize(self) -> None:
+        # the room for text: the content width less the column the cursor may take
+        self.placeholder = fit_line(PLACEHOLDER, self.content_region.width - 1)
 
     # -- keys ---------------------------------------------------------------------------------
 

@@ -44,7 +44,8 @@ class PendingDelete:
 
 
 class SessionsPanel(Widget):
-    """Holds the sidebar; as wide as it is, and nothing when it is hidden (Ctrl+B)."""
+    """Holds the sidebar; as wide as it is, and nothing when it is hidden (Ctrl+B). Where it
+    stands, beside the chat or over it, is the screen's ``SidebarLayout``'s to say."""
 
     DEFAULT_CSS = """
     SessionsPanel { width: auto; height: 1fr; }
@@ -318,12 +319,6 @@ class SessionsPanel(Widget):
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def toggle(self) -> bool:
-        """Show or hide the sidebar; True if it is shown now."""
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
-        return bool(sidebar.display)
-
     def focus_search(self) -> None:
-        self.sidebar.display = True
+        """The search box takes the keys (the screen shows the sidebar first)."""
         self.sidebar.focus_search()

@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
+from claude_tui.ui.fit import fit_line
+
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK = 0.1
 """Seconds per spinner frame."""
@@ -36,6 +38,7 @@ class ReplyStatus(Static):
         self._timer: Timer | None = None
         self.queued = 0
         self._shown = IDLE_HINT
+        self._text = IDLE_HINT  # as composed; ``_shown`` is it fitted to the width
         self._ticked_at = 0.0
         self._batch_at = 0.0  # the last batch of text (``writing``)
 
@@ -104,7 +107,13 @@ class ReplyStatus(Static):
         self._show(f"{text}   {hint}")
 
     def _show(self, text: str) -> None:
-        """Redraw the one row; it never changes height, so no layout of the screen."""
-        if text != self._shown:
-            self._shown = text
-            self.update(Content(text), layout=False)
+        """Redraw the one row; it never changes height, so no layout of the screen. On a
+        narrow screen the hints go, whole, before anything is cut (``fit_line``)."""
+        self._text = text
+        fitted = fit_line(text, self.content_region.width or len(text))
+        if fitted != self._shown:
+            self._shown = fitted
+            self.update(Content(fitted), layout=False)
+
+    def on_resize(self) -> None:
+        self._show(self._text)

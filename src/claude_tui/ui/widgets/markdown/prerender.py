@@ -18,22 +18,28 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from claude_tui.core.mdrefs import Definitions
 from claude_tui.ui.widgets.markdown.view import MarkdownView, stack_blocks
 
 
 def render_blocks(
-    jobs: Sequence[Sequence[str]], variables: dict[str, str], dark: bool, width: int, base: Style
+    jobs: Sequence[tuple[Sequence[str], Definitions]],
+    variables: dict[str, str],
+    dark: bool,
+    width: int,
+    base: Style,
 ) -> list[list[Strip]]:
-    """Each job's blocks rendered and stacked as ``MarkdownView`` stacks them. Touches no
-    widget, so it can run in any thread."""
+    """Each job's blocks, with its reply's reference definitions, rendered and stacked as
+    ``MarkdownView`` stacks them. Touches no widget, so it can run in any thread."""
     from claude_tui.ui.widgets.markdown.render import BlockRenderer
 
     renderer = BlockRenderer(variables, dark=dark)
     blank = Strip.blank(width, base)
     out: list[list[Strip]] = []
-    for blocks in jobs:
+    for blocks, definitions in jobs:
         lines: list[Strip] = []
-        stack_blocks(lines, (renderer.render(block, width, base) for block in blocks), blank)
+        rendered = (renderer.render(block, width, base, definitions) for block in blocks)
+        stack_blocks(lines, rendered, blank)
         out.append(lines)
     return out
 
@@ -54,7 +60,7 @@ async def prerender(views: Sequence[MarkdownView], pane: Widget) -> None:
     like = next((v for v in pane.query(MarkdownView) if v.is_attached and v.size.width), None)
     if like is None:
         return
-    todo = [(view, blocks) for view in views if (blocks := view.blocks_to_prerender())]
+    todo = [(view, job) for view in views if (job := view.blocks_to_prerender())]
     if not todo:
         return
     app = like.app
@@ -62,9 +68,9 @@ async def prerender(views: Sequence[MarkdownView], pane: Widget) -> None:
     variables, dark = dict(app.theme_variables), theme.dark
     try:
         rendered = await asyncio.to_thread(
-            render_blocks, [blocks for _, blocks in todo], variables, dark, width, base
+            render_blocks, [job for _, job in todo], variables, dark, width, base
         )
     except Exception:
         return  # a head start lost, nothing more: each view renders itself as it is laid out
-    for (view, blocks), lines in zip(todo, rendered, strict=True):
+    for (view, (blocks, _)), lines in zip(todo, rendered, strict=True):
         view.adopt(lines, len(blocks), width, base, theme)

@@ -3,6 +3,8 @@
 Rich's Markdown renderer is used block by block: it is fast, highlights code fences and draws
 tables, and a block's lines can be cached by (source, width) so a finished block is never
 rendered twice. Links are never emitted as terminal hyperlinks: their targets are model output.
+A block is parsed with the reply's link reference definitions that it can use (``core.mdrefs``),
+and those are part of its cache key; images are drawn as text (``images``).
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from markdown_it.token import Token
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock, Heading, Markdown
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.markdown import CodeBlock, Heading, Markdown, TableDataElement
 from rich.segment import Segment
 from rich.style import Style
 from rich.theme import Theme
 from textual.color import Color
 from textual.strip import Strip
 
+from claude_tui.core.mdrefs import NONE, Definitions, Relevant, env_for, relevant
 from claude_tui.ui.widgets.markdown.code_rows import (
     NUMBER_ROOM,
     CodeLine,
@@ -36,6 +39,7 @@ from claude_tui.ui.widgets.markdown.code_rows import (
     syntax_rows,
     take_row_mark,
 )
+from claude_tui.ui.widgets.markdown.images import images_as_links
 
 
 class _LeftHeading(Heading):
@@ -72,6 +76,15 @@ class _ThemedCodeBlock(CodeBlock):
             yield new_line
 
 
+class _FoldingCell(TableDataElement):
+    """A table cell whose words longer than its column (a link's target) are folded onto the
+    next line, as in a paragraph, rather than cut off with an ellipsis as Rich's are."""
+
+    def __init__(self, justify: JustifyMethod) -> None:
+        super().__init__(justify)
+        self.content.overflow = "fold"
+
+
 @lru_cache(maxsize=1)
 def _rich_parser() -> MarkdownIt:
     """One parser, configured as Rich configures its own, shared by every block."""
@@ -84,16 +97,19 @@ class _ChatMarkdown(Markdown):
         "heading_open": _LeftHeading,
         "fence": _ThemedCodeBlock,
         "code_block": _ThemedCodeBlock,
+        "td_open": _FoldingCell,
+        "th_open": _FoldingCell,
     }
     code_background: str | None = None
     has_code = False
     """Set when a code block is met: only then are lines looked at for code rows."""
 
-    def __init__(self, markup: str, code_theme: str) -> None:
+    def __init__(self, markup: str, code_theme: str, references: Relevant = ()) -> None:
         # Rich builds a new MarkdownIt parser for every Markdown object, which was a quarter
         # of the cost of rendering a block; the attributes are those of Rich's own __init__.
         self.markup = markup
-        self.parsed = _rich_parser().parse(markup)
+        self.parsed = _rich_parser().parse(markup, env_for(references) if references else None)
+        images_as_links(self.parsed)
         self.code_theme = code_theme
         self.justify = None
         self.style = "none"
@@ -172,6 +188,11 @@ _LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 """A top-level list item's first line (a nested one is indented)."""
 
 
+_Key = tuple[str, int, Style, Relevant]
+"""A render's cache key: the block's source, the width, the base style, and the reference
+definitions the block can use."""
+
+
 class BlockRenderer:
     """Turns a Markdown block into ``Strip``s at a given width, with a bounded cache."""
 
@@ -189,28 +210,42 @@ class BlockRenderer:
         )
         self._code_theme = "monokai" if dark else "friendly"
         self._code_background = variables.get("surface")
-        self._cache: OrderedDict[tuple[str, int, Style], list[Strip]] = OrderedDict()
+        self._cache: OrderedDict[_Key, list[Strip]] = OrderedDict()
 
-    def render(self, source: str, width: int, base: Style) -> list[Strip]:
-        key = (source, width, base)
+    def render(
+        self, source: str, width: int, base: Style, definitions: Definitions = NONE
+    ) -> list[Strip]:
+        """``source`` at ``width``; references in it resolved from ``definitions`` (the whole
+        reply's), of which only those it can use count, in the render and in the cache key."""
+        references = relevant(source, definitions)
+        key = (source, width, base, references)
         lines = self._cache.get(key)
         if lines is not None:
             self._cache.move_to_end(key)
             return lines
-        lines = self._render(source, width, base)
+        lines = self._render(source, width, base, references)
         self._keep(key, lines)
         return lines
 
-    def remember(self, source: str, width: int, base: Style, lines: list[Strip]) -> None:
+    def remember(
+        self,
+        source: str,
+        width: int,
+        base: Style,
+        lines: list[Strip],
+        definitions: Definitions = NONE,
+    ) -> None:
         """Put lines rendered elsewhere (another thread's renderer) into the cache."""
-        self._keep((source, width, base), lines)
+        self._keep((source, width, base, relevant(source, definitions)), lines)
 
-    def _keep(self, key: tuple[str, int, Style], lines: list[Strip]) -> None:
+    def _keep(self, key: _Key, lines: list[Strip]) -> None:
         self._cache[key] = lines
         if len(self._cache) > self.CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    def render_live(self, source: str, width: int, base: Style) -> list[Strip]:
+    def render_live(
+        self, source: str, width: int, base: Style, definitions: Definitions = NONE
+    ) -> list[Strip]:
         """Render the block still being written.
 
         A code fence is rendered from cached pieces, so a batch of text costs about one line
@@ -222,7 +257,7 @@ class BlockRenderer:
         """
         match = _FENCE_OPEN.match(source)
         if match is None:
-            return self._live_list(source, width, base)
+            return self._live_list(source, width, base, definitions)
         marker = match.group(1)
         lines = source[match.end() :].split("\n")
         after = ""  # the block after a closed fence, whose first line is still being written
@@ -245,12 +280,14 @@ class BlockRenderer:
             writing[-1] = writing[-1].rstrip()
         for line in writing:
             out.extend(self._code(line, lexer, width, base))
-        following = self.render(after, width, base)
+        following = self.render(after, width, base, definitions)
         if following:
             out.extend([Strip.blank(width, base), *following])
         return out
 
-    def _live_list(self, source: str, width: int, base: Style) -> list[Strip]:
+    def _live_list(
+        self, source: str, width: int, base: Style, definitions: Definitions
+    ) -> list[Strip]:
         """A list is one block however long it grows, and rendering 30 items took 5 ms: the
         items before the one being written are rendered once (each time an item begins), the
         last one with every batch. Rich draws a list's items one after another, so the two
@@ -262,11 +299,14 @@ class BlockRenderer:
             for item in _LIST_ITEM.finditer(source):
                 last = item.start()
         if not last:
-            return self.render(source, width, base)
-        return self.render(source[:last], width, base) + self.render(source[last:], width, base)
+            return self.render(source, width, base, definitions)
+        head, tail = source[:last], source[last:]
+        return self.render(head, width, base, definitions) + self.render(
+            tail, width, base, definitions
+        )
 
     def _code(self, code: str, lexer: str, width: int, base: Style) -> list[Strip]:
-        key = (f"\0code:{lexer}\0{code}", width, base)
+        key = (f"\0code:{lexer}\0{code}", width, base, ())
         lines = self._cache.get(key)
         if lines is None:
             syntax = RowSyntax(
@@ -285,10 +325,10 @@ class BlockRenderer:
             self._keep(key, lines)
         return lines
 
-    def _render(self, source: str, width: int, base: Style) -> list[Strip]:
+    def _render(self, source: str, width: int, base: Style, references: Relevant) -> list[Strip]:
         if not source.strip():
             return []
-        markdown = _ChatMarkdown(source, code_theme=self._code_theme)
+        markdown = _ChatMarkdown(source, self._code_theme, references)
         markdown.code_background = self._code_background
         options = self._console.options.update_width(max(1, width))
         rendered = self._console.render_lines(markdown, options, style=base, pad=True)

@@ -3,6 +3,11 @@
 Finished top-level blocks are rendered once and kept as lines (see ``core.mdblocks``); only the
 live tail block is rendered again when text arrives. It is one widget using Textual's line API,
 so layout cost does not grow with the number of paragraphs, and only visible lines are drawn.
+
+A block's link references are resolved from the definitions of the whole reply. When one
+arrives (usually at the end of a reply, below the links that use it), the frozen lines are
+stacked again: each block comes from the renderer's cache, but for those that use the new
+definition, which are rendered again.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from claude_tui.core.defaults import STREAMING_CURSOR
-from claude_tui.core.mdblocks import StreamingBlocks, split_blocks
+from claude_tui.core.mdblocks import StreamingBlocks
+from claude_tui.core.mdrefs import NONE, Definitions
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.code_rows import number_code_blocks
 from claude_tui.ui.widgets.markdown.selecting import SelectsLines
@@ -45,17 +51,18 @@ class MarkdownView(SelectsLines, GrowsInPlace):
 
     def __init__(self, text: str = "", *, streaming: bool = False) -> None:
         super().__init__()
-        self._blocks = StreamingBlocks()
         if streaming:
+            self._blocks = StreamingBlocks()
             self._blocks.append(text)
         else:
-            self._blocks.frozen = split_blocks(text)
+            self._blocks = StreamingBlocks.of(text)
         self.streaming = streaming
         self._renderer: BlockRenderer | None = None
         self._width = 0
         self._frozen_lines: list[Strip] = []
         self._frozen_count = 0  # how many frozen blocks ``_frozen_lines`` holds
         self._code_count = 0  # how many code blocks ``_frozen_lines`` holds (numbered)
+        self._frozen_definitions: Definitions = NONE  # those ``_frozen_lines`` were rendered with
         self._live_lines: list[Strip] = []
         self._laid_out_height = 0  # the height last given to Textual's layout
         self._styles_memo: tuple[Style, Style] | None = None
@@ -103,16 +110,18 @@ class MarkdownView(SelectsLines, GrowsInPlace):
             return
         # A long tail: render it in a thread with a renderer of its own, and swap the lines in
         # on the UI thread, so keys and the next reply never wait behind Pygments.
-        blocks, width, base = split_blocks(live), self._width, self._base_style()
+        (blocks, definitions), width, base = self._blocks.final(), self._width, self._base_style()
         app = self.app
         variables, dark = dict(app.theme_variables), app.current_theme.dark
 
         def work() -> None:
             renderer = BlockRenderer(variables, dark=dark)
-            rendered = [renderer.render(block, width, base) for block in blocks]
+            rendered = [renderer.render(block, width, base, definitions) for block in blocks]
             # The app taken on the UI thread: a view removed meanwhile no longer finds it
             # (``self.app`` raised NoActiveAppError in the thread, now and then, in tests).
-            app.call_from_thread(self._apply_final, live, blocks, rendered, width, base)
+            app.call_from_thread(
+                self._apply_final, live, blocks, rendered, width, base, definitions
+            )
 
         self.run_worker(work, thread=True, exit_on_error=False)
 
@@ -123,14 +132,14 @@ class MarkdownView(SelectsLines, GrowsInPlace):
         rendered: list[list[Strip]],
         width: int,
         base: Style,
+        definitions: Definitions,
     ) -> None:
         if self._blocks.live != live:
             return  # the text changed meanwhile (it cannot, once finished; be safe)
         renderer = self._get_renderer()
         for block, lines in zip(blocks, rendered, strict=True):
-            renderer.remember(block, width, base, lines)
-        self._blocks.frozen.extend(blocks)
-        self._blocks.live = ""
+            renderer.remember(block, width, base, lines, definitions)
+        self._blocks.finish()  # the same blocks and definitions as ``final()`` gave
         self._rerender()  # finds the lines in the cache (unless the width or theme changed)
 
     def _rerender(self) -> None:
@@ -139,10 +148,11 @@ class MarkdownView(SelectsLines, GrowsInPlace):
             # queued: Textual has dropped its component styles, and it is not drawn again.
             return
         old_frozen, old_live, old_width = len(self._frozen_lines), self._live_lines, self._width
+        old_definitions = self._frozen_definitions
         before = old_frozen + len(old_live)
         self._render_lines()
         after = len(self._frozen_lines) + len(self._live_lines)
-        if self._width != old_width:
+        if self._width != old_width or self._frozen_definitions is not old_definitions:
             self.refresh(layout=True)
             return
         # Repaint only from the first line that changed, usually the last one or two of the
@@ -223,18 +233,20 @@ class MarkdownView(SelectsLines, GrowsInPlace):
         width = width or self.size.width or self._width
         if width <= 0:
             return
-        if width != self._width:
-            self._width = width
+        definitions = self._blocks.definitions
+        if width != self._width or definitions is not self._frozen_definitions:
+            # Stacked again: from the cache, but for blocks whose definitions changed.
+            self._width, self._frozen_definitions = width, definitions
             self._drop_frozen()
         renderer, (base, cursor_style) = self._get_renderer(), self._styles()
         blank = Strip.blank(width, base)
         blocks = self._blocks.frozen[self._frozen_count :]
         frozen = self._frozen_lines
         start = len(frozen)
-        stack_blocks(frozen, (renderer.render(b, width, base) for b in blocks), blank)
+        stack_blocks(frozen, (renderer.render(b, width, base, definitions) for b in blocks), blank)
         self._frozen_count = len(self._blocks.frozen)
         self._code_count += number_code_blocks(frozen, start, self._code_count + 1)
-        live_lines = renderer.render_live(self._blocks.live, width, base)
+        live_lines = renderer.render_live(self._blocks.live, width, base, definitions)
         if live_lines and self._frozen_lines:
             live_lines = [blank, *live_lines]
         if self.streaming:
@@ -249,19 +261,22 @@ class MarkdownView(SelectsLines, GrowsInPlace):
 
     # -- lines rendered before mounting (see ``widgets.prerender``) --------------------------
 
-    def blocks_to_prerender(self) -> list[str] | None:
-        """The blocks of a finished view that has rendered nothing yet, or None."""
+    def blocks_to_prerender(self) -> tuple[list[str], Definitions] | None:
+        """The blocks of a finished view that has rendered nothing yet, and the reference
+        definitions to render them with, or None."""
         if self.streaming or self._width or self._blocks.live:
             return None
-        return list(self._blocks.frozen)
+        return list(self._blocks.frozen), self._blocks.definitions
 
     def adopt(
         self, lines: list[Strip], blocks: int, width: int, base: Style, theme: object
     ) -> None:
         """Take ``lines`` rendered elsewhere for the first ``blocks`` blocks at ``width``, with
-        the base style ``base`` under ``theme``. They are checked against the view's own
-        style and the app's theme when it is first laid out, and dropped if either differs."""
+        the base style ``base`` under ``theme`` (and the view's definitions, which a finished
+        view never changes). They are checked against the view's own style and the app's
+        theme when it is first laid out, and dropped if either differs."""
         self._frozen_lines, self._frozen_count, self._width = lines, blocks, width
+        self._frozen_definitions = self._blocks.definitions
         self._code_count = number_code_blocks(lines, 0, 1)
         self._adopted = (base, theme)
 
