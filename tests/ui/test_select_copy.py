@@ -292,6 +292,21 @@ class TestCodeBlockNumbers:
             assert "The last reply has 3 code blocks: there is no block 4." in notices(app)
             assert app.clipboard == "third"
 
+    async def test_the_number_never_covers_code(
+        self, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        """A first line that fills its row (it wraps) still leaves room for the number, at
+        the right of the block, and the copy is the code alone."""
+        app = make_app(api)
+        async with app.run_test(size=(60, 40)) as pilot:
+            view = await reply_on_screen(pilot, server, f"```\n{LONG_LINE.strip()}\n```\n")
+            first, second = view.lines[:2]
+            assert isinstance(first, CodeLine) and isinstance(second, CodeLine) and second.joins
+            assert first.text.rstrip().endswith(" 1")
+            assert first.text[first.start : first.end].rstrip() in LONG_LINE
+            app.screen.selections = {view: SELECT_ALL}
+            assert app.screen.get_selected_text() == LONG_LINE.strip()
+
     async def test_a_streaming_reply_numbers_its_blocks_as_they_come(
         self, server: LocalAPIServer, api: ApiSettings
     ) -> None:
