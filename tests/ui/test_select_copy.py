@@ -135,6 +135,25 @@ class TestSelectInAReply:
             expected = f"Copy this paragraph, please.\n\n{CODE}\n\n{TABLE}"
             assert app.screen.get_selected_text() == expected
 
+    async def test_the_streaming_cursor_is_never_copied(
+        self, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        view = MarkdownView(streaming=True)
+        server.push(Scenario(text="x"))
+        app = make_app(api)
+        async with app.run_test(size=SIZE) as pilot:
+            await send_and_finish(pilot, "hi")
+            await app.query(AssistantMessage).last().mount(view)
+            for text, expected in [
+                ("Half a sent", "Half a sent"),
+                ("ence.\n\n```\nx = 1\ny = ", "Half a sentence.\n\nx = 1\ny ="),
+            ]:
+                view.append(text)
+                await pilot.pause()
+                assert view.cursor in view.rendered_text()
+                app.screen.selections = {view: SELECT_ALL}
+                assert app.screen.get_selected_text() == expected
+
     async def test_a_prompt_and_a_thinking_block_and_an_error_line(
         self, server: LocalAPIServer, api: ApiSettings
     ) -> None:

@@ -134,6 +134,8 @@ def syntax_rows(
         for position, segment in enumerate(row):
             text, style, control = segment
             length += len(text)
+            # ``_meta`` (Rich's pickled meta, or None) as Textual's compositor reads it: the
+            # public ``meta`` unpickles it on every call.
             if style is not None and style._meta is not None:
                 mark, plain = _read_mark(style)
                 if mark is not None:
