@@ -45,9 +45,7 @@ class ReplyController:
     ) -> None:
         self._chat = chat
         self._pane, self._status = pane, status
-        self._stream = ReplyStream(
-            chat, pane, status, metrics, on_live=self._steady_cursor
-        )
+        self._stream = ReplyStream(chat, pane, status, metrics, on_live=self._steady_cursor)
         self._replies: dict[int, SessionState] = {}
         """The sessions with a reply in flight, by reply id."""
         self._next_reply_id = 0
