@@ -126,7 +126,7 @@ class Probe:
         self.done = asyncio.Event()
 
 
-def make_app(base_url: str, store_path: str) -> Any:
+def make_app(base_url: str, store_path: str, **settings: Any) -> Any:
     from claude_tui.core.client import ApiSettings
     from claude_tui.core.config import Settings
     from claude_tui.core.themes import load_themes, shipped_themes_dir
@@ -135,7 +135,9 @@ def make_app(base_url: str, store_path: str) -> Any:
 
     api = ApiSettings(api_key="benchmark-key", base_url=base_url, request_timeout=60)
     themes = tuple(load_themes(shipped_themes_dir())[0])
-    options = AppOptions(api=api, settings=Settings(), themes=themes, store_path=Path(store_path))
+    options = AppOptions(
+        api=api, settings=Settings(**settings), themes=themes, store_path=Path(store_path)
+    )
     return ClaudeTUI(options)
 
 
@@ -461,6 +463,12 @@ def main() -> None:
     elif mode == "textual_floor":
         text = Path(extra[0]).read_text()
         result = asyncio.run(textual_floor(text, float(extra[1]), float(extra[2])))
+    elif mode == "rate":
+        from rates import rate_child
+
+        text = Path(extra[0]).read_text()
+        here = sys.modules[__name__]
+        result = asyncio.run(rate_child(here, base_url, store_path, text, int(extra[1])))
     elif mode == "startup":
         result = asyncio.run(startup(base_url, store_path, bool(extra and extra[0] == "listed")))
     elif mode == "session":

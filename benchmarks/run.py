@@ -9,6 +9,7 @@ byte sent" are the server's, not the client's. The floor is the SDK alone: a pla
 
     .venv/bin/python benchmarks/run.py            # every row, about two minutes
     .venv/bin/python benchmarks/run.py --rows 1,2  # the streaming rows only
+    .venv/bin/python benchmarks/run.py --rows 7,8  # the refresh rates (benchmarks/rates.py)
 
 Not part of the test suite; timings depend on the machine (see benchmarks/RESULTS.md).
 """
@@ -417,7 +418,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--rows",
-        default="1,2,3,4,5,6",
+        default="1,2,3,4,5,6,7,8",
         help="which rows to run, e.g. 1,2 for a quick check after a rendering change",
     )
     wanted = set(parser.parse_args().rows.split(","))
@@ -441,6 +442,10 @@ def main() -> None:
                 md = row_1(bench, server)
             if wanted & {"2", "3"}:
                 rows_2_3(bench, server, refresh)
+            if wanted & {"7", "8"}:
+                from rates import rows_7_8
+
+                rows_7_8(bench, server, child, PACED_TOKENS, PACED_RATE)
             if "4" in wanted:
                 row_4(bench)
             if wanted & {"5", "6"}:

@@ -317,7 +317,7 @@ def test_first_run_file_has_every_key_with_a_comment(path: Path) -> None:
             index for index, line in enumerate(lines) if line.startswith((f"{key} = ", f"[{key}]"))
         )
         assert lines[where - 1].startswith("# "), key
-    assert "# Redraws a second while a reply streams, 1 to 120." in text
+    assert "# 1–120 redraws a second while a reply streams; lower saves CPU." in text
 
 
 def test_first_run_never_overwrites(path: Path) -> None:

@@ -140,6 +140,45 @@ def test_deltas_are_coalesced_to_the_refresh_rate(
     assert rec.text() == final.text  # nothing dropped
 
 
+def test_a_new_refresh_rate_applies_to_the_reply_in_flight(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """``set_refresh_rate`` from another thread (the UI's ``/rate``): at rate 1 the runner would
+    hand on about three batches in 3 s; told 20 after the first, it hands on many more at once,
+    without waiting out the second it was sleeping through. Nothing is dropped."""
+    server.push(Scenario(tokens=900, rate=300))  # ~3 s of tokens
+    recorder = Recorder()
+    runner = make_runner(api, recorder, refresh_rate=1)
+    thread, result = start(runner)
+    recorder.wait_for(is_text_delta)
+    first = len(recorder.deltas("text"))
+    runner.set_refresh_rate(20)
+    thread.join(timeout=20)
+    (final,) = result
+    assert isinstance(final, Finished)
+    assert first == 1  # the first text goes at once, not after a second
+    assert len(recorder.deltas("text")) >= 10  # rate 1 would have given at most 4
+    assert recorder.text() == final.text
+
+
+def test_the_first_text_is_handed_on_at_once_at_any_rate(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """At rate 1 the first batch would wait up to a second for the flush; the time to first
+    token does not depend on the rate. Then batches come at the rate."""
+    server.push(Scenario(tokens=300, rate=150))  # ~2 s of tokens
+    recorder = Recorder()
+    runner = make_runner(api, recorder, refresh_rate=1)
+    thread, result = start(runner)
+    recorder.wait_for(is_text_delta)
+    first = recorder.deltas("text")[0]
+    assert first.metrics.first_token_at is not None
+    thread.join(timeout=20)
+    assert isinstance(result[0], Finished)
+    assert len(first.text) < 20  # one token or so: not a second's worth (150 tokens)
+    assert len(recorder.deltas("text")) <= 2 + 3  # the first, then at most one a second
+
+
 # -- cancel, in every phase -------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from claude_tui.core.config_schema import RULES, Invalid
+from claude_tui.core.defaults import RATE_MEANING
 from claude_tui.core.slash import (
     BY_NAME,
     COMMANDS,
@@ -57,8 +59,14 @@ def test_every_command_is_described_on_one_line() -> None:
         assert spec.description and "\n" not in spec.description, spec.name
 
 
-def test_rate_description_gives_the_config_bounds() -> None:
-    assert "1 to 120" in BY_NAME["rate"].description
+def test_rate_description_says_what_a_rate_does_within_the_config_bounds() -> None:
+    meaning = "1–120 redraws a second while a reply streams; lower saves CPU"
+    assert meaning == RATE_MEANING and meaning in BY_NAME["rate"].description
+    rule = RULES["refresh_rate"]
+    assert rule.check(1) == 1 and rule.check(120) == 120
+    for outside in (0, 121):
+        with pytest.raises(Invalid):
+            rule.check(outside)
 
 
 def test_each_palette_entry_runs_its_own_command_and_says_what_it_does() -> None:
@@ -290,8 +298,9 @@ def test_parse_rate_within_the_config_bounds() -> None:
     ],
 )
 def test_parse_rate_errors(args: str, message: str) -> None:
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=message) as raised:
         parse_rate(args)
+    assert RATE_MEANING in str(raised.value)  # what a rate does, with every bad value
 
 
 @pytest.mark.parametrize(

@@ -218,30 +218,29 @@ class FakeClock:
 class LinesApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ReplyStatus()
-        yield MetricsBar(refresh_rate=30)
+        yield MetricsBar()
 
 
-async def test_status_and_metrics_redraw_within_the_batches_while_text_flows(
+async def test_status_and_metrics_move_only_in_the_frames_of_the_clock(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """While text flows, the spinner and the metrics line move in the frame of a batch of
-    text, never in a frame of their own: their timers used to fire just before a batch that
-    was due, about half the time. When the stream stalls, the timers keep them moving. Run
-    on a clock of the test's own: batches every 33 ms, the timers every 100 ms at the worst
-    phase (5 ms before a batch is due), then a stall of a second."""
+    """The spinner and the metrics line have no timer of their own: they move when the frame
+    clock calls ``tick`` (issue 15), the spinner a step a frame at most ten times a second,
+    the metrics at most ten redraws a second (they show tenths). Run on a clock of the test's
+    own: real time passing alone redraws nothing."""
     clock = FakeClock()
     monkeypatch.setattr(status_module, "time", clock)
     monkeypatch.setattr(metrics_module, "time", clock)
     async with LinesApp().run_test() as pilot:
+        await pilot.pause()  # laid out (a resize redraws the metrics)
         status, bar = pilot.app.query_one(ReplyStatus), pilot.app.query_one(MetricsBar)
-        redraws: list[tuple[str, str]] = []  # (widget, "batch" | "timer")
-        source = "batch"
+        redraws: list[str] = []
 
         def spy_on(widget: MetricsBar | ReplyStatus) -> None:
             update = widget.update
 
             def spy(*args: object, **kwargs: object) -> None:
-                redraws.append((type(widget).__name__, source))
+                redraws.append(type(widget).__name__)
                 update(*args, **kwargs)  # type: ignore[arg-type]
 
             widget.update = spy  # type: ignore[method-assign]
@@ -250,29 +249,27 @@ async def test_status_and_metrics_redraw_within_the_batches_while_text_flows(
         spy_on(bar)
         start = clock.now
         metrics = StreamMetrics(model="m", started_at=start, first_token_at=start)
-        # No await below: the widgets' real timers cannot run in between.
-        steps = [(start + i * 0.033, "batch") for i in range(61)]  # two seconds of text
-        steps += [(start + 0.095 + i * 0.1, "timer") for i in range(30)]  # and a second after
-        for at, kind in sorted(steps):
-            clock.now, source = at, kind
-            if kind == "batch":
-                status.writing()
-                bar.show(metrics.with_(last_token_at=at, output_chars=int(at * 10)))
-            else:
-                status._on_timer()
-                bar._on_ticker()
-    flowing = _in_flow(redraws)
-    assert sum(1 for _, kind in redraws if kind == "batch") >= 30  # both moved with the text
-    on_timers = [r for r, flows in zip(redraws, flowing, strict=True) if flows and r[1] == "timer"]
-    assert on_timers == []  # none of their own while text flowed
-    for name in ("ReplyStatus", "MetricsBar"):  # through the stall, about ten times a second
-        assert sum(1 for n, kind in redraws if n == name and kind == "timer") >= 8, name
+        status.waiting()
+        bar.show(metrics)
+        assert redraws == ["ReplyStatus", "MetricsBar"]  # a reply starts: drawn at once
+        redraws.clear()
+        clock.now += 1.0
+        bar.show(metrics.with_(last_token_at=clock.now, output_chars=400))  # stored only
+        await pilot.pause(0.5)
+        assert redraws == []  # nothing moves by itself
 
-
-def _in_flow(redraws: list[tuple[str, str]]) -> list[bool]:
-    """Whether each redraw came before the last batch's redraw (text still flowing)."""
-    last_batch = max(i for i, (_, kind) in enumerate(redraws) if kind == "batch")
-    return [i <= last_batch for i in range(len(redraws))]
+        for _ in range(30):  # a second of frames at 30 a second
+            clock.now += 1 / 30
+            status.tick(clock.now)
+            bar.tick(clock.now)
+        assert 9 <= redraws.count("ReplyStatus") <= 11
+        assert 5 <= redraws.count("MetricsBar") <= 11
+        redraws.clear()
+        for _ in range(4):  # two seconds at 2 a second: each frame moves both
+            clock.now += 0.5
+            status.tick(clock.now)
+            bar.tick(clock.now)
+        assert redraws.count("ReplyStatus") == 4 and redraws.count("MetricsBar") == 4
 
 
 async def test_scrolling_up_stops_following_until_asked(

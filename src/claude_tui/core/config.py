@@ -72,8 +72,8 @@ class Settings:
     file. `claude-tui themes` lists them; `--theme` overrides it for one run."""
 
     refresh_rate: int = defaults.DEFAULT_REFRESH_RATE
-    """Redraws a second while a reply streams, 1 to 120. Text is batched, never dropped: lower
-    saves CPU over slow links, higher looks smoother."""
+    """1–120 redraws a second while a reply streams; lower saves CPU. Text is batched, never
+    dropped: every redraw of a reply (its text, the spinner, the metrics) follows this rate."""
 
     max_retries: int = defaults.DEFAULT_MAX_RETRIES
     """Retries of a request that failed before any text arrived (rate limits, overload, server

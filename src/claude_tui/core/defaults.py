@@ -20,6 +20,10 @@ DEFAULT_SYSTEM_PROMPT = (
 DEFAULT_REFRESH_RATE = 30
 """UI batches a second while a reply streams: text is coalesced, never dropped."""
 
+RATE_MEANING = "1–120 redraws a second while a reply streams; lower saves CPU"
+"""What a refresh rate does, in the words every place that sets one shows (``/rate``, the
+palette, the config file)."""
+
 DEFAULT_IDLE_TIMEOUT = 60.0
 """Seconds without any stream event, once the stream has begun, before it counts as stalled."""
 

@@ -148,6 +148,8 @@ class StreamRunner:
         self._task: asyncio.Task[TerminalEvent] | None = None
         self._metrics = StreamMetrics(model=request.model, started_at=time.monotonic())
         self._reply = ReplyReader()
+        self._refresh_rate = self._settings.refresh_rate
+        self._rate_changed: asyncio.Event | None = None  # made on the loop, in ``_main``
 
     # -- control, from any thread -------------------------------------------------------------
 
@@ -162,6 +164,17 @@ class StreamRunner:
             with contextlib.suppress(RuntimeError):  # the loop already closed: nothing to stop
                 loop.call_soon_threadsafe(task.cancel)
 
+    def set_refresh_rate(self, refresh_rate: float) -> None:
+        """Hand on batches ``refresh_rate`` times a second from now on (``/rate`` while the
+        reply streams). Safe from any thread: the flush loop is woken on its own loop, so a
+        long interval it is sleeping through (half a second at rate 2) ends at once."""
+        with self._lock:
+            self._refresh_rate = refresh_rate
+            loop, changed = self._loop, self._rate_changed
+        if loop is not None and changed is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed
+                loop.call_soon_threadsafe(changed.set)
+
     def run(self) -> TerminalEvent:
         """Stream the reply, emitting events; returns the terminal event it emitted."""
         return asyncio.run(self._main())
@@ -170,6 +183,7 @@ class StreamRunner:
 
     async def _main(self) -> TerminalEvent:
         task = asyncio.create_task(self._run())
+        self._rate_changed = asyncio.Event()
         with self._lock:
             self._loop, self._task = asyncio.get_running_loop(), task
             cancelled_early = self._cancel_requested
@@ -250,6 +264,10 @@ class StreamRunner:
                         if sse.event == "error":
                             raise _stream_error(sse.data, stream.response)
                         self._read(sse.json(), stream.response)
+                        if not self._reply.blocks.has_content:
+                            # Until something a person can see has gone out, each event goes
+                            # at once: the first text does not wait for the next flush.
+                            self._flush()
             except TimeoutError as exc:
                 raise _Stalled from exc
 
@@ -272,9 +290,17 @@ class StreamRunner:
                 self._emit(Usage(self._metrics))
 
     async def _flush_periodically(self) -> None:
-        interval = 1.0 / max(0.1, self._settings.refresh_rate)
+        """A flush every ``1 / refresh_rate`` seconds; a new rate starts a new interval."""
+        changed = self._rate_changed
+        assert changed is not None
         while True:
-            await asyncio.sleep(interval)
+            with self._lock:
+                interval = 1.0 / max(0.1, self._refresh_rate)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), interval)
+            if changed.is_set():
+                changed.clear()
+                continue
             self._flush()
 
     def _flush(self) -> None:

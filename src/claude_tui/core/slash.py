@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from claude_tui.core.config_schema import RULES, Invalid
+from claude_tui.core.defaults import RATE_MEANING
 
 PREFIX = "/"
 ESCAPE = "//"
@@ -137,9 +138,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         palette=(("/theme", "Pick a theme (previewed live)"),),
     ),
     # No palette entry: the app's own refresh-rate entries offer the common rates.
-    CommandSpec(
-        "rate", "N", f"Redraws a second while a reply streams, {RULES['refresh_rate'].expected}"
-    ),
+    CommandSpec("rate", "N", f"Refresh rate: {RATE_MEANING}"),
 )
 """In the order the help list shows them."""
 
@@ -345,9 +344,11 @@ def parse_rate(args: str) -> int:
     that passed here can be saved to the config file as it is.
     """
     if not args.strip():
-        expected = RULES["refresh_rate"].expected
-        raise CommandError(f"Usage: /rate N, redraws a second while a reply streams ({expected}).")
-    return _check_setting("refresh_rate", args.strip(), "The refresh rate")
+        raise CommandError(f"Usage: /rate N, the refresh rate: {RATE_MEANING}.")
+    try:
+        return _check_setting("refresh_rate", args.strip(), "The refresh rate")
+    except CommandError as error:
+        raise CommandError(f"{error} It is {RATE_MEANING}.") from None
 
 
 def _check_setting(key: str, word: str, what: str) -> int:

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from claude_tui.core.client import warm_up_sdk
 from claude_tui.core.config import DEFAULT_THEME, ConfigError, Settings, save_settings
+from claude_tui.core.defaults import RATE_MEANING
 from claude_tui.core.paths import key_file
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.options import AppOptions
@@ -249,7 +250,7 @@ class ClaudeTUI(App[None]):
             current = " (current)" if rate == self.settings.refresh_rate else ""
             yield SystemCommand(
                 f"Refresh rate: {rate} a second{current}",
-                "How often a streaming reply and the metrics redraw; saved to config.toml",
+                f"{RATE_MEANING}; saved to config.toml",
                 lambda rate=rate: self.update_settings(refresh_rate=rate),
             )
         label = "Hide" if self.settings.show_metrics else "Show"

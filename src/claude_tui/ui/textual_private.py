@@ -89,7 +89,55 @@ class ContentGrowsWithoutRelayout(_ContainerMixin):
     ) -> bool:
         if size == self._size and container_size == self._container_size:
             layout = False
-        return super()._size_updated(size, virtual_size, container_size, layout)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        _scrollbar_in_this_frame(self)
+        return changed
+
+
+class ScrollbarInTheSameFrame(_ContainerMixin):
+    """A scrolling widget whose scrollbar, redrawn by a layout, is drawn in that layout's frame.
+
+    Why: see ``_scrollbar_in_this_frame``. The sessions list (an ``OptionList``) is the case
+    that showed it: Textual's ``ScrollView`` takes every layout of the screen as a change of its
+    size (the layout's virtual size is never the list's own), so each frame that grew the
+    reply was followed by a frame of the sidebar's scrollbar alone.
+    """
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        _scrollbar_in_this_frame(self)
+        return changed
+
+
+def _scrollbar_in_this_frame(widget: Widget) -> None:
+    """Draw ``widget``'s vertical scrollbar in the frame being drawn, not in one of its own.
+
+    Why: a layout resizes a scrolling widget's scrollbar from inside the layout, but Textual
+    only asks for the scrollbar to be drawn once the layout is done: a second frame, 20-40 ms
+    later, for every frame with a layout (a streaming reply's grows the pane every few lines).
+    Those frames did not follow the refresh rate (at rate 2, 3.5 frames a second). This runs
+    in the layout, after the compositor has placed the widgets and before it draws the frame,
+    so the scrollbar goes into that frame's dirty regions instead.
+
+    Relies on (Textual 8.2.8): ``Screen._refresh_layout`` calling ``_size_updated`` on each
+    widget after ``Compositor.reflow`` and before ``Screen._compositor_refresh``;
+    ``Compositor.update_widgets`` taking a widget's pending repaint regions into the frame;
+    ``Widget._repaint_required`` being what makes a refreshed widget post its own ``Update``.
+
+    Shown by ``tests/ui/test_frame_rate.py`` (the frames of a stream at rate 2).
+    """
+    scrollbar = widget._vertical_scrollbar
+    if scrollbar is None or not scrollbar._repaint_required:
+        return
+    try:
+        compositor = widget.screen._compositor
+    except Exception:  # not on a screen (yet): Textual draws it the usual way
+        return
+    if scrollbar in compositor.visible_widgets:
+        scrollbar._repaint_required = False
+        compositor.update_widgets({scrollbar})
 
 
 class HoldsChildInPlace(_ContainerMixin):

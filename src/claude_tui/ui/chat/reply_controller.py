@@ -45,7 +45,7 @@ class ReplyController:
     ) -> None:
         self._chat = chat
         self._pane, self._status = pane, status
-        self._stream = ReplyStream(chat, pane, status, metrics)
+        self._stream = ReplyStream(chat, pane, status, metrics, on_live=self._steady_cursor)
         self._replies: dict[int, SessionState] = {}
         """The sessions with a reply in flight, by reply id."""
         self._next_reply_id = 0
@@ -53,6 +53,24 @@ class ReplyController:
     def active_session_ids(self) -> set[str]:
         """The saved sessions with a reply streaming now."""
         return {s.session_id for s in self._replies.values() if s.session_id is not None}
+
+    def _steady_cursor(self, streaming: bool) -> None:
+        """The prompt's cursor does not blink while a reply streams on screen: its blink would
+        be two frames a second of their own, outside the refresh rate."""
+        self._chat.prompt_input.cursor_blink = not streaming
+
+    @property
+    def frames(self) -> int:
+        """Frames the streaming clock has drawn so far (for tests)."""
+        return self._stream.clock.frames
+
+    def set_refresh_rate(self, refresh_rate: int) -> None:
+        """Frames a second while a reply streams, from now on: for the screen's frame clock
+        and for every reply in flight (their runners hand on batches at this rate)."""
+        self._stream.clock.set_rate(refresh_rate)
+        for state in self._replies.values():
+            if state.reply is not None:
+                state.reply.runner.set_refresh_rate(refresh_rate)
 
     def show_status(self, state: SessionState) -> None:
         """The status line for ``state``, just put on screen."""

@@ -17,12 +17,14 @@ the finished widget shows.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.widget import Widget
 
 from claude_tui.core.block_assembler import BlockAssembler
 from claude_tui.core.blocks import line_paragraph, plain_text, shown_as_line
 from claude_tui.core.conversation import TurnStatus
+from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
 from claude_tui.core.errors import ErrorKind
 from claude_tui.core.events import (
     BlockDelta,
@@ -35,6 +37,7 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
+from claude_tui.ui.chat.frame_clock import FrameClock
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
 from claude_tui.ui.widgets.metrics import MetricsBar
@@ -73,25 +76,39 @@ def take_content(reply: Reply, event: StreamEvent) -> bool:
 
 
 class ReplyStream:
-    """Takes in every reply's events, and draws those of the session on screen."""
+    """Takes in every reply's events, and draws those of the session on screen, in the frames
+    of its :class:`~claude_tui.ui.chat.frame_clock.FrameClock`."""
 
     def __init__(
-        self, host: Widget, pane: TurnPane, status: ReplyStatus, metrics: MetricsBar
+        self,
+        host: Widget,
+        pane: TurnPane,
+        status: ReplyStatus,
+        metrics: MetricsBar,
+        *,
+        refresh_rate: float = DEFAULT_REFRESH_RATE,
+        on_live: Callable[[bool], object] | None = None,
     ) -> None:
+        """``on_live`` is told whether a reply streams on screen, each time that changes."""
         self._host = host
-        """Whose timers and callbacks pace the frames (the reply controller)."""
+        """Whose pump and callbacks run the frames (the chat screen)."""
         self._pane, self._status, self._metrics = pane, status, metrics
         self._window = pane.window  # whose ``state`` is the session on screen, read per event
-        self._next_frame_at = 0.0
+        self._on_live = on_live
+        self._live = False
+        self.clock = FrameClock(host, self._frame, refresh_rate)
+        """The one clock of every redraw while a reply streams (``/rate`` sets its rate)."""
 
     def take(self, state: SessionState, reply: Reply, event: StreamEvent) -> bool:
         """Take in one event of ``reply`` (of ``state``); True if it ended the reply, whose
         turn then holds all it will (``show_end`` draws it).
 
         Content only goes into the turn and a pending buffer here; the widgets are brought up
-        to date by one ``_render`` call for however many events have queued up, so a slow
-        render can never make events (or Esc) wait in line."""
+        to date in the clock's next frame, for however many events have queued up by then, so
+        a slow render can never make events (or Esc) wait in line. The first text of a reply
+        is drawn at once (see ``FrameClock``)."""
         reply.metrics = event.metrics
+        had_text = reply.has_text
         if take_content(reply, event):
             reply.retry_note = None
         elif isinstance(event, Retrying):
@@ -112,31 +129,34 @@ class ReplyStream:
                 turn.status = TurnStatus.ERROR
                 turn.error = event.error.message
             return True
-        if state is self._window.state and not reply.render_scheduled:
+        if state is self._window.state:
             reply.render_scheduled = True
-            wait = self._next_frame_at - time.monotonic()
-            if wait > 0:
-                self._host.set_timer(wait, lambda: self._render(state, reply))
-            else:
-                self._host.call_later(self._render, state, reply)
+            self.clock.start()
+            self.clock.request(at_once=reply.has_text and not had_text)
         return False
 
-    def _render(self, state: SessionState, reply: Reply) -> None:
-        reply.render_scheduled = False
-        if state.reply is not reply or state is not self._window.state:
-            return  # ended (its end rendered everything) or no longer on screen
-        self._host.call_after_refresh(self._frame_drawn, time.monotonic())
-        widget = self._pane.widgets.get(reply.turn)
-        if isinstance(widget, AssistantMessage):
-            if reply.pending_thinking:
-                widget.append_thinking(reply.pending_thinking)
-            if reply.pending_text:
-                widget.append_text(reply.pending_text)
-        reply.pending_text = reply.pending_thinking = ""
-        if reply.metrics is not None:
-            self._metrics.show(reply.metrics)
+    def _frame(self, now: float) -> None:
+        """One frame: the pending text of the reply on screen, its status and its metrics."""
+        state = self._window.state
+        reply = state.reply
+        if reply is None:
+            return  # ended: its end was drawn at once (``show_end``)
+        if reply.render_scheduled:
+            reply.render_scheduled = False
+            self._host.call_after_refresh(self._frame_drawn, now)
+            widget = self._pane.widgets.get(reply.turn)
+            if isinstance(widget, AssistantMessage):
+                if reply.pending_thinking:
+                    widget.append_thinking(reply.pending_thinking)
+                if reply.pending_text:
+                    widget.append_text(reply.pending_text)
+            reply.pending_text = reply.pending_thinking = ""
+            self._pane.update_jump_bar()
+            if reply.metrics is not None:
+                self._metrics.show(reply.metrics)
         self.show_status(state)
-        self._pane.update_jump_bar()
+        self._status.tick(now)
+        self._metrics.tick(now)
 
     def _frame_drawn(self, started: float) -> None:
         """Pace the frames by what they cost: the next batch is drawn no sooner than
@@ -148,7 +168,7 @@ class ReplyStream:
         the screen later; drawn less often, the text on screen is never more than a frame or
         two behind, and the end of the reply is drawn at once (``show_end``)."""
         now = time.monotonic()
-        self._next_frame_at = now + FRAME_PACING * (now - started)
+        self.clock.hold_until(now + FRAME_PACING * (now - started))
 
     def show_end(self, state: SessionState, reply: Reply) -> None:
         """Draw the end of ``reply`` (its turn as it ended), if its session is on screen."""
@@ -168,7 +188,16 @@ class ReplyStream:
         """The status line (and the jump bar's liveness) for ``state``, on screen."""
         status = self._status
         reply = state.reply
-        self._pane.set_live(reply is not None)
+        live = reply is not None
+        self._pane.set_live(live)
+        if live:
+            self.clock.start()
+        else:
+            self.clock.stop()
+        if live != self._live:
+            self._live = live
+            if self._on_live is not None:
+                self._on_live(live)
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

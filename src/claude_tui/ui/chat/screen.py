@@ -106,7 +106,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.turn_pane = TurnPane(welcome, warning=warning, id="turns")
         self.sessions_panel = SessionsPanel(options.store_path, id="sessions")
         self.reply_status = ReplyStatus(id="status")
-        self.metrics_bar = MetricsBar(id="metrics")  # at the app's refresh rate from ``_start``
+        self.metrics_bar = MetricsBar(id="metrics")
         self.prompt_input = PromptInput(id="prompt")
         self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
@@ -167,7 +167,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         metrics = self.metrics_bar
         metrics.display = settings.show_metrics
         metrics.prices = price_overrides(settings)
-        metrics.set_refresh_rate(settings.refresh_rate)
+        self.replies.set_refresh_rate(settings.refresh_rate)  # a reply in flight too
         MarkdownView.cursor = settings.cursor
         self.show_model()
         self._fit_column()

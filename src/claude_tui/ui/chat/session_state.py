@@ -30,6 +30,7 @@ class Reply:
     """Text received but not yet given to the widget (see ``ReplyStream.take``)."""
     pending_thinking: str = ""
     render_scheduled: bool = False
+    """Something arrived that the next frame of the clock draws (see ``ReplyStream``)."""
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
 

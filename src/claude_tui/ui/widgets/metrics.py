@@ -6,10 +6,8 @@ import time
 from collections.abc import Mapping
 
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Static
 
-from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price
 
@@ -19,7 +17,8 @@ WIDE_FROM = 100
 """Columns from which the spacious layout is used (chosen by width alone, so the layout does
 not change while numbers grow)."""
 MIN_TICK = 0.1
-"""Seconds between redraws of a streaming reply's metrics, at the least."""
+"""Seconds between redraws of a streaming reply's metrics, at the least: the line shows tenths
+of a second, so a redraw in every frame at 30 a second would show nothing new twice in three."""
 ONE_LINE_FROM = 94
 """From this many columns the compact line shows every field, model included (93 columns at
 its longest). Narrower, fields are left out (``NARROW_FIELDS``) so that it stays one line."""
@@ -145,15 +144,11 @@ def format_metrics(
     return line
 
 
-def _tick_interval(refresh_rate: float) -> float:
-    """The refresh interval, but at most ten redraws a second: the line shows tenths."""
-    return max(MIN_TICK, 1.0 / max(1.0, refresh_rate))
-
-
 class MetricsBar(Static):
-    """Shows the latest snapshot the runner sent. While a reply streams, a timer redraws it
-    (at the refresh rate, at most ten times a second) so elapsed time and the live rate keep
-    moving, between batches as well as during them."""
+    """Shows the latest snapshot the runner sent. While a reply streams, the chat screen's
+    frame clock calls ``tick`` in each frame (the frames of the reply's text, and the clock's
+    heartbeat during a stall), so elapsed time and the live rate keep moving without a timer
+    of the bar's own, and never in a frame of their own."""
 
     DEFAULT_CSS = """
     MetricsBar {
@@ -164,56 +159,34 @@ class MetricsBar(Static):
     }
     """
 
-    def __init__(
-        self, *, refresh_rate: float = DEFAULT_REFRESH_RATE, id: str | None = None
-    ) -> None:
-        """``refresh_rate``: until ``set_refresh_rate`` says otherwise (the chat screen does
-        whenever the app's settings change, the first time at start-up)."""
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(format_metrics(None, 0.0), id=id, markup=False)
         self.metrics: StreamMetrics | None = None
         self._outcome: str | None = None
-        self._interval = _tick_interval(refresh_rate)
         self.prices: Mapping[str, Price] = {}
         """The user's price overrides from config."""
-        self._ticker: Timer | None = None
         self.model: str | None = None
         """The model in use, shown before a reply's metrics arrive (set by the chat screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
-        self._batch_at = 0.0  # the last snapshot that came with a batch of text
 
     def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
         """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason.
 
-        While a reply streams, snapshots are only stored and the ticker draws them: the line
-        shows tenths of a second, so drawing it more than ten times a second (every batch of
-        text) would cost a repaint each time and show nothing new."""
+        A snapshot of a reply still streaming is drawn at once only if the line showed no
+        stream before (a reply starts, or comes on screen); after that, by ``tick``."""
+        streaming_before = self.metrics is not None and self.metrics.ended_at is None
         self.metrics = metrics
         self._outcome = outcome
-        self._batch_at = time.monotonic()
-        if metrics.ended_at is None:
-            if self._ticker is None:
-                self._redraw()
-                self._ticker = self.set_interval(self._interval, self._on_ticker)
-            else:
-                self._redraw_if_due()  # drawn in the batch's own frame when it is time
-            return
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-        self._redraw()
+        if metrics.ended_at is not None or not streaming_before:
+            self._redraw()
 
-    def set_refresh_rate(self, refresh_rate: float) -> None:
-        """Redraws a second while a reply streams; takes effect at once."""
-        self._interval = _tick_interval(refresh_rate)
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = self.set_interval(self._interval, self._on_ticker)
+    def tick(self, now: float) -> None:
+        """A frame of the clock: redraw the line if its last redraw is ``MIN_TICK`` old."""
+        if now - self._drawn_at >= MIN_TICK * 0.9:
+            self._redraw()
 
     def reset(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
         self.metrics = None
         self._redraw()
 
@@ -223,18 +196,6 @@ class MetricsBar(Static):
             self.model = model
             self._redraw()
 
-    def _on_ticker(self) -> None:
-        """Keep the clock moving when no batch of text comes to redraw the line. While text
-        flows, the batches redraw it (``show``) and the ticker adds no frame of its own: it
-        fired before the batch that was due about half the time, which was a repaint of the
-        screen outside a batch's frame several times a second."""
-        if time.monotonic() - self._batch_at >= self._interval:
-            self._redraw_if_due()
-
-    def _redraw_if_due(self) -> None:
-        if time.monotonic() - self._drawn_at >= self._interval * 0.9:
-            self._redraw()
-
     def _redraw(self) -> None:
         self._drawn_at = time.monotonic()
         width = self.content_region.width or 200
@@ -242,7 +203,7 @@ class MetricsBar(Static):
             self.metrics, time.monotonic(), self._outcome, width, self.prices, self.model
         )
         if line == self._shown:
-            return  # the ticker runs at the refresh rate; most ticks change nothing visible
+            return  # most ticks change nothing visible
         # A layout of the whole screen is only needed when the bar changes height (one line or
         # two); a redraw of its own line is enough otherwise, and is far cheaper.
         relayout = line.count("\n") != self._shown.count("\n")

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.store import SessionInfo
 from claude_tui.core.timefmt import relative_time
+from claude_tui.ui.textual_private import ScrollbarInTheSameFrame
 
 PAGE_SIZE = 100
 TITLE_CELLS = 25
@@ -47,7 +48,10 @@ class SidebarAction(Static):
         sidebar.request(self.action_name)
 
 
-class SessionList(OptionList):
+class SessionList(ScrollbarInTheSameFrame, OptionList):
+    """The sessions, two lines each; its scrollbar is drawn in the frame of the layout that
+    moved it, never in a frame of its own (``ScrollbarInTheSameFrame``)."""
+
     BINDINGS = [
         Binding("r,f2", "request('rename')", "Rename", show=False),
         Binding("d,delete", "request('delete')", "Delete", show=False),

@@ -5,19 +5,22 @@ from __future__ import annotations
 import time
 
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Static
 
 from claude_tui.ui.fit import fit_line
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-TICK = 0.1
-"""Seconds per spinner frame."""
+STEP = 0.1
+"""Seconds per spinner step, at the least: at a lower refresh rate it steps once a frame."""
 IDLE_HINT = "Ready · Enter send · Esc stops a reply · Ctrl+B sessions"
 
 
 class ReplyStatus(Static):
-    """ "Claude is writing…", the wait for the first token, or a retry countdown."""
+    """ "Claude is writing…", the wait for the first token, or a retry countdown.
+
+    It has no timer of its own: the spinner and the countdown move when the chat screen's
+    frame clock calls ``tick`` (in the frame that draws the reply's text, or the clock's
+    heartbeat during a stall), so they never cost a frame of their own."""
 
     DEFAULT_CSS = """
     ReplyStatus {
@@ -31,66 +34,53 @@ class ReplyStatus(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(IDLE_HINT, id=id, markup=False)
-        self._phase = "waiting"
+        self._phase = "idle"
         self._retry_until = 0.0
         self._retry_text = ""
         self._frame = 0
-        self._timer: Timer | None = None
         self.queued = 0
         self._shown = IDLE_HINT
         self._text = IDLE_HINT  # as composed; ``_shown`` is it fitted to the width
-        self._ticked_at = 0.0
-        self._batch_at = 0.0  # the last batch of text (``writing``)
+        self._stepped_at = 0.0
 
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(TICK, self._on_timer, pause=True)
+    @property
+    def phase(self) -> str:
+        """``idle``, ``waiting``, ``writing`` or ``retrying``."""
+        return self._phase
 
     def waiting(self) -> None:
         self._set("waiting")
 
     def writing(self) -> None:
-        """Called with every batch of text: the spinner moves in the batch's own frame when
-        it is due, so the timer adds no repaint of its own while text flows."""
-        self._batch_at = time.monotonic()
-        if self._phase != "writing":
-            self._set("writing")
-        else:
-            self._tick_if_due()
+        self._set("writing")
 
     def retrying(self, reason: str, delay: float, attempt: int, max_attempts: int) -> None:
         self._retry_until = time.monotonic() + delay
         self._retry_text = f"{reason} · attempt {attempt} of {max_attempts}"
-        self._set("retrying")
+        self._set("retrying", again=True)
 
     def idle(self) -> None:
         """Always one row, so the conversation above never changes height between replies."""
         self._phase = "idle"
         self.remove_class("active", "retrying")
-        if self._timer is not None:
-            self._timer.pause()
         self._show(IDLE_HINT)
 
-    def _set(self, phase: str) -> None:
+    def tick(self, now: float) -> None:
+        """A frame of the clock: the spinner steps if its step is due (``STEP``)."""
+        if self._phase != "idle" and now - self._stepped_at >= STEP * 0.9:
+            self._stepped_at = now
+            self._frame = (self._frame + 1) % len(SPINNER)
+        self._draw()
+
+    def _set(self, phase: str, *, again: bool = False) -> None:
+        if phase == self._phase and not again:
+            return
         self._phase = phase
         self.add_class("active")
         self.set_class(phase == "retrying", "retrying")
-        if self._timer is not None:
-            self._timer.resume()
-        self._tick()
+        self._draw()
 
-    def _on_timer(self) -> None:
-        """The spinner moves by itself only when no batch of text moves it: the timer firing
-        just before a batch that was due would be a frame of its own."""
-        if self._phase != "writing" or time.monotonic() - self._batch_at >= TICK:
-            self._tick_if_due()
-
-    def _tick_if_due(self) -> None:
-        if time.monotonic() - self._ticked_at >= TICK * 0.9:
-            self._tick()
-
-    def _tick(self) -> None:
-        self._ticked_at = time.monotonic()
-        self._frame = (self._frame + 1) % len(SPINNER)
+    def _draw(self) -> None:
         spin = SPINNER[self._frame]
         if self._phase == "waiting":
             text = f"{spin} Waiting for Claude…"

@@ -77,7 +77,7 @@ async def thinking(chat: ChatScreen, command: Command) -> None:
 async def rate(chat: ChatScreen, command: Command) -> None:
     value = parse_rate(command.args)
     chat.app.update_settings(refresh_rate=value)
-    chat.notify(f"Refresh rate: {value} a second (saved)", timeout=3)
+    chat.notify(f"Refresh rate: {value} redraws a second while a reply streams (saved)", timeout=3)
 
 
 @handles("theme")
