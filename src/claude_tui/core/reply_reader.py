@@ -47,6 +47,8 @@ class ReplyReader:
         self._first_token_at: float | None = None
         self._last_token_at: float | None = None
         self._output_chars = 0
+        self.ended = False
+        """``message_stop`` was read: nothing more of the reply will come."""
 
     def read(self, data: Mapping[str, Any]) -> MetricsUpdate | None:
         """Take in one event; raises :class:`MalformedEvent` for one that cannot be read."""
@@ -63,6 +65,8 @@ class ReplyReader:
             self.blocks.start(_index(data), block_from_api(block))
         elif kind == "content_block_stop":
             self.blocks.stop(_index(data))
+        elif kind == "message_stop":
+            self.ended = True
         elif kind == "message_start":
             message = data.get("message")
             usage = _mapping(message.get("usage") if isinstance(message, dict) else None)
