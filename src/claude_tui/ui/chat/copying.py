@@ -19,10 +19,6 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    _ScreenMixin = Screen[None]
-else:
-    _ScreenMixin = object
-
 NOTHING_SELECTED = (
     "Nothing is selected: drag the mouse over text to select it, then Ctrl+C. "
     "Ctrl+Q quits · Esc stops a reply."
@@ -36,21 +32,20 @@ class OffsetsOnDemand(Protocol):
     def offset_at(self, x: int, y: int) -> Offset: ...
 
 
-class SelectsInLines(_ScreenMixin):
-    """A screen that can select text in ``OffsetsOnDemand`` widgets (the Markdown view).
+def offset_on_demand(
+    widget: Widget | None, offset: Offset | None, x: int, y: int
+) -> tuple[Widget | None, Offset | None]:
+    """The chat screen's ``get_widget_and_offset_at``, after Textual's own: an offset for a
+    widget whose drawn lines carry none (``OffsetsOnDemand``, the Markdown view).
 
-    Textual reads the offset under the pointer from the segment drawn there; a widget whose
-    segments carry none (the cost of carrying them is paid on every line drawn) is asked
-    instead, only when the mouse selects. ``get_widget_and_offset_at`` is public Textual API,
-    and the one place Textual's selection looks offsets up.
-    """
-
-    def get_widget_and_offset_at(self, x: int, y: int) -> tuple[Widget | None, Offset | None]:
-        widget, offset = super().get_widget_and_offset_at(x, y)
-        if offset is None and isinstance(widget, OffsetsOnDemand):
-            region = widget.content_region
-            offset = widget.offset_at(x - region.x, y - region.y)
-        return widget, offset
+    Textual reads the offset under the pointer from the segment drawn there; carrying one on
+    every segment is paid on every line drawn, so the view gives it only when asked, which is
+    only while the mouse selects. ``get_widget_and_offset_at`` is public Textual API, and the
+    one place Textual's selection looks offsets up."""
+    if offset is None and isinstance(widget, OffsetsOnDemand):
+        region = widget.content_region
+        offset = widget.offset_at(x - region.x, y - region.y)
+    return widget, offset
 
 
 def amount(text: str) -> str:

@@ -13,22 +13,23 @@ from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Offset
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker
 
 from claude_tui.core.config import Settings, price_overrides
-from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import Command, Unknown, parse
-from claude_tui.core.themes import DEFAULT_REPLY_ALIGN
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
-from claude_tui.ui.chat.copying import SelectsInLines, copy_selected
+from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
+from claude_tui.ui.chat.escape import press_escape
 from claude_tui.ui.chat.reply_controller import ReplyController
+from claude_tui.ui.chat.screen_fit import ScreenFit
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
-from claude_tui.ui.fit import fit_line
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.column import ChatColumn
@@ -41,20 +42,13 @@ from claude_tui.ui.widgets.sessions_panel import SessionsPanel
 from claude_tui.ui.widgets.status import ReplyStatus
 from claude_tui.ui.widgets.turn_pane import TurnPane
 
-TITLE_OVERHEAD = 31
-"""Header columns that are not the sub-title's: the icon (8), the clock's space (10) and
-"claude-tui — " (13)."""
-PALETTE_KEY_FROM = 70
-"""Columns from which the footer shows "^p palette" too; narrower, the keys that do something
-now need the room (Ctrl+P still opens the palette)."""
-
 NO_KEY_HINT = (
     "No API key found. Set ANTHROPIC_API_KEY (or put the key in {key_file}) and start again, "
     "or run `claude-tui --demo` to try everything offline."
 )
 
 
-class ChatScreen(SelectsInLines, Screen[None]):
+class ChatScreen(Screen[None]):
     # DEFAULT_CSS, not a CSS_PATH file: Textual does not read the CSS_PATH of an app's default
     # screen (``get_default_screen``), so a chat.tcss here was never applied.
     DEFAULT_CSS = """
@@ -111,6 +105,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
+        self.fit = ScreenFit(self)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -154,13 +149,13 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.sidebar_layout.fit(self.app.size.width, self.app.settings.show_sidebar)
         self.watch(self, "focused", self.sidebar_layout.focus_moved, init=False)
         self.watch(self.app, "settings", self.apply_settings)  # now, and on every change
-        self.watch(self.app, "theme", self._fit_column, init=False)
+        self.watch(self.app, "theme", self.fit.column, init=False)
         for notice in self.options.notices:
             self.notify(notice, title="Settings", severity="warning", timeout=12)
         self.sessions_panel.reload()
         if self.options.open_session_id:
             self.open_session(self.options.open_session_id)
-        self._update_title()
+        self.fit.title()
 
     def apply_settings(self, settings: Settings) -> None:
         """Make the widgets follow the app's ``settings`` (at start-up and on each change)."""
@@ -170,25 +165,12 @@ class ChatScreen(SelectsInLines, Screen[None]):
         self.replies.set_refresh_rate(settings.refresh_rate)  # a reply in flight too
         MarkdownView.cursor = settings.cursor
         self.show_model()
-        self._fit_column()
-
-    def _fit_column(self) -> None:
-        """The reply column's ``max_width`` (a setting) and alignment (the theme's)."""
-        spec = next((t for t in self.options.themes if t.name == self.app.theme), None)
-        align = spec.reply_align if spec is not None else DEFAULT_REPLY_ALIGN
-        self.column.set_measure(self.app.settings.max_width, align)
+        self.fit.column()
 
     def show_model(self) -> None:
         """Tell the metrics line (and the title) which model the session uses."""
         self.metrics_bar.set_model(self.session_settings(self.current).model)
-        self._update_title()
-
-    def _update_title(self) -> None:
-        demo = " · demo (local server)" if self.options.demo else ""
-        title = sanitize(self.current.title) or "New conversation"
-        model = self.session_settings(self.current).model
-        room = self.app.size.width - TITLE_OVERHEAD  # narrow: the demo note goes, then the model
-        self.app.sub_title = fit_line(f"{title} · {model}{demo}", room)
+        self.fit.title()
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
@@ -250,47 +232,15 @@ class ChatScreen(SelectsInLines, Screen[None]):
         await self.action_escape()
 
     async def action_escape(self) -> None:
-        """Esc stops the visible session's reply, and prompts queued behind it go back into
-        the input rather than out to the model; with no reply in flight, it cancels an
-        ``/edit``, or leaves the sidebar. A menu or a sidebar shown over the chat closes
-        first: it is what the user is looking at."""
-        state = self.current
-        if self.prompt_input.close_completions():
-            return  # Esc first closes the command menu
-        if self.sidebar_layout.hide_overlay():
-            self.prompt_input.focus()
-            return
-        if state.reply is not None:
-            self.replies.cancel(state)
-            if state.queue:
-                await self._unqueue(state)
-        elif self._cancel_edit(state):
-            pass
-        elif self.sessions_panel.has_focus_within:
-            self.prompt_input.focus()
-
-    async def _unqueue(self, state: SessionState) -> None:
-        texts, state.queue = state.queue, []
-        await self.turn_pane.remove_queued()
-        prompt = self.prompt_input
-        prompt.load_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
-        prompt.move_cursor(prompt.document.end)
-        prompt.focus()
-        self.reply_status.queued = 0
-        count = f"{len(texts)} queued prompt{'s' if len(texts) > 1 else ''}"
-        self.notify(f"{count} moved back to the input, not sent.")
-
-    def _cancel_edit(self, state: SessionState) -> bool:
-        """Esc while editing: the input is cleared and nothing is sent. False if not editing."""
-        if state.editing is None:
-            return False
-        state.editing = None
-        self.prompt_input.clear()
-        self.notify("Edit cancelled.", timeout=2)
-        return True
+        await press_escape(self)
 
     def action_copy(self) -> None:
         copy_selected(self)
+
+    def get_widget_and_offset_at(self, x: int, y: int) -> tuple[Widget | None, Offset | None]:
+        """Where a mouse selection is: the Markdown view gives its offsets only when asked
+        (see ``copying.offset_on_demand``)."""
+        return offset_on_demand(*super().get_widget_and_offset_at(x, y), x, y)
 
     def action_scroll_conversation(self, direction: int) -> None:
         self.turn_pane.scroll_page(direction)
@@ -323,23 +273,12 @@ class ChatScreen(SelectsInLines, Screen[None]):
         redirect_paste(event, self.focused, reading, self.prompt_input)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_width(event.size.width)
+        self.fit.width(event.size.width)
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: the terminal may have been resized under it."""
         if self.ready:
-            self._fit_width(self.app.size.width)
-
-    def _fit_width(self, width: int) -> None:
-        """The sidebar's place, the footer's palette key and the title, for ``width``."""
-        self.sidebar_layout.fit(width, self.app.settings.show_sidebar)
-        for footer in self.query(Footer):
-            palette = width >= PALETTE_KEY_FROM
-            if footer.show_command_palette != palette:
-                footer.show_command_palette = palette
-                self.refresh_bindings()  # the footer draws its keys again only then
-        if self.ready:
-            self._update_title()
+            self.fit.width(self.app.size.width)
 
     async def action_new_conversation(self) -> None:
         """A fresh conversation; a reply streaming in the old one goes on and is saved."""
@@ -384,7 +323,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
     @on(SessionsPanel.Renamed)
     def _on_renamed(self, message: SessionsPanel.Renamed) -> None:
         if self.current.session_id == message.session_id:
-            self._update_title()
+            self.fit.title()
 
     @on(SessionsPanel.Deleted)
     async def _on_deleted(self, message: SessionsPanel.Deleted) -> None:
@@ -421,7 +360,7 @@ class ChatScreen(SelectsInLines, Screen[None]):
             self.sessions_panel.keep(state)
             if state is self.current:
                 self.sessions_panel.show_current(state.session_id)
-                self._update_title()
+                self.fit.title()
             self.sessions_panel.show_active(self.replies.active_session_ids())
         self.sessions_panel.reload()
 

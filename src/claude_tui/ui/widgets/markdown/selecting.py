@@ -154,7 +154,7 @@ class SelectsLines(_WidgetMixin):
     Textual finds what is under the pointer from offsets carried by each drawn segment; these
     lines carry none: adding them cost 45 us and 50 objects a line, for every line drawn,
     selection or not. The chat screen asks ``offset_at`` instead, only while the mouse
-    selects (``ui.chat.copying.SelectsInLines``). With no selection, drawing a line costs one
+    selects (``ui.chat.copying.offset_on_demand``). With no selection, drawing a line costs one
     test more than before (``draw_selection`` is only called with one).
     """
 
