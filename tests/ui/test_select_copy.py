@@ -65,6 +65,15 @@ async def reply_on_screen(pilot: Pilot[None], server: LocalAPIServer, text: str)
     return pilot.app.query(MarkdownView).last()
 
 
+async def streaming_view(pilot: Pilot[None], server: LocalAPIServer) -> MarkdownView:
+    """A streaming view of its own, in a reply on screen, for the test to append to."""
+    server.push(Scenario(text="x"))
+    await send_and_finish(pilot, "hi")
+    view = MarkdownView(streaming=True)
+    await pilot.app.query(AssistantMessage).last().mount(view)
+    return view
+
+
 def block_numbers(view: MarkdownView) -> list[str]:
     """The last word of each code block's first row: its number."""
     lines = view.lines
@@ -138,12 +147,9 @@ class TestSelectInAReply:
     async def test_the_streaming_cursor_is_never_copied(
         self, server: LocalAPIServer, api: ApiSettings
     ) -> None:
-        view = MarkdownView(streaming=True)
-        server.push(Scenario(text="x"))
         app = make_app(api)
         async with app.run_test(size=SIZE) as pilot:
-            await send_and_finish(pilot, "hi")
-            await app.query(AssistantMessage).last().mount(view)
+            view = await streaming_view(pilot, server)
             for text, expected in [
                 ("Half a sent", "Half a sent"),
                 ("ence.\n\n```\nx = 1\ny = ", "Half a sentence.\n\nx = 1\ny ="),
@@ -329,12 +335,9 @@ class TestCodeBlockNumbers:
     async def test_a_streaming_reply_numbers_its_blocks_as_they_come(
         self, server: LocalAPIServer, api: ApiSettings
     ) -> None:
-        view = MarkdownView(streaming=True)
-        server.push(Scenario(text="x"))
         app = make_app(api)
         async with app.run_test(size=SIZE) as pilot:
-            await send_and_finish(pilot, "hi")
-            await app.query(AssistantMessage).last().mount(view)
+            view = await streaming_view(pilot, server)
             await pilot.pause()
             view.append("```\na = 1\n```\n\nText.\n\n```\nb = 2\n")
             await pilot.pause()
