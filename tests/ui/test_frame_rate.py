@@ -167,3 +167,26 @@ async def test_the_prompt_cursor_does_not_blink_while_a_reply_streams(
         await wait_until(pilot, lambda: not prompt.cursor_blink)
         await wait_until(pilot, replies_ended(app, 1))
         assert prompt.cursor_blink
+
+
+async def test_a_change_beside_the_reply_waits_for_the_clocks_next_frame(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """The title and the sidebar's marker change when a reply starts and is first saved:
+    while a reply streams, such a change is made in the clock's next frame, not in a frame of
+    its own; with nothing streaming, at once."""
+    server.push(Scenario(text=generate_text(300), rate=100))
+    app = make_app(api, refresh_rate=2)
+    async with app.run_test(size=(110, 30)) as pilot:
+        replies = app.chat.replies
+        made: list[int] = []
+        await send(pilot, "go")
+        await wait_until(pilot, lambda: len(streamed(app)) > 0)
+        before = replies.frames
+        replies.in_next_frame(lambda: made.append(replies.frames))
+        assert made == []  # not now: a frame at rate 2 is half a second away at the most
+        await wait_until(pilot, lambda: bool(made))
+        assert made == [before + 1]  # made as the next frame began
+        await wait_until(pilot, replies_ended(app, 1), timeout=20)
+        replies.in_next_frame(lambda: made.append(-1))
+        assert made[-1] == -1  # nothing streams: at once

@@ -56,6 +56,7 @@ class FrameClock:
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0  # when ``_handle`` fires
         self._posted = False  # a frame callback is queued on the host
+        self._changes: list[Callable[[], None]] = []  # see ``in_next_frame``
         self.frames = 0
         """Frames drawn so far (for tests and benchmarks)."""
 
@@ -75,8 +76,11 @@ class FrameClock:
             self._schedule()
 
     def stop(self) -> None:
-        """No reply on screen streams: draw only when asked."""
+        """No reply on screen streams: draw only when asked (changes waiting are made now)."""
         self._live = False
+        changes, self._changes = self._changes, []
+        for change in changes:
+            change()
         self._schedule()
 
     def request(self, *, at_once: bool = False) -> None:
@@ -87,6 +91,16 @@ class FrameClock:
             self._post()
         else:
             self._schedule()
+
+    def in_next_frame(self, change: Callable[[], None]) -> None:
+        """Make ``change`` to the screen (the title, the sidebar's marker, the footer's keys)
+        in the next frame while a reply streams, so it is not a frame of its own; at once when
+        none does."""
+        if not self._live:
+            change()
+            return
+        self._changes.append(change)
+        self.request()
 
     def hold_until(self, moment: float) -> None:
         """No frame before ``moment`` (monotonic), whatever the rate: the frames of a reply
@@ -135,7 +149,10 @@ class FrameClock:
         self._last = now
         self._wanted = False
         self.frames += 1
+        changes, self._changes = self._changes, []
         try:
+            for change in changes:
+                change()
             self._draw(now)
         finally:
             self._schedule()

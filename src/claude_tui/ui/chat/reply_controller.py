@@ -16,6 +16,7 @@ mounted, or a frame drawn between the end of one reply and the start of the next
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
@@ -63,6 +64,10 @@ class ReplyController:
     def frames(self) -> int:
         """Frames the streaming clock has drawn so far (for tests)."""
         return self._stream.clock.frames
+
+    def in_next_frame(self, change: Callable[[], None]) -> None:
+        """``change`` made in the streaming clock's next frame (at once if nothing streams)."""
+        self._stream.clock.in_next_frame(change)
 
     def set_refresh_rate(self, refresh_rate: int) -> None:
         """Frames a second while a reply streams, from now on: for the screen's frame clock

@@ -9,6 +9,8 @@ on what one part tells it to the others.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -351,18 +353,25 @@ class ChatScreen(Screen[None]):
         await self.replies.take_worker_state(event)
 
     def reply_started(self, state: SessionState) -> None:
+        self.replies.in_next_frame(self._reply_shown_started)
+
+    def _reply_shown_started(self) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
         self.refresh_bindings()  # "Stop" shows, "Retry" goes
 
     def reply_saved(self, state: SessionState, *, first: bool) -> None:
-        """``first``: the reply began the session, which is open in this run from now on."""
+        """``first``: the reply began the session, which is open in this run from now on.
+        What this changes on screen waits for the streaming clock's next frame."""
         if first:
             self.sessions_panel.keep(state)
-            if state is self.current:
-                self.sessions_panel.show_current(state.session_id)
-                self.fit.title()
-            self.sessions_panel.show_active(self.replies.active_session_ids())
+            self.replies.in_next_frame(partial(self._reply_shown_saved, state))
         self.sessions_panel.reload()
+
+    def _reply_shown_saved(self, state: SessionState) -> None:
+        if state is self.current:
+            self.sessions_panel.show_current(state.session_id)
+            self.fit.title()
+        self.sessions_panel.show_active(self.replies.active_session_ids())
 
     def reply_ended(self, state: SessionState) -> None:
         self.sessions_panel.show_active(self.replies.active_session_ids())
