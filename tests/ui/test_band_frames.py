@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from claude_tui.core.client import ApiSettings
@@ -30,11 +31,11 @@ from .helpers import make_app, replies_ended, send, wait_until
 SIZE = (60, 20)
 
 
-class Column(Vertical):
-    """A container as tall as the screen, recording the rows it is asked for."""
+class Asked(Vertical):
+    """A container recording the rows it is asked for."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *children: Widget, id: str) -> None:
+        super().__init__(*children, id=id)
         self.asked: list[Region] = []
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -43,9 +44,14 @@ class Column(Vertical):
 
 
 class TwoLines(App[None]):
-    """A column as tall as the screen; two lines in it, near its bottom, change together."""
+    """A column as tall as the screen, its padding showing at either side; near its bottom, a
+    box its lines cover whole, two of which change together."""
 
-    CSS = "Column { height: 1fr; background: $panel; } #filler { height: 1fr; }"
+    CSS = """
+    #column { height: 1fr; padding: 0 1; background: $panel; }
+    #filler { height: 1fr; }
+    #box { height: auto; }
+    """
 
     def __init__(self, compositor: type[Compositor]) -> None:
         super().__init__()
@@ -57,41 +63,40 @@ class TwoLines(App[None]):
         return screen
 
     def compose(self) -> ComposeResult:
-        with Column():
-            yield Static("filler", id="filler")
-            yield Static("one", id="one")
-            yield Static("spacer")
-            yield Static("two", id="two")
+        lines = (Static("one", id="one"), Static("spacer"), Static("two", id="two"))
+        yield Asked(Static("filler", id="filler"), Asked(*lines, id="box"), id="column")
 
 
-async def rows_asked_for_a_two_line_frame(compositor: type[Compositor]) -> tuple[int, str]:
-    """Change two lines in one frame: how many rows the column was asked for in it, and the
-    bottom rows of the screen after it."""
+async def rows_asked_for_a_two_line_frame(compositor: type[Compositor]) -> tuple[int, int, str]:
+    """Change two lines in one frame: how many rows the column and the box were asked for in
+    it, and the bottom rows of the screen after it."""
     app = TwoLines(compositor)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        column = app.query_one(Column)
+        column, box = app.query_one("#column", Asked), app.query_one("#box", Asked)
         column.asked.clear()
+        box.asked.clear()
         app.query_one("#one", Static).update("ONE", layout=False)
         app.query_one("#two", Static).update("TWO", layout=False)
         await pilot.pause()
-        asked = sum(crop.height for crop in column.asked)
+        asked = [sum(crop.height for crop in widget.asked) for widget in (column, box)]
         rows = app.screen._compositor.render_strips()  # asks for every row
-        return asked, "|".join(strip.text.strip() for strip in rows[-3:])
+        return asked[0], asked[1], "|".join(strip.text.strip() for strip in rows[-3:])
 
 
 async def test_a_frame_asks_the_widgets_only_for_the_rows_that_changed() -> None:
-    asked, bottom = await rows_asked_for_a_two_line_frame(BandCompositor)
+    column, box, bottom = await rows_asked_for_a_two_line_frame(BandCompositor)
     assert bottom == "ONE|spacer|TWO"
-    assert asked == 3  # the rows from one to two, not the 20 of the column
+    assert column == 3  # the rows from one to two, not the 20 of the column
+    assert box == 0  # its lines cover it
 
 
 async def test_without_the_band_every_row_of_the_column_is_asked_for() -> None:
-    """The control: Textual's own compositor asks the column for all its rows, so the test
-    above would notice if the override stopped working (a Textual upgrade)."""
-    asked, bottom = await rows_asked_for_a_two_line_frame(Compositor)
+    """The control: Textual's own compositor asks the column for all its rows, and the box
+    for its own, so the test above would notice if the override stopped working."""
+    column, box, bottom = await rows_asked_for_a_two_line_frame(Compositor)
     assert bottom == "ONE|spacer|TWO"
-    assert asked == SIZE[1]
+    assert (column, box) == (SIZE[1], 3)
 
 
 class Checked(BandCompositor):
