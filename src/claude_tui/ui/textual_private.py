@@ -10,11 +10,14 @@ Widgets get these from here, never by overriding Textual's private methods thems
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region, Size
 from textual.layout import DockArrangeResult
 from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -229,3 +232,75 @@ def release_drawn_lines(widget: Widget) -> None:
     """
     for node in widget.walk_children(Widget, with_self=True):
         node._styles_cache.clear()
+
+
+class BandCompositor(Compositor):
+    """A compositor whose partial frames ask a widget only for rows it shows that changed.
+
+    Why: a frame of a streaming reply changes a few rows of the reply, the status line and the
+    metrics line. Textual draws the rows inside the smallest rectangle around all of them, but
+    asks every widget that rectangle touches for *all* its visible lines, and keeps only the
+    changed rows: the screen, the column, the pane, the reply and the prompt gave up to 40
+    lines each, 300 a frame, to keep 8. Here each widget is asked only for the rows of that
+    band, and not at all when, in every changed row, widgets in front of it cover it (a
+    container behind its children): Textual keeps the front one's cells there, and each widget
+    asked costs its styles and colours even when its lines are cached. The frame is the same.
+
+    Relies on (Textual 8.2.8): ``Compositor.render_partial_update`` drawing the rows of
+    ``_dirty_regions`` through ``_render_chops``, which takes (region, clip, strips) from
+    ``_get_renders(crop)`` front to back, the strips being the rows of ``region & clip``, keeps
+    only changed rows inside ``crop``, and lets the first widget to fill a cell keep it;
+    ``visible_widgets`` mapping each widget to its region and clip, front first;
+    ``Screen._compositor`` being the screen's compositor; a widget's ``render_lines`` taking
+    any part of it (as for one a scroll clips).
+
+    Shown by ``tests/ui/test_band_frames.py`` (a frame asks widgets only for the rows that
+    changed, with its control; every frame of a reply equals the one Textual would draw).
+    """
+
+    _changed_rows: frozenset[int] | None = None
+    """The rows the partial frame being drawn changes (None outside one)."""
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        self._changed_rows = frozenset(
+            y for region in self._dirty_regions for y in region.line_range
+        )
+        try:
+            return super().render_partial_update()
+        finally:
+            self._changed_rows = None
+
+    def _get_renders(
+        self, crop: Region | None = None
+    ) -> Iterator[tuple[Region, Region, list[Strip]]]:
+        changed = self._changed_rows
+        if crop is None or changed is None:
+            yield from super()._get_renders(crop)  # a full frame: every row is wanted
+            return
+        band = Region(0, crop.y, self.size.width, crop.height)  # whole rows, as Textual keeps
+        covered: dict[int, list[tuple[int, int]]] = {}  # per changed row, spans filled so far
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not crop.overlaps(clip):
+                continue
+            shown = region.intersection(clip).intersection(band)
+            if not (shown.width and shown.height):
+                continue
+            span = (shown.x, shown.right)
+            rows = [y for y in shown.line_range if y in changed]
+            if all(_covers(covered.get(y, []), span) for y in rows):
+                continue  # hidden behind what is in front, in every changed row
+            for y in rows:
+                covered.setdefault(y, []).append(span)
+            yield region, shown, widget.render_lines(shown.translate(-region.offset))
+
+
+def _covers(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``spans`` (columns, end excluded) together cover every column of ``span``."""
+    start, end = span
+    for left, right in sorted(spans):
+        if left > start:
+            break
+        start = max(start, right)
+        if start >= end:
+            return True
+    return start >= end

@@ -34,6 +34,7 @@ from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
+from claude_tui.ui.textual_private import BandCompositor
 from claude_tui.ui.widgets.column import ChatColumn
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import WELCOME
@@ -91,6 +92,7 @@ class ChatScreen(Screen[None]):
 
     def __init__(self, options: AppOptions, *, key_file: str = "") -> None:
         super().__init__()
+        self._compositor = BandCompositor()  # a streaming frame draws only the rows it changed
         self.options = options
         self.key_file = key_file
         if options.api.has_credentials:
