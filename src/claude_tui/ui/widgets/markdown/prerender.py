@@ -60,7 +60,7 @@ async def prerender(views: Sequence[MarkdownView], pane: Widget) -> None:
     like = next((v for v in pane.query(MarkdownView) if v.is_attached and v.size.width), None)
     if like is None:
         return
-    todo = [(view, job) for view in views if (job := view.blocks_to_prerender())]
+    todo = [(view, job) for view in views if (job := view.blocks_to_prerender()) and job[0]]
     if not todo:
         return
     app = like.app
