@@ -30,9 +30,12 @@ from collections.abc import Callable
 
 from textual.message_pump import MessagePump
 
-HEARTBEAT = 0.1
-"""Seconds between frames when nothing new arrives, at the least: the spinner moves a step,
-and the metrics show tenths of a second."""
+from claude_tui.ui.widgets.metrics import MIN_TICK
+from claude_tui.ui.widgets.status import STEP
+
+HEARTBEAT = min(STEP, MIN_TICK)
+"""Seconds between frames when nothing new arrives, at the least: as often as the spinner
+steps, or the metrics line has something new to show (tenths of a second), and no more."""
 
 
 def frame_interval(refresh_rate: float) -> float:
