@@ -129,7 +129,7 @@ def test_parse_effort() -> None:
 
 def test_the_levels_are_the_apis_and_the_configs() -> None:
     assert tuple(level for level, _ in EFFORT_WORDS) == EFFORT_LEVELS
-    assert EFFORT_CHOICES == ("", *EFFORT_LEVELS)
+    assert ("", *EFFORT_LEVELS) == EFFORT_CHOICES
 
 
 # -- a model change ---------------------------------------------------------------------------
@@ -148,6 +148,7 @@ def test_a_model_change_says_what_the_new_model_goes_without() -> None:
         f"{HAIKU_3} has no effort levels: requests to it go without max",
         f"max_tokens 100,000 is capped at {HAIKU_3}'s limit of 4,096",
     ]
+    assert fit_notes(Settings(model=HAIKU_3), caps(HAIKU_3)) == []  # the default max_tokens
     settings = Settings(model=HAIKU_55, effort="max")
     assert fit_notes(settings, caps(HAIKU_55)) == [
         f"{HAIKU_55} takes effort low, medium, high: max is not sent"

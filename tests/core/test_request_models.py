@@ -26,8 +26,7 @@ from claude_tui.localapi.models import MODELS, ModelSpec, find_spec, model_probl
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 CACHING = (
-    "prompt caching: 5 minutes, top-level cache_control (up to the request's last cacheable"
-    " block)",
+    "prompt caching: 5 minutes, top-level cache_control (up to the request's last cacheable block)",
     '  "cache_control": {"type": "ephemeral"}',
 )
 

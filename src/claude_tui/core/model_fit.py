@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings
+from claude_tui.core.defaults import DEFAULT_MAX_TOKENS
 from claude_tui.core.request_shape import shape_request
 
 EFFORT_DEFAULT = "default"
@@ -107,7 +108,9 @@ def fit_notes(settings: Settings, caps: ModelCapabilities) -> list[str]:
             notes.append(f"{model} takes effort {_levels(caps)}: {effort} is not sent")
         else:
             notes.append(f"{model} has no effort levels: requests to it go without {effort}")
-    if caps.max_tokens is not None and settings.max_tokens > caps.max_tokens:
+    # the app's own default is capped without a word: only a limit the user chose is news
+    chosen = settings.max_tokens != DEFAULT_MAX_TOKENS
+    if chosen and caps.max_tokens is not None and settings.max_tokens > caps.max_tokens:
         notes.append(
             f"max_tokens {settings.max_tokens:,} is capped at {model}'s limit of"
             f" {caps.max_tokens:,}"

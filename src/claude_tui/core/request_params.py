@@ -39,10 +39,8 @@ def described_lines(body: Mapping[str, Any], notes: Mapping[str, str]) -> list[s
     for name, label, say in words:
         value = body.get(name)
         note = notes.get(NOTE_KEYS.get(name, name))
-        if value is None:
-            said = "not sent" if note else _ABSENT[name]
-        else:
-            said = say(value)
+        absent = "not sent" if note else _ABSENT[name]  # left out by the shape, or not set
+        said = absent if value is None else say(value)
         lines.append(f"{label}: {said}" + (f" ({note})" if note else ""))
         if value is not None:
             lines.append("  " + json.dumps({name: value}, ensure_ascii=False)[1:-1])
