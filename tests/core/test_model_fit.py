@@ -69,8 +69,12 @@ def test_thinking_on_a_budget_only_model_says_the_budget_sent() -> None:
 def test_thinking_on_a_model_without_thinking_is_refused() -> None:
     off = Settings(model=HAIKU_3)
     assert thinking_refusal(off, caps(HAIKU_3)) == (
-        f"{HAIKU_3} has no extended thinking: /thinking on is refused (the setting stays off)."
-        " /model picks a model that thinks."
+        f"{HAIKU_3} has no extended thinking: thinking stays off. /model picks a model that thinks."
+    )
+    on = Settings(model=HAIKU_3, thinking=True)  # on already, for the models that have it
+    assert thinking_refusal(on, caps(HAIKU_3)) == (
+        f"{HAIKU_3} has no extended thinking: requests to it go without (thinking stays on for"
+        " the models that have it). /model picks a model that thinks."
     )
 
 

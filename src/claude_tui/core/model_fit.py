@@ -25,10 +25,6 @@ def _levels(caps: ModelCapabilities) -> str:
     return ", ".join(caps.effort_levels)
 
 
-def _is_on(on: bool) -> str:
-    return "on" if on else "off"
-
-
 # -- /thinking --------------------------------------------------------------------------------
 
 
@@ -36,10 +32,11 @@ def thinking_refusal(settings: Settings, caps: ModelCapabilities) -> str | None:
     """Why ``/thinking on`` is refused for ``caps``' model (it has no thinking), or ``None``."""
     if caps.thinking is not None:
         return None
-    return (
-        f"{caps.model} has no extended thinking: /thinking on is refused (the setting stays"
-        f" {_is_on(settings.thinking)}). /model picks a model that thinks."
-    )
+    if settings.thinking:  # on already, from another model: it stays on for those
+        said = "requests to it go without (thinking stays on for the models that have it)"
+    else:
+        said = "thinking stays off"
+    return f"{caps.model} has no extended thinking: {said}. /model picks a model that thinks."
 
 
 def thinking_notice(settings: Settings, caps: ModelCapabilities, budget: int | None) -> str:

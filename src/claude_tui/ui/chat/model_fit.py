@@ -34,7 +34,11 @@ class ModelFit:
             return
         self._model = settings.model
         notes = fit_notes(settings, caps)
-        if notes:
-            chat.notify(
-                "\n".join(notes), title=f"Model {settings.model}", severity="warning", timeout=8
+        if notes:  # after the notice of whatever changed the model, which it qualifies
+            chat.call_later(
+                chat.notify,
+                "\n".join(notes),
+                title=f"Model {settings.model}",
+                severity="warning",
+                timeout=8,
             )
