@@ -103,7 +103,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "thinking",
         "on|off [budget]",
-        "Extended thinking, with a token budget",
+        "Extended thinking (the budget is for models that take only a budget)",
         ("on", "off"),
         palette=(
             ("/thinking on", "Turn extended thinking on"),
