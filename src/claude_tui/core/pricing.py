@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-
 CACHE_WRITE_1H_RATIO = 2.0
 """An hour-long cache write, as a multiple of the input price."""
 
