@@ -6,7 +6,7 @@ replies' durations (time spent waiting for and reading answers), not the wall ti
 
 Cost is kept as tokens per model and priced on demand, like ``StreamMetrics.cost``: the user's
 price overrides live in the config, which the store knows nothing about. What prompt caching
-saved is priced the same way (``pricing.cache_saving``), per model, and may be negative.
+saved is priced the same way, per model, and may be negative (``cache_saving``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.core.cache_saving import CacheSaving, format_saving, saving_of
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import CHARS_PER_TOKEN
-from claude_tui.core.pricing import Price, cache_saving, cost_usd, price_for
+from claude_tui.core.pricing import Price, cache_saving, cost_usd
 
 UNKNOWN = "–"
 """Shown for a number nobody measured (distinct from a measured zero)."""
@@ -108,32 +109,7 @@ class Stats:
     def cache_saving(self, overrides: Mapping[str, Price] | None = None) -> CacheSaving | None:
         """What prompt caching saved over the models with a known price; ``None`` when no
         reply read or wrote the cache, or none of those models has a price."""
-        dollars: list[float] = []
-        tokens: list[float] = []
-        for usage in self.by_model:
-            if not (usage.cache_creation_tokens or usage.cache_read_tokens):
-                continue
-            saved = usage.cache_saving(overrides)
-            price = price_for(usage.model, overrides)
-            if saved is None or price is None:
-                continue
-            dollars.append(saved)
-            if price.input > 0:
-                tokens.append(saved / price.input * 1_000_000)
-        if not dollars:
-            return None
-        return CacheSaving(math.fsum(dollars), round(math.fsum(tokens)))
-
-
-@dataclass(frozen=True)
-class CacheSaving:
-    """What prompt caching saved, against sending every cached token as plain input."""
-
-    dollars: float
-    """Reads' discount less writes' premium; negative when the writes cost more."""
-    input_tokens: int
-    """The same amount as tokens at each model's input price: what the saving is worth in
-    plain input (a read saves 0.9 of one, a 5-minute write costs 0.25 of one more)."""
+        return saving_of(self.by_model, overrides)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -379,12 +355,13 @@ def format_stats(
     ]
     if stats.rates:
         rows.append(("Speed per reply", sparkline(list(stats.rates), chart_width)))
+    saving = stats.cache_saving(overrides)
     rows += [
         ("Input tokens", format_count(stats.input_tokens)),
         ("Output tokens", format_count(stats.output_tokens)),
         ("Cache write tokens", format_writes(stats)),
         ("Cache read tokens", format_count(stats.cache_read_tokens)),
-        ("Saved by caching", format_saving(stats.cache_saving(overrides))),
+        ("Saved by caching", UNKNOWN if saving is None else format_saving(saving)),
         ("Cost", format_cost(stats, overrides)),
     ]
     return rows
@@ -396,17 +373,3 @@ def format_writes(stats: Stats) -> str:
     if stats.cache_creation_1h_tokens:
         text += f" (1 h: {stats.cache_creation_1h_tokens:,})"
     return text
-
-
-def format_saving(saving: CacheSaving | None) -> str:
-    """``est. $0.0553 (18,432 input tokens' worth)``, or a cost said as one:
-    ``est. −$0.0012 (−400 input tokens' worth: writes not yet read back)``; ``–`` when
-    nothing was cached or nothing cached has a price."""
-    if saving is None:
-        return UNKNOWN
-    if saving.dollars < 0:
-        return (
-            f"est. −${-saving.dollars:,.4f} (−{-saving.input_tokens:,} input tokens' worth:"
-            " writes not yet read back)"
-        )
-    return f"est. ${saving.dollars:,.4f} ({saving.input_tokens:,} input tokens' worth)"
