@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from claude_tui.core.cache_saving import CacheSaving
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price, cache_saving, cost_usd, price_for
 from claude_tui.core.reply_reader import ReplyReader
-from claude_tui.core.cache_saving import CacheSaving
 from claude_tui.core.stats import ModelUsage, Stats, format_stats, session_stats
 from claude_tui.core.store import SessionStore
 from claude_tui.core.store.history import conversation_from_stored
