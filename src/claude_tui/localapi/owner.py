@@ -12,6 +12,7 @@ import socket
 from typing import Protocol
 
 from claude_tui.localapi.emitted import EmittedBlocks
+from claude_tui.localapi.models import ModelSpec
 from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.wire import JSON
@@ -28,6 +29,11 @@ class ConnectionOwner(Protocol):
     @property
     def validate(self) -> bool:
         """Reject bodies the real API would reject."""
+        ...
+
+    @property
+    def models(self) -> tuple[ModelSpec, ...]:
+        """The models this server lists, each with what it accepts."""
         ...
 
     @property

@@ -160,11 +160,13 @@ class ReplyController:
         reply_id = self._next_reply_id
         chat = self._chat
         options = chat.options
+        settings = chat.session_settings(state)
         work = ReplyWork(
             chat,
             reply_id,
-            chat.session_settings(state),
+            settings,
             history,
+            caps=chat.app.capabilities(settings.model),
             api=options.api,
             store_path=options.store_path,
             session_id=state.session_id,
