@@ -214,29 +214,27 @@ class PromptCache:
             return uncached(body)
         total = estimate_tokens(body)
         blocks = _prefix(body)
-        breakpoints = [index for index, block in enumerate(blocks) if block.ttl is not None]
+        breakpoints = [(i, block.ttl) for i, block in enumerate(blocks) if block.ttl is not None]
         if not breakpoints:
             return CacheUsage(input_tokens=total)
         with self._lock:
             now = self.clock()
             self._forget_expired(now)
-            hit = self._longest_hit(blocks, breakpoints)
+            hit = self._longest_hit(blocks, [index for index, _ in breakpoints])
             read = 0
             if hit is not None:
                 entry = self._entries[blocks[hit].digest]
-                entry.expires_at = now + TTL_SECONDS[entry.ttl]
+                entry.expires_at = now + TTL_SECONDS[entry.ttl]  # a read keeps it alive
                 read = _tokens(blocks[hit].chars)
             written = {"5m": 0, "1h": 0}
             cached = read
-            for index in breakpoints:
-                block = blocks[index]
-                length = _tokens(block.chars)
+            for index, ttl in breakpoints:
+                length = _tokens(blocks[index].chars)
                 if (hit is not None and index <= hit) or length < MIN_CACHEABLE_TOKENS:
-                    continue
-                assert block.ttl is not None
-                written[block.ttl] += length - cached
+                    continue  # read already, or too short to cache
+                written[ttl] += length - cached
                 cached = length
-                self._entries[block.digest] = _Entry(block.ttl, now + TTL_SECONDS[block.ttl])
+                self._entries[blocks[index].digest] = _Entry(ttl, now + TTL_SECONDS[ttl])
         return CacheUsage(
             input_tokens=total - cached,
             cache_creation_input_tokens=cached - read,
