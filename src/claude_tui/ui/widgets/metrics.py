@@ -37,7 +37,9 @@ rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, 
 text of the moment, so a field does not come and go while the numbers of one reply grow."""
 LEAVE_OUT = ("stop", "elapsed", "cost", "cache", "ttft")
 """What a narrow line does without first: the model is in the title, and an unusual stop shows
-under the reply anyway; the speed and the token counts are what the line is for."""
+under the reply anyway; the speed and the token counts are what the line is for. The cache
+stays longer than the cost: with caching, ``in`` counts only what was not cached (often 0), and
+the cache field is what says where the prompt went."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
