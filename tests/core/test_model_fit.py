@@ -159,11 +159,12 @@ def test_a_model_change_says_what_the_new_model_goes_without() -> None:
     ]
 
 
-@pytest.mark.parametrize("model", [SONNET, HAIKU_45, HAIKU_3])
-def test_the_built_in_table_agrees_with_the_server_on_thinking_and_effort(model: str) -> None:
-    """The three models the app is tried on: what it assumes before the Models API answers is
-    what the server accepts (claude-haiku-5-5's levels are not: see the report)."""
+@pytest.mark.parametrize("model", [spec.id for spec in MODELS])
+def test_the_built_in_table_agrees_with_the_server(model: str) -> None:
+    """What the app assumes before the Models API answers is what the server accepts."""
     builtin, served = builtin_capabilities(model), caps(model)
     assert builtin.thinking == served.thinking
     assert builtin.effort_levels == served.effort_levels
     assert builtin.max_tokens == served.max_tokens
+    assert builtin.max_input_tokens == served.max_input_tokens
+    assert builtin.compaction == served.compaction
