@@ -37,6 +37,7 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
+from claude_tui.core.stop_reasons import MAX_AUTO_CONTINUES
 from claude_tui.ui.chat.frame_clock import FrameClock
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
@@ -51,6 +52,12 @@ RETRY_REASONS = {
     ErrorKind.CONNECTION_REFUSED: "Cannot reach the API",
     ErrorKind.TIMEOUT: "The API timed out",
 }
+
+
+def pause_note(pauses: int) -> str:
+    """What the status line says while the ``pauses``-th pause in a row is continued."""
+    return f"Paused by the API · continuing ({pauses} of {MAX_AUTO_CONTINUES})"
+
 
 FRAME_PACING = 2.0
 """A streaming reply's frames leave the interpreter at least this many times their own cost
@@ -71,7 +78,7 @@ def take_content(reply: Reply, event: StreamEvent) -> bool:
     elif isinstance(event, BlockStarted) and shown_as_line(event.block):
         reply.pending_text += line_paragraph(event.block)
         reply.has_text = True
-    reply.turn.blocks = reply.blocks.blocks()
+    reply.turn.blocks = reply.whole(reply.blocks.blocks())
     return True
 
 
@@ -119,7 +126,7 @@ class ReplyStream:
         elif isinstance(event, Finished | Cancelled | Failed):
             turn = reply.turn
             turn.metrics = event.metrics
-            turn.blocks = list(event.blocks)
+            turn.blocks = reply.whole(list(event.blocks))
             if isinstance(event, Finished):
                 turn.status = TurnStatus.COMPLETE
                 turn.stop_reason = event.metrics.stop_reason
@@ -128,6 +135,11 @@ class ReplyStream:
             else:
                 turn.status = TurnStatus.ERROR
                 turn.error = event.error.message
+                if reply.prefix and "prefill" in turn.error:
+                    turn.error += (
+                        " (this model does not carry on a cut reply; /retry asks again from"
+                        " the prompt)"
+                    )
             return True
         if state is self._window.state:
             reply.render_scheduled = True
@@ -198,6 +210,7 @@ class ReplyStream:
             self._live = live
             if self._on_live is not None:
                 self._on_live(live)
+        status.note = pause_note(reply.pauses) if reply is not None and reply.pauses else ""
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

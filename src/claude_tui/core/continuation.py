@@ -1,0 +1,103 @@
+"""Continuing a reply that was cut short (``max_tokens``, ``pause_turn``) in the same turn.
+
+The API carries on from a final assistant message: the request sends the history with the cut
+reply last, exactly as ``core.api_history`` sends any reply back (blocks unchanged, the last text
+without its trailing whitespace, which the API rejects), and the new content is the rest of that
+same message. On screen and in the store it joins the same turn; the blocks kept before it
+(:func:`continuation_prefix`) are what was sent, so the text reads on without a seam.
+
+Thinking has two rules for a final assistant message (the API's 400s say them): with thinking
+enabled it must start with a thinking block, and with thinking disabled it must contain none. A
+cut reply that starts with its (signed) thinking goes back with thinking on, as the settings
+say; one that does not is sent without thinking, and any thinking in it is left out of that
+request only (:func:`continuation_request`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from claude_tui.core.api_history import without_trailing_whitespace
+from claude_tui.core.blocks import Block
+from claude_tui.core.conversation import Turn, TurnStatus
+from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.stop_reasons import CONTINUABLE_STOPS
+
+THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
+
+
+def continuable_turn(turns: Sequence[Turn]) -> Turn | None:
+    """The last turn, if it is a reply that ended where it can be continued."""
+    if not turns:
+        return None
+    last = turns[-1]
+    if (
+        last.role == "assistant"
+        and last.status is TurnStatus.COMPLETE
+        and last.stop_reason in CONTINUABLE_STOPS
+    ):
+        return last
+    return None
+
+
+def continuation_prefix(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks a continued reply keeps before its new content: all of them, the last text
+    block without the trailing whitespace it could not be sent back with."""
+    return without_trailing_whitespace(list(blocks))
+
+
+def continued_blocks(prefix: Sequence[Block], new: Sequence[Block]) -> list[Block]:
+    """The whole turn: what it had, then what the continuation brought."""
+    return [*prefix, *new]
+
+
+def continuation_request(
+    messages: list[dict[str, Any]], thinking: bool
+) -> tuple[list[dict[str, Any]], bool]:
+    """The history and the thinking setting a continuation is sent with (see the module
+    docstring): thinking stays on only if the final assistant message starts with thinking;
+    when it is off, the final assistant message's thinking blocks are left out."""
+    if not messages or messages[-1].get("role") != "assistant":
+        return messages, thinking  # nothing of the reply could go back: an ordinary request
+    content = messages[-1].get("content")
+    blocks = content if isinstance(content, list) else []
+    starts_with_thinking = bool(blocks) and _kind(blocks[0]) in THINKING_TYPES
+    if thinking and starts_with_thinking:
+        return messages, True
+    kept = [block for block in blocks if _kind(block) not in THINKING_TYPES]
+    if not kept:
+        return messages[:-1], False
+    return [*messages[:-1], {**messages[-1], "content": kept}], False
+
+
+def _kind(block: object) -> object:
+    return block.get("type") if isinstance(block, dict) else None
+
+
+def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> StreamMetrics | None:
+    """The requests of one reply as one measurement: tokens and durations summed, the first
+    request's time to first token, the last one's stop reason. What a continued reply's row in
+    the store holds."""
+    if earlier is None or latest is None:
+        return latest if earlier is None else earlier
+    final = earlier.usage_final and latest.usage_final
+    output = None
+    if final and earlier.output_tokens is not None and latest.output_tokens is not None:
+        output = earlier.output_tokens + latest.output_tokens
+    duration = earlier.elapsed(earlier.started_at) + latest.elapsed(latest.started_at)
+    inputs = [m.input_tokens for m in (earlier, latest) if m.input_tokens is not None]
+    return StreamMetrics(
+        model=latest.model,
+        started_at=0.0,
+        first_token_at=earlier.ttft_ms / 1000.0 if earlier.ttft_ms is not None else None,
+        last_token_at=duration,
+        ended_at=duration,
+        output_chars=earlier.output_chars + latest.output_chars,
+        input_tokens=sum(inputs) if inputs else None,
+        output_tokens=output,
+        cache_creation_tokens=earlier.cache_creation_tokens + latest.cache_creation_tokens,
+        cache_read_tokens=earlier.cache_read_tokens + latest.cache_read_tokens,
+        usage_final=output is not None,
+        stop_reason=latest.stop_reason,
+    )
