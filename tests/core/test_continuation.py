@@ -1,0 +1,85 @@
+"""Continuing a cut reply: which turn can go on, what is sent, and the thinking rules."""
+
+from __future__ import annotations
+
+from claude_tui.core.blocks import TextBlock, ThinkingBlock
+from claude_tui.core.continuation import (
+    combined,
+    continuable_turn,
+    continuation_prefix,
+    continuation_request,
+)
+from claude_tui.core.conversation import Turn, TurnStatus
+from claude_tui.core.metrics import StreamMetrics
+
+
+def _reply(stop: str | None, status: TurnStatus = TurnStatus.COMPLETE) -> Turn:
+    return Turn("assistant", [TextBlock("so far  ")], status, stop_reason=stop)
+
+
+def test_only_a_last_complete_reply_cut_where_it_can_go_on_is_continued() -> None:
+    prompt = Turn.from_text("user", "hi")
+    for stop in ("max_tokens", "pause_turn", "compaction"):
+        reply = _reply(stop)
+        assert continuable_turn([prompt, reply]) is reply
+    assert continuable_turn([prompt, _reply("end_turn")]) is None
+    assert continuable_turn([prompt, _reply("refusal")]) is None
+    assert continuable_turn([prompt, _reply("max_tokens", TurnStatus.CANCELLED)]) is None
+    assert continuable_turn([prompt, _reply("max_tokens"), Turn.from_text("user", "x")]) is None
+    assert continuable_turn([]) is None
+
+
+def test_the_prefix_is_what_was_sent_back_the_last_text_trimmed() -> None:
+    blocks = [ThinkingBlock("hm", "sig"), TextBlock("a "), TextBlock("b \n")]
+    assert continuation_prefix(blocks) == [
+        ThinkingBlock("hm", "sig"),
+        TextBlock("a "),
+        TextBlock("b"),
+    ]
+
+
+USER = {"role": "user", "content": [{"type": "text", "text": "q"}]}
+THOUGHT = {"type": "thinking", "thinking": "hm", "signature": "sig"}
+TEXT = {"type": "text", "text": "so far"}
+
+
+def test_thinking_stays_on_only_when_the_final_reply_starts_with_thinking() -> None:
+    starts = [USER, {"role": "assistant", "content": [THOUGHT, TEXT]}]
+    assert continuation_request(starts, True) == (starts, True)
+    plain = [USER, {"role": "assistant", "content": [TEXT]}]
+    assert continuation_request(plain, True) == (plain, False)
+    assert continuation_request(plain, False) == (plain, False)
+
+
+def test_with_thinking_off_the_final_reply_goes_without_its_thinking() -> None:
+    starts = [USER, {"role": "assistant", "content": [THOUGHT, TEXT]}]
+    sent, thinking = continuation_request(starts, False)
+    assert sent == [USER, {"role": "assistant", "content": [TEXT]}]
+    assert thinking is False
+    only_thinking = [USER, {"role": "assistant", "content": [THOUGHT]}]
+    assert continuation_request(only_thinking, False) == ([USER], False)
+
+
+def test_a_history_ending_with_the_prompt_is_an_ordinary_request() -> None:
+    assert continuation_request([USER], True) == ([USER], True)
+
+
+def test_the_requests_of_one_reply_add_up() -> None:
+    first = StreamMetrics(
+        model="m", started_at=10.0, first_token_at=10.5, ended_at=12.0, input_tokens=100,
+        output_tokens=50, usage_final=True, cache_read_tokens=7, stop_reason="max_tokens",
+    )  # fmt: skip
+    second = StreamMetrics(
+        model="m", started_at=20.0, first_token_at=20.2, ended_at=21.0, input_tokens=160,
+        output_tokens=20, usage_final=True, cache_creation_tokens=3, stop_reason="end_turn",
+    )  # fmt: skip
+    both = combined(first, second)
+    assert both is not None
+    assert (both.input_tokens, both.output_tokens) == (260, 70)
+    assert (both.cache_read_tokens, both.cache_creation_tokens) == (7, 3)
+    assert both.ttft_ms == 500.0
+    assert both.elapsed(99.0) == 3.0
+    assert both.stop_reason == "end_turn"
+    assert combined(None, second) is second and combined(first, None) is first
+    unfinished = combined(first, second.with_(usage_final=False))
+    assert unfinished is not None and unfinished.output_tokens is None
