@@ -29,6 +29,7 @@ from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
+from claude_tui.ui.chat.send_guard import SendGuard, model_window
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
@@ -108,6 +109,7 @@ class ChatScreen(Screen[None]):
         self.prompt_input = PromptInput(id="prompt")
         self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
+        self.send_guard = SendGuard(self)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self.fit = ScreenFit(self)
         self._store_problem_shown = False
@@ -173,7 +175,9 @@ class ChatScreen(Screen[None]):
 
     def show_model(self) -> None:
         """Tell the metrics line (and the title) which model the session uses."""
-        self.metrics_bar.set_model(self.session_settings(self.current).model)
+        model = self.session_settings(self.current).model
+        self.metrics_bar.set_model(model)
+        self.metrics_bar.set_window(model_window(self.app, model))
         self.fit.title()
 
     async def show_state(self, state: SessionState) -> None:
@@ -211,6 +215,8 @@ class ChatScreen(Screen[None]):
         if not self.options.api.has_credentials:
             self.notify(self.no_key_hint, title="Cannot send", severity="error", timeout=8)
             return  # the prompt stays in the input: nothing is lost
+        if not self.send_guard.allows(self.current, parsed.text, message.prompt_input):
+            return  # over the context window, or being counted: still in the input
         message.prompt_input.remember(message.text)
         await self.replies.submit(self.current, parsed.text)  # // sends a literal /
 
