@@ -47,6 +47,9 @@ async def test_a_reply_cut_at_max_tokens_says_so_and_ctrl_r_continues_it_in_the_
         notice = notice_of(widget)
         assert "Cut at max_tokens" in notice and "Ctrl+R continues" in notice
         assert widget.query_one(".notice").has_class("warning")
+        # The footer names what Ctrl+R does here.
+        shown = {b.binding.action: b.binding.description for b in app.chat.active_bindings.values()}
+        assert shown["continue_reply"] == "Continue" and "retry" not in shown
 
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: len(server.message_requests) == 2)

@@ -126,6 +126,11 @@ class ReplyController:
         turns = state.conversation.turns
         return state.reply is None and any(t.role == "user" for t in reversed(turns))
 
+    @staticmethod
+    def can_continue(state: SessionState) -> bool:
+        """Whether Ctrl+R would continue a cut reply (rather than send the prompt again)."""
+        return state.reply is None and continuable_turn(state.conversation.turns) is not None
+
     async def retry(self, state: SessionState, *, continue_cut: bool = True) -> None:
         """Ctrl+R: continue the last reply if it was cut short where it can go on
         (``max_tokens``, a pause), else send the last prompt again (after an error, a

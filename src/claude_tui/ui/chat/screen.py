@@ -76,8 +76,9 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
         Binding("ctrl+f", "search_sessions", "Search", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
-        # Likewise Ctrl+R: "Retry" shows when there is a prompt to send again; when there is
-        # not, the key still says why nothing happens.
+        # Likewise Ctrl+R: "Continue" on a reply cut at max_tokens (or paused), "Retry" when
+        # there is a prompt to send again; when there is not, the key still says why.
+        Binding("ctrl+r", "continue_reply", "Continue", priority=True),
         Binding("ctrl+r", "retry", "Retry", priority=True),
         Binding("ctrl+r", "explain_retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
@@ -230,12 +231,17 @@ class ChatScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which of a key's two bindings is live (see ``BINDINGS``): the footer shows "Stop"
-        only while a reply streams or a retry waits, "Retry" only when there is something
-        to send again. ``False`` hides a binding and passes its key to the next one."""
+        only while a reply streams or a retry waits, "Continue" on a cut reply, "Retry" only
+        when there is something to send again. ``False`` hides a binding and passes its key
+        to the next one."""
         if action == "stop":
             return self.current.reply is not None
+        if action == "continue_reply":
+            return self.replies.can_continue(self.current)
         if action == "retry":
-            return self.replies.can_retry(self.current)
+            return self.replies.can_retry(self.current) and not self.replies.can_continue(
+                self.current
+            )
         return True
 
     async def action_stop(self) -> None:
@@ -267,6 +273,9 @@ class ChatScreen(Screen[None]):
             self.notify("No reply on screen has a thinking block.", timeout=3)
 
     async def action_retry(self) -> None:
+        await self.replies.retry(self.current)
+
+    async def action_continue_reply(self) -> None:
         await self.replies.retry(self.current)
 
     async def action_explain_retry(self) -> None:
