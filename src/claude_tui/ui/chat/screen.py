@@ -78,7 +78,13 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
         # Likewise Ctrl+R: "Continue" on a reply cut at max_tokens (or paused), "Retry" when
         # there is a prompt to send again; when there is not, the key still says why.
-        Binding("ctrl+r", "continue_reply", "Continue", priority=True),
+        Binding(
+            "ctrl+r",
+            "continue_reply",
+            "Continue",
+            tooltip="Continue a reply cut at max_tokens, else send the last prompt again",
+            priority=True,
+        ),
         Binding("ctrl+r", "retry", "Retry", priority=True),
         Binding("ctrl+r", "explain_retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
