@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claude_tui.core.blocks import TextBlock, ThinkingBlock
 from claude_tui.core.continuation import (
+    begin_continuation,
     combined,
     continuable_turn,
     continuation_prefix,
@@ -83,3 +84,24 @@ def test_the_requests_of_one_reply_add_up() -> None:
     assert combined(None, second) is second and combined(first, None) is first
     unfinished = combined(first, second.with_(usage_final=False))
     assert unfinished is not None and unfinished.output_tokens is None
+
+
+def test_beginning_a_continuation_streams_the_turn_again_and_says_what_to_send() -> None:
+    measured = StreamMetrics(model="m", started_at=0.0, input_tokens=9, stop_reason="max_tokens")
+    prompt = Turn.from_text("user", "q")
+    reply = Turn(
+        "assistant",
+        [TextBlock("so far \n")],
+        stop_reason="max_tokens",
+        metrics=measured,
+        error=None,
+    )
+    plan = begin_continuation([prompt, reply], reply, thinking=True)
+    assert plan.messages == [
+        {"role": "user", "content": [{"type": "text", "text": "q"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "so far"}]},
+    ]
+    assert plan.thinking is False  # the reply does not start with thinking
+    assert plan.prefix == [TextBlock("so far")] == reply.blocks
+    assert plan.earlier is measured is reply.metrics_before
+    assert (reply.status, reply.stop_reason) == (TurnStatus.STREAMING, None)

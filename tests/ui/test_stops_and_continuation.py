@@ -146,7 +146,7 @@ async def test_pause_turn_continues_by_itself_visibly_at_most_three_times(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
     server.push(
-        *(Scenario(text=f"Part {n}.", stop_reason="pause_turn", ttft=0.3) for n in range(1, 5))
+        *(Scenario(text=f"Part {n}.", stop_reason="pause_turn", ttft=0.8) for n in range(1, 5))
     )
     app = make_app(api)
     notes: set[str] = set()
@@ -160,7 +160,7 @@ async def test_pause_turn_continues_by_itself_visibly_at_most_three_times(
                 notes.add(status.note)
             return len(server.message_requests) == 4 and app.chat.current.reply is None
 
-        await wait_until(pilot, watch, timeout=15)
+        await wait_until(pilot, watch, timeout=30)
         assert notes == {f"Paused by the API · continuing ({n} of 3)" for n in (1, 2, 3)}
         # Each continuation sent the reply so far back as the final assistant message.
         for n in (1, 2, 3):

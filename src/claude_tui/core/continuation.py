@@ -16,11 +16,12 @@ request only (:func:`continuation_request`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.core.api_history import without_trailing_whitespace
 from claude_tui.core.blocks import Block
-from claude_tui.core.conversation import Turn, TurnStatus
+from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.stop_reasons import CONTINUABLE_STOPS
 
@@ -69,6 +70,33 @@ def continuation_request(
     if not kept:
         return messages[:-1], False
     return [*messages[:-1], {**messages[-1], "content": kept}], False
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """What the request of a continuation is made of, and what its reply is saved after."""
+
+    messages: list[dict[str, Any]]
+    thinking: bool
+    """Whether the request enables thinking (see :func:`continuation_request`)."""
+    prefix: list[Block]
+    earlier: StreamMetrics | None
+    """The reply's requests so far, summed (:func:`combined`)."""
+
+
+def begin_continuation(turns: Sequence[Turn], turn: Turn, *, thinking: bool) -> Continuation:
+    """Make ``turn`` (the last of ``turns``, cut short) stream again, and say what to send.
+
+    The turn keeps the blocks that go back (:func:`continuation_prefix`), remembers its
+    measurements so far in ``metrics_before``, and is ``STREAMING`` again, with no stop reason
+    or error, until its continuation ends. ``thinking`` is whether the settings enable it."""
+    prefix = continuation_prefix(turn.blocks)
+    turn.blocks = list(prefix)
+    messages, thinking = continuation_request(build_api_messages(list(turns)), thinking)
+    earlier = combined(turn.metrics_before, turn.metrics)
+    turn.metrics_before = earlier
+    turn.status, turn.stop_reason, turn.error = TurnStatus.STREAMING, None, None
+    return Continuation(messages, thinking, list(prefix), earlier)
 
 
 def _kind(block: object) -> object:

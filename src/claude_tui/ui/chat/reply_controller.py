@@ -16,20 +16,17 @@ mounted, or a frame drawn between the end of one reply and the start of the next
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerState
 
+from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
-from claude_tui.core.continuation import (
-    combined,
-    continuable_turn,
-    continuation_prefix,
-    continuation_request,
-)
+from claude_tui.core.continuation import begin_continuation, continuable_turn
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
+from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.stop_reasons import MAX_AUTO_CONTINUES
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
@@ -195,31 +192,24 @@ class ReplyController:
         shown = state is self._pane.state
         if shown and state.shown_to is not None:
             await self._pane.show_latest(state)
-        prefix = continuation_prefix(turn.blocks)
-        turn.blocks = list(prefix)
         settings = self.chat_settings(state)
-        history = state.conversation.api_messages()
-        history, thinking = continuation_request(history, settings.thinking)
-        if thinking != settings.thinking:
-            settings = replace(settings, thinking=thinking)
-        earlier = combined(turn.metrics_before, turn.metrics)
-        turn.metrics_before = earlier
-        turn.status, turn.stop_reason, turn.error = TurnStatus.STREAMING, None, None
+        plan = begin_continuation(state.conversation.turns, turn, thinking=settings.thinking)
+        if plan.thinking != settings.thinking:
+            settings = replace(settings, thinking=plan.thinking)
         if shown:
             await self._pane.restream(turn)
             self._status.waiting()
         work = self._work(
             state,
             settings,
-            history,
+            plan.messages,
             prompt=None,
             reply=turn,
-            parent_id=ACTIVE_LEAF,
             continues=turn.message_id,
-            prefix=prefix,
-            earlier=earlier,
+            prefix=plan.prefix,
+            earlier=plan.earlier,
         )
-        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(prefix), pauses=pauses)
+        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix), pauses=pauses)
         self._launch(state, work, reply)
 
     def chat_settings(self, state: SessionState) -> Settings:
@@ -231,9 +221,15 @@ class ReplyController:
         state: SessionState,
         settings: Settings,
         history: list[dict[str, Any]],
-        **reply: Any,
+        *,
+        prompt: Turn | None,
+        reply: Turn,
+        parent_id: ParentId = ACTIVE_LEAF,
+        continues: int | None = None,
+        prefix: Sequence[Block] = (),
+        earlier: StreamMetrics | None = None,
     ) -> ReplyWork:
-        """The worker body of the next reply of ``state``."""
+        """The worker body of the next reply of ``state`` (see ``ReplyWork``)."""
         self._next_reply_id += 1
         options = self._chat.options
         return ReplyWork(
@@ -244,7 +240,12 @@ class ReplyController:
             api=options.api,
             store_path=options.store_path,
             session_id=state.session_id,
-            **reply,
+            prompt=prompt,
+            reply=reply,
+            parent_id=parent_id,
+            continues=continues,
+            prefix=prefix,
+            earlier=earlier,
         )
 
     def _launch(self, state: SessionState, work: ReplyWork, reply: Reply) -> None:
