@@ -68,11 +68,12 @@ def test_the_next_request_is_the_last_input_its_reply_and_the_prompt() -> None:
     assert estimate_next_request(None, prompt_chars=3, history_chars=4) == 2
 
 
-def test_the_verdict_sends_counts_near_the_edge_and_refuses_over_the_window() -> None:
+def test_the_verdict_sends_counts_near_the_edge_and_refuses_far_over_the_window() -> None:
     assert verdict(89_999, 100_000) is SendVerdict.SEND
     assert verdict(90_000, 100_000) is SendVerdict.COUNT
     assert verdict(100_000, 100_000) is SendVerdict.COUNT
-    assert verdict(100_001, 100_000) is SendVerdict.REFUSE
+    assert verdict(150_000, 100_000) is SendVerdict.COUNT  # just over: the API counts
+    assert verdict(150_001, 100_000) is SendVerdict.REFUSE
     assert verdict(10**9, None) is SendVerdict.SEND
     assert exact_verdict(100_000, 100_000) is SendVerdict.SEND
     assert exact_verdict(100_001, 100_000) is SendVerdict.REFUSE

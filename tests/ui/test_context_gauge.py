@@ -87,23 +87,30 @@ async def test_the_gauge_shows_the_window_filling_and_warns_at_80_and_95(
         assert any(r["path"].endswith("/count_tokens") for r in server.requests)
 
 
+@pytest.mark.parametrize(("fill", "counted"), [(2.0, False), (1.3, True)])
 async def test_a_prompt_over_the_window_is_not_sent_and_stays_in_the_input(
-    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+    server: LocalAPIServer,
+    api: ApiSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: float,
+    counted: bool,
 ) -> None:
+    """Far over the window the estimate is enough; just over it, the API's count decides."""
     server.default = Scenario(text="Noted.")
     app = make_app(api)
     small_window(app, monkeypatch)
     async with app.run_test(size=(120, 30)) as pilot:
         await send_and_finish(pilot, "hello")
         requests = len(server.requests)
-        too_long = prompt_for(app, 1.3)
+        too_long = prompt_for(app, fill)
         await send(pilot, too_long)
         await wait_until(pilot, lambda: any("Not sent" in n for n in notices(app)))
         message = next(n for n in notices(app) if "Not sent" in n)
         assert f"{WINDOW:,}-token window" in message and "/compact" in message
-        assert "(estimated)" in message
+        assert ("(counted by the API)" if counted else "(estimated)") in message
         assert app.query_one(PromptInput).text == too_long  # nothing lost
-        assert len(server.requests) == requests  # not even a count: clearly over
+        asked = [r["path"] for r in server.requests[requests:]]
+        assert asked == (["/v1/messages/count_tokens"] if counted else [])
         assert len(app.chat.current.conversation.turns) == 2
 
 

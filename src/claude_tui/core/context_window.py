@@ -7,8 +7,9 @@ prompt caching is on), over the model's ``max_input_tokens``. It warns at 80 % a
 Before a prompt is sent, the next request is estimated cheaply: the last request's input, plus
 the reply it produced (which goes back in the history), plus the new prompt at about four
 characters a token. Over the window, the prompt is not sent (the API would answer with a 400);
-near the edge, the exact figure is worth a ``count_tokens`` call before deciding. All of it is
-arithmetic on numbers the app already has, so it is free to run on every Enter.
+near the edge (and just over it, where the estimate could be wrong either way), the exact figure
+is worth a ``count_tokens`` call before deciding. All of it is arithmetic on numbers the app
+already has, so it is free to run on every Enter.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ALERT_AT = 0.95
 """From this fill the gauge is drawn as an error: the next long paste will not fit."""
 NEAR_EDGE = 0.90
 """From this estimated fill a send asks ``count_tokens`` for the exact figure first."""
+CLEARLY_OVER = 1.5
+"""From this estimated fill a prompt is refused without asking: no estimate is that far off."""
 
 
 class GaugeLevel(StrEnum):
@@ -94,11 +97,13 @@ class SendVerdict(StrEnum):
 def verdict(estimate: int, window: int | None, *, near: float = NEAR_EDGE) -> SendVerdict:
     """What to do with a prompt whose request is estimated at ``estimate`` input tokens.
 
-    Over the window the estimate is trusted: its largest part is the last request's exact
-    count, and text at four characters a token errs low rather than high."""
+    Far over the window (``CLEARLY_OVER``) the estimate is trusted. Between the edge and that,
+    the API counts: four characters a token is rough (code and non-Latin text have more
+    tokens, repeated text fewer), and a reply saved after a continuation has the input of all
+    its requests summed, so the last request's size is not known exactly after a reload."""
     if window is None or window <= 0:
         return SendVerdict.SEND
-    if estimate > window:
+    if estimate > CLEARLY_OVER * window:
         return SendVerdict.REFUSE
     return SendVerdict.COUNT if estimate >= near * window else SendVerdict.SEND
 
