@@ -246,7 +246,7 @@ def test_thinking_block_streams_before_text(server: LocalAPIServer) -> None:
 
 def test_thinking_is_generated_when_the_request_enables_it(server: LocalAPIServer) -> None:
     server.push(Scenario(text="ok"))
-    _, message = stream_all(client_for(server), thinking={"type": "enabled", "budget_tokens": 1024})
+    _, message = stream_all(client_for(server), thinking={"type": "adaptive"})
     assert message.content[0].type == "thinking"
     assert PROMPT in message.content[0].thinking
     assert message.content[1].text == "ok"

@@ -45,9 +45,9 @@ def test_lists_the_servers_models_newest_first_with_names(
     choices = list_models(api)
     assert choices.source is ModelSource.API and str(choices.source) == "api"
     assert choices.error is None and choices.reason is None
-    assert choices.models == tuple(ModelChoice(model_id, name) for model_id, name, _ in MODELS)
-    assert choices.ids[0] == MODELS[0][0]
-    assert choices.models[0].label == f"{MODELS[0][1]} ({MODELS[0][0]})"
+    assert choices.models == tuple(ModelChoice(m.id, m.display_name) for m in MODELS)
+    assert choices.ids[0] == MODELS[0].id
+    assert choices.models[0].label == f"{MODELS[0].display_name} ({MODELS[0].id})"
     (request,) = models_requests(server)
     assert request["method"] == "GET"
     assert server.message_requests == []
@@ -59,8 +59,9 @@ def test_follows_every_page(
     monkeypatch.setattr(models_module, "PAGE_LIMIT", 2)
     choices = list_models(api)
     assert choices.source is ModelSource.API
-    assert choices.ids == tuple(model_id for model_id, _, _ in MODELS)
-    assert len(models_requests(server)) == 2  # the second page asked for after the first's last
+    assert choices.ids == tuple(m.id for m in MODELS)
+    # each page asked for after the previous one's last model
+    assert len(models_requests(server)) == (len(MODELS) + 1) // 2
 
 
 # -- falling back to the SDK's names ----------------------------------------------------------

@@ -18,13 +18,13 @@ from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, TurnStatus
 from claude_tui.core.request import (
     HIDDEN,
-    THINKING_HEADROOM,
     next_messages,
     preview_request,
     render_request,
     request_body,
     stream_request,
 )
+from claude_tui.core.request_shape import THINKING_HEADROOM
 from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 
@@ -41,8 +41,14 @@ def conversation() -> Conversation:
     return conv
 
 
+OLDER = "claude-haiku-4-5-20251001"
+"""A model that takes thinking only as ``enabled`` with a budget (the local server's)."""
+
+
 def thinking_settings() -> Settings:
-    return Settings(system_prompt=SYSTEM, thinking=True, thinking_budget=4096, max_tokens=2048)
+    return Settings(
+        model=OLDER, system_prompt=SYSTEM, thinking=True, thinking_budget=4096, max_tokens=2048
+    )
 
 
 # -- building the request -------------------------------------------------------------------
@@ -50,10 +56,10 @@ def thinking_settings() -> Settings:
 
 def test_thinking_raises_max_tokens_above_the_budget() -> None:
     request = stream_request(thinking_settings(), [])
-    assert request.thinking_budget == 4096
+    assert request.thinking == {"type": "enabled", "budget_tokens": 4096}
     assert request.max_tokens == 4096 + THINKING_HEADROOM
     plain = stream_request(Settings(max_tokens=2048), [])
-    assert plain.thinking_budget is None and plain.max_tokens == 2048
+    assert plain.thinking is None and plain.max_tokens == 2048
 
 
 def test_next_messages_is_the_history_a_sent_prompt_makes() -> None:
@@ -97,15 +103,16 @@ def test_temperature_is_in_the_body_as_the_sdk_sends_it(
 def test_context_text_with_a_system_prompt_and_thinking_on() -> None:
     api = ApiSettings(api_key=KEY, base_url="http://127.0.0.1:9999/")
     messages = next_messages(conversation(), "And 3 + 3?")
-    preview = preview_request(thinking_settings(), messages, api=api)
-    model = Settings().model
+    preview = preview_request(thinking_settings(), messages, api=api, now=0.0)
+    model = OLDER
     assert preview.text == "\n".join(
         [
             "POST http://127.0.0.1:9999/v1/messages (streamed)",
-            f"model: {model}",
-            "max_tokens: 5120 (raised from 2048 to fit the thinking budget and 1024 tokens of"
+            f"model: {model} (what it accepts: the app's built-in table)",
+            "max_tokens: 5120 (raised from 2,048 to fit the thinking budget and 1,024 tokens of"
             " reply)",
             "thinking: on, budget 4096 tokens",
+            "cache_control: {'type': 'ephemeral'}",
             "",
             f"system prompt ({len(SYSTEM)} characters):",
             "You are terse.",

@@ -105,7 +105,7 @@ def test_thinking_streams_before_text(server: LocalAPIServer, api: ApiSettings) 
     server.push(Scenario(thinking="Let me think about this.", text="Answer."))
     rec = Recorder()
     final = StreamRunner(
-        StreamRequest(messages=HELLO, thinking_budget=1024, max_tokens=4096), rec, api=api
+        StreamRequest(messages=HELLO, thinking={"type": "adaptive"}, max_tokens=4096), rec, api=api
     ).run()
     assert isinstance(final, Finished)
     assert final.thinking == "Let me think about this."
@@ -123,7 +123,7 @@ def test_thinking_streams_before_text(server: LocalAPIServer, api: ApiSettings) 
         ("BlockDelta", 1, "text"),
         ("BlockStopped", 1, None),
     ]
-    assert server.requests[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    assert server.requests[-1]["body"]["thinking"] == {"type": "adaptive"}
 
 
 @pytest.mark.parametrize("refresh_rate", [5, 20])

@@ -64,7 +64,12 @@ def test_a_blank_system_prompt_is_not_sent(
 def test_counts_exactly_what_the_next_reply_would_send(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    settings = Settings(system_prompt=SYSTEM, thinking=True, thinking_budget=2048)
+    settings = Settings(
+        model="claude-haiku-4-5-20251001",
+        system_prompt=SYSTEM,
+        thinking=True,
+        thinking_budget=2048,
+    )
     request = stream_request(settings, list(MESSAGES))
     tokens = count_request_tokens(api, request)
     (sent,) = count_requests(server)

@@ -8,7 +8,7 @@ prompt reach its edge.
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
+from dataclasses import replace
 
 import pytest
 from textual.content import Content
@@ -26,11 +26,10 @@ WINDOW = 1_000
 
 
 def small_window(app: ClaudeTUI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's own capabilities, with a window of ``WINDOW`` tokens."""
+    known = app.capabilities
     monkeypatch.setattr(
-        app,
-        "capabilities",
-        lambda model: SimpleNamespace(max_input_tokens=WINDOW),
-        raising=False,
+        app, "capabilities", lambda model: replace(known(model), max_input_tokens=WINDOW)
     )
 
 

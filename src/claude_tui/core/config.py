@@ -102,7 +102,20 @@ class Settings:
     """Ask the model to think before it answers (extended thinking)."""
 
     thinking_budget: int = 4096
-    """Tokens the model may spend thinking, 1024 or more; keep it below max_tokens."""
+    """Tokens the model may spend thinking, 1024 or more, for a model that takes only a budget
+    ("enabled" thinking); newer models decide for themselves ("adaptive") and ignore it."""
+
+    effort: str = ""
+    """How hard the model works on a reply: low, medium, high, xhigh or max, sent only to a
+    model that lists the level; "" leaves it to the model."""
+
+    prompt_cache: str = "5m"
+    """Prompt caching: "5m" or "1h" keeps the conversation so far cached between turns, so its
+    input costs a tenth on the next; writing the cache costs 1.25x (5m) or 2x (1h); "off"."""
+
+    auto_compact: bool = True
+    """Where the model supports server-side compaction, let the API summarise the earlier
+    conversation once a request fills 80% of the context window (the store keeps every turn)."""
 
     prices: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     """Price overrides in US dollars per million tokens, by model id (a prefix also matches dated

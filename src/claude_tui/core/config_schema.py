@@ -146,6 +146,26 @@ def _width() -> Rule:
     return Rule("0 (no limit) or an integer from 20 to 1000", check)
 
 
+def _choice(*choices: str) -> Rule:
+    """One of a few words, compared as typed (the words are lower case)."""
+
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            raise Invalid("is not a string")
+        if value not in choices:
+            raise Invalid("is not one of them")
+        return value
+
+    shown = ", ".join(f'"{choice}"' for choice in choices)
+    return Rule(f"one of {shown}", check)
+
+
+EFFORT_CHOICES = ("", "low", "medium", "high", "xhigh", "max")
+"""``effort`` in the config: a level, or "" for the model's own default."""
+
+PROMPT_CACHE_CHOICES = ("5m", "1h", "off")
+
+
 def _cursor() -> Rule:
     def check(value: object) -> object:
         if not isinstance(value, str):
@@ -236,6 +256,9 @@ RULES: Mapping[str, Rule] = {
     "cursor": _cursor(),
     "thinking": _boolean(),
     "thinking_budget": _integer(1024),
+    "effort": _choice(*EFFORT_CHOICES),
+    "prompt_cache": _choice(*PROMPT_CACHE_CHOICES),
+    "auto_compact": _boolean(),
     "prices": _prices(),
 }
 """One rule per setting; a test checks these are exactly the fields of ``Settings``."""

@@ -10,18 +10,18 @@ guard, ``preview_request`` also blanks it out of the text should a message happe
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
+from claude_tui.core.request_shape import shape_request
 from claude_tui.core.runner import StreamRequest
 from claude_tui.core.sanitize import sanitize
-
-THINKING_HEADROOM = 1024
-"""Tokens of reply kept free above the thinking budget (the API needs max_tokens > budget)."""
 
 MESSAGES_PATH = "/v1/messages"
 
@@ -33,19 +33,24 @@ _MIN_SECRET_LENGTH = 8
 """Shorter strings are not blanked out of the text: they would match ordinary words."""
 
 
-def stream_request(settings: Settings, messages: list[dict[str, object]]) -> StreamRequest:
-    """The request for the next reply, as the settings say; with thinking on, max_tokens is
-    raised if needed so the budget fits, since the API rejects max_tokens <= budget."""
-    budget = settings.thinking_budget if settings.thinking else None
-    max_tokens = settings.max_tokens
-    if budget is not None:
-        max_tokens = max(max_tokens, budget + THINKING_HEADROOM)
+def stream_request(
+    settings: Settings,
+    messages: list[dict[str, object]],
+    caps: ModelCapabilities | None = None,
+) -> StreamRequest:
+    """The request for the next reply, as the settings say, shaped by what the model accepts
+    (``caps``; the built-in table's answer when not given): see ``core.request_shape``."""
+    shape = shape_request(settings, caps or builtin_capabilities(settings.model))
     return StreamRequest(
         messages=messages,
         model=settings.model,
-        max_tokens=max_tokens,
+        max_tokens=shape.max_tokens,
         system=settings.system_prompt,
-        thinking_budget=budget,
+        thinking=shape.thinking,
+        output_config=shape.output_config,
+        cache_control=shape.cache_control,
+        context_management=shape.context_management,
+        betas=shape.betas,
     )
 
 
@@ -63,6 +68,7 @@ def request_body(request: StreamRequest) -> dict[str, Any]:
     SDK merges it, and ``"stream": true``. Headers are not part of it."""
     kwargs = request.sdk_kwargs()
     kwargs.pop("extra_headers", None)
+    kwargs.pop("betas", None)  # the SDK sends them as the anthropic-beta header
     extra = kwargs.pop("extra_body", None) or {}
     return {**kwargs, **extra, "stream": True}
 
@@ -78,22 +84,28 @@ class RequestPreview:
 
 
 def preview_request(
-    settings: Settings, messages: list[dict[str, Any]], *, api: ApiSettings | None = None
+    settings: Settings,
+    messages: list[dict[str, Any]],
+    *,
+    api: ApiSettings | None = None,
+    caps: ModelCapabilities | None = None,
+    now: float | None = None,
 ) -> RequestPreview:
-    """Describe the request ``settings`` and ``messages`` make (see :func:`next_messages`).
+    """Describe the request ``settings`` and ``messages`` make (see :func:`next_messages`) for
+    the model ``caps`` describes, and where that description of the model comes from.
 
     ``api`` adds the address it goes to; its key is never shown, even where a message contains it.
     """
-    request = stream_request(settings, list(messages))
+    caps = caps or builtin_capabilities(settings.model)
+    request = stream_request(settings, list(messages), caps)
     body = request_body(request)
-    notes: dict[str, str] = {}
-    if body["max_tokens"] != settings.max_tokens:
-        notes["max_tokens"] = (
-            f"raised from {settings.max_tokens} to fit the thinking budget"
-            f" and {THINKING_HEADROOM} tokens of reply"
-        )
+    notes = dict(shape_request(settings, caps).notes)
+    notes["model"] = f"what it accepts: {caps.describe_source(time.time() if now is None else now)}"
     url = api.display_url.rstrip("/") + MESSAGES_PATH if api is not None else MESSAGES_PATH
-    text = render_request(body, url=url, headers=request.extra_headers, notes=notes)
+    headers = dict(request.extra_headers)
+    if request.betas:
+        headers["anthropic-beta"] = ",".join(request.betas)
+    text = render_request(body, url=url, headers=headers, notes=notes)
     secret = api.api_key if api is not None else None
     return RequestPreview(body, hide_secrets(text, [secret] if secret else []))
 
@@ -156,6 +168,8 @@ def _thinking_text(config: object) -> str:
     kind = config.get("type")
     if kind == "enabled":
         return f"on, budget {config.get('budget_tokens')} tokens"
+    if kind == "adaptive":
+        return "adaptive (the model decides when and how much to think)"
     if kind == "disabled":
         return "off"
     return str(kind)

@@ -75,17 +75,28 @@ ClientFactory = Callable[[ApiSettings], Any]
 
 @dataclass(frozen=True)
 class StreamRequest:
-    """What to ask for; ``messages`` must already be valid API history."""
+    """What to ask for; ``messages`` must already be valid API history. ``core.request`` builds
+    it from the settings and what the model accepts; the fields are the API's parameters."""
 
     messages: list[dict[str, Any]]
     model: str = defaults.DEFAULT_MODEL
     max_tokens: int = defaults.DEFAULT_MAX_TOKENS
     system: str = defaults.DEFAULT_SYSTEM_PROMPT
-    thinking_budget: int | None = None
+    thinking: dict[str, Any] | None = None
+    """``{"type": "adaptive"}``, or ``{"type": "enabled", "budget_tokens": N}``; ``None``: none."""
+    output_config: dict[str, Any] | None = None
+    """``{"effort": "high"}``; ``None``: not sent."""
+    cache_control: dict[str, Any] | None = None
+    """Top-level prompt caching, ``{"type": "ephemeral"}`` (with ``"ttl": "1h"`` for an hour)."""
+    context_management: dict[str, Any] | None = None
+    """Server-side compaction (beta): sent only with ``betas``."""
+    betas: tuple[str, ...] = ()
+    """Beta features: the request goes to the SDK's ``client.beta.messages`` with these."""
     temperature: float | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     def sdk_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``messages.create`` (``beta.messages.create`` with betas)."""
         kwargs: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
@@ -93,8 +104,16 @@ class StreamRequest:
         }
         if self.system.strip():
             kwargs["system"] = self.system
-        if self.thinking_budget:
-            kwargs["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
+        optional = {
+            "thinking": self.thinking,
+            "output_config": self.output_config,
+            "cache_control": self.cache_control,
+        }
+        kwargs.update({name: value for name, value in optional.items() if value is not None})
+        if self.betas:
+            kwargs["betas"] = list(self.betas)
+            if self.context_management is not None:
+                kwargs["context_management"] = self.context_management
         if self.temperature is not None:
             # anthropic 2.10.0's messages.create() (and .stream()) take no temperature
             kwargs["extra_body"] = {"temperature": self.temperature}
@@ -245,7 +264,8 @@ class StreamRunner:
 
         idle = self._settings.idle_timeout
         loop = asyncio.get_running_loop()
-        stream = await client.messages.create(**self.request.sdk_kwargs(), stream=True)
+        messages = client.beta.messages if self.request.betas else client.messages
+        stream = await messages.create(**self.request.sdk_kwargs(), stream=True)
         async with stream:
             try:
                 async with asyncio.timeout(idle) as deadline:

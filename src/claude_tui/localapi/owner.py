@@ -12,6 +12,7 @@ import socket
 from typing import Protocol
 
 from claude_tui.localapi.emitted import EmittedBlocks
+from claude_tui.localapi.models import ModelSpec
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.wire import JSON
 
@@ -27,6 +28,11 @@ class ConnectionOwner(Protocol):
     @property
     def validate(self) -> bool:
         """Reject bodies the real API would reject."""
+        ...
+
+    @property
+    def models(self) -> tuple[ModelSpec, ...]:
+        """The models this server lists, each with what it accepts."""
         ...
 
     @property

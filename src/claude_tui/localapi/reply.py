@@ -13,7 +13,8 @@ from typing import Any
 
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
-from claude_tui.localapi.request import validate_body
+from claude_tui.localapi.models import find_spec, model_problem
+from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
 from claude_tui.localapi.wire import (
     JSON,
@@ -82,6 +83,9 @@ class MessagesHandler(ConnectionHandler):
             return
         if owner.validate:
             problem = validate_body(body, emitted=owner.emitted_blocks)
+            spec = find_spec(owner.models, body.get("model")) if problem is None else None
+            if spec is not None:
+                problem = model_problem(spec, body, estimate_tokens(body))
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return

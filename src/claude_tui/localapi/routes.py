@@ -110,7 +110,7 @@ class RoutingHandler(MessagesHandler):
 
     def _models(self, _body: Any) -> None:
         query = dict(parse_qsl(self.path.partition("?")[2]))
-        page = models_page(query)
+        page = models_page(self.server.owner.models, query)
         if isinstance(page, str):
             self._send_api_error(400, message=page)
         else:
@@ -118,7 +118,7 @@ class RoutingHandler(MessagesHandler):
 
     def _model(self, _body: Any) -> None:
         wanted = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
-        model = find_model(wanted)
+        model = find_model(self.server.owner.models, wanted)
         if model is None:
             self._send_api_error(404, message=f"model: {wanted}")
         else:

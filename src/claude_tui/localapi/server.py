@@ -22,7 +22,8 @@ its own, and everything public is imported from here:
 * ``signing`` — the thinking signatures the server issues and checks;
 * ``request`` — reading a request body: validation, :func:`estimate_tokens`;
 * ``history`` — what the API rejects in blocks sent back; ``emitted`` — the blocks sent;
-* ``wire`` — the wire format: paths, SSE framing, error bodies, :data:`MODELS`;
+* ``wire`` — the wire format: paths, SSE framing, error bodies, the models list;
+* ``models`` — :data:`MODELS`, what each accepts, and the 400s for what it does not;
 * ``state`` — what the server and its handlers share, behind one lock; ``owner`` — the part of it
   a handler may use (:class:`~claude_tui.localapi.owner.ConnectionOwner`);
 * ``handler`` — one connection: select-based waits that notice the client leaving;
@@ -45,6 +46,7 @@ import threading
 from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, LocalHTTPServer
+from claude_tui.localapi.models import MODELS, ModelSpec
 from claude_tui.localapi.request import estimate_tokens
 from claude_tui.localapi.routes import RoutingHandler
 from claude_tui.localapi.scenario import DEMO_SCENARIO, Scenario, generate_text
@@ -54,7 +56,6 @@ from claude_tui.localapi.wire import (
     JSON,
     MESSAGES_ROUTE,
     MODEL_ROUTE,
-    MODELS,
     MODELS_ROUTE,
     ROUTES,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "MODEL_ROUTE",
     "ROUTES",
     "LocalAPIServer",
+    "ModelSpec",
     "Scenario",
     "estimate_tokens",
     "generate_text",
@@ -93,8 +95,13 @@ class LocalAPIServer:
         host: str = "127.0.0.1",
         port: int = 0,
         validate: bool = True,
+        models: tuple[ModelSpec, ...] = MODELS,
     ) -> None:
-        self._state = ServerState(scenario if scenario is not None else Scenario(), validate)
+        """``models``: what ``GET /v1/models`` lists and each model accepts (a test may give a
+        model a small window)."""
+        self._state = ServerState(
+            scenario if scenario is not None else Scenario(), validate, models
+        )
         self._host = host
         self._port = port
         self._httpd: LocalHTTPServer | None = None

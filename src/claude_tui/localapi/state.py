@@ -15,6 +15,7 @@ import time
 from collections import deque
 
 from claude_tui.localapi.emitted import EmittedBlocks
+from claude_tui.localapi.models import MODELS, ModelSpec
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.wire import JSON, MESSAGES_ROUTE, ROUTES
 
@@ -22,9 +23,12 @@ from claude_tui.localapi.wire import JSON, MESSAGES_ROUTE, ROUTES
 class ServerState:
     """Everything the server and its handlers share, each part behind the same lock."""
 
-    def __init__(self, default: Scenario, validate: bool) -> None:
+    def __init__(
+        self, default: Scenario, validate: bool, models: tuple[ModelSpec, ...] = MODELS
+    ) -> None:
         self.default = default
         self.validate = validate
+        self.models = models
         self.requests: list[JSON] = []
         self.disconnects: list[float] = []
         self.emitted_blocks = EmittedBlocks()

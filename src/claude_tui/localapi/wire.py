@@ -2,7 +2,8 @@
 
 Kept apart from the server so that the format reads in one place, against the reference
 (``/work/shared/reference/messages-api-streaming.md``): its paths, SSE events framed as HTTP
-chunks, the error body with its ``error.type`` per status, and the models list. Nothing here
+chunks, the error body with its ``error.type`` per status, and the models list (of
+:data:`~claude_tui.localapi.models.MODELS`). Nothing here
 touches a socket.
 """
 
@@ -13,6 +14,8 @@ import random
 import string
 from typing import Any
 
+from claude_tui.localapi.models import ModelSpec, find_spec
+
 JSON = dict[str, Any]
 
 MESSAGES_ROUTE = "/v1/messages"
@@ -21,13 +24,6 @@ MODELS_ROUTE = "/v1/models"
 MODEL_ROUTE = "/v1/models/{model_id}"
 ROUTES = (MESSAGES_ROUTE, COUNT_TOKENS_ROUTE, MODELS_ROUTE, MODEL_ROUTE)
 """The API's paths this server answers, by their templates; each can be scripted on its own."""
-
-MODELS: tuple[tuple[str, str, str], ...] = (
-    ("claude-opus-5-5", "Claude Opus 5.5", "2026-02-24T00:00:00Z"),
-    ("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-02-24T00:00:00Z"),
-    ("claude-haiku-5-5", "Claude Haiku 5.5", "2026-02-24T00:00:00Z"),
-)
-"""``(id, display_name, created_at)`` of the models ``GET /v1/models`` lists."""
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """The model a reply names when the request's ``model`` is not a string."""
@@ -105,69 +101,8 @@ def error_body(error_type: str, message: str | None, request_id: str) -> JSON:
     return {"type": "error", "error": error_object(error_type, message), "request_id": request_id}
 
 
-MODEL_MAX_INPUT_TOKENS = 1_000_000
-MODEL_MAX_TOKENS = 128_000
-
 MODELS_PAGE_LIMIT = (20, 1000)
 """``GET /v1/models``'s ``limit``: its default and its largest allowed value."""
-
-_PLAIN_CAPABILITIES = ("batch", "citations", "code_execution", "image_input", "pdf_input")
-
-
-def _supported(value: bool = True) -> JSON:
-    return {"supported": value}
-
-
-def model_capabilities() -> JSON:
-    """A ``capabilities`` object with every key the SDK's ``ModelCapabilities`` has: the local
-    models support everything the app could ask for."""
-    capabilities: JSON = {name: _supported() for name in _PLAIN_CAPABILITIES}
-    capabilities["context_management"] = {
-        "supported": True,
-        "clear_thinking_20251015": _supported(),
-        "clear_tool_uses_20250919": _supported(),
-        "compact_20260112": _supported(),
-    }
-    capabilities["effort"] = {
-        "supported": True,
-        **{level: _supported() for level in ("low", "medium", "high", "xhigh", "max")},
-    }
-    capabilities["server_tools"] = {
-        "supported": True,
-        "code_execution": _supported(),
-        "web_search": _supported(),
-    }
-    capabilities["structured_outputs"] = _supported()
-    capabilities["thinking"] = {
-        "supported": True,
-        "types": {
-            "adaptive": _supported(),
-            "between_tools": _supported(),
-            "disabled": _supported(),
-            "enabled": _supported(),
-        },
-    }
-    return capabilities
-
-
-def _model_json(model_id: str, name: str, created: str) -> JSON:
-    """One model object, with every field of the SDK's ``ModelInfo`` (``lifecycle`` is required;
-    the rest are sent as the API sends them for an active model)."""
-    parts = model_id.split("-")
-    line = parts[1] if len(parts) > 1 else None
-    return {
-        "type": "model",
-        "id": model_id,
-        "display_name": name,
-        "created_at": created,
-        "lifecycle": "active",
-        "deprecated_at": None,
-        "retires_at": None,
-        "line": line,
-        "max_input_tokens": MODEL_MAX_INPUT_TOKENS,
-        "max_tokens": MODEL_MAX_TOKENS,
-        "capabilities": model_capabilities(),
-    }
 
 
 def _parse_limit(raw: str | None) -> int | str:
@@ -186,7 +121,7 @@ def _parse_limit(raw: str | None) -> int | str:
     return limit
 
 
-def models_page(query: dict[str, str] | None = None) -> JSON | str:
+def models_page(models: tuple[ModelSpec, ...], query: dict[str, str] | None = None) -> JSON | str:
     """``GET /v1/models``'s body for a query (``limit``, ``after_id``, ``before_id``), or the
     message of the 400 the API answers a bad query with.
 
@@ -202,7 +137,7 @@ def models_page(query: dict[str, str] | None = None) -> JSON | str:
     after, before = query.get("after_id"), query.get("before_id")
     if after is not None and before is not None:
         return "Only one of after_id and before_id may be given."
-    ids = [model[0] for model in MODELS]
+    ids = [model.id for model in models]
     if before is not None:
         end = ids.index(before) if before in ids else 0
         start = max(0, end - limit)
@@ -211,7 +146,7 @@ def models_page(query: dict[str, str] | None = None) -> JSON | str:
         start = 0 if after is None else ids.index(after) + 1 if after in ids else len(ids)
         end = min(len(ids), start + limit)
         has_more = end < len(ids)
-    data = [_model_json(*model) for model in MODELS[start:end]]
+    data = [model.to_json() for model in models[start:end]]
     return {
         "data": data,
         "has_more": has_more,
@@ -220,9 +155,7 @@ def models_page(query: dict[str, str] | None = None) -> JSON | str:
     }
 
 
-def find_model(model_id: str) -> JSON | None:
-    """``GET /v1/models/{model_id}``'s body, or ``None`` for a model not in :data:`MODELS`."""
-    for model in MODELS:
-        if model[0] == model_id:
-            return _model_json(*model)
-    return None
+def find_model(models: tuple[ModelSpec, ...], model_id: str) -> JSON | None:
+    """``GET /v1/models/{model_id}``'s body, or ``None`` for a model not in ``models``."""
+    spec = find_spec(models, model_id)
+    return spec.to_json() if spec is not None else None

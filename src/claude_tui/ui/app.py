@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
+from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
 from claude_tui.core.client import warm_up_sdk
 from claude_tui.core.config import DEFAULT_THEME, ConfigError, Settings, save_settings
 from claude_tui.core.defaults import RATE_MEANING
@@ -110,6 +111,11 @@ class ClaudeTUI(App[None]):
         self.chat = ChatScreen(
             replace(self.options, notices=tuple(notices)), key_file=str(key_file())
         )
+
+    def capabilities(self, model: str) -> ModelCapabilities:
+        """What ``model`` accepts, as known now: never waits (a request is never delayed for
+        it). The built-in table's answer until the Models API's is known."""
+        return builtin_capabilities(model)
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
-from claude_tui.core.request import THINKING_HEADROOM, stream_request
+from claude_tui.core.request import stream_request
+from claude_tui.core.request_shape import THINKING_HEADROOM
 from claude_tui.core.runner import RunnerSettings
 from claude_tui.core.themes import ThemeSpec
 

@@ -237,6 +237,7 @@ class ReplyController:
             self._next_reply_id,
             settings,
             history,
+            caps=self._chat.app.capabilities(settings.model),
             api=options.api,
             store_path=options.store_path,
             session_id=state.session_id,

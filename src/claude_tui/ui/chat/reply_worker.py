@@ -14,6 +14,7 @@ from typing import Any
 from textual.message_pump import MessagePump
 
 from claude_tui.core.blocks import Block
+from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Turn
@@ -62,6 +63,7 @@ class ReplyWork:
         settings: Settings,
         history: list[dict[str, Any]],
         *,
+        caps: ModelCapabilities,
         api: ApiSettings,
         store_path: Path | None,
         session_id: str | None,
@@ -87,7 +89,7 @@ class ReplyWork:
             lambda event: node.post_message(ReplyEvent(reply_id, event)),
             lambda problem: node.post_message(StoreProblem(problem)),
         )
-        request = stream_request(settings, history)
+        request = stream_request(settings, history, caps)
         self.runner = StreamRunner(request, self._sink, api=api, settings=runner_settings(settings))
 
     def __call__(self) -> None:

@@ -11,7 +11,7 @@ count fail, the prompt is sent and the API has the last word, and the person is 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from claude_tui.core.blocks import plain_text
 from claude_tui.core.context_window import (
@@ -24,6 +24,7 @@ from claude_tui.core.context_window import (
 from claude_tui.core.errors import ApiCallError
 from claude_tui.core.request import next_messages, stream_request
 from claude_tui.core.tokens import count_request_tokens
+from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.widgets.prompt import PromptInput
 
@@ -34,14 +35,10 @@ Counted = tuple[int | None, str | None]
 """The exact count, or why there is none."""
 
 
-def model_window(app: Any, model: str) -> int | None:
+def model_window(app: ClaudeTUI, model: str) -> int | None:
     """The context window of ``model`` as the app knows it now (``ClaudeTUI.capabilities``:
     never waits); ``None`` when not known."""
-    capabilities = getattr(app, "capabilities", None)
-    if capabilities is None:
-        return None
-    window = capabilities(model).max_input_tokens
-    return window if isinstance(window, int) else None
+    return app.capabilities(model).max_input_tokens
 
 
 class SendGuard:
@@ -89,7 +86,8 @@ class SendGuard:
         """Ask the API for the request's exact size, in a thread; decide when it answers."""
         chat = self._chat
         settings = chat.session_settings(state)
-        request = stream_request(settings, next_messages(state.conversation, text))
+        caps = chat.app.capabilities(settings.model)
+        request = stream_request(settings, next_messages(state.conversation, text), caps)
         api = chat.options.api
         self.counting = True
         chat.notify("Near the context window: counting this request's tokens…", timeout=4)

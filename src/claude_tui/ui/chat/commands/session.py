@@ -146,7 +146,8 @@ async def context(chat: ChatScreen, command: Command) -> None:
     state = chat.current
     request = next_messages(state.conversation)
     settings, api = chat.session_settings(state), chat.options.api
-    preview = preview_request(settings, request, api=api)
+    caps = chat.app.capabilities(settings.model)
+    preview = preview_request(settings, request, api=api, caps=caps)
     screen = ContextScreen(preview.text)
     chat.app.push_screen(screen)
 
@@ -159,7 +160,7 @@ async def context(chat: ChatScreen, command: Command) -> None:
             chat.app.call_from_thread(screen.set_token_count, 0, None)
             return
         try:
-            tokens = count_request_tokens(api, stream_request(settings, request))
+            tokens = count_request_tokens(api, stream_request(settings, request, caps))
         except ApiCallError as error:
             chat.app.call_from_thread(screen.set_token_count, None, str(error))
             return

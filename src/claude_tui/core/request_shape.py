@@ -1,0 +1,123 @@
+"""The settings shaped by what the model accepts: thinking, effort, max_tokens, cache, compaction.
+
+One function decides every parameter that depends on the model, and says in words what it changed
+and why, so ``/context`` shows exactly what goes out and a setting the model does not take is left
+out (never sent to fail as a 400):
+
+* thinking: ``adaptive`` where the model takes it, ``enabled`` with the budget where that is all
+  it takes, nothing for a model without thinking;
+* effort: ``output_config.effort`` only at a level the model lists;
+* max_tokens: never above the model's own limit (and above an ``enabled`` budget);
+* prompt caching: top-level ``cache_control`` as the config says;
+* compaction: the server-side trigger at 80 % of the window, where the model supports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from claude_tui.core.capabilities import COMPACTION_EDIT, ModelCapabilities
+from claude_tui.core.config import Settings
+
+THINKING_HEADROOM = 1024
+"""Tokens of reply kept free above an ``enabled`` thinking budget (max_tokens must exceed it)."""
+
+MIN_THINKING_BUDGET = 1024
+"""The smallest ``budget_tokens`` the API takes."""
+
+COMPACTION_BETA = "compact-2026-01-12"
+"""The ``anthropic-beta`` value server-side compaction needs."""
+
+MIN_COMPACTION_TRIGGER = 50_000
+"""The API refuses a compaction trigger below this many input tokens."""
+
+AUTO_COMPACT_FILL = 0.8
+"""With ``auto_compact``, the API compacts once a request fills this much of the window."""
+
+CACHE_CONTROL = {"5m": {"type": "ephemeral"}, "1h": {"type": "ephemeral", "ttl": "1h"}}
+"""Top-level ``cache_control`` for each ``prompt_cache`` setting ("off" sends none)."""
+
+
+@dataclass(frozen=True)
+class RequestShape:
+    """The model-dependent parameters of a request, and what was changed from the settings."""
+
+    max_tokens: int
+    thinking: dict[str, Any] | None = None
+    output_config: dict[str, Any] | None = None
+    cache_control: dict[str, Any] | None = None
+    context_management: dict[str, Any] | None = None
+    betas: tuple[str, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)
+    """By parameter name: why it differs from the settings ("capped at the model's 64,000")."""
+
+
+def compaction_trigger(window: int) -> int:
+    """The input tokens at which ``auto_compact`` asks the API to compact: 80 % of the window,
+    and never below the API's minimum."""
+    return max(MIN_COMPACTION_TRIGGER, int(window * AUTO_COMPACT_FILL))
+
+
+def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
+    """The parameters ``settings`` become for the model ``caps`` describes."""
+    notes: dict[str, str] = {}
+    model = settings.model
+    max_tokens = settings.max_tokens
+    thinking: dict[str, Any] | None = None
+    if settings.thinking:
+        kind = caps.thinking
+        if kind is None:
+            notes["thinking"] = f"not sent: {model} has no extended thinking"
+        elif kind == "adaptive":
+            thinking = {"type": "adaptive"}
+        else:
+            budget = settings.thinking_budget
+            if max_tokens <= budget:
+                max_tokens = budget + THINKING_HEADROOM
+                notes["max_tokens"] = (
+                    f"raised from {settings.max_tokens:,} to fit the thinking budget"
+                    f" and {THINKING_HEADROOM:,} tokens of reply"
+                )
+            if caps.max_tokens is not None and max_tokens > caps.max_tokens:
+                max_tokens = caps.max_tokens
+                notes["max_tokens"] = f"capped at {model}'s limit of {caps.max_tokens:,}"
+            if budget >= max_tokens:
+                budget = max(MIN_THINKING_BUDGET, max_tokens - THINKING_HEADROOM)
+                notes["thinking"] = f"budget lowered to {budget:,} to fit max_tokens"
+            thinking = {"type": "enabled", "budget_tokens": budget}
+    if caps.max_tokens is not None and max_tokens > caps.max_tokens:
+        max_tokens = caps.max_tokens
+        notes["max_tokens"] = f"capped at {model}'s limit of {caps.max_tokens:,}"
+
+    output_config: dict[str, Any] | None = None
+    if settings.effort:
+        if settings.effort in caps.effort_levels:
+            output_config = {"effort": settings.effort}
+        elif caps.effort_levels:
+            allowed = ", ".join(caps.effort_levels)
+            notes["effort"] = f"{settings.effort} not sent: {model} takes {allowed}"
+        else:
+            notes["effort"] = f"{settings.effort} not sent: {model} has no effort levels"
+
+    context_management: dict[str, Any] | None = None
+    betas: tuple[str, ...] = ()
+    if settings.auto_compact and caps.compaction and caps.max_input_tokens:
+        trigger = compaction_trigger(caps.max_input_tokens)
+        context_management = {
+            "edits": [
+                {"type": COMPACTION_EDIT, "trigger": {"type": "input_tokens", "value": trigger}}
+            ]
+        }
+        betas = (COMPACTION_BETA,)
+
+    cache = CACHE_CONTROL.get(settings.prompt_cache)
+    return RequestShape(
+        max_tokens=max_tokens,
+        thinking=thinking,
+        output_config=output_config,
+        cache_control=dict(cache) if cache is not None else None,
+        context_management=context_management,
+        betas=betas,
+        notes=notes,
+    )
