@@ -44,6 +44,7 @@ def test_the_gauge_counts_uncached_input_and_both_kinds_of_cache() -> None:
     [
         (None, "ctx –", GaugeLevel.OK),
         (0.0, "ctx 0%", GaugeLevel.OK),
+        (0.0012, "ctx <1%", GaugeLevel.OK),
         (0.34, "ctx 34%", GaugeLevel.OK),
         (0.7999, "ctx 79%", GaugeLevel.OK),
         (0.80, "ctx 80%", GaugeLevel.WARNING),

@@ -58,10 +58,12 @@ def gauge_level(fraction: float | None) -> GaugeLevel:
 
 def gauge_text(fraction: float | None) -> str:
     """``ctx 34%``: whole per cent, rounded down, so 79.9 % never reads as the 80 % it is not
-    yet warned of; ``ctx –`` when unknown."""
+    yet warned of; ``ctx <1%`` for a start in a large window (not an empty-looking 0 %);
+    ``ctx –`` when unknown."""
     if fraction is None:
         return "ctx –"
-    return f"ctx {math.floor(fraction * 100)}%"
+    percent = math.floor(fraction * 100)
+    return "ctx <1%" if percent == 0 and fraction > 0 else f"ctx {percent}%"
 
 
 def text_tokens(chars: int) -> int:
