@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from claude_tui.core.blocks import TextBlock, ThinkingBlock
 from claude_tui.core.continuation import (
+    CONTINUE_PROMPT,
     begin_continuation,
     combined,
     continuable_turn,
     continuation_prefix,
     continuation_request,
+    prefill_refused,
 )
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
@@ -105,3 +107,24 @@ def test_beginning_a_continuation_streams_the_turn_again_and_says_what_to_send()
     assert plan.prefix == [TextBlock("so far")] == reply.blocks
     assert plan.earlier is measured is reply.metrics_before
     assert (reply.status, reply.stop_reason) == (TurnStatus.STREAMING, None)
+
+
+def test_a_model_without_prefill_is_asked_to_go_on_with_thinking_as_set() -> None:
+    prompt = Turn.from_text("user", "q")
+    reply = Turn("assistant", [TextBlock("so far ")], stop_reason="max_tokens")
+    plan = begin_continuation([prompt, reply], reply, thinking=True, ask=True)
+    assert plan.messages[-2:] == [
+        {"role": "assistant", "content": [{"type": "text", "text": "so far"}]},
+        {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]},
+    ]
+    assert plan.thinking is True  # the last message is the user's: no rule for thinking
+    assert prefill_refused("Bad request: This model does not support assistant message prefill.")
+    assert not prefill_refused("Bad request: something else")
+    assert not prefill_refused(None)
+
+
+def test_a_request_refused_before_it_began_adds_nothing() -> None:
+    earlier = StreamMetrics(model="m", started_at=0.0, input_tokens=5, output_tokens=2)
+    refused = StreamMetrics(model="m", started_at=1.0, ended_at=1.1)
+    assert combined(earlier, refused) is earlier
+    assert combined(None, refused) is None

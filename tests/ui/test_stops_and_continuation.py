@@ -4,6 +4,7 @@ with Ctrl+R, a paused one continued by itself (at most three times), and Esc dur
 from __future__ import annotations
 
 from claude_tui.core.client import ApiSettings
+from claude_tui.core.continuation import CONTINUE_PROMPT
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import LocalAPIServer, Scenario
@@ -222,3 +223,54 @@ async def test_refusal_and_a_full_window_and_an_unknown_stop_are_warnings(
         turns = app.chat.current.conversation.turns
         await wait_until(pilot, lambda: len(turns) == 8 and app.chat.current.reply is None)
         assert turns[-2].text == "three"
+
+
+NO_PREFILL = (
+    "This model does not support assistant message prefill. The conversation must end with a "
+    "user message."
+)
+
+
+async def test_a_model_that_takes_no_prefill_is_asked_to_go_on_instead(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """Newer models refuse a final assistant message with a 400: the continuation is asked
+    for with a user message in that request only, and still joins the same turn."""
+    server.push(
+        Scenario(text=CUT, stop_reason="max_tokens"),
+        Scenario(status=400, error_message=NO_PREFILL),
+        Scenario(text=REST, ttft=0.5),
+    )
+    app = make_app(api)
+    notes: set[str] = set()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send_and_finish(pilot, "explain everything")
+        await pilot.press("ctrl+r")
+        status = app.query_one(ReplyStatus)
+        turns = app.chat.current.conversation.turns
+
+        def done() -> bool:
+            if status.note:
+                notes.add(status.note)
+            return len(server.message_requests) == 3 and app.chat.current.reply is None
+
+        await wait_until(pilot, done, timeout=15)
+        assert notes == {"This model takes no cut reply back · asked it to go on"}
+        refused, asked = (r["body"]["messages"] for r in server.message_requests[1:])
+        assert refused[-1] == {
+            "role": "assistant",
+            "content": [{"type": "text", "text": CUT.rstrip()}],
+        }
+        assert asked[:-1] == refused
+        assert asked[-1] == {
+            "role": "user",
+            "content": [{"type": "text", "text": CONTINUE_PROMPT}],
+        }
+        assert [t.role for t in turns] == ["user", "assistant"]
+        assert (turns[-1].text, turns[-1].status) == (CUT.rstrip() + REST, TurnStatus.COMPLETE)
+        widget = app.query(AssistantMessage)[-1]
+        assert not widget.query(".notice")
+        await wait_until(pilot, lambda: stored_replies()[0][1] == "complete")
+        assert stored_replies() == [
+            (CUT.rstrip() + REST, "complete", "end_turn", server_output(CUT) + server_output(REST))
+        ]

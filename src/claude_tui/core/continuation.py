@@ -11,6 +11,13 @@ enabled it must start with a thinking block, and with thinking disabled it must 
 cut reply that starts with its (signed) thinking goes back with thinking on, as the settings
 say; one that does not is sent without thinking, and any thinking in it is left out of that
 request only (:func:`continuation_request`).
+
+Newer models take no assistant message last ("This model does not support assistant message
+prefill", a 400). For them the cut reply goes back as an ordinary assistant turn followed by a
+short request to go on (:data:`CONTINUE_PROMPT`), sent in that request only: the person sees,
+and the store keeps, one turn growing, as with the others. The app tries the prefill first,
+since it is the exact continuation, and asks this way when the API refuses it
+(:func:`prefill_refused`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,17 @@ from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.stop_reasons import CONTINUABLE_STOPS
 
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
+
+CONTINUE_PROMPT = (
+    "Your reply above was cut off. Continue it exactly where it stopped, mid-sentence if need"
+    " be, without repeating anything or commenting on the cut."
+)
+"""Sent after the cut reply to a model that takes no assistant message last; never shown."""
+
+
+def prefill_refused(error: str | None) -> bool:
+    """Whether a failed continuation was the API refusing a final assistant message."""
+    return error is not None and "prefill" in error.lower()
 
 
 def continuable_turn(turns: Sequence[Turn]) -> Turn | None:
@@ -84,15 +102,23 @@ class Continuation:
     """The reply's requests so far, summed (:func:`combined`)."""
 
 
-def begin_continuation(turns: Sequence[Turn], turn: Turn, *, thinking: bool) -> Continuation:
+def begin_continuation(
+    turns: Sequence[Turn], turn: Turn, *, thinking: bool, ask: bool = False
+) -> Continuation:
     """Make ``turn`` (the last of ``turns``, cut short) stream again, and say what to send.
 
     The turn keeps the blocks that go back (:func:`continuation_prefix`), remembers its
     measurements so far in ``metrics_before``, and is ``STREAMING`` again, with no stop reason
-    or error, until its continuation ends. ``thinking`` is whether the settings enable it."""
+    or error, until its continuation ends. ``thinking`` is whether the settings enable it.
+    ``ask``: the request ends with :data:`CONTINUE_PROMPT` instead of the cut reply."""
     prefix = continuation_prefix(turn.blocks)
     turn.blocks = list(prefix)
-    messages, thinking = continuation_request(build_api_messages(list(turns)), thinking)
+    messages = build_api_messages(list(turns))
+    if ask:
+        nudge = {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]}
+        messages = [*messages, nudge]
+    else:
+        messages, thinking = continuation_request(messages, thinking)
     earlier = combined(turn.metrics_before, turn.metrics)
     turn.metrics_before = earlier
     turn.status, turn.stop_reason, turn.error = TurnStatus.STREAMING, None, None
@@ -107,6 +133,8 @@ def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> Str
     """The requests of one reply as one measurement: tokens and durations summed, the first
     request's time to first token, the last one's stop reason. What a continued reply's row in
     the store holds."""
+    if latest is not None and latest.input_tokens is None:
+        latest = None  # a request refused before it began: it cost nothing
     if earlier is None or latest is None:
         return latest if earlier is None else earlier
     final = earlier.usage_final and latest.usage_final

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
-from claude_tui.core.continuation import begin_continuation, continuable_turn
+from claude_tui.core.continuation import begin_continuation, continuable_turn, prefill_refused
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.stop_reasons import MAX_AUTO_CONTINUES
@@ -184,16 +184,21 @@ class ReplyController:
         )
         self._launch(state, work, Reply(work.reply_id, work.runner, turn))
 
-    async def continue_turn(self, state: SessionState, turn: Turn, *, pauses: int = 0) -> None:
+    async def continue_turn(
+        self, state: SessionState, turn: Turn, *, pauses: int = 0, ask: bool = False
+    ) -> None:
         """Carry on ``turn``, a reply cut short (``max_tokens``, ``pause_turn``), in the same
-        turn: the history goes with it as the final assistant message, and what comes back
-        is added to it, on screen and in the store (``core.continuation``). ``pauses``: how
-        many pauses in a row this continues after (shown while it streams)."""
+        turn: the history goes with it as the final assistant message (or, ``ask``, followed
+        by a request to go on), and what comes back is added to it, on screen and in the
+        store (``core.continuation``). ``pauses``: how many pauses in a row this continues
+        after (shown while it streams)."""
         shown = state is self._pane.state
         if shown and state.shown_to is not None:
             await self._pane.show_latest(state)
         settings = self.chat_settings(state)
-        plan = begin_continuation(state.conversation.turns, turn, thinking=settings.thinking)
+        plan = begin_continuation(
+            state.conversation.turns, turn, thinking=settings.thinking, ask=ask
+        )
         if plan.thinking != settings.thinking:
             settings = replace(settings, thinking=plan.thinking)
         if shown:
@@ -209,7 +214,12 @@ class ReplyController:
             prefix=plan.prefix,
             earlier=plan.earlier,
         )
-        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix), pauses=pauses)
+        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix))
+        reply.continued, reply.asked, reply.pauses = True, ask, pauses
+        if pauses:
+            reply.note = f"Paused by the API · continuing ({pauses} of {MAX_AUTO_CONTINUES})"
+        elif ask:
+            reply.note = "This model takes no cut reply back · asked it to go on"
         self._launch(state, work, reply)
 
     def chat_settings(self, state: SessionState) -> Settings:
@@ -293,6 +303,11 @@ class ReplyController:
             # The API paused a long turn (a server tool at work): carry on, visibly, in the
             # same turn; the queue and "Retry" wait until the turn really ends.
             await self.continue_turn(state, turn, pauses=reply.pauses + 1)
+            return
+        refused = turn.status is TurnStatus.ERROR and prefill_refused(turn.error)
+        if reply.continued and not reply.asked and refused:
+            # The model takes no assistant message last: ask it to go on instead, once.
+            await self.continue_turn(state, turn, pauses=reply.pauses, ask=True)
             return
         self._stream.show_end(state, reply)
         self._chat.reply_ended(state)

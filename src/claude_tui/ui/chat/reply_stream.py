@@ -37,7 +37,6 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
-from claude_tui.core.stop_reasons import MAX_AUTO_CONTINUES
 from claude_tui.ui.chat.frame_clock import FrameClock
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
@@ -52,11 +51,6 @@ RETRY_REASONS = {
     ErrorKind.CONNECTION_REFUSED: "Cannot reach the API",
     ErrorKind.TIMEOUT: "The API timed out",
 }
-
-
-def pause_note(pauses: int) -> str:
-    """What the status line says while the ``pauses``-th pause in a row is continued."""
-    return f"Paused by the API · continuing ({pauses} of {MAX_AUTO_CONTINUES})"
 
 
 FRAME_PACING = 2.0
@@ -135,11 +129,6 @@ class ReplyStream:
             else:
                 turn.status = TurnStatus.ERROR
                 turn.error = event.error.message
-                if reply.prefix and "prefill" in turn.error:
-                    turn.error += (
-                        " (this model does not carry on a cut reply; /retry asks again from"
-                        " the prompt)"
-                    )
             return True
         if state is self._window.state:
             reply.render_scheduled = True
@@ -210,7 +199,7 @@ class ReplyStream:
             self._live = live
             if self._on_live is not None:
                 self._on_live(live)
-        status.note = pause_note(reply.pauses) if reply is not None and reply.pauses else ""
+        status.note = reply.note if reply is not None else ""
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

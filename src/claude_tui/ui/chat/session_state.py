@@ -36,8 +36,14 @@ class Reply:
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
     prefix: tuple[Block, ...] = ()
     """A continuation: the blocks the turn had before it (its new blocks follow them)."""
+    continued: bool = False
+    """A continuation of its turn (``core.continuation``), not a reply of its own."""
+    asked: bool = False
+    """A continuation asked for with a user message, the model taking no prefill."""
     pauses: int = 0
     """A continuation after ``pause_turn``: how many pauses in a row it follows."""
+    note: str = ""
+    """What the status line adds while this reply streams (a pause being continued)."""
 
     def whole(self, blocks: list[Block]) -> list[Block]:
         """The turn's blocks: the ``prefix`` of a continuation, then this reply's ``blocks``."""
