@@ -5,11 +5,13 @@ from __future__ import annotations
 from claude_tui.core.blocks import TextBlock, ThinkingBlock
 from claude_tui.core.continuation import (
     CONTINUE_PROMPT,
+    FollowUp,
     begin_continuation,
     combined,
     continuable_turn,
     continuation_prefix,
     continuation_request,
+    follow_up,
     prefill_refused,
 )
 from claude_tui.core.conversation import Turn, TurnStatus
@@ -128,3 +130,22 @@ def test_a_request_refused_before_it_began_adds_nothing() -> None:
     refused = StreamMetrics(model="m", started_at=1.0, ended_at=1.1)
     assert combined(earlier, refused) is earlier
     assert combined(None, refused) is None
+
+
+def test_what_the_app_does_by_itself_when_a_reply_ends() -> None:
+    paused = Turn("assistant", [TextBlock("x")], stop_reason="pause_turn")
+    first = follow_up(paused, continued=False, asked=False, pauses=0)
+    assert first == FollowUp(1, False)
+    assert first.note == "Paused by the API · continuing (1 of 3)"
+    assert follow_up(paused, continued=True, asked=False, pauses=2) == FollowUp(3, False)
+    assert follow_up(paused, continued=True, asked=False, pauses=3) is None
+    refused = Turn(
+        "assistant", [], TurnStatus.ERROR, error="does not support assistant message prefill"
+    )
+    step = follow_up(refused, continued=True, asked=False, pauses=1)
+    assert step == FollowUp(1, True)
+    assert follow_up(refused, continued=True, asked=True, pauses=1) is None  # once only
+    assert follow_up(refused, continued=False, asked=False, pauses=0) is None  # not a continuation
+    assert FollowUp(0, True).note == "This model takes no cut reply back · asked it to go on"
+    done = Turn("assistant", [TextBlock("x")], stop_reason="end_turn")
+    assert follow_up(done, continued=True, asked=False, pauses=2) is None

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from claude_tui.core.api_history import without_trailing_whitespace
 from claude_tui.core.blocks import Block
 from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.stop_reasons import CONTINUABLE_STOPS
+from claude_tui.core.stop_reasons import CONTINUABLE_STOPS, MAX_AUTO_CONTINUES
 
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
 
@@ -157,3 +157,35 @@ def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> Str
         usage_final=output is not None,
         stop_reason=latest.stop_reason,
     )
+
+
+class FollowUp(NamedTuple):
+    """A continuation the app starts by itself when a reply ends."""
+
+    pauses: int
+    """How many pauses in a row it continues after."""
+    ask: bool
+    """Asked for with :data:`CONTINUE_PROMPT` (the model took no prefill)."""
+
+    @property
+    def note(self) -> str:
+        """What the status line says while it streams."""
+        if self.pauses:
+            return f"Paused by the API · continuing ({self.pauses} of {MAX_AUTO_CONTINUES})"
+        return "This model takes no cut reply back · asked it to go on" if self.ask else ""
+
+
+ASKED_BY_PERSON = FollowUp(0, False)
+"""Ctrl+R: a continuation the person asked for."""
+
+
+def follow_up(turn: Turn, *, continued: bool, asked: bool, pauses: int) -> FollowUp | None:
+    """What to do by itself once ``turn``'s reply ended: carry on after a ``pause_turn``, up to
+    :data:`MAX_AUTO_CONTINUES` pauses in a row, or ask again once when a continuation
+    (``continued``, not yet ``asked``) was refused as a prefill; ``None``: the turn ended."""
+    if turn.status is TurnStatus.COMPLETE and turn.stop_reason == "pause_turn":
+        return FollowUp(pauses + 1, False) if pauses < MAX_AUTO_CONTINUES else None
+    refused = turn.status is TurnStatus.ERROR and prefill_refused(turn.error)
+    if continued and not asked and refused:
+        return FollowUp(pauses, True)
+    return None

@@ -24,10 +24,15 @@ from textual.worker import Worker, WorkerState
 
 from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
-from claude_tui.core.continuation import begin_continuation, continuable_turn, prefill_refused
+from claude_tui.core.continuation import (
+    ASKED_BY_PERSON,
+    FollowUp,
+    begin_continuation,
+    continuable_turn,
+    follow_up,
+)
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.stop_reasons import MAX_AUTO_CONTINUES
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
 from claude_tui.ui.chat.reply_stream import ReplyStream
@@ -185,19 +190,18 @@ class ReplyController:
         self._launch(state, work, Reply(work.reply_id, work.runner, turn))
 
     async def continue_turn(
-        self, state: SessionState, turn: Turn, *, pauses: int = 0, ask: bool = False
+        self, state: SessionState, turn: Turn, step: FollowUp = ASKED_BY_PERSON
     ) -> None:
         """Carry on ``turn``, a reply cut short (``max_tokens``, ``pause_turn``), in the same
-        turn: the history goes with it as the final assistant message (or, ``ask``, followed
-        by a request to go on), and what comes back is added to it, on screen and in the
-        store (``core.continuation``). ``pauses``: how many pauses in a row this continues
-        after (shown while it streams)."""
+        turn: the history goes with it as the final assistant message (or, ``step.ask``,
+        followed by a request to go on), and what comes back is added to it, on screen and in
+        the store (``core.continuation``). ``step`` is a continuation the app started itself."""
         shown = state is self._pane.state
         if shown and state.shown_to is not None:
             await self._pane.show_latest(state)
         settings = self.chat_settings(state)
         plan = begin_continuation(
-            state.conversation.turns, turn, thinking=settings.thinking, ask=ask
+            state.conversation.turns, turn, thinking=settings.thinking, ask=step.ask
         )
         if plan.thinking != settings.thinking:
             settings = replace(settings, thinking=plan.thinking)
@@ -215,11 +219,8 @@ class ReplyController:
             earlier=plan.earlier,
         )
         reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix))
-        reply.continued, reply.asked, reply.pauses = True, ask, pauses
-        if pauses:
-            reply.note = f"Paused by the API · continuing ({pauses} of {MAX_AUTO_CONTINUES})"
-        elif ask:
-            reply.note = "This model takes no cut reply back · asked it to go on"
+        reply.continued, reply.asked, reply.pauses = True, step.ask, step.pauses
+        reply.note = step.note
         self._launch(state, work, reply)
 
     def chat_settings(self, state: SessionState) -> Settings:
@@ -297,17 +298,11 @@ class ReplyController:
     async def _ended(self, state: SessionState, reply: Reply) -> None:
         state.reply = None
         self._replies.pop(reply.reply_id, None)
-        turn = reply.turn
-        paused = turn.status is TurnStatus.COMPLETE and turn.stop_reason == "pause_turn"
-        if paused and reply.pauses < MAX_AUTO_CONTINUES:
-            # The API paused a long turn (a server tool at work): carry on, visibly, in the
-            # same turn; the queue and "Retry" wait until the turn really ends.
-            await self.continue_turn(state, turn, pauses=reply.pauses + 1)
-            return
-        refused = turn.status is TurnStatus.ERROR and prefill_refused(turn.error)
-        if reply.continued and not reply.asked and refused:
-            # The model takes no assistant message last: ask it to go on instead, once.
-            await self.continue_turn(state, turn, pauses=reply.pauses, ask=True)
+        step = follow_up(
+            reply.turn, continued=reply.continued, asked=reply.asked, pauses=reply.pauses
+        )
+        if step is not None:  # paused, or no prefill: on, visibly, in the same turn; the
+            await self.continue_turn(state, reply.turn, step)  # queue waits for the real end
             return
         self._stream.show_end(state, reply)
         self._chat.reply_ended(state)
