@@ -17,6 +17,7 @@ from textual.widgets import Collapsible, Static
 from claude_tui.core.blocks import plain_text
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
+from claude_tui.core.stop_reasons import stop_notice
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText
@@ -82,6 +83,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
         & > .label { color: $primary; text-style: bold; }
         & > .notice { margin-top: 1; }
         & > .notice.cancelled { color: $warning; }
+        & > .notice.warning { color: $warning; text-style: bold; }
         & > .notice.error { color: $error; text-style: bold; }
         & > Collapsible { margin: 0 0 1 0; padding: 0; border-top: none; background: transparent; }
         & > Collapsible Static { color: $text-muted; }
@@ -201,8 +203,10 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
         return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"
     if turn.status is TurnStatus.INCOMPLETE:
         return "⚠ Incomplete: the app closed while this reply was streaming", "error"
-    if turn.stop_reason == "max_tokens":
-        return "Stopped at the max_tokens limit.", "cancelled"
+    output = turn.metrics.output_tokens if turn.metrics is not None else None
+    stopped = stop_notice(turn.stop_reason, output_tokens=output)
+    if stopped is not None:  # a reply that ended, but not as a finished answer
+        return stopped.text, "warning"
     return None, ""
 
 
