@@ -3,6 +3,7 @@ disk, never waited for, and shown by ``/model`` with where the answer came from.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import Any
@@ -69,6 +70,8 @@ async def test_start_up_asks_the_api_in_the_background_and_tells_the_screen(
         app.capabilities(DEFAULT)
         await pilot.pause()
         assert lookups(server) == [DEFAULT]
+        cache = CapabilityCache()
+        await wait_until(pilot, lambda: bool(cache.read(api.display_url)))
     (kept,) = CapabilityCache().read(api.display_url).values()
     assert kept == replace(caps, source=CapabilitySource.CACHE)
 
@@ -81,6 +84,7 @@ async def test_a_restart_uses_the_disk_cache_and_does_not_ask_again(
     first.capability_refresh._clock = lambda: read_at
     async with first.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: source(first) is CapabilitySource.API)
+        await wait_until(pilot, lambda: DEFAULT in CapabilityCache().read(api.display_url))
     assert lookups(server) == [DEFAULT]
 
     again = make_app(api)
@@ -110,11 +114,14 @@ async def test_a_stale_cache_is_used_at_once_then_refreshed(
     seen = recorded(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(seen) == 2)
-    assert [(c.source, c.max_input_tokens) for c in seen] == [
-        (CapabilitySource.CACHE, 123_000),
-        (CapabilitySource.API, 1_000_000),
-    ]
-    assert CapabilityCache().read(api.display_url)[DEFAULT].max_input_tokens == 1_000_000
+        assert [(c.source, c.max_input_tokens) for c in seen] == [
+            (CapabilitySource.CACHE, 123_000),
+            (CapabilitySource.API, 1_000_000),
+        ]
+        cache = CapabilityCache()
+        await wait_until(
+            pilot, lambda: cache.read(api.display_url)[DEFAULT].max_input_tokens == 1_000_000
+        )
 
 
 async def test_a_stalled_lookup_never_delays_a_send(
@@ -136,6 +143,23 @@ async def test_a_stalled_lookup_never_delays_a_send(
         await wait_until(pilot, lambda: not list(app.capability_refresh.book.in_flight()))
         note = app.capabilities(DEFAULT).note
         assert note is not None and note.startswith("cannot reach the API")
+
+
+async def test_quitting_does_not_wait_for_a_stalled_lookup(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(Scenario(headers_delay=30), route=MODEL_ROUTE)
+    app = make_app(api)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: DEFAULT in app.capability_refresh.book.in_flight())
+        await pilot.press("ctrl+q")
+    # the app is gone, and its lookup still waits for the server: quitting did not wait for it
+    (lookup,) = [t for t in threading.enumerate() if t.name == f"capabilities {DEFAULT}"]
+    assert lookup.daemon and lookup.is_alive()
+    server.stop()
+    lookup.join(timeout=5)
+    assert not lookup.is_alive()
 
 
 async def test_without_a_key_the_table_says_why_and_nothing_is_asked(

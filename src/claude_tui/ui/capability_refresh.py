@@ -2,8 +2,9 @@
 
 The book (``core.capability_book``) answers at once with what is known; this runs the work that
 improves it, always in thread workers, never on the event loop: reading the disk cache once at
-start-up (after the first frame), and a ``GET /v1/models/{id}`` whenever the answer for a model
-in use is the built-in table's or stale. Each new answer is posted to the screens as an
+start-up (after the first frame, in a thread worker), and a ``GET /v1/models/{id}`` (in a daemon
+thread, so a stalled one never holds up quitting) whenever the answer for a model in use is the
+built-in table's or stale. Each new answer is posted to the screens as an
 :class:`CapabilityRefresh.Updated` message, so what depends on it (the picker's summary, the
 context gauge) can follow.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +24,11 @@ from typing import Any
 from textual.app import App
 from textual.message import Message
 
-from claude_tui.core.capabilities import CapabilitySource, ModelCapabilities
+from claude_tui.core.capabilities import (
+    CapabilitySource,
+    ModelCapabilities,
+    builtin_capabilities,
+)
 from claude_tui.core.capability_book import CapabilityBook
 from claude_tui.core.capability_cache import CapabilityCache
 from claude_tui.core.capability_lookup import lookup_capabilities
@@ -70,7 +77,7 @@ class CapabilityRefresh:
         """Look ``model`` up in the background if its answer is the table's or stale (and no
         lookup for it is in flight). Returns at once; from a thread, the UI thread decides."""
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # not on the event loop: a worker thread asked
             self._from_thread(self.refresh, model)
             return
@@ -79,13 +86,12 @@ class CapabilityRefresh:
                 self._wanted.append(model)
             return
         if self.book.claim(model):
-            self._app.run_worker(
-                partial(self._look_up, model),
-                thread=True,
-                group="capabilities",
-                name=f"capabilities {model}",
-                exit_on_error=False,
-            )
+            # A daemon thread, not a thread worker: a stalled lookup must not hold up quitting
+            # (the worker pool is joined at exit, and this call may wait LOOKUP_TIMEOUT).
+            back = partial(loop.call_soon_threadsafe, context=contextvars.copy_context())
+            threading.Thread(
+                target=self._look_up, args=(model, back), name=f"capabilities {model}", daemon=True
+            ).start()
 
     def load(self) -> None:
         """Read the disk cache; in a worker thread, once, at start-up."""
@@ -103,15 +109,29 @@ class CapabilityRefresh:
         for model in wanted:
             self.refresh(model)
 
-    def _look_up(self, model: str) -> None:
-        """In a worker thread: ask the API, keep a good answer on disk, hand it to the UI."""
-        caps = lookup_capabilities(self._api, model, timeout=self._timeout, clock=self._clock)
-        if caps.source is CapabilitySource.API and self._cache is not None:
-            self._cache.write(self._cache_key, caps)
-        self._from_thread(self._settle, caps)
+    def _look_up(self, model: str, back: Callable[..., object]) -> None:
+        """In a daemon thread: ask the API, and hand the answer to the UI thread (``back``)."""
+        try:
+            caps = lookup_capabilities(self._api, model, timeout=self._timeout, clock=self._clock)
+        except Exception as exc:  # it never raises; if it did, the model must not stay in flight
+            caps = builtin_capabilities(model, note=f"unexpected error: {exc}")
+        with contextlib.suppress(RuntimeError):  # the event loop is closed: the app has gone
+            back(self._settle, caps)
 
     def _settle(self, caps: ModelCapabilities) -> None:
+        """On the UI thread: record the answer, tell the screens, keep an API answer on disk (in
+        a thread worker, which quitting waits for: a write is short, and never left half)."""
+        if not self._app.is_running:
+            return
         self._tell(self.book.settle(caps))
+        cache = self._cache
+        if caps.source is CapabilitySource.API and cache is not None:
+            self._app.run_worker(
+                partial(cache.write, self._cache_key, caps),
+                thread=True,
+                group="capabilities",
+                exit_on_error=False,
+            )
 
     def _tell(self, caps: ModelCapabilities) -> None:
         """Post the news to every screen on the stack: the chat and any dialog above it."""
