@@ -198,3 +198,14 @@ def test_an_unwritable_cache_is_done_without(tmp_path: Path) -> None:
     cache = CapabilityCache(blocker / "models.json")
     assert cache.write(URL, answer()) is False
     assert cache.read(URL) == {}
+
+
+def test_answers_older_than_a_month_are_dropped_on_the_next_write() -> None:
+    from claude_tui.core.capability_cache import KEEP_FOR
+
+    cache = CapabilityCache()
+    cache.write("http://127.0.0.1:1111", answer(fetched_at=NOW - KEEP_FOR - 1))
+    cache.write("http://127.0.0.1:2222", answer("claude-haiku-5-5", fetched_at=NOW - KEEP_FOR))
+    cache.write(URL, answer(fetched_at=NOW))
+    urls = json.loads(cache.path.read_text())["base_urls"]
+    assert sorted(urls) == ["http://127.0.0.1:2222", URL]  # the first port's only answer: gone

@@ -37,6 +37,10 @@ CACHE_TTL = 24 * 60 * 60.0
 right than the built-in table, but the app asks the API again in the background. Models gain
 capabilities rarely, and a wrong guess costs at most one refused request."""
 
+KEEP_FOR = 30 * 24 * 60 * 60.0
+"""Seconds an answer is kept at all: older ones are dropped when the file is next written, so a
+file fed by many short-lived addresses (a test server's random port) does not grow for ever."""
+
 FILE_FORMAT = "claude-tui model capabilities"
 FILE_VERSION = 1
 """Written into the file: one of another shape (a future version, another program's) is ignored
@@ -93,18 +97,16 @@ class CapabilityCache:
         return answers
 
     def write(self, base_url: str, caps: ModelCapabilities) -> bool:
-        """Keep ``caps`` (an API answer) for ``base_url``, beside the file's other answers;
-        whether it was written (a cache that cannot be written is done without)."""
+        """Keep ``caps`` (an API answer) for ``base_url``, beside the file's other answers
+        (less those read more than ``KEEP_FOR`` before it); whether it was written (a cache
+        that cannot be written is done without)."""
         if caps.fetched_at is None or not caps.model:
             return False
         entry = {"fetched_at": caps.fetched_at, "model_info": to_model_info(caps)}
         with self._lock:
-            urls = self._load()
+            urls = _recent(self._load(), caps.fetched_at - KEEP_FOR)
             key = cache_key(base_url)
-            models = urls.get(key)
-            models = dict(models) if isinstance(models, Mapping) else {}
-            models[caps.model] = entry
-            urls[key] = models
+            urls[key] = {**urls.get(key, {}), caps.model: entry}
             document = {"format": FILE_FORMAT, "version": FILE_VERSION, "base_urls": urls}
             try:
                 write_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
@@ -130,6 +132,23 @@ class CapabilityCache:
         return {
             url: models for url, models in document["base_urls"].items() if isinstance(models, dict)
         }
+
+
+def _recent(urls: dict[str, Any], since: float) -> dict[str, dict[str, Any]]:
+    """The entries read at ``since`` or later (and only well-formed ones), by base URL; a base
+    URL left with none is dropped."""
+    kept: dict[str, dict[str, Any]] = {}
+    for url, models in urls.items():
+        fresh = {
+            model: entry
+            for model, entry in models.items()
+            if (caps := _parse_entry(model, entry)) is not None
+            and caps.fetched_at is not None
+            and caps.fetched_at >= since
+        }
+        if fresh:
+            kept[url] = fresh
+    return kept
 
 
 def _parse_entry(model: object, entry: object) -> ModelCapabilities | None:
