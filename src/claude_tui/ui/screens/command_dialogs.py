@@ -109,7 +109,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         & #model-filter {
             border: none; height: 1; padding: 0 1; margin: 1 0; background: $panel;
         }
-        & #models-status { padding: 0 1; }
+        & #models-status { padding: 0 1; height: 1fr; }  /* the summary stays at the foot */
         & #models {
             height: 1fr; border: none; padding: 0; display: none;
             background: $surface; scrollbar-size-vertical: 1;
