@@ -14,6 +14,7 @@ from typing import Any
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.models import find_spec, model_problem
+from claude_tui.localapi.prompt_cache import cache_control_problem
 from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
 from claude_tui.localapi.wire import (
@@ -86,12 +87,13 @@ class MessagesHandler(ConnectionHandler):
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
+            problem = problem or cache_control_problem(body)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
         if not isinstance(body, dict):  # only possible with validation off
             body = {}
-        reply = Reply.build(scenario, body)
+        reply = Reply.build(scenario, body, owner.prompt_cache.account(body))
         if body.get("stream") is True:
             self._stream(scenario, reply)
         else:
@@ -171,7 +173,7 @@ class MessagesHandler(ConnectionHandler):
             {
                 "type": "message_delta",
                 "delta": {"stop_reason": scenario.stop_reason, "stop_sequence": None},
-                "usage": {"output_tokens": faults.pacer.sent},
+                "usage": {**reply.usage.usage_json(), "output_tokens": faults.pacer.sent},
             },
         )
         self._send_event("message_stop", {"type": "message_stop"})

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
+from claude_tui.localapi.prompt_cache import CacheUsage, uncached
 from claude_tui.localapi.request import (
-    estimate_tokens,
     last_user_text,
     thinking_enabled,
     turn_index,
@@ -106,8 +106,13 @@ class Reply:
     """What one request will be answered with, worked out before anything is sent."""
 
     model: str
-    input_tokens: int
+    usage: CacheUsage
+    """The prompt's tokens: plain input, and what the prompt cache read and wrote."""
     blocks: list[PlannedBlock]
+
+    @property
+    def input_tokens(self) -> int:
+        return self.usage.input_tokens
 
     @property
     def content(self) -> list[JSON]:
@@ -120,7 +125,9 @@ class Reply:
         return sum(1 for block in self.blocks for delta in block.deltas if delta.paced)
 
     @classmethod
-    def build(cls, scenario: Scenario, body: JSON) -> Reply:
+    def build(cls, scenario: Scenario, body: JSON, usage: CacheUsage | None = None) -> Reply:
+        """The reply to ``body``; ``usage`` is what the prompt cache made of it (all plain
+        input when not given)."""
         model = body.get("model")
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
@@ -128,7 +135,7 @@ class Reply:
             blocks = cls._demo_blocks(scenario, body)
         return cls(
             model=model if isinstance(model, str) else DEFAULT_MODEL,
-            input_tokens=estimate_tokens(body),
+            usage=usage if usage is not None else uncached(body),
             blocks=blocks,
         )
 
@@ -161,10 +168,5 @@ class Reply:
             "content": content,
             "stop_reason": stop_reason,
             "stop_sequence": None,
-            "usage": {
-                "input_tokens": self.input_tokens,
-                "output_tokens": 1,
-                "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0,
-            },
+            "usage": {**self.usage.usage_json(), "output_tokens": 1},
         }

@@ -29,6 +29,7 @@ from claude_tui.ui.capability_refresh import CapabilityRefresh
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
+from claude_tui.ui.chat.model_fit import ModelFit
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
 from claude_tui.ui.chat.session_state import SessionState
@@ -112,6 +113,7 @@ class ChatScreen(Screen[None]):
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self.fit = ScreenFit(self)
+        self.model_fit = ModelFit(self)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -174,12 +176,13 @@ class ChatScreen(Screen[None]):
         self.fit.column()
 
     def show_model(self) -> None:
-        """Tell the metrics line (and the title) which model the session uses, and have its
-        capabilities looked up if what is known of them is the built-in table's or stale."""
-        model = self.session_settings(self.current).model
-        self.metrics_bar.set_model(model)
+        """Tell the metrics line (and the title) which model the session uses. Asking for its
+        capabilities (``model_fit``) starts their lookup when what is known is the built-in
+        table's or stale; :meth:`capabilities_updated` hears the answer."""
+        settings = self.session_settings(self.current)
+        self.metrics_bar.set_model(settings.model)
+        self.model_fit.follow(settings)  # its effort levels; what it does not take, said
         self.fit.title()
-        self.app.capability_refresh.refresh(model)
 
     @on(CapabilityRefresh.Updated)
     def _on_capabilities(self, message: CapabilityRefresh.Updated) -> None:
@@ -191,6 +194,7 @@ class ChatScreen(Screen[None]):
         or the disk cache was read): whatever on this screen depends on it (the context
         window the metrics line measures against) follows here. ``app.capabilities(model)``
         gives the same answer from now on."""
+        self.model_fit.follow(self.session_settings(self.current))  # the effort levels offered
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
