@@ -44,13 +44,14 @@ SESSION_MESSAGES = 1000
 
 
 def isolate(root: str) -> dict[str, str]:
-    """Keep the run away from the user's own config, sessions and key."""
+    """Keep the run away from the user's own config, sessions, cache and key."""
     env = dict(os.environ)
     for name in list(env):
         if name.startswith("ANTHROPIC_"):
             del env[name]
     env["XDG_CONFIG_HOME"] = os.path.join(root, "config")
     env["XDG_DATA_HOME"] = os.path.join(root, "data")
+    env["XDG_CACHE_HOME"] = os.path.join(root, "cache")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     # An installed app has compiled bytecode; an editable install run with
     # PYTHONDONTWRITEBYTECODE (as on the development machine) would compile every module at
@@ -426,7 +427,9 @@ def main() -> None:
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="claude-tui-perf-") as root:
         env = isolate(root)
-        os.environ.update({k: env[k] for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")})
+        os.environ.update(
+            {k: env[k] for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
+        )
         for name in [n for n in os.environ if n.startswith("ANTHROPIC_")]:
             del os.environ[name]
         from claude_tui.core.config import Settings

@@ -26,11 +26,12 @@ WINDOW = 10
 
 
 def isolate(root: str) -> None:
-    """Keep the run away from the user's own config, sessions and key."""
+    """Keep the run away from the user's own config, sessions, cache and key."""
     for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
         os.environ.pop(name, None)
     os.environ["XDG_CONFIG_HOME"] = os.path.join(root, "config")
     os.environ["XDG_DATA_HOME"] = os.path.join(root, "data")
+    os.environ["XDG_CACHE_HOME"] = os.path.join(root, "cache")
 
 
 async def run(turns: int) -> list[float]:

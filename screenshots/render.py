@@ -88,9 +88,11 @@ async def main() -> int:
             with tempfile.TemporaryDirectory() as data:
                 # each picture starts from no sessions, and none of yours
                 os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
+                os.environ["XDG_CACHE_HOME"] = data
                 print(await render(theme, server, themes))
         with tempfile.TemporaryDirectory() as data:
             os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
+            os.environ["XDG_CACHE_HOME"] = data
             print(await render("claude-dark", server, themes, "/", "slash-commands"))
     return 0
 

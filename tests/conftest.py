@@ -1,7 +1,7 @@
 """Fixtures shared by every test.
 
 No test touches the network or the developer's own files: the environment is cleaned of API
-settings, config and data dirs point into a temporary folder, and every API call goes to the
+settings, config, data and cache dirs point into a temporary folder, and every API call goes to the
 local Messages-API server over real HTTP.
 """
 
@@ -27,6 +27,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture

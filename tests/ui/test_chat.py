@@ -115,7 +115,7 @@ async def test_escape_mid_stream_keeps_partial_text_and_sends_it_next(
         assert "▊" not in widget.query_one(MarkdownView).rendered_text()
 
         await send_and_finish(pilot, "go on")
-        history = server.requests[-1]["body"]["messages"]
+        history = server.message_requests[-1]["body"]["messages"]
         assert [m["role"] for m in history] == ["user", "assistant", "user"]
         assert history[1]["content"][0]["text"] == turn.text
         assert app.query(AssistantMessage)[-1].text == "Continuing."
@@ -129,7 +129,7 @@ async def test_empty_prompt_sends_nothing(server: LocalAPIServer, api: ApiSettin
         await pilot.press("space", "space", "enter")
         await pilot.pause(0.1)
         assert not app.query(UserMessage)
-        assert server.requests == []
+        assert server.message_requests == []
 
 
 async def test_ctrl_j_inserts_a_newline(server: LocalAPIServer, api: ApiSettings) -> None:
@@ -140,8 +140,8 @@ async def test_ctrl_j_inserts_a_newline(server: LocalAPIServer, api: ApiSettings
         await pilot.press("a", "ctrl+j", "b")
         assert app.query_one(PromptInput).text == "a\nb"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: server.wait_for_requests(1, 0))
-        sent = server.requests[0]["body"]["messages"][0]["content"][0]["text"]
+        await wait_until(pilot, lambda: bool(server.message_requests))
+        sent = server.message_requests[0]["body"]["messages"][0]["content"][0]["text"]
         assert sent == "a\nb"
 
 
@@ -180,12 +180,12 @@ async def test_prompt_sent_while_streaming_is_queued_not_lost(
             "You · queued, sends when the reply ends",
             "second",
         ]
-        assert len(server.requests) == 1
+        assert len(server.message_requests) == 1
         await wait_until(pilot, replies_ended(app, 2))
         await pilot.pause()
         assert not queued.has_class("queued")
         assert str(queued.render()).split("\n") == ["You", "second"]
-        assert server.requests[1]["body"]["messages"][-1]["content"][0]["text"] == "second"
+        assert server.message_requests[1]["body"]["messages"][-1]["content"][0]["text"] == "second"
         assert app.query(AssistantMessage)[-1].text == "second answer"
 
 
@@ -305,7 +305,7 @@ async def test_ctrl_n_starts_a_new_conversation(server: LocalAPIServer, api: Api
         await pilot.pause()
         assert not app.query(UserMessage) and app.query(Welcome)
         await send_and_finish(pilot, "again")
-        assert len(server.requests[-1]["body"]["messages"]) == 1
+        assert len(server.message_requests[-1]["body"]["messages"]) == 1
 
 
 async def test_ctrl_q_while_streaming_exits_cleanly(
@@ -335,7 +335,7 @@ async def test_without_a_key_it_says_what_to_do(server: LocalAPIServer) -> None:
         await send(pilot, "hello?")
         await pilot.pause(0.1)
         assert app.query_one(PromptInput).text == "hello?"  # kept, not lost
-        assert server.requests == []
+        assert server.message_requests == []
         assert app.is_running
 
 

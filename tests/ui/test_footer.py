@@ -73,7 +73,7 @@ async def test_hidden_esc_still_closes_the_menu_and_ctrl_r_still_explains(
         await wait_until(
             pilot, lambda: any("Nothing to retry" in n.message for n in app._notifications)
         )
-        assert server.requests == []
+        assert server.message_requests == []
 
 
 async def test_ctrl_r_from_the_footer_state_sends_again(
@@ -85,4 +85,4 @@ async def test_ctrl_r_from_the_footer_state_sends_again(
         await send_and_finish(pilot, "count")
         await wait_until(pilot, lambda: "ctrl+r" in footer(app))
         await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: len(server.requests) == 2)
+        await wait_until(pilot, lambda: len(server.message_requests) == 2)

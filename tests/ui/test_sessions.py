@@ -118,7 +118,7 @@ async def test_opening_by_keyboard_and_continuing_the_conversation(
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.chat.current.session_id == sid)
         await send_and_finish(pilot, "q2")
-        history = server.requests[-1]["body"]["messages"]
+        history = server.message_requests[-1]["body"]["messages"]
         assert [m["content"][0]["text"] for m in history] == ["q1", "a1", "q2"]
     assert [m.content for m in store.messages(sid)] == ["q1", "a1", "q2", "a2"]
 

@@ -186,7 +186,9 @@ async def test_a_model_change_says_what_it_goes_without_and_never_sends_it(
             ]
         )
         await wait_until(pilot, lambda: said in notices(app))
-        assert notices(app)[-2:] == [f"Model for this session: {HAIKU_3}", said]
+        changed, fit = notices(app)[-2:]
+        assert changed.startswith(f"Model for this session: {HAIKU_3}\nthinking none")
+        assert fit == said
         await send_and_finish(pilot, "hello")
         body = last_body(server)
         assert body["model"] == HAIKU_3 and body["max_tokens"] == 4096

@@ -22,3 +22,8 @@ def data_dir() -> Path:
 def key_file() -> Path:
     """A file holding only the API key, for people who keep it out of their environment."""
     return config_dir() / "api_key"
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/claude-tui``: what can be fetched again (the Models API's answers)."""
+    return platformdirs.user_cache_path(APP_NAME)

@@ -22,12 +22,13 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
-from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
+from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.client import warm_up_sdk
 from claude_tui.core.config import DEFAULT_THEME, ConfigError, Settings, save_settings
 from claude_tui.core.defaults import RATE_MEANING
 from claude_tui.core.paths import key_file
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.capability_refresh import DEMO_CACHE_KEY, CapabilityRefresh
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.themes import cycle_order, next_theme, textual_theme
 
@@ -104,6 +105,9 @@ class ClaudeTUI(App[None]):
         """Set once the first frames are drawn, prompt focused: the warm-ups may start."""
         self._warm_ups_left = 0  # set when they start (on_mount)
         self._warm_ups_lock = threading.Lock()
+        self.capability_refresh = CapabilityRefresh(
+            self, self.options.api, cache_key=DEMO_CACHE_KEY if self.options.demo else None
+        )
         # Imported here, not above: the screen and its parts import this module for typed
         # access to the app (``textual.getters.app``).
         from claude_tui.ui.chat.screen import ChatScreen
@@ -113,9 +117,11 @@ class ClaudeTUI(App[None]):
         )
 
     def capabilities(self, model: str) -> ModelCapabilities:
-        """What ``model`` accepts, as known now: never waits (a request is never delayed for
-        it). The built-in table's answer until the Models API's is known."""
-        return builtin_capabilities(model)
+        """What ``model`` accepts, as known now: the Models API's answer of this run, else the
+        one kept on disk, else the built-in table's. Never waits (a request is never delayed
+        for it); when the answer is the table's or stale, a lookup starts in the background and
+        its answer is posted to the screens (``CapabilityRefresh.Updated``)."""
+        return self.capability_refresh.known(model)
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat
@@ -133,7 +139,13 @@ class ClaudeTUI(App[None]):
         # Pygments) a little: both are done off the UI thread, so the first reply does not pay
         # for them. Their workers exist from now on, but wait for the first frame: an import
         # holds the GIL, and running them alongside made start-up about 60 ms slower.
-        warm_ups = (("warm-up", warm_up_sdk), ("warm-up-md", _warm_up_renderer))
+        # The disk cache of the Models API's answers is read the same way; the lookups it finds
+        # needed (and those asked for before it was read) start once it has been.
+        warm_ups = (
+            ("warm-up", warm_up_sdk),
+            ("warm-up-md", _warm_up_renderer),
+            ("capabilities-cache", self.capability_refresh.load),
+        )
         self._warm_ups_left = len(warm_ups)
         for name, warm_up in warm_ups:
             work = partial(self._after_first_frame, warm_up)

@@ -21,9 +21,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker
 
+from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.capability_refresh import CapabilityRefresh
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
@@ -183,12 +185,26 @@ class ChatScreen(Screen[None]):
         self.fit.column()
 
     def show_model(self) -> None:
-        """Tell the metrics line (and the title) which model the session uses."""
+        """Tell the metrics line (and the title) which model the session uses. Asking for its
+        capabilities (``model_fit``) starts their lookup when what is known is the built-in
+        table's or stale; :meth:`capabilities_updated` hears the answer."""
         settings = self.session_settings(self.current)
         self.metrics_bar.set_model(settings.model)
         self.metrics_bar.set_window(model_window(self.app, settings.model))
         self.model_fit.follow(settings)  # its effort levels; what it does not take, said
         self.fit.title()
+
+    @on(CapabilityRefresh.Updated)
+    def _on_capabilities(self, message: CapabilityRefresh.Updated) -> None:
+        if message.capabilities.model == self.session_settings(self.current).model:
+            self.capabilities_updated(message.capabilities)
+
+    def capabilities_updated(self, caps: ModelCapabilities) -> None:
+        """What is known of the model in use changed (the Models API answered, a lookup failed,
+        or the disk cache was read): whatever on this screen depends on it (the context
+        window the metrics line measures against) follows here. ``app.capabilities(model)``
+        gives the same answer from now on."""
+        self.model_fit.follow(self.session_settings(self.current))  # the effort levels offered
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""

@@ -10,6 +10,9 @@ The frame every command screen shares (:func:`frame_css`) is defined here, since
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +22,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from claude_tui.core.capabilities import ModelCapabilities
+from claude_tui.core.capability_summary import features, provenance
 from claude_tui.core.models import ModelChoice, ModelChoices, ModelSource
 from claude_tui.core.sanitize import sanitize
+from claude_tui.ui.capability_refresh import CapabilityRefresh
 
 CLOSE_HINT = "Esc close"
 
@@ -65,6 +71,18 @@ def fallback_note(reason: str | None) -> str:
     return f"Could not list models from the API{why} — showing the SDK's known names"
 
 
+def capability_lines(caps: ModelCapabilities, now: float, *, current: bool) -> Content:
+    """The picker's summary of one model: its name, what it accepts, and where that is from."""
+    name = Content.assemble((sanitize(caps.model), "bold"), ("  current" if current else "", "dim"))
+    return Content("\n").join(
+        [
+            name,
+            Content(sanitize(" · ".join(features(caps)))),
+            Content.styled(sanitize(provenance(caps, now)), "$text-muted"),
+        ]
+    )
+
+
 def matches(choice: ModelChoice, query: str) -> bool:
     """Whether every word of ``query`` is in the choice's name or id, case aside, so
     ``opus 4`` finds ``claude-opus-4-5``."""
@@ -78,6 +96,10 @@ class ModelPickerScreen(ModalScreen[str | None]):
     Opens at once with "Loading models…"; the list comes with :meth:`set_choices`. Typing filters
     it, ↑/↓ move through it from the filter, Enter or a click chooses. The current model is
     marked, and listed even when the API does not know it (a proxy's own name, say).
+
+    Given ``capabilities`` (the app's), it shows what the highlighted model (the current one
+    until the list is there) accepts and where that answer is from, and follows the answer as
+    it improves (:class:`CapabilityRefresh.Updated`).
     """
 
     DEFAULT_CSS = (
@@ -87,12 +109,14 @@ class ModelPickerScreen(ModalScreen[str | None]):
         & #model-filter {
             border: none; height: 1; padding: 0 1; margin: 1 0; background: $panel;
         }
-        & #models-status { padding: 0 1; }
+        & #models-status { padding: 0 1; height: 1fr; }  /* the summary stays at the foot */
         & #models {
             height: 1fr; border: none; padding: 0; display: none;
             background: $surface; scrollbar-size-vertical: 1;
         }
         & #models.ready { display: block; }
+        & #model-caps { display: none; padding: 0 1; margin: 1 0 0 0; height: auto; }
+        & #model-caps.shown { display: block; }
         & #models-note { display: none; color: $warning; padding: 0 1; margin: 1 0 0 0; }
         & #models-note.shown { display: block; }
     }
@@ -106,10 +130,20 @@ class ModelPickerScreen(ModalScreen[str | None]):
         Binding("pageup", "move('page_up')", show=False),
     ]
 
-    def __init__(self, current: str) -> None:
+    def __init__(
+        self,
+        current: str,
+        capabilities: Callable[[str], ModelCapabilities] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
         self.current = current
         self._choices: list[ModelChoice] | None = None
+        self._capabilities = capabilities
+        self._clock = clock
+        self.summarised: str | None = None
+        """The model the summary describes."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame") as frame:
@@ -118,10 +152,31 @@ class ModelPickerScreen(ModalScreen[str | None]):
             yield Input(placeholder="Type to filter", id="model-filter")
             yield Static(LOADING_MODELS, id="models-status", classes="muted")
             yield OptionList(id="models")
+            yield Static(id="model-caps")
             yield Static(id="models-note")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self._summarise(self.current)
+
+    def _summarise(self, model: str | None) -> None:
+        """Show what ``model`` accepts, as the app knows it now (nothing without a model)."""
+        shown = self._capabilities is not None and bool(model)
+        summary = self.query_one("#model-caps", Static)
+        summary.set_class(shown, "shown")
+        self.summarised = model if shown else None
+        if self._capabilities is not None and model:
+            caps = self._capabilities(model)
+            summary.update(capability_lines(caps, self._clock(), current=model == self.current))
+
+    @on(OptionList.OptionHighlighted, "#models")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._summarise(event.option.id)
+
+    @on(CapabilityRefresh.Updated)
+    def _capabilities_updated(self, message: CapabilityRefresh.Updated) -> None:
+        if message.capabilities.model == self.summarised:
+            self._summarise(self.summarised)
 
     def set_choices(self, choices: ModelChoices) -> None:
         """Show ``choices``; when they are the SDK's fallback, say why, in a note."""

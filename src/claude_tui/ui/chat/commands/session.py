@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
+from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import (
     Command,
     CommandError,
@@ -178,7 +179,7 @@ async def model(chat: ChatScreen, command: Command) -> None:
     if command.args:
         _set_model(chat, state, command.args.split()[0])
         return
-    screen = ModelPickerScreen(chat.session_settings(state).model)
+    screen = ModelPickerScreen(chat.session_settings(state).model, chat.app.capabilities)
 
     def chosen(model: str | None) -> None:
         if model:
@@ -204,11 +205,22 @@ def _offer_models(chat: ChatScreen, ids: list[str]) -> None:
 
 
 def _set_model(chat: ChatScreen, state: SessionState, model: str) -> None:
-    """The session's model from now on; saved with the session, so it keeps it."""
+    """The session's model from now on; saved with the session, so it keeps it. The notice
+    says what the model accepts, as known now (the lookup ``show_model`` starts may improve
+    it; ``/model`` shows the newer answer)."""
+    import time
+
+    from claude_tui.core.capability_summary import short_summary
+
     state.model = model
     _save_session_field(chat, state, "model", model)
     chat.show_model()
-    chat.notify(f"Model for this session: {model}", timeout=3)
+    caps = chat.app.capabilities(model)
+    chat.notify(
+        sanitize(f"Model for this session: {model}\n{short_summary(caps, time.time())}"),
+        timeout=6,
+        markup=False,  # a model id or an error message is text, never markup
+    )
 
 
 @handles("system")
