@@ -76,6 +76,21 @@ async def test_start_up_asks_the_api_in_the_background_and_tells_the_screen(
     assert kept == replace(caps, source=CapabilitySource.CACHE)
 
 
+async def test_the_gauge_measures_against_the_window_the_api_gives() -> None:
+    """The built-in table says 1,000,000 tokens for the default model; this server says
+    300,000, and once it has answered the metrics line's ``ctx`` is a share of that."""
+    small = tuple(
+        replace(spec, max_input_tokens=300_000) if spec.id == DEFAULT else spec for spec in MODELS
+    )
+    with LocalAPIServer(Scenario(), models=small) as server:
+        api = ApiSettings(api_key="test-key", base_url=server.base_url, request_timeout=10.0)
+        app = make_app(api)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            assert builtin_capabilities(DEFAULT).max_input_tokens == 1_000_000
+            await wait_until(pilot, lambda: app.chat.metrics_bar.window == 300_000)
+
+
 async def test_a_restart_uses_the_disk_cache_and_does_not_ask_again(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:

@@ -204,7 +204,10 @@ class ChatScreen(Screen[None]):
         or the disk cache was read): whatever on this screen depends on it (the context
         window the metrics line measures against) follows here. ``app.capabilities(model)``
         gives the same answer from now on."""
-        self.model_fit.follow(self.session_settings(self.current))  # the effort levels offered
+        settings = self.session_settings(self.current)
+        if caps.model == settings.model:
+            self.metrics_bar.set_window(caps.max_input_tokens)
+        self.model_fit.follow(settings)  # the effort levels offered
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
