@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
+from claude_tui.localapi.compaction import compacted_messages, plan_compaction
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
 from claude_tui.localapi.request import (
     estimate_tokens,
@@ -108,6 +109,9 @@ class Reply:
     model: str
     input_tokens: int
     blocks: list[PlannedBlock]
+    stop_reason: str | None = None
+    """Set when the request decides it (``"compaction"``, a pause after compaction); else the
+    scenario's."""
 
     @property
     def content(self) -> list[JSON]:
@@ -122,15 +126,21 @@ class Reply:
     @classmethod
     def build(cls, scenario: Scenario, body: JSON) -> Reply:
         model = body.get("model")
+        model = model if isinstance(model, str) else DEFAULT_MODEL
+        compaction = plan_compaction(body)
+        if compaction is not None and compaction.pause:
+            block = plan_block(compaction.block, counted=False)
+            return cls(model, compaction.input_tokens, [block], stop_reason="compaction")
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
         else:
             blocks = cls._demo_blocks(scenario, body)
-        return cls(
-            model=model if isinstance(model, str) else DEFAULT_MODEL,
-            input_tokens=estimate_tokens(body),
-            blocks=blocks,
-        )
+        if compaction is None:
+            return cls(model, estimate_tokens(body), blocks)
+        # The reply is made from the summary on: that is the input it reads.
+        compacted = {**body, "messages": compacted_messages(body, compaction.block)}
+        blocks.insert(0, plan_block(compaction.block, counted=False))
+        return cls(model, estimate_tokens(compacted), blocks)
 
     @staticmethod
     def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
