@@ -77,6 +77,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         palette=(("/context", "Exactly what the next request will send, with its token count"),),
     ),
     CommandSpec(
+        "compact",
+        "[instructions]",
+        "Make the context smaller: the server's compaction, or a summary and a new branch",
+        palette=(("/compact", "Summarise the conversation so far (nothing is deleted)"),),
+    ),
+    CommandSpec(
         "model",
         "[id]",
         "Show the model, or switch to another",

@@ -127,7 +127,7 @@ def plan_block(
         planned = _input_deltas(block)
     elif kind == "compaction":
         start = {"type": "compaction", "content": None, "encrypted_content": None}
-        delta = {"type": "compaction_delta"}
+        delta: JSON = {"type": "compaction_delta"}
         delta.update({k: block.get(k) for k in ("content", "encrypted_content")})
         planned = [PlannedDelta(delta, paced=False)]
     else:

@@ -18,11 +18,14 @@ from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Turn
 from claude_tui.core.events import StreamEvent
-from claude_tui.core.runner import StreamRunner
+from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.core.store.recorder import ParentId, ReplyRecorder
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import runner_settings, stream_request
+
+Adjust = Callable[[StreamRequest], StreamRequest]
+"""A change to the request the settings make (``/compact``'s compaction edit)."""
 
 
 def worker_name(reply_id: int) -> str:
@@ -68,9 +71,11 @@ class ReplyWork:
         prompt: Turn | None,
         reply: Turn,
         parent_id: ParentId,
+        adjust: Adjust | None = None,
     ) -> None:
         """``prompt`` is the new user turn (saved as its blocks), or None when the reply
-        answers the last prompt again; ``reply`` is the turn the reply streams into."""
+        answers the last prompt again; ``reply`` is the turn the reply streams into;
+        ``adjust`` changes the request the settings make."""
         self._node, self._reply_id = node, reply_id
         self._settings, self._store_path, self._session_id = settings, store_path, session_id
         self._prompt, self._reply = prompt, reply
@@ -80,6 +85,8 @@ class ReplyWork:
             lambda problem: node.post_message(StoreProblem(problem)),
         )
         request = stream_request(settings, history, caps)
+        if adjust is not None:
+            request = adjust(request)
         self.runner = StreamRunner(request, self._sink, api=api, settings=runner_settings(settings))
 
     def __call__(self) -> None:
