@@ -158,3 +158,19 @@ def compacted_messages(body: Mapping[str, Any], block: JSON) -> list[Any]:
     last = messages[-1] if isinstance(messages, list) and messages else None
     after = [last] if isinstance(last, dict) and last.get("role") == "user" else []
     return [{"role": "assistant", "content": [block]}, *after]
+
+
+def asks_for_summary(prompt: str) -> bool:
+    """Whether a prompt asks for a summary of the conversation (the app's ``/compact`` does,
+    where the API cannot compact): the demo then answers with one, not a canned reply."""
+    lowered = prompt.lower()
+    return "conversation" in lowered and ("summarise" in lowered or "summarize" in lowered)
+
+
+def demo_summary(body: Mapping[str, Any], prompt: str) -> str:
+    """The demo's answer to a request for a summary: the messages before the request,
+    summarised as a compaction would, with the prompt's own ``Instructions:`` followed."""
+    messages = body.get("messages")
+    earlier = messages[:-1] if isinstance(messages, list) else []
+    _, said, instructions = prompt.partition("Instructions:")
+    return summarise(earlier, instructions if said else "")

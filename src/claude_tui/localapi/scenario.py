@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
-from claude_tui.localapi.compaction import compacted_messages, plan_compaction
+from claude_tui.localapi.compaction import (
+    asks_for_summary,
+    compacted_messages,
+    demo_summary,
+    plan_compaction,
+)
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
 from claude_tui.localapi.request import (
     estimate_tokens,
@@ -151,6 +156,8 @@ class Reply:
             text = scenario.text
         elif scenario.tokens is not None:
             text = generate_text(scenario.tokens)
+        elif asks_for_summary(prompt):
+            text = demo_summary(body, prompt)
         else:
             text = pick_reply(prompt, turn)
         thinking = scenario.thinking
