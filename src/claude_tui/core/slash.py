@@ -79,7 +79,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "compact",
         "[instructions]",
-        "Make the context smaller: the server's compaction, or a summary and a new branch",
+        "Summarise the conversation to make the context smaller",
         palette=(("/compact", "Summarise the conversation so far (nothing is deleted)"),),
     ),
     CommandSpec(
