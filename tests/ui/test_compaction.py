@@ -129,6 +129,25 @@ async def test_compact_uses_the_servers_compaction_on_a_big_context(
     assert saved[0].content == BIG
 
 
+async def test_right_after_a_compaction_the_context_is_its_summary(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """The compacting reply's usage counts what came before the summary; the API reads on
+    from the summary, so a second /compact finds it under the minimum and asks for a summary
+    (where the server would not compact, and the model would answer the request instead)."""
+    app = make_app(api, model="claude-sonnet-5-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, BIG)
+        await send(pilot, "/compact")
+        await wait_until(pilot, lambda: any("Compacted on the server" in n for n in notices(app)))
+        summary = app.chat.current.conversation.turns[-1].blocks[0]
+        assert isinstance(summary, CompactionBlock)
+        await send(pilot, "/compact")
+        await wait_until(pilot, lambda: any("Summarised by the model" in n for n in notices(app)))
+        size = estimate_tokens(summary.summary)
+        assert any(f"the context, ~{size:,} tokens, is under" in n for n in notices(app))
+
+
 @pytest.mark.parametrize(
     ("model", "reason"),
     [

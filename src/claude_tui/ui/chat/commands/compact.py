@@ -52,7 +52,7 @@ async def compact(chat: ChatScreen, command: Command) -> None:
     settings = chat.session_settings(state)
     caps = chat.app.capabilities(settings.model)
     instructions = command.args
-    tokens = context_tokens(state.last_metrics())
+    tokens = _size_now(state)
     if tokens is not None or not caps.compaction:
         await _compact(chat, state, caps, settings.model, instructions, tokens)
         return
@@ -76,6 +76,16 @@ async def compact(chat: ChatScreen, command: Command) -> None:
         )
 
     chat.run_worker(count, thread=True, group="commands", exit_on_error=False)
+
+
+def _size_now(state: SessionState) -> int | None:
+    """The context's size by the last reply: its usage, or, when it was a compaction alone, its
+    summary (the API reads on from there, and that reply's usage counts what came before)."""
+    last = next((t for t in reversed(state.conversation.turns) if t.role == "assistant"), None)
+    if last is not None and last.stop_reason == "compaction":
+        summary = summaries_of(last.blocks)
+        return estimate_tokens(summary) if summary else None
+    return context_tokens(state.last_metrics())
 
 
 async def _compact(
