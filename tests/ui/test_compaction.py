@@ -23,7 +23,7 @@ from claude_tui.localapi.server import MODELS, LocalAPIServer, ModelSpec, Scenar
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.message import AssistantMessage, SummaryFold, UserMessage
 
-from .helpers import make_app, send, send_and_finish, wait_until
+from .helpers import make_app, replies_ended, send, send_and_finish, wait_until
 
 SIZE = (110, 34)
 SUMMARY = "Earlier: the user asked about cats \x1b[31mand dogs\x1b[0m."
@@ -241,3 +241,30 @@ async def test_auto_compact_keeps_shows_and_sends_back_a_compaction(
             metrics = app.chat.current.conversation.turns[-1].metrics
             assert metrics is not None and metrics.input_tokens is not None
             assert metrics.input_tokens < 1_500  # not the 55,000 before the summary
+
+
+async def test_a_prompt_queued_behind_the_summary_follows_it(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """Typed while the summary streams, the prompt goes out after the branch is made: in the
+    request's history and in the store, it follows the summary."""
+    app = make_app(api, model="claude-3-haiku-20240307")
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "Tell me about cats")
+        server.push(Scenario(ttft=0.3, rate=100))  # the summary, slowly
+        await send(pilot, "/compact")
+        await wait_until(pilot, lambda: app.chat.current.reply is not None)
+        await send(pilot, "Which is older?")
+        assert app.chat.current.queue == ["Which is older?"]
+        await wait_until(pilot, lambda: any("Summarised by the model" in n for n in notices(app)))
+        await wait_until(pilot, replies_ended(app, 1))
+        start, prompt, reply = app.chat.current.conversation.turns
+        assert start.text.startswith(BRANCH_HEADING) and prompt.text == "Which is older?"
+        sent = server.message_requests[-1]["body"]["messages"]
+        assert [b["text"] for b in sent[0]["content"]] == [start.text, "Which is older?"]
+        await wait_until(pilot, lambda: reply.message_id is not None)
+        session_id = app.chat.current.session_id
+    with SessionStore.open() as store:
+        path = store.messages(session_id)  # type: ignore[arg-type]
+    assert [m.content for m in path][:2] == [start.text, "Which is older?"]
+    assert path[0].parent_id is None and path[1].parent_id == path[0].id

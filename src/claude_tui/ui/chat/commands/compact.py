@@ -117,7 +117,7 @@ async def _compact(
     chat.notify(f"Asking the model for a summary: {reason}.", title=TITLE, timeout=6)
 
     async def summarised(state: SessionState, turn: Turn) -> None:
-        _summary_done(chat, state, turn, tokens, reason)
+        await _summary_done(chat, state, turn, tokens, reason)
 
     await chat.replies.start(state, prompt_text(way, instructions), on_end=summarised)
 
@@ -144,10 +144,14 @@ def _server_done(chat: ChatScreen, turn: Turn, before: int | None) -> None:
         )
 
 
-def _summary_done(
+async def _summary_done(
     chat: ChatScreen, state: SessionState, turn: Turn, before: int | None, reason: str
 ) -> None:
-    """Start the new branch from the summary: saved as a new first message, then shown."""
+    """Start the new branch from the summary: saved as a new first message, then shown.
+
+    Awaited before the reply's end goes on to a prompt queued behind it, so that prompt follows
+    the summary, in the store too (it is saved after the active tip, which the summary now is).
+    """
     summary = turn.text.strip()
     if turn.status is not TurnStatus.COMPLETE or turn.stop_reason == "max_tokens" or not summary:
         chat.notify(
@@ -158,36 +162,36 @@ def _summary_done(
         )
         return
     start = Turn.from_text("user", branch_text(summary))
-    said = outcome_text(Way.SUMMARY, before, estimate_tokens(start.text), reason)
-
-    async def switch(message_id: int | None) -> None:
-        start.message_id = message_id
-        state.conversation.turns[:] = [start]
-        state.shown_from, state.shown_to = 0, None
-        if state is chat.current:
-            await chat.show_state(state)
-        chat.notify(said, title=TITLE, timeout=SHOWN_FOR)
-
     session_id = state.session_id
-    if session_id is None:  # nothing saved (no store): the branch lives on screen only
-        chat.call_later(switch, None)
-        return
+    if session_id is not None:  # else nothing is saved (no store): the branch is on screen only
 
-    def save(store: SessionStore) -> int:
-        """A new root of the session's tree: the active path from now on; the old path stays."""
-        return store.add_message(
-            session_id,
-            "user",
-            blocks=start.blocks,
-            status=TurnStatus.COMPLETE.value,
-            parent_id=None,
+        def save(store: SessionStore) -> int:
+            """A new root of the session's tree, the active path from now on; the old path
+            stays as it was."""
+            return store.add_message(
+                session_id,
+                "user",
+                blocks=start.blocks,
+                status=TurnStatus.COMPLETE.value,
+                parent_id=None,
+            )
+
+        saved: list[int] = []
+        worker = in_store(
+            chat,
+            chat.options.store_path,
+            save,
+            saved.append,
+            lambda text: tell_error(chat, f"/compact: the new branch was not saved: {text}"),
+            expected=(KeyError,),  # the session was deleted meanwhile
         )
-
-    in_store(
-        chat,
-        chat.options.store_path,
-        save,
-        lambda message_id: chat.app.call_from_thread(chat.call_later, switch, message_id),
-        lambda text: tell_error(chat, f"/compact: the new branch was not saved: {text}"),
-        expected=(KeyError,),  # the session was deleted meanwhile
-    )
+        await worker.wait()
+        if not saved:
+            return  # told; the conversation goes on as it was
+        start.message_id = saved[0]
+    state.conversation.turns[:] = [start]
+    state.shown_from, state.shown_to = 0, None
+    if state is chat.current:
+        await chat.show_state(state)
+    said = outcome_text(Way.SUMMARY, before, estimate_tokens(start.text), reason)
+    chat.notify(said, title=TITLE, timeout=SHOWN_FOR)
