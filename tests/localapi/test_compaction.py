@@ -202,3 +202,22 @@ def test_a_scripted_compaction_block_streams_the_same_way(
     deltas = [e.delta.type for e in events if e.type == "content_block_delta"]
     assert deltas[0] == "compaction_delta" and set(deltas[1:]) == {"text_delta"}
     assert compaction_json(final) == block
+
+
+def test_the_demo_answers_a_request_for_a_summary_with_one(client: anthropic.Anthropic) -> None:
+    """Only the last text asks: a summary quoted before the next prompt does not."""
+    ask = "Please summarise our conversation so far.\n\nInstructions: name the pets"
+    history = [
+        {"role": "user", "content": "Tell me about cats"},
+        {"role": "assistant", "content": "Cats purr."},
+        {"role": "user", "content": ask},
+    ]
+    reply = client.messages.create(model=MODEL, max_tokens=1024, messages=history)
+    summary = reply.content[0].text  # type: ignore[union-attr]
+    assert summary.startswith("Summary of the conversation so far (2 messages).")
+    assert "1. Tell me about cats" in summary
+    assert summary.endswith("Summarised as instructed: name the pets")
+    quoted = {"type": "text", "text": f"Earlier, summarised:\n\n{summary}\n\n{ask}"}
+    nxt = [{"role": "user", "content": [quoted, {"type": "text", "text": "Which is older?"}]}]
+    reply = client.messages.create(model=MODEL, max_tokens=1024, messages=nxt)
+    assert not reply.content[0].text.startswith("Summary of")  # type: ignore[union-attr]

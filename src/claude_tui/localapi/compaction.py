@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -160,11 +161,21 @@ def compacted_messages(body: Mapping[str, Any], block: JSON) -> list[Any]:
     return [{"role": "assistant", "content": [block]}, *after]
 
 
-def asks_for_summary(prompt: str) -> bool:
-    """Whether a prompt asks for a summary of the conversation (the app's ``/compact`` does,
-    where the API cannot compact): the demo then answers with one, not a canned reply."""
-    lowered = prompt.lower()
-    return "conversation" in lowered and ("summarise" in lowered or "summarize" in lowered)
+SUMMARY_REQUEST = re.compile(r"\bsummari[sz]e (?:our|the|this) conversation\b", re.IGNORECASE)
+
+
+def asks_for_summary(body: Mapping[str, Any]) -> bool:
+    """Whether the request's last piece of text asks for a summary of the conversation (the
+    app's ``/compact`` does, where the API cannot compact): the demo then answers with one, not
+    a canned reply. Only the last text block is read: the summary a branch starts from is text
+    of the same user message, and may quote an earlier request."""
+    messages = body.get("messages")
+    last = messages[-1] if isinstance(messages, list) and messages else None
+    content = last.get("content") if isinstance(last, dict) else None
+    if isinstance(content, list):
+        texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
+        content = texts[-1] if texts else None
+    return isinstance(content, str) and SUMMARY_REQUEST.search(content) is not None
 
 
 def demo_summary(body: Mapping[str, Any], prompt: str) -> str:

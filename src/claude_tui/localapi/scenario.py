@@ -156,7 +156,7 @@ class Reply:
             text = scenario.text
         elif scenario.tokens is not None:
             text = generate_text(scenario.tokens)
-        elif asks_for_summary(prompt):
+        elif asks_for_summary(body):
             text = demo_summary(body, prompt)
         else:
             text = pick_reply(prompt, turn)
