@@ -10,6 +10,7 @@ byte sent" are the server's, not the client's. The floor is the SDK alone: a pla
     .venv/bin/python benchmarks/run.py            # every row, about two minutes
     .venv/bin/python benchmarks/run.py --rows 1,2  # the streaming rows only
     .venv/bin/python benchmarks/run.py --rows 7,8  # the refresh rates (benchmarks/rates.py)
+    .venv/bin/python benchmarks/run.py --rows 9    # prompt caching's cost (benchmarks/caching.py)
 
 Not part of the test suite; timings depend on the machine (see benchmarks/RESULTS.md).
 """
@@ -418,7 +419,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--rows",
-        default="1,2,3,4,5,6,7,8",
+        default="1,2,3,4,5,6,7,8,9",
         help="which rows to run, e.g. 1,2 for a quick check after a rendering change",
     )
     wanted = set(parser.parse_args().rows.split(","))
@@ -446,6 +447,10 @@ def main() -> None:
                 from rates import rows_7_8
 
                 rows_7_8(bench, server, child, PACED_TOKENS, PACED_RATE)
+            if "9" in wanted:
+                from caching import row_9
+
+                row_9(bench, server)
             if "4" in wanted:
                 row_4(bench)
             if wanted & {"5", "6"}:

@@ -99,7 +99,8 @@ def test_migration_makes_each_old_session_one_path(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     _v1_file(path)
     with SessionStore.open(path) as store:
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        version = store._conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == store_migrations.SCHEMA_VERSION
         a = store.all_messages("aaaaaaaaaaaa")
         assert [(m.id, m.parent_id) for m in a] == [(1, None), (3, 1), (6, 3), (7, 6)]
         b = store.all_messages("bbbbbbbbbbbb")

@@ -87,7 +87,8 @@ def test_the_fixture_holds_what_it_promises(v2: Any) -> None:
 def test_every_session_and_message_is_kept(v2: Any) -> None:
     path, sessions, messages = v2
     with SessionStore.open(path) as store:
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        version = store._conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == store_migrations.SCHEMA_VERSION
         for before in sessions:
             info = store.get_session(before["id"])
             assert info is not None

@@ -111,8 +111,13 @@ def test_context_text_with_a_system_prompt_and_thinking_on() -> None:
             f"model: {model} (what it accepts: the app's built-in table)",
             "max_tokens: 5120 (raised from 2,048 to fit the thinking budget and 1,024 tokens of"
             " reply)",
-            "thinking: on, budget 4096 tokens",
-            "cache_control: {'type': 'ephemeral'}",
+            "thinking: on, budget 4,096 tokens",
+            '  "thinking": {"type": "enabled", "budget_tokens": 4096}',
+            "effort: the model's default (no level sent)",
+            "prompt caching: 5 minutes, top-level cache_control (up to the request's last"
+            " cacheable block)",
+            '  "cache_control": {"type": "ephemeral"}',
+            f"compaction: not sent ({model} has no server-side compaction)",
             "",
             f"system prompt ({len(SYSTEM)} characters):",
             "You are terse.",

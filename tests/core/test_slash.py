@@ -39,6 +39,7 @@ def test_commands_in_help_order() -> None:
         "/model [id]",
         "/system [text]",
         "/thinking on|off [budget]",
+        "/effort [level|default]",
         "/export [md|json] [path]",
         "/retry",
         "/edit",
@@ -154,7 +155,7 @@ def test_slash_without_a_name_is_an_incomplete_command(line: str) -> None:
 
 def test_suggest() -> None:
     assert suggest("modle") == ("model",)
-    assert suggest("e") == ("export", "edit")
+    assert suggest("e") == ("effort", "export", "edit")
     assert suggest("") == ()
     assert suggest("zzzz") == ()
     assert len(suggest("t")) <= 3

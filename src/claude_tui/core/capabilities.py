@@ -169,6 +169,7 @@ def to_model_info(caps: ModelCapabilities) -> dict[str, Any]:
 
 _ALL_EFFORT = EFFORT_LEVELS
 _EFFORT_NO_XHIGH = ("low", "medium", "high", "max")
+_EFFORT_HAIKU = ("low", "medium", "high")
 
 
 def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabilities:
@@ -195,9 +196,9 @@ def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabiliti
         return replace(
             caps,
             thinking_types=frozenset({"adaptive", "disabled"}),
-            effort_levels=_ALL_EFFORT if opus else _EFFORT_NO_XHIGH,
-            compaction=True,
-            max_input_tokens=1_000_000,
+            effort_levels=_ALL_EFFORT if opus else _EFFORT_HAIKU if haiku else _EFFORT_NO_XHIGH,
+            compaction=not haiku,
+            max_input_tokens=200_000 if haiku else 1_000_000,
             max_tokens=128_000 if opus else 64_000,
         )
     if version >= (4, 6):

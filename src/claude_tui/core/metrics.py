@@ -31,7 +31,11 @@ class StreamMetrics:
     output_tokens: int | None = None
     """From ``usage``; only final once ``usage_final`` is set."""
     cache_creation_tokens: int = 0
+    """Prompt tokens written to the cache, both TTLs (``input_tokens`` leaves them out)."""
     cache_read_tokens: int = 0
+    """Prompt tokens read from the cache (``input_tokens`` leaves them out too)."""
+    cache_creation_1h_tokens: int = 0
+    """The part of ``cache_creation_tokens`` written to live an hour (priced higher)."""
     usage_final: bool = False
     stop_reason: str | None = None
     attempts: int = 1
@@ -96,5 +100,6 @@ class StreamMetrics:
             output_tokens=output,
             cache_creation_tokens=self.cache_creation_tokens,
             cache_read_tokens=self.cache_read_tokens,
+            cache_creation_1h_tokens=self.cache_creation_1h_tokens,
             overrides=overrides,
         )

@@ -2,12 +2,21 @@
 
 Prices are US dollars per million tokens. A model that is not listed is priced by its family
 (opus, sonnet, haiku), so a new dated snapshot still gets an estimate; an unknown family gets none.
+
+Prompt caching has three prices of its own: a write that lives 5 minutes (``cache_write``,
+1.25x the input price), a write that lives an hour (``cache_write_1h``, 2x the input price),
+and a read (``cache_read``, 0.1x). A write costs more than plain input, so
+caching only pays once what was written is read back: :func:`cache_saving` says by how much,
+and may rightly be negative.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+CACHE_WRITE_1H_RATIO = 2.0
+"""An hour-long cache write, as a multiple of the input price."""
 
 
 @dataclass(frozen=True)
@@ -17,7 +26,15 @@ class Price:
     input: float
     output: float
     cache_write: float
+    """A cache write that lives 5 minutes (the API's default)."""
     cache_read: float
+
+    @property
+    def cache_write_1h(self) -> float:
+        """A cache write that lives an hour. Anthropic prices it at twice the base input price
+        for every model, so it follows from ``input`` (a user's price override included, whose
+        ``cache_write`` is the 5-minute price) rather than being one more number to keep."""
+        return self.input * CACHE_WRITE_1H_RATIO
 
 
 _SONNET = Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30)
@@ -58,15 +75,54 @@ def cost_usd(
     output_tokens: int,
     cache_creation_tokens: int = 0,
     cache_read_tokens: int = 0,
+    cache_creation_1h_tokens: int = 0,
     overrides: Mapping[str, Price] | None = None,
 ) -> float | None:
-    """Estimated dollars for one reply, or ``None`` when the model has no known price."""
+    """Estimated dollars for one reply, or ``None`` when the model has no known price.
+
+    ``cache_creation_tokens`` counts every cache write; ``cache_creation_1h_tokens`` is the
+    part of them that lives an hour (the rest live 5 minutes), as the API's
+    ``cache_creation`` breakdown says."""
     price = price_for(model, overrides)
     if price is None:
         return None
+    hour, five = split_writes(cache_creation_tokens, cache_creation_1h_tokens)
     return (
         input_tokens * price.input
         + output_tokens * price.output
-        + cache_creation_tokens * price.cache_write
+        + five * price.cache_write
+        + hour * price.cache_write_1h
         + cache_read_tokens * price.cache_read
+    ) / 1_000_000
+
+
+def split_writes(cache_creation_tokens: int, cache_creation_1h_tokens: int) -> tuple[int, int]:
+    """Cache writes as (hour-long, 5-minute): the hour-long part is at most the whole, so a
+    breakdown that disagrees with the total never prices more tokens than were written."""
+    hour = max(0, min(cache_creation_1h_tokens, cache_creation_tokens))
+    return hour, max(0, cache_creation_tokens - hour)
+
+
+def cache_saving(
+    model: str,
+    *,
+    cache_creation_tokens: int = 0,
+    cache_read_tokens: int = 0,
+    cache_creation_1h_tokens: int = 0,
+    overrides: Mapping[str, Price] | None = None,
+) -> float | None:
+    """Dollars caching saved against sending the same tokens as plain input, or ``None``
+    without a price.
+
+    Reads saved the input price less the read price on each token; writes cost their premium
+    over the input price. Negative when the writes cost more than the reads saved (a prompt
+    written and never read back within its TTL)."""
+    price = price_for(model, overrides)
+    if price is None:
+        return None
+    hour, five = split_writes(cache_creation_tokens, cache_creation_1h_tokens)
+    return (
+        cache_read_tokens * (price.input - price.cache_read)
+        - five * (price.cache_write - price.input)
+        - hour * (price.cache_write_1h - price.input)
     ) / 1_000_000

@@ -70,16 +70,9 @@ class ReplyReader:
         elif kind == "message_start":
             message = data.get("message")
             usage = _mapping(message.get("usage") if isinstance(message, dict) else None)
-            fields = _counts(
-                usage,
-                input_tokens="input_tokens",
-                output_tokens="output_tokens",
-                cache_creation_tokens="cache_creation_input_tokens",
-                cache_read_tokens="cache_read_input_tokens",
-            )
-            return MetricsUpdate(fields, announce=True)
+            return MetricsUpdate(_usage_fields(usage), announce=True)
         elif kind == "message_delta":
-            fields = _counts(_mapping(data.get("usage")), output_tokens="output_tokens")
+            fields = _usage_fields(_mapping(data.get("usage")))
             stop_reason = _mapping(data.get("delta")).get("stop_reason")
             fields["stop_reason"] = stop_reason if isinstance(stop_reason, str) else None
             fields["usage_final"] = True
@@ -129,6 +122,32 @@ def _index(data: Mapping[str, Any]) -> int:
 
 def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _usage_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
+    """The metrics fields a ``usage`` object sets: ``message_start`` has them all, and
+    ``message_delta`` repeats them (cumulative, so the later value wins) or sends only the
+    output count.
+
+    Cache writes come as a total and a breakdown by TTL (``cache_creation``); the hour-long
+    part is kept because it is priced higher. A breakdown without the total still gives one.
+    """
+    fields = _counts(
+        usage,
+        input_tokens="input_tokens",
+        output_tokens="output_tokens",
+        cache_creation_tokens="cache_creation_input_tokens",
+        cache_read_tokens="cache_read_input_tokens",
+    )
+    by_ttl = _counts(
+        _mapping(usage.get("cache_creation")),
+        five="ephemeral_5m_input_tokens",
+        hour="ephemeral_1h_input_tokens",
+    )
+    if by_ttl:
+        fields["cache_creation_1h_tokens"] = by_ttl.get("hour", 0)
+        fields.setdefault("cache_creation_tokens", by_ttl.get("five", 0) + by_ttl.get("hour", 0))
+    return fields
 
 
 def _counts(usage: Mapping[str, Any], **names: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
+from claude_tui.core.request_params import DESCRIBED, beta_words, described_lines
 from claude_tui.core.request_shape import shape_request
 from claude_tui.core.runner import StreamRequest
 from claude_tui.core.sanitize import sanitize
@@ -117,11 +118,14 @@ def render_request(
     headers: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
 ) -> str:
-    """A request body as plain text: model, max_tokens, thinking, any other parameter, the
+    """A request body as plain text: model, max_tokens, thinking, effort, prompt caching and
+    compaction in words with their JSON (``core.request_params``), any other parameter, the
     system prompt (or "none"), then each message with its role and its text, all of it.
 
-    ``headers`` are extra headers the request adds (values that may be credentials are hidden);
-    ``notes`` add a remark in brackets after a parameter's value, by its name.
+    ``headers`` are extra headers the request adds (values that may be credentials are hidden,
+    betas are said what they are for); ``notes`` add a remark in brackets after a parameter's
+    value, by its name (``RequestShape.notes``, and "model" for where its capabilities come
+    from).
     """
     notes = notes or {}
 
@@ -132,11 +136,15 @@ def render_request(
     streamed = " (streamed)" if body.get("stream") else ""
     lines = [f"POST {url}{streamed}", param("model", body.get("model"))]
     lines.append(param("max_tokens", body.get("max_tokens")))
-    lines.append(param("thinking", _thinking_text(body.get("thinking"))))
-    shown = {"model", "max_tokens", "thinking", "system", "messages", "stream"}
+    lines.extend(described_lines(body, notes))
+    shown = {"model", "max_tokens", *DESCRIBED, "system", "messages", "stream"}
     lines.extend(param(name, value) for name, value in body.items() if name not in shown)
     for name, value in (headers or {}).items():
-        lines.append(f"header {name}: {HIDDEN if _is_secret_header(name) else value}")
+        if _is_secret_header(name):
+            value = HIDDEN
+        elif name.lower() == "anthropic-beta":
+            value = beta_words(value)
+        lines.append(f"header {name}: {value}")
 
     system = _content_text(body.get("system"))
     lines.append("")
@@ -160,19 +168,6 @@ def hide_secrets(text: str, secrets: Iterable[str]) -> str:
         if len(secret) >= _MIN_SECRET_LENGTH:
             text = text.replace(secret, HIDDEN)
     return text
-
-
-def _thinking_text(config: object) -> str:
-    if not isinstance(config, Mapping):
-        return "off"
-    kind = config.get("type")
-    if kind == "enabled":
-        return f"on, budget {config.get('budget_tokens')} tokens"
-    if kind == "adaptive":
-        return "adaptive (the model decides when and how much to think)"
-    if kind == "disabled":
-        return "off"
-    return str(kind)
 
 
 def _is_secret_header(name: str) -> bool:

@@ -53,6 +53,10 @@ class RequestShape:
     """By parameter name: why it differs from the settings ("capped at the model's 64,000")."""
 
 
+def _capped(asked: int, model: str, limit: int) -> str:
+    return f"{asked:,} in your settings, capped at {model}'s limit of {limit:,}"
+
+
 def compaction_trigger(window: int) -> int:
     """The input tokens at which ``auto_compact`` asks the API to compact: 80 % of the window,
     and never below the API's minimum."""
@@ -68,7 +72,7 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
     if settings.thinking:
         kind = caps.thinking
         if kind is None:
-            notes["thinking"] = f"not sent: {model} has no extended thinking"
+            notes["thinking"] = f"on in your settings, but {model} has no extended thinking"
         elif kind == "adaptive":
             thinking = {"type": "adaptive"}
         else:
@@ -81,14 +85,17 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
                 )
             if caps.max_tokens is not None and max_tokens > caps.max_tokens:
                 max_tokens = caps.max_tokens
-                notes["max_tokens"] = f"capped at {model}'s limit of {caps.max_tokens:,}"
+                notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)
             if budget >= max_tokens:
                 budget = max(MIN_THINKING_BUDGET, max_tokens - THINKING_HEADROOM)
-                notes["thinking"] = f"budget lowered to {budget:,} to fit max_tokens"
+                notes["thinking"] = (
+                    f"budget lowered from {settings.thinking_budget:,} to {budget:,}"
+                    " to fit max_tokens"
+                )
             thinking = {"type": "enabled", "budget_tokens": budget}
     if caps.max_tokens is not None and max_tokens > caps.max_tokens:
         max_tokens = caps.max_tokens
-        notes["max_tokens"] = f"capped at {model}'s limit of {caps.max_tokens:,}"
+        notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)
 
     output_config: dict[str, Any] | None = None
     if settings.effort:
@@ -96,9 +103,11 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
             output_config = {"effort": settings.effort}
         elif caps.effort_levels:
             allowed = ", ".join(caps.effort_levels)
-            notes["effort"] = f"{settings.effort} not sent: {model} takes {allowed}"
+            notes["effort"] = f"{settings.effort} in your settings, but {model} takes {allowed}"
         else:
-            notes["effort"] = f"{settings.effort} not sent: {model} has no effort levels"
+            notes["effort"] = (
+                f"{settings.effort} in your settings, but {model} has no effort levels"
+            )
 
     context_management: dict[str, Any] | None = None
     betas: tuple[str, ...] = ()
@@ -110,6 +119,10 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
             ]
         }
         betas = (COMPACTION_BETA,)
+    elif settings.auto_compact:
+        notes["context_management"] = f"{model} has no server-side compaction"
+    else:
+        notes["context_management"] = "auto_compact is off in your settings"
 
     cache = CACHE_CONTROL.get(settings.prompt_cache)
     return RequestShape(

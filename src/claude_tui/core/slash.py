@@ -53,6 +53,18 @@ class CommandSpec:
         return f"{PREFIX}{self.name} {self.synopsis}".rstrip()
 
 
+EFFORT_WORDS = (
+    ("low", "quickest and cheapest, for simple tasks"),
+    ("medium", "a balance of speed and thoroughness"),
+    ("high", "thorough (where the model takes it)"),
+    ("xhigh", "more thorough still (where the model takes it)"),
+    ("max", "the most thorough the model can be (where it takes it)"),
+)
+"""Each level of ``output_config.effort``, lowest first, as the palette describes it."""
+
+EFFORT_CLEAR = ("default", "off")
+"""``/effort default`` (or ``off``): no level is sent, the model's own default applies."""
+
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "help", "", "List the commands and keys", palette=(("/help", "Keys and commands"),)
@@ -97,11 +109,22 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "thinking",
         "on|off [budget]",
-        "Extended thinking, with a token budget",
+        "Extended thinking (the budget is for models that take only a budget)",
         ("on", "off"),
         palette=(
             ("/thinking on", "Turn extended thinking on"),
             ("/thinking off", "Turn extended thinking off"),
+        ),
+    ),
+    CommandSpec(
+        "effort",
+        "[level|default]",
+        "Show the effort level, or set it: how thorough the model is (the levels it takes)",
+        # no fixed choices: the chat offers the levels of the session's model
+        palette=(
+            ("/effort", "Show the effort level and the levels this model takes"),
+            *((f"/effort {level}", f"Effort {level}: {words}") for level, words in EFFORT_WORDS),
+            ("/effort default", "Effort: the model's own default (no level sent)"),
         ),
     ),
     CommandSpec(
@@ -341,6 +364,24 @@ def parse_thinking(args: str, *, max_tokens: int | None = None) -> tuple[bool, i
             "thinking counts towards the reply's limit."
         )
     return True, budget
+
+
+def parse_effort(args: str) -> str | None:
+    """``[level|default]`` as the effort to set: a level, "" for the model's default (``default``
+    or ``off``), or ``None`` for no argument (show the current level). Whether the model takes
+    the level is for the caller, who knows the model (``core.model_fit``)."""
+    levels = "|".join(level for level, _ in EFFORT_WORDS)
+    usage = f"Usage: /effort {levels}, or /effort default"
+    words = args.lower().split()
+    if not words:
+        return None
+    if len(words) > 1:
+        raise CommandError(f"{usage}: one word.")
+    if words[0] in EFFORT_CLEAR:
+        return ""
+    if words[0] not in dict(EFFORT_WORDS):
+        raise CommandError(f"{usage}: not {args.split()[0]!r}.")
+    return words[0]
 
 
 def parse_rate(args: str) -> int:

@@ -5,7 +5,8 @@ table mean the same thing. Turns carry no timestamps, so a session's time is the
 replies' durations (time spent waiting for and reading answers), not the wall time it was open.
 
 Cost is kept as tokens per model and priced on demand, like ``StreamMetrics.cost``: the user's
-price overrides live in the config, which the store knows nothing about.
+price overrides live in the config, which the store knows nothing about. What prompt caching
+saved is priced the same way, per model, and may be negative (``cache_saving``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.core.cache_saving import CacheSaving, format_saving, saving_of
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import CHARS_PER_TOKEN
-from claude_tui.core.pricing import Price, cost_usd
+from claude_tui.core.pricing import Price, cache_saving, cost_usd
 
 UNKNOWN = "–"
 """Shown for a number nobody measured (distinct from a measured zero)."""
@@ -40,6 +42,8 @@ class ModelUsage:
     ``StreamMetrics.cost`` does), so a cancelled reply still costs something."""
     cache_creation_tokens: int = 0
     cache_read_tokens: int = 0
+    cache_creation_1h_tokens: int = 0
+    """The hour-long part of ``cache_creation_tokens``."""
 
     def cost(self, overrides: Mapping[str, Price] | None = None) -> float | None:
         return cost_usd(
@@ -48,6 +52,17 @@ class ModelUsage:
             output_tokens=self.output_tokens,
             cache_creation_tokens=self.cache_creation_tokens,
             cache_read_tokens=self.cache_read_tokens,
+            cache_creation_1h_tokens=self.cache_creation_1h_tokens,
+            overrides=overrides,
+        )
+
+    def cache_saving(self, overrides: Mapping[str, Price] | None = None) -> float | None:
+        """Dollars caching saved on these replies (``pricing.cache_saving``)."""
+        return cache_saving(
+            self.model,
+            cache_creation_tokens=self.cache_creation_tokens,
+            cache_read_tokens=self.cache_read_tokens,
+            cache_creation_1h_tokens=self.cache_creation_1h_tokens,
             overrides=overrides,
         )
 
@@ -75,6 +90,7 @@ class Stats:
     """Reported counts only; ``None`` when no reply reported one."""
     cache_creation_tokens: int | None = None
     cache_read_tokens: int | None = None
+    cache_creation_1h_tokens: int | None = None
     by_model: tuple[ModelUsage, ...] = ()
     rates: tuple[float, ...] = ()
     """Tokens a second of each reply in order, for the chart; empty for all sessions."""
@@ -89,6 +105,11 @@ class Stats:
     def unpriced_models(self, overrides: Mapping[str, Price] | None = None) -> list[str]:
         """Models whose replies the cost leaves out, for lack of a price."""
         return [usage.model for usage in self.by_model if usage.cost(overrides) is None]
+
+    def cache_saving(self, overrides: Mapping[str, Price] | None = None) -> CacheSaving | None:
+        """What prompt caching saved over the models with a known price; ``None`` when no
+        reply read or wrote the cache, or none of those models has a price."""
+        return saving_of(self.by_model, overrides)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -110,6 +131,7 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
     outputs: list[int] = []
     cache_writes: list[int] = []
     cache_reads: list[int] = []
+    hour_writes: list[int] = []
     priced: dict[str, list[int]] = {}
     for turn in turns:
         characters += len(turn.text)
@@ -137,10 +159,17 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
             inputs.append(m.input_tokens)
             cache_writes.append(m.cache_creation_tokens)
             cache_reads.append(m.cache_read_tokens)
+            hour_writes.append(m.cache_creation_1h_tokens)
             billed = final_output if final_output is not None else round(m.estimated_output_tokens)
-            totals = priced.setdefault(m.model, [0, 0, 0, 0])
+            totals = priced.setdefault(m.model, [0, 0, 0, 0, 0])
             for index, count in enumerate(
-                (m.input_tokens, billed, m.cache_creation_tokens, m.cache_read_tokens)
+                (
+                    m.input_tokens,
+                    billed,
+                    m.cache_creation_tokens,
+                    m.cache_read_tokens,
+                    m.cache_creation_1h_tokens,
+                )
             ):
                 totals[index] += count
     return Stats(
@@ -155,6 +184,7 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
         output_tokens=_sum_or_none(outputs),
         cache_creation_tokens=_sum_or_none(cache_writes),
         cache_read_tokens=_sum_or_none(cache_reads),
+        cache_creation_1h_tokens=_sum_or_none(hour_writes),
         by_model=tuple(ModelUsage(model, *counts) for model, counts in sorted(priced.items())),
         rates=tuple(rates),
     )
@@ -186,6 +216,7 @@ _TOTALS: tuple[tuple[str, str], ...] = (
     ("output", f"sum(CASE WHEN {_REPLY} THEN output_tokens END)"),
     ("cache_write", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_creation_tokens, 0) END)"),
     ("cache_read", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_read_tokens, 0) END)"),
+    ("cache_write_1h", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_creation_1h_tokens, 0) END)"),
     (
         "billed_output",
         f"sum(CASE WHEN {_USAGE} THEN coalesce(output_tokens,"
@@ -217,8 +248,9 @@ def totals_from_rows(sessions: int, rows: Iterable[Sequence[Any]]) -> Stats:
         if group["input"] is not None:
             cache_write, cache_read = group["cache_write"] or 0, group["cache_read"] or 0
             billed = int(group["billed_output"] or 0)
+            hour = group["cache_write_1h"] or 0
             by_model.append(
-                ModelUsage(group["model"], group["input"], billed, cache_write, cache_read)
+                ModelUsage(group["model"], group["input"], billed, cache_write, cache_read, hour)
             )
 
     def ratio(numerator: str, denominator: str) -> float | None:
@@ -237,6 +269,7 @@ def totals_from_rows(sessions: int, rows: Iterable[Sequence[Any]]) -> Stats:
         output_tokens=total["output"],
         cache_creation_tokens=total["cache_write"],
         cache_read_tokens=total["cache_read"],
+        cache_creation_1h_tokens=total["cache_write_1h"],
         by_model=tuple(sorted(by_model, key=lambda usage: usage.model)),
         sessions=sessions,
     )
@@ -322,11 +355,21 @@ def format_stats(
     ]
     if stats.rates:
         rows.append(("Speed per reply", sparkline(list(stats.rates), chart_width)))
+    saving = stats.cache_saving(overrides)
     rows += [
         ("Input tokens", format_count(stats.input_tokens)),
         ("Output tokens", format_count(stats.output_tokens)),
-        ("Cache write tokens", format_count(stats.cache_creation_tokens)),
+        ("Cache write tokens", format_writes(stats)),
         ("Cache read tokens", format_count(stats.cache_read_tokens)),
+        ("Saved by caching", UNKNOWN if saving is None else format_saving(saving)),
         ("Cost", format_cost(stats, overrides)),
     ]
     return rows
+
+
+def format_writes(stats: Stats) -> str:
+    """``12,345``, with the hour-long part when there is one: ``12,345 (1 h: 2,000)``."""
+    text = format_count(stats.cache_creation_tokens)
+    if stats.cache_creation_1h_tokens:
+        text += f" (1 h: {stats.cache_creation_1h_tokens:,})"
+    return text

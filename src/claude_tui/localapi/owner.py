@@ -13,6 +13,7 @@ from typing import Protocol
 
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.models import ModelSpec
+from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.wire import JSON
 
@@ -38,6 +39,11 @@ class ConnectionOwner(Protocol):
     @property
     def emitted_blocks(self) -> EmittedBlocks:
         """The blocks sent that a history may send back only unchanged."""
+        ...
+
+    @property
+    def prompt_cache(self) -> PromptCache:
+        """The prompt cache of this server, which every request that asks for caching uses."""
         ...
 
     def next_message_scenario(self) -> Scenario:

@@ -15,6 +15,7 @@ from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.models import find_spec, model_problem
+from claude_tui.localapi.prompt_cache import cache_control_problem
 from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
 from claude_tui.localapi.wire import (
@@ -87,6 +88,7 @@ class MessagesHandler(ConnectionHandler):
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
+            problem = problem or cache_control_problem(body)
             if problem is None:
                 betas = self.headers.get("anthropic-beta", "")
                 problem = compaction_problem(body, betas, spec)
@@ -95,7 +97,7 @@ class MessagesHandler(ConnectionHandler):
                 return
         if not isinstance(body, dict):  # only possible with validation off
             body = {}
-        reply = Reply.build(scenario, body)
+        reply = Reply.build(scenario, body, owner.prompt_cache.account(body))
         if body.get("stream") is True:
             self._stream(scenario, reply)
         else:
@@ -178,7 +180,7 @@ class MessagesHandler(ConnectionHandler):
                     "stop_reason": reply.stop_reason or scenario.stop_reason,
                     "stop_sequence": None,
                 },
-                "usage": {"output_tokens": faults.pacer.sent},
+                "usage": {**reply.usage.usage_json(), "output_tokens": faults.pacer.sent},
             },
         )
         self._send_event("message_stop", {"type": "message_stop"})

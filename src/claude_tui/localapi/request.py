@@ -58,10 +58,17 @@ def estimate_tokens(body: Any) -> int:
     """
     if not isinstance(body, dict):
         return 1
+    messages = from_last_compaction(body.get("messages"))
+    chars = text_length(body.get("system")) + text_length(messages)
+    return max(1, (chars + 3) // 4)
+
+
+def text_length(value: Any) -> int:
+    """Characters of the text in a ``system`` or ``messages`` value, or any part of one: what
+    :func:`estimate_tokens` counts (the prompt cache counts its prefixes the same way)."""
     parts: list[str] = []
-    _collect_text(body.get("system"), parts)
-    _collect_text(from_last_compaction(body.get("messages")), parts)
-    return max(1, (sum(len(part) for part in parts) + 3) // 4)
+    _collect_text(value, parts)
+    return sum(len(part) for part in parts)
 
 
 def message_text(message: Any) -> str:

@@ -17,8 +17,8 @@ from claude_tui.localapi.compaction import (
     plan_compaction,
 )
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
+from claude_tui.localapi.prompt_cache import CacheUsage, uncached
 from claude_tui.localapi.request import (
-    estimate_tokens,
     last_user_text,
     thinking_enabled,
     turn_index,
@@ -112,11 +112,16 @@ class Reply:
     """What one request will be answered with, worked out before anything is sent."""
 
     model: str
-    input_tokens: int
+    usage: CacheUsage
+    """The prompt's tokens: plain input, and what the prompt cache read and wrote."""
     blocks: list[PlannedBlock]
     stop_reason: str | None = None
     """Set when the request decides it (``"compaction"``, a pause after compaction); else the
     scenario's."""
+
+    @property
+    def input_tokens(self) -> int:
+        return self.usage.input_tokens
 
     @property
     def content(self) -> list[JSON]:
@@ -129,23 +134,27 @@ class Reply:
         return sum(1 for block in self.blocks for delta in block.deltas if delta.paced)
 
     @classmethod
-    def build(cls, scenario: Scenario, body: JSON) -> Reply:
+    def build(cls, scenario: Scenario, body: JSON, usage: CacheUsage | None = None) -> Reply:
+        """The reply to ``body``; ``usage`` is what the prompt cache made of it (all plain
+        input when not given)."""
         model = body.get("model")
         model = model if isinstance(model, str) else DEFAULT_MODEL
         compaction = plan_compaction(body)
         if compaction is not None and compaction.pause:
             block = plan_block(compaction.block, counted=False)
-            return cls(model, compaction.input_tokens, [block], stop_reason="compaction")
+            # The compaction read the whole prompt (what the cache made of it).
+            read = usage if usage is not None else uncached(body)
+            return cls(model, read, [block], stop_reason="compaction")
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
         else:
             blocks = cls._demo_blocks(scenario, body)
         if compaction is None:
-            return cls(model, estimate_tokens(body), blocks)
+            return cls(model, usage if usage is not None else uncached(body), blocks)
         # The reply is made from the summary on: that is the input it reads.
         compacted = {**body, "messages": compacted_messages(body, compaction.block)}
         blocks.insert(0, plan_block(compaction.block, counted=False))
-        return cls(model, estimate_tokens(compacted), blocks)
+        return cls(model, uncached(compacted), blocks)
 
     @staticmethod
     def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
@@ -178,10 +187,5 @@ class Reply:
             "content": content,
             "stop_reason": stop_reason,
             "stop_sequence": None,
-            "usage": {
-                "input_tokens": self.input_tokens,
-                "output_tokens": 1,
-                "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0,
-            },
+            "usage": {**self.usage.usage_json(), "output_tokens": 1},
         }

@@ -22,6 +22,7 @@ its own, and everything public is imported from here:
 * ``signing`` — the thinking signatures the server issues and checks;
 * ``request`` — reading a request body: validation, :func:`estimate_tokens`;
 * ``history`` — what the API rejects in blocks sent back; ``emitted`` — the blocks sent;
+* ``prompt_cache`` — prompt caching: what a request reads and writes, and its usage;
 * ``wire`` — the wire format: paths, SSE framing, error bodies, the models list;
 * ``models`` — :data:`MODELS`, what each accepts, and the 400s for what it does not;
 * ``state`` — what the server and its handlers share, behind one lock; ``owner`` — the part of it
@@ -47,6 +48,7 @@ from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, LocalHTTPServer
 from claude_tui.localapi.models import MODELS, ModelSpec
+from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.request import estimate_tokens
 from claude_tui.localapi.routes import RoutingHandler
 from claude_tui.localapi.scenario import DEMO_SCENARIO, Scenario, generate_text
@@ -219,6 +221,12 @@ class LocalAPIServer:
     def emitted_blocks(self) -> EmittedBlocks:
         """The finished blocks this server sent that a history may send back only unchanged."""
         return self._state.emitted_blocks
+
+    @property
+    def prompt_cache(self) -> PromptCache:
+        """The prefixes requests asked to cache (:mod:`prompt_cache`); set its ``clock`` to
+        move time past a TTL without waiting."""
+        return self._state.prompt_cache
 
     def wait_for_requests(self, n: int, timeout: float) -> bool:
         """Whether at least ``n`` requests (of any path) arrive within ``timeout`` seconds."""

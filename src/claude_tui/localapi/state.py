@@ -16,6 +16,7 @@ from collections import deque
 
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.models import MODELS, ModelSpec
+from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.wire import JSON, MESSAGES_ROUTE, ROUTES
 
@@ -32,6 +33,9 @@ class ServerState:
         self.requests: list[JSON] = []
         self.disconnects: list[float] = []
         self.emitted_blocks = EmittedBlocks()
+        self.prompt_cache = PromptCache()
+        """What requests that asked for caching wrote, for the requests after them to read
+        (thread-safe itself)."""
         self._queues: dict[str, deque[Scenario]] = {route: deque() for route in ROUTES}
         self._cond = threading.Condition()
         self._stopping = threading.Event()

@@ -147,7 +147,16 @@ _V3: tuple[str, ...] = (
     END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4: tuple[str, ...] = (
+    # Prompt caching. A cache write that lives an hour costs 2x the input price, one that lives
+    # 5 minutes 1.25x, so the cost needs to know how many of a reply's writes were which: this
+    # is the hour-long part of ``cache_creation_tokens``. Older replies get NULL, read as none
+    # (the app never asked for an hour before). Adding a nullable column rewrites no row, so it
+    # neither touches the FTS index nor bumps any session.
+    "ALTER TABLE messages ADD COLUMN cache_creation_1h_tokens INTEGER",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -153,6 +153,7 @@ class ReplyRecorder:
             output_tokens=m.output_tokens if m.usage_final else None,
             cache_creation_tokens=m.cache_creation_tokens,
             cache_read_tokens=m.cache_read_tokens,
+            cache_creation_1h_tokens=m.cache_creation_1h_tokens,
             ttft_ms=m.ttft_ms,
             duration_ms=duration,
         )

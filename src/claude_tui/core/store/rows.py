@@ -52,6 +52,9 @@ class StoredMessage:
     output_tokens: int | None
     cache_creation_tokens: int | None
     cache_read_tokens: int | None
+    cache_creation_1h_tokens: int | None
+    """The hour-long part of ``cache_creation_tokens``; ``None`` for replies saved before the
+    store kept it (they were all 5-minute writes)."""
     ttft_ms: float | None
     duration_ms: float | None
     created_at: str

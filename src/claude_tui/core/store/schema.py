@@ -25,10 +25,13 @@ SESSION_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, session_id, parent_id, role, content, thinking, blocks, status, stop_reason, error,"
-    " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, ttft_ms,"
-    " duration_ms, created_at"
+    " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " cache_creation_1h_tokens, ttft_ms, duration_ms, created_at"
 )
-USAGE_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
+USAGE_COLUMNS = (
+    "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
+    "cache_creation_1h_tokens",
+)  # fmt: skip
 DERIVED = frozenset({"content", "thinking", "blocks"})
 """The columns :func:`block_columns` writes, from the message's blocks."""
 UPDATABLE = frozenset(MESSAGE_COLUMNS.replace(" ", "").split(",")) - DERIVED - {

@@ -27,6 +27,7 @@ from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
+from claude_tui.ui.chat.model_fit import ModelFit
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
 from claude_tui.ui.chat.session_state import SessionState
@@ -110,6 +111,7 @@ class ChatScreen(Screen[None]):
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self.fit = ScreenFit(self)
+        self.model_fit = ModelFit(self)
         self._store_problem_shown = False
         self.ready = False
         """Set once every widget is mounted and the first session work has started."""
@@ -173,7 +175,9 @@ class ChatScreen(Screen[None]):
 
     def show_model(self) -> None:
         """Tell the metrics line (and the title) which model the session uses."""
-        self.metrics_bar.set_model(self.session_settings(self.current).model)
+        settings = self.session_settings(self.current)
+        self.metrics_bar.set_model(settings.model)
+        self.model_fit.follow(settings)  # its effort levels; what it does not take, said
         self.fit.title()
 
     async def show_state(self, state: SessionState) -> None:

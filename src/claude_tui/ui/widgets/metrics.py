@@ -1,9 +1,10 @@
-"""The live metrics line: TTFT, tokens/s, tokens in and out, elapsed, stop reason and cost."""
+"""The live metrics line: TTFT, tokens/s, tokens in and out, cache reads and writes, elapsed,
+stop reason and cost."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from textual.content import Content
 from textual.widgets import Static
@@ -21,22 +22,41 @@ MIN_TICK = 0.1
 of a second, so a redraw in every frame at 30 a second would show nothing new twice in three."""
 ONE_LINE_FROM = 94
 """From this many columns the compact line shows every field, model included (93 columns at
-its longest). Narrower, fields are left out (``NARROW_FIELDS``) so that it stays one line."""
-FIELD_ORDER = ("model", "ttft", "rate", "tokens", "elapsed", "stop", "cost")
+its longest), but for the ``OPTIONAL`` ones, which need their budget more. Narrower, fields are
+left out (``NARROW_FIELDS``) so that it stays one line."""
+FIELD_ORDER = ("model", "ttft", "rate", "tokens", "cache", "elapsed", "stop", "cost")
 """The fields of ``metric_fields``, in the order shown."""
-NARROW_BUDGET = {"ttft": 11, "rate": 10, "tokens": 19, "elapsed": 6, "stop": 10, "cost": 9}
+OPTIONAL = frozenset({"cache"})
+"""Fields shown only for a reply that has something to say in them: the cache's reads and
+writes for a reply that used the cache (a short prompt, or caching off, has none)."""
+NARROW_BUDGET = {
+    "ttft": 11, "rate": 10, "tokens": 19, "cache": 22, "elapsed": 6, "stop": 10, "cost": 9,
+}  # fmt: skip
 """Columns each field of the compact line takes at most in a long reply ("TTFT 1,234ms" is
 rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, not by the
 text of the moment, so a field does not come and go while the numbers of one reply grow."""
-LEAVE_OUT = ("stop", "elapsed", "cost", "ttft")
+LEAVE_OUT = ("stop", "elapsed", "cost", "cache", "ttft")
 """What a narrow line does without first: the model is in the title, and an unusual stop shows
-under the reply anyway; the speed and the token counts are what the line is for."""
+under the reply anyway; the speed and the token counts are what the line is for. The cache
+stays longer than the cost: with caching, ``in`` counts only what was not cached (often 0), and
+the cache field is what says where the prompt went."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
     if value is None:
         return "–"
     return f"~{round(value):,}" if estimated else f"{round(value):,}"
+
+
+def _cache(metrics: StreamMetrics, narrow: bool) -> str:
+    """``cache r 20,480 · w 1,200`` (``cache r20,480 w1,200`` narrow): the prompt tokens read
+    from and written to the cache, which ``in`` leaves out; empty for a reply with neither."""
+    read, written = metrics.cache_read_tokens, metrics.cache_creation_tokens
+    if not (read or written):
+        return ""
+    if narrow:
+        return f"cache r{read:,} w{written:,}"
+    return f"cache r {read:,} · w {written:,}"
 
 
 def _stop(reason: str | None, narrow: bool) -> str | None:
@@ -58,11 +78,12 @@ def metric_fields(
 
     Estimates are marked: the rate and the output count before the final usage arrives
     ("(est.)" after the rate, or "~" before numbers on a narrow terminal), and the cost always,
-    since it comes from a price table rather than a bill.
+    since it comes from a price table rather than a bill. An ``OPTIONAL`` field with nothing to
+    say is empty.
     """
     unit = "" if narrow else " "
     if metrics is None:
-        return [model or "–", "TTFT –", "tok/s –", "in – · out –", f"0.0{unit}s", "–", "$–"]
+        return [model or "–", "TTFT –", "tok/s –", "in – · out –", "", f"0.0{unit}s", "–", "$–"]
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:
@@ -85,6 +106,7 @@ def metric_fields(
         "TTFT –" if ttft is None else f"TTFT {ttft:,.0f}{unit}ms",
         rate_text,
         f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
+        _cache(metrics, narrow),
         f"{metrics.elapsed(now):.1f}{unit}s",
         _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
         cost_text,
@@ -98,15 +120,19 @@ def short_model(model: str) -> str:
     return head if tail.isdigit() and len(tail) == 8 else name
 
 
-def narrow_fields(width: int) -> tuple[str, ...]:
-    """The fields a compact line ``width`` columns wide shows (the model only from
-    ``ONE_LINE_FROM``): as many as fit at their ``NARROW_BUDGET``, leaving out ``LEAVE_OUT``
-    in turn."""
-    if width >= ONE_LINE_FROM:
-        return FIELD_ORDER
-    shown = [name for name in FIELD_ORDER if name != "model"]
+def narrow_fields(width: int, present: Collection[str] = FIELD_ORDER) -> tuple[str, ...]:
+    """The fields of ``present`` a compact line ``width`` columns wide shows (the model only
+    from ``ONE_LINE_FROM``, plus the budget of the ``OPTIONAL`` fields present): as many as fit
+    at their ``NARROW_BUDGET``, leaving out ``LEAVE_OUT`` in turn."""
     separator = len(NARROW_SEPARATOR)
+    fields = [name for name in FIELD_ORDER if name in present]
+    optional = sum(NARROW_BUDGET[name] + separator for name in fields if name in OPTIONAL)
+    if width >= ONE_LINE_FROM + optional:
+        return tuple(fields)
+    shown = [name for name in fields if name != "model"]
     for name in LEAVE_OUT:
+        if name not in shown:
+            continue
         if sum(NARROW_BUDGET[f] for f in shown) + separator * (len(shown) - 1) <= width:
             break
         shown.remove(name)
@@ -125,7 +151,8 @@ def format_metrics(
     with fewer fields. ``model`` is the model in use, shown first (else the one the metrics
     name). A field that would be cut off is left out whole, never cut mid-word."""
     if width >= WIDE_FROM:
-        wide = WIDE_SEPARATOR.join(metric_fields(metrics, now, outcome, prices=prices, model=model))
+        spacious = metric_fields(metrics, now, outcome, prices=prices, model=model)
+        wide = WIDE_SEPARATOR.join(field for field in spacious if field)
         if len(wide) <= width:  # else the compact line, rather than a second line
             return wide
     values = dict(
@@ -136,7 +163,8 @@ def format_metrics(
         )
     )
     values["model"] = short_model(values["model"])
-    fields = [values[name] for name in narrow_fields(width)]
+    present = [name for name, value in values.items() if value or name not in OPTIONAL]
+    fields = [values[name] for name in narrow_fields(width, present)]
     line = NARROW_SEPARATOR.join(fields)
     while len(fields) > 1 and len(line) > width:  # numbers beyond every budget: rare
         fields.pop()

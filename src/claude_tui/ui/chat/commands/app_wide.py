@@ -1,18 +1,29 @@
-"""The slash commands about the app as a whole: help, quit, stats, thinking, rate and theme.
+"""The slash commands about the app as a whole: help, quit, stats, thinking, effort, rate and
+theme.
 
 Settings they change go through the app (``ClaudeTUI.update_settings``), which saves them and
-whose watchers bring the screen up to date.
+whose watchers bring the screen up to date. Thinking and effort are app-wide settings, but
+each answers for the session's model (``core.model_fit``): what it takes is what is set.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from claude_tui.core.config import price_overrides
+from claude_tui.core.model_fit import (
+    effort_notice,
+    effort_refusal,
+    effort_status,
+    thinking_notice,
+    thinking_refusal,
+)
 from claude_tui.core.slash import (
     COMMANDS,
     Command,
     CommandError,
+    parse_effort,
     parse_rate,
     parse_thinking,
     require_no_args,
@@ -61,16 +72,41 @@ async def stats(chat: ChatScreen, command: Command) -> None:
 
 @handles("thinking")
 async def thinking(chat: ChatScreen, command: Command) -> None:
-    on, budget = parse_thinking(command.args, max_tokens=None)
-    changes: dict[str, object] = {"thinking": on}
+    """On is what the session's model takes (adaptive, or a budget), or refused on a model
+    without thinking, the setting unchanged; off is always taken."""
+    settings = chat.session_settings(chat.current)
+    caps = chat.app.capabilities(settings.model)
+    # a budget is checked against max_tokens only where it is sent: on a model taking only one
+    limit = caps.max_tokens if caps.thinking == "enabled" else None
+    on, budget = parse_thinking(command.args, max_tokens=limit)
+    refusal = thinking_refusal(settings, caps) if on else None
+    if refusal is not None:
+        raise CommandError(refusal)
+    changes: dict[str, Any] = {"thinking": on}
     if budget is not None:
         changes["thinking_budget"] = budget
     chat.app.update_settings(**changes)
     if on:
-        used = budget or chat.app.settings.thinking_budget
-        chat.notify(f"Extended thinking on · budget {used:,} tokens", timeout=3)
+        chat.notify(thinking_notice(replace(settings, **changes), caps, budget), timeout=5)
     else:
         chat.notify("Extended thinking off", timeout=3)
+
+
+@handles("effort")
+async def effort(chat: ChatScreen, command: Command) -> None:
+    """Show the level and the levels the session's model takes, or set one it takes; a level
+    it does not take is refused with those it does, the setting unchanged."""
+    level = parse_effort(command.args)
+    settings = chat.session_settings(chat.current)
+    caps = chat.app.capabilities(settings.model)
+    if level is None:
+        chat.notify(effort_status(settings, caps), title="/effort", timeout=6)
+        return
+    refusal = effort_refusal(level, caps) if level else None
+    if refusal is not None:
+        raise CommandError(refusal)
+    chat.app.update_settings(effort=level)
+    chat.notify(effort_notice(level), timeout=3)
 
 
 @handles("rate")
