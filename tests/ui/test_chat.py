@@ -355,15 +355,15 @@ def test_metrics_line_never_cut_off() -> None:
         usage_final=True,
         stop_reason="stop_sequence",
     )
-    line = format_metrics(worst, 62.0, width=94)
-    assert len(line) <= 94 and "\n" not in line
+    line = format_metrics(worst, 62.0, width=105)
+    assert len(line) <= 105 and "\n" not in line
     assert line.startswith("sonnet-5-5 │")  # the model in use comes first
     # narrower: one line still, fields left out whole rather than cut or wrapped
     at_80 = format_metrics(worst, 62.0, width=78)
-    assert at_80 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345 │ 62.0s │ ≈$0.5555"
+    assert at_80 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345 │ ctx – │ 62.0s │ ≈$0.5555"
     at_60 = format_metrics(worst, 62.0, width=58)
-    assert at_60 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345"
-    for width in range(20, 94):
+    assert at_60 == "TTFT 3,492ms │ tok/s 211 │ in 123,456 out 12,345 │ ctx –"
+    for width in range(20, 105):
         line = format_metrics(worst, 62.0, width=width)
         assert "\n" not in line and (len(line) <= width or " │ " not in line)
     assert "TTFT" in line and "tok/s" in line

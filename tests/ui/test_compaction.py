@@ -21,7 +21,13 @@ from claude_tui.core.compaction import (
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import MODELS, LocalAPIServer, ModelSpec, Scenario
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.widgets.message import AssistantMessage, SummaryFold, UserMessage
+from claude_tui.ui.widgets.message import (
+    COMPACTED,
+    AssistantMessage,
+    SummaryFold,
+    UserMessage,
+    turn_notice,
+)
 
 from .helpers import make_app, replies_ended, send, send_and_finish, wait_until
 
@@ -109,6 +115,7 @@ async def test_compact_uses_the_servers_compaction_on_a_big_context(
         assert block.summary.endswith("Summarised as instructed: keep the rollout steps")
         assert turns[-1].stop_reason == "compaction"
         assert fold(app).collapsed
+        assert turn_notice(turns[-1]) == (COMPACTED, "compacted")  # no alarm: nothing was cut
         [said] = [n for n in notices(app) if "Compacted on the server" in n]
         after = estimate_tokens(block.summary)
         assert f"context ~{size:,} → ~{after:,} tokens." in said

@@ -22,29 +22,34 @@ CACHED = StreamMetrics(
     cache_read_tokens=20_480,
     cache_creation_tokens=1200,
 )
+WINDOW = 1_000_000
+"""The model's context window, for the gauge: 21,683 tokens of it are 2 %."""
 
 
 def test_the_wide_line_shows_reads_and_writes_after_the_token_counts() -> None:
-    line = format_metrics(CACHED, 5.0, width=200)
+    line = format_metrics(CACHED, 5.0, width=200, window=WINDOW)
     assert line == (
         "claude-sonnet-5-5  │  TTFT 350 ms  │  tok/s 88.6  │  in 3 · out 412  │  "
-        "cache r 20,480 · w 1,200  │  5.0 s  │  end_turn  │  est. $0.0168"
+        "cache r 20,480 · w 1,200  │  ctx 2%  │  5.0 s  │  end_turn  │  est. $0.0168"
     )
     # the cost prices them: 3 in, 412 out, 20,480 read at 0.1x, 1,200 written at 1.25x
     assert CACHED.cost() == pytest.approx((3 * 3 + 412 * 15 + 20_480 * 0.3 + 1200 * 3.75) / 1e6)
 
 
 def test_the_compact_line_keeps_the_cache_before_the_cost_and_the_time() -> None:
-    assert format_metrics(CACHED, 5.0, width=120) == (
-        "sonnet-5-5 │ TTFT 350ms │ tok/s 89 │ in 3 out 412 │ cache r20,480 w1,200 │ 5.0s │"
-        " end_turn │ ≈$0.0168"
+    assert format_metrics(CACHED, 5.0, width=140, window=WINDOW) == (
+        "sonnet-5-5 │ TTFT 350ms │ tok/s 89 │ in 3 out 412 │ cache r20,480 w1,200 │ ctx 2% │"
+        " 5.0s │ end_turn │ ≈$0.0168"
     )
-    assert format_metrics(CACHED, 5.0, width=80) == (
-        "TTFT 350ms │ tok/s 89 │ in 3 out 412 │ cache r20,480 w1,200"
+    assert format_metrics(CACHED, 5.0, width=100, window=WINDOW) == (
+        "TTFT 350ms │ tok/s 89 │ in 3 out 412 │ cache r20,480 w1,200 │ ctx 2% │ ≈$0.0168"
     )
-    assert format_metrics(CACHED, 5.0, width=60) == "TTFT 350ms │ tok/s 89 │ in 3 out 412"
+    # at 80 the gauge outlasts the cache field: how full the window is matters more
+    assert format_metrics(CACHED, 5.0, width=80, window=WINDOW) == (
+        "TTFT 350ms │ tok/s 89 │ in 3 out 412 │ ctx 2%"
+    )
     for width in range(20, 140):
-        line = format_metrics(CACHED, 5.0, width=width)
+        line = format_metrics(CACHED, 5.0, width=width, window=WINDOW)
         assert "\n" not in line and (len(line) <= width or " │ " not in line), width
         assert "cache" not in line or "w1,200" in line or "w 1,200" in line  # never cut
 

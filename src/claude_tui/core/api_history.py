@@ -50,7 +50,7 @@ def api_history(messages: Iterable[tuple[str, Sequence[Block]]]) -> list[dict[st
             break  # dropping a message can make two of one role meet: merge again until not
     if settled and settled[-1][0] == "assistant":
         role, blocks = settled[-1]
-        settled[-1] = (role, _without_trailing_whitespace(blocks))
+        settled[-1] = (role, without_trailing_whitespace(blocks))
         if not _worth_sending(role, settled[-1][1]):
             settled = _merged(settled[:-1])
     return [
@@ -118,7 +118,7 @@ def _worth_sending(role: str, blocks: list[Block]) -> bool:
     return bool(blocks)
 
 
-def _without_trailing_whitespace(blocks: list[Block]) -> list[Block]:
+def without_trailing_whitespace(blocks: list[Block]) -> list[Block]:
     """The last text block right-stripped (dropped if that empties it)."""
     for position in range(len(blocks) - 1, -1, -1):
         block = blocks[position]

@@ -42,6 +42,10 @@ class Turn:
     metrics: StreamMetrics | None = None
     message_id: int | None = None
     """The stored message's id once it is saved: what an edit or a retry names as its parent."""
+    metrics_before: StreamMetrics | None = None
+    """A reply continued in this run (``core.continuation``): its requests before the last,
+    summed (``metrics`` is the last one's, which the context gauge reads). The store keeps the
+    sum of all of them."""
 
     @classmethod
     def from_text(cls, role: Role, text: str, thinking: str = "", **fields: Any) -> Turn:

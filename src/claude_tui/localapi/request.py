@@ -172,4 +172,28 @@ def validate_body(
         text = message_text(final)
         if text and text != text.rstrip():
             return "messages: final assistant content cannot end with trailing whitespace"
+        return _final_thinking_problem(last, final, thinking_enabled(body))
+    return None
+
+
+def _final_thinking_problem(i: int, final: JSON, thinking: bool) -> str | None:
+    """The API's two rules for thinking in a final assistant message (one being continued):
+    with thinking on it must start with a thinking block, with thinking off it has none."""
+    content = final.get("content")
+    blocks = content if isinstance(content, list) else [{"type": "text"}]
+    kinds = [block.get("type") if isinstance(block, dict) else None for block in blocks]
+    is_thinking = [kind in ("thinking", "redacted_thinking") for kind in kinds]
+    if thinking and kinds and not is_thinking[0]:
+        return (
+            f"messages.{i}.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+            f"`{kinds[0]}`. When `thinking` is enabled, a final `assistant` message must start "
+            "with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` "
+            "blocks). To avoid this requirement, disable `thinking`."
+        )
+    if not thinking and any(is_thinking):
+        return (
+            f"messages.{i}.content.{is_thinking.index(True)}: When thinking is disabled, an "
+            "`assistant` message in the final position cannot contain `thinking`. To use "
+            "thinking blocks, enable `thinking` in your request."
+        )
     return None

@@ -15,12 +15,17 @@ so the recorder never moves the tip itself. Where the exchange hangs in the sess
 ``parent_id``: by default it follows the active tip; an edit names the message before the edited
 prompt, and a retry (no new prompt) names the prompt it answers again, which makes the new reply
 a second version of the old one instead of a turn after it.
+
+A continuation (a reply cut at ``max_tokens`` or paused, carried on) names the message it
+``continues``: its new blocks are written after the ``prefix`` the reply had, into that same row,
+and the row's token counts and duration become the sums over its requests, so the cost and
+``/stats`` count every request the reply took.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Final, Literal
 
@@ -38,6 +43,7 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
+from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import SessionStore
 
 FLUSH_INTERVAL = 1.0
@@ -65,11 +71,17 @@ class ReplyRecorder:
         system: str,
         parent_id: ParentId = ACTIVE_LEAF,
         clock: Callable[[], float] = time.monotonic,
+        continues: int | None = None,
+        prefix: Sequence[Block] = (),
+        earlier: StreamMetrics | None = None,
     ) -> None:
         """``user_blocks`` is the prompt (``blocks.blocks_from_text`` for a typed one); None for a
         retry, which saves only a reply. ``parent_id`` is the message this exchange follows: the
         user message's parent, or, with no prompt, the reply's. None starts a new root (an edit
-        of the first prompt). Ignored when ``begin`` has to create the session."""
+        of the first prompt). Ignored when ``begin`` has to create the session.
+
+        ``continues`` is the stored reply a continuation goes on (``None``: saved as a new reply,
+        ``prefix`` and all); ``prefix`` the blocks it had, ``earlier`` its metrics so far."""
         self._store = store
         self._parent_id = parent_id
         self.session_id = session_id
@@ -80,6 +92,9 @@ class ReplyRecorder:
         self.user_message_id: int | None = None
         self.reply_message_id: int | None = None
         self._assembler = BlockAssembler()
+        self._continues = continues
+        self._prefix = list(prefix)
+        self._earlier = earlier
         self._last_flush = 0.0
         self._dirty = False
 
@@ -111,11 +126,15 @@ class ReplyRecorder:
             self._dirty = True
             if self._clock() - self._last_flush >= FLUSH_INTERVAL:
                 self._flush()
+        elif isinstance(event, Started) and self._continues is not None:
+            self.reply_message_id = self._continues
+            self._store.update_message(self._continues, status=TurnStatus.STREAMING.value)
+            self._last_flush = self._clock()
         elif isinstance(event, Started):
             self.reply_message_id = self._store.add_message(
                 self.session_id,
                 "assistant",
-                blocks=[],
+                blocks=self._prefix,
                 status=TurnStatus.STREAMING.value,
                 model=self._model,
                 **self._parent(
@@ -129,7 +148,8 @@ class ReplyRecorder:
     def _flush(self) -> None:
         if self.reply_message_id is None or not self._dirty:
             return
-        self._store.update_message(self.reply_message_id, blocks=self._assembler.blocks())
+        blocks = [*self._prefix, *self._assembler.blocks()]
+        self._store.update_message(self.reply_message_id, blocks=blocks)
         self._dirty = False
         self._last_flush = self._clock()
 
@@ -143,17 +163,34 @@ class ReplyRecorder:
             Failed: TurnStatus.ERROR,
         }[type(event)]
         duration = None if m.ended_at is None else (m.ended_at - m.started_at) * 1000.0
+        before = self._earlier
+        ttft = m.ttft_ms
+        earlier_in = earlier_out = None
+        earlier_writes = earlier_reads = earlier_writes_1h = 0
+        if before is not None:  # a continuation: the row counts every request of the reply
+            ttft = before.ttft_ms if before.ttft_ms is not None else ttft
+            if duration is not None and before.ended_at is not None:
+                duration += (before.ended_at - before.started_at) * 1000.0
+            earlier_in = before.input_tokens
+            earlier_out = before.output_tokens if before.usage_final else None
+            earlier_writes, earlier_reads = before.cache_creation_tokens, before.cache_read_tokens
+            earlier_writes_1h = before.cache_creation_1h_tokens
         self._store.update_message(
             self.reply_message_id,
-            blocks=list(event.blocks),
+            blocks=[*self._prefix, *event.blocks],
             status=status.value,
             stop_reason=m.stop_reason,
             error=event.error.message if isinstance(event, Failed) else None,
-            input_tokens=m.input_tokens,
-            output_tokens=m.output_tokens if m.usage_final else None,
-            cache_creation_tokens=m.cache_creation_tokens,
-            cache_read_tokens=m.cache_read_tokens,
-            cache_creation_1h_tokens=m.cache_creation_1h_tokens,
-            ttft_ms=m.ttft_ms,
+            input_tokens=_plus(m.input_tokens, earlier_in),
+            output_tokens=_plus(m.output_tokens if m.usage_final else None, earlier_out),
+            cache_creation_tokens=m.cache_creation_tokens + earlier_writes,
+            cache_read_tokens=m.cache_read_tokens + earlier_reads,
+            cache_creation_1h_tokens=m.cache_creation_1h_tokens + earlier_writes_1h,
+            ttft_ms=ttft,
             duration_ms=duration,
         )
+
+
+def _plus(now: int | None, earlier: int | None) -> int | None:
+    """A count over two requests; unknown if this one's is."""
+    return None if now is None else now + (earlier or 0)

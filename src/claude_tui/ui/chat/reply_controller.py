@@ -16,12 +16,23 @@ mounted, or a frame drawn between the end of one reply and the start of the next
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerState
 
+from claude_tui.core.blocks import Block
+from claude_tui.core.config import Settings
+from claude_tui.core.continuation import (
+    ASKED_BY_PERSON,
+    FollowUp,
+    begin_continuation,
+    continuable_turn,
+    follow_up,
+)
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
+from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
 from claude_tui.ui.chat.reply_stream import ReplyStream
@@ -112,12 +123,20 @@ class ReplyController:
 
     @staticmethod
     def can_retry(state: SessionState) -> bool:
-        """Whether ``retry`` would send something: no reply in flight, and a prompt to send."""
+        """Whether ``retry`` would send something: no reply in flight, and a prompt to send
+        or a cut reply to continue."""
         turns = state.conversation.turns
         return state.reply is None and any(t.role == "user" for t in reversed(turns))
 
-    async def retry(self, state: SessionState) -> None:
-        """Send the last prompt again (after an error, a cancel, or a reply wanted anew).
+    @staticmethod
+    def can_continue(state: SessionState) -> bool:
+        """Whether Ctrl+R would continue a cut reply (rather than send the prompt again)."""
+        return state.reply is None and continuable_turn(state.conversation.turns) is not None
+
+    async def retry(self, state: SessionState, *, continue_cut: bool = True) -> None:
+        """Ctrl+R: continue the last reply if it was cut short where it can go on
+        (``max_tokens``, a pause), else send the last prompt again (after an error, a
+        cancel, or a reply wanted anew). ``continue_cut=False`` (``/retry``) always asks again.
 
         The failed or partial reply stays where it is, in the session and in the history the
         retry sends (prompt, partial reply, prompt again: a history the API accepts)."""
@@ -125,6 +144,10 @@ class ReplyController:
             self._chat.notify("A reply is still streaming: Esc stops it first.", timeout=4)
             return
         turns = state.conversation.turns
+        cut = continuable_turn(turns) if continue_cut else None
+        if cut is not None:
+            await self.continue_turn(state, cut)
+            return
         last = next((t for t in reversed(turns) if t.role == "user"), None)
         if last is None:
             self._chat.notify("Nothing to retry yet.", timeout=3)
@@ -160,30 +183,100 @@ class ReplyController:
             await self._pane.add_reply(turn, user_turn, text)
             self._status.queued = len(state.queue)
             self._status.waiting()
-        self._next_reply_id += 1
-        reply_id = self._next_reply_id
-        chat = self._chat
-        options = chat.options
-        settings = chat.session_settings(state)
-        work = ReplyWork(
-            chat,
-            reply_id,
-            settings,
+        work = self._work(
+            state,
+            self.chat_settings(state),
             history,
-            caps=chat.app.capabilities(settings.model),
-            api=options.api,
-            store_path=options.store_path,
-            session_id=state.session_id,
             prompt=user_turn,
             reply=turn,
             parent_id=parent_id,
             adjust=adjust,
         )
-        state.reply = Reply(reply_id, work.runner, turn, on_end=on_end)
-        self._replies[reply_id] = state
-        chat.reply_started(state)
-        chat.run_worker(
-            work, name=worker_name(reply_id), group="replies", thread=True, exit_on_error=False
+        self._launch(state, work, Reply(work.reply_id, work.runner, turn, on_end=on_end))
+
+    async def continue_turn(
+        self, state: SessionState, turn: Turn, step: FollowUp = ASKED_BY_PERSON
+    ) -> None:
+        """Carry on ``turn``, a reply cut short (``max_tokens``, ``pause_turn``), in the same
+        turn: the history goes with it as the final assistant message (or, ``step.ask``,
+        followed by a request to go on), and what comes back is added to it, on screen and in
+        the store (``core.continuation``). ``step`` is a continuation the app started itself."""
+        shown = state is self._pane.state
+        if shown and state.shown_to is not None:
+            await self._pane.show_latest(state)
+        settings = self.chat_settings(state)
+        plan = begin_continuation(
+            state.conversation.turns, turn, thinking=settings.thinking, ask=step.ask
+        )
+        if plan.thinking != settings.thinking:
+            settings = replace(settings, thinking=plan.thinking)
+        if shown:
+            await self._pane.restream(turn)
+            self._status.waiting()
+        work = self._work(
+            state,
+            settings,
+            plan.messages,
+            prompt=None,
+            reply=turn,
+            continues=turn.message_id,
+            prefix=plan.prefix,
+            earlier=plan.earlier,
+        )
+        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix))
+        reply.continued, reply.asked, reply.pauses = True, step.ask, step.pauses
+        reply.note = step.note
+        self._launch(state, work, reply)
+
+    def chat_settings(self, state: SessionState) -> Settings:
+        """What ``state``'s next request is sent with."""
+        return self._chat.session_settings(state)
+
+    def _work(
+        self,
+        state: SessionState,
+        settings: Settings,
+        history: list[dict[str, Any]],
+        *,
+        prompt: Turn | None,
+        reply: Turn,
+        parent_id: ParentId = ACTIVE_LEAF,
+        continues: int | None = None,
+        prefix: Sequence[Block] = (),
+        earlier: StreamMetrics | None = None,
+        adjust: Adjust | None = None,
+    ) -> ReplyWork:
+        """The worker body of the next reply of ``state`` (see ``ReplyWork``)."""
+        self._next_reply_id += 1
+        options = self._chat.options
+        return ReplyWork(
+            self._chat,
+            self._next_reply_id,
+            settings,
+            history,
+            caps=self._chat.app.capabilities(settings.model),
+            api=options.api,
+            store_path=options.store_path,
+            session_id=state.session_id,
+            prompt=prompt,
+            reply=reply,
+            parent_id=parent_id,
+            continues=continues,
+            prefix=prefix,
+            earlier=earlier,
+            adjust=adjust,
+        )
+
+    def _launch(self, state: SessionState, work: ReplyWork, reply: Reply) -> None:
+        state.reply = reply
+        self._replies[reply.reply_id] = state
+        self._chat.reply_started(state)
+        self._chat.run_worker(
+            work,
+            name=worker_name(reply.reply_id),
+            group="replies",
+            thread=True,
+            exit_on_error=False,
         )
 
     # -- stopping -----------------------------------------------------------------------------
@@ -212,6 +305,12 @@ class ReplyController:
     async def _ended(self, state: SessionState, reply: Reply) -> None:
         state.reply = None
         self._replies.pop(reply.reply_id, None)
+        step = follow_up(
+            reply.turn, continued=reply.continued, asked=reply.asked, pauses=reply.pauses
+        )
+        if step is not None:  # paused, or no prefill: on, visibly, in the same turn; the
+            await self.continue_turn(state, reply.turn, step)  # queue waits for the real end
+            return
         self._stream.show_end(state, reply)
         self._chat.reply_ended(state)
         if reply.on_end is not None:

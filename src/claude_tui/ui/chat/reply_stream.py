@@ -58,6 +58,7 @@ RETRY_REASONS = {
     ErrorKind.TIMEOUT: "The API timed out",
 }
 
+
 FRAME_PACING = 2.0
 """A streaming reply's frames leave the interpreter at least this many times their own cost
 free, for the stream's thread and for keys (see ``ReplyStream._frame_drawn``)."""
@@ -82,7 +83,7 @@ def take_content(reply: Reply, event: StreamEvent) -> bool:
     ):
         reply.pending_summary = True
         reply.has_text = True  # something to read: the summary, folded
-    reply.turn.blocks = reply.blocks.blocks()
+    reply.turn.blocks = reply.whole(reply.blocks.blocks())
     return True
 
 
@@ -130,7 +131,7 @@ class ReplyStream:
         elif isinstance(event, Finished | Cancelled | Failed):
             turn = reply.turn
             turn.metrics = event.metrics
-            turn.blocks = list(event.blocks)
+            turn.blocks = reply.whole(list(event.blocks))
             if isinstance(event, Finished):
                 turn.status = TurnStatus.COMPLETE
                 turn.stop_reason = event.metrics.stop_reason
@@ -213,6 +214,7 @@ class ReplyStream:
             self._live = live
             if self._on_live is not None:
                 self._on_live(live)
+        status.note = reply.note if reply is not None else ""
         if reply is None:
             status.idle()
         elif reply.retry_note is not None:

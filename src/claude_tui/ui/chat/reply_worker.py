@@ -7,17 +7,19 @@ database failure stops the saving, never the reply.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from textual.message_pump import MessagePump
 
+from claude_tui.core.blocks import Block
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Turn
 from claude_tui.core.events import StreamEvent
+from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.core.store.recorder import ParentId, ReplyRecorder
@@ -71,15 +73,23 @@ class ReplyWork:
         prompt: Turn | None,
         reply: Turn,
         parent_id: ParentId,
+        continues: int | None = None,
+        prefix: Sequence[Block] = (),
+        earlier: StreamMetrics | None = None,
         adjust: Adjust | None = None,
     ) -> None:
         """``prompt`` is the new user turn (saved as its blocks), or None when the reply
         answers the last prompt again; ``reply`` is the turn the reply streams into;
-        ``adjust`` changes the request the settings make."""
+        ``adjust`` changes the request the settings make (``/compact``'s compaction edit).
+
+        A continuation of ``reply`` (no prompt) saves into its stored message ``continues``
+        after the ``prefix`` it had; ``earlier`` is what its earlier requests measured."""
         self._node, self._reply_id = node, reply_id
+        self.reply_id = reply_id
         self._settings, self._store_path, self._session_id = settings, store_path, session_id
         self._prompt, self._reply = prompt, reply
         self._parent_id = parent_id
+        self._continues, self._prefix, self._earlier = continues, prefix, earlier
         self._sink = EventSink(
             lambda event: node.post_message(ReplyEvent(reply_id, event)),
             lambda problem: node.post_message(StoreProblem(problem)),
@@ -101,6 +111,9 @@ class ReplyWork:
                 model=settings.model,
                 system=settings.system_prompt,
                 parent_id=self._parent_id,
+                continues=self._continues,
+                prefix=self._prefix,
+                earlier=self._earlier,
             )
             node.post_message(SessionSaved(self._reply_id, recorder.begin()))
             if self._prompt is not None and recorder.user_message_id is not None:

@@ -30,6 +30,7 @@ from claude_tui.ui.chat.escape import press_escape
 from claude_tui.ui.chat.model_fit import ModelFit
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
+from claude_tui.ui.chat.send_guard import SendGuard, model_window
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
@@ -76,8 +77,15 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
         Binding("ctrl+f", "search_sessions", "Search", priority=True),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
-        # Likewise Ctrl+R: "Retry" shows when there is a prompt to send again; when there is
-        # not, the key still says why nothing happens.
+        # Likewise Ctrl+R: "Continue" on a reply cut at max_tokens (or paused), "Retry" when
+        # there is a prompt to send again; when there is not, the key still says why.
+        Binding(
+            "ctrl+r",
+            "continue_reply",
+            "Continue",
+            tooltip="Continue a reply cut at max_tokens, else send the last prompt again",
+            priority=True,
+        ),
         Binding("ctrl+r", "retry", "Retry", priority=True),
         Binding("ctrl+r", "explain_retry", "Retry", show=False, priority=True),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
@@ -109,6 +117,7 @@ class ChatScreen(Screen[None]):
         self.prompt_input = PromptInput(id="prompt")
         self.column = ChatColumn(id="main")
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
+        self.send_guard = SendGuard(self)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
         self.fit = ScreenFit(self)
         self.model_fit = ModelFit(self)
@@ -177,6 +186,7 @@ class ChatScreen(Screen[None]):
         """Tell the metrics line (and the title) which model the session uses."""
         settings = self.session_settings(self.current)
         self.metrics_bar.set_model(settings.model)
+        self.metrics_bar.set_window(model_window(self.app, settings.model))
         self.model_fit.follow(settings)  # its effort levels; what it does not take, said
         self.fit.title()
 
@@ -215,6 +225,8 @@ class ChatScreen(Screen[None]):
         if not self.options.api.has_credentials:
             self.notify(self.no_key_hint, title="Cannot send", severity="error", timeout=8)
             return  # the prompt stays in the input: nothing is lost
+        if not self.send_guard.allows(self.current, parsed.text, message.prompt_input):
+            return  # over the context window, or being counted: still in the input
         message.prompt_input.remember(message.text)
         await self.replies.submit(self.current, parsed.text)  # // sends a literal /
 
@@ -228,12 +240,17 @@ class ChatScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which of a key's two bindings is live (see ``BINDINGS``): the footer shows "Stop"
-        only while a reply streams or a retry waits, "Retry" only when there is something
-        to send again. ``False`` hides a binding and passes its key to the next one."""
+        only while a reply streams or a retry waits, "Continue" on a cut reply, "Retry" only
+        when there is something to send again. ``False`` hides a binding and passes its key
+        to the next one."""
         if action == "stop":
             return self.current.reply is not None
+        if action == "continue_reply":
+            return self.replies.can_continue(self.current)
         if action == "retry":
-            return self.replies.can_retry(self.current)
+            return self.replies.can_retry(self.current) and not self.replies.can_continue(
+                self.current
+            )
         return True
 
     async def action_stop(self) -> None:
@@ -265,6 +282,9 @@ class ChatScreen(Screen[None]):
             self.notify("No reply on screen has a thinking block or a summary.", timeout=3)
 
     async def action_retry(self) -> None:
+        await self.replies.retry(self.current)
+
+    async def action_continue_reply(self) -> None:
         await self.replies.retry(self.current)
 
     async def action_explain_retry(self) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from claude_tui.core.block_assembler import BlockAssembler
+from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
@@ -41,6 +42,21 @@ class Reply:
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
     on_end: OnEnd | None = None
+    """Called once the reply has ended (``/compact`` says what it did)."""
+    prefix: tuple[Block, ...] = ()
+    """A continuation: the blocks the turn had before it (its new blocks follow them)."""
+    continued: bool = False
+    """A continuation of its turn (``core.continuation``), not a reply of its own."""
+    asked: bool = False
+    """A continuation asked for with a user message, the model taking no prefill."""
+    pauses: int = 0
+    """A continuation after ``pause_turn``: how many pauses in a row it follows."""
+    note: str = ""
+    """What the status line adds while this reply streams (a pause being continued)."""
+
+    def whole(self, blocks: list[Block]) -> list[Block]:
+        """The turn's blocks: the ``prefix`` of a continuation, then this reply's ``blocks``."""
+        return [*self.prefix, *blocks] if self.prefix else blocks
 
     def shown_whole(self) -> None:
         """A widget is being built from the whole turn: nothing received is pending for it."""

@@ -17,6 +17,7 @@ from textual.widgets import Collapsible, Static
 from claude_tui.core.blocks import plain_text, summaries_of
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
+from claude_tui.core.stop_reasons import stop_notice
 from claude_tui.ui.textual_private import GrowsInPlace
 from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText
@@ -82,7 +83,9 @@ class AssistantMessage(GrowsInPlace, Vertical):
         & > .label { color: $primary; text-style: bold; }
         & > .notice { margin-top: 1; }
         & > .notice.cancelled { color: $warning; }
+        & > .notice.warning { color: $warning; text-style: bold; }
         & > .notice.error { color: $error; text-style: bold; }
+        & > .notice.compacted { color: $text-muted; }
         & > Collapsible { margin: 0 0 1 0; padding: 0; border-top: none; background: transparent; }
         & > Collapsible Static { color: $text-muted; }
     }
@@ -240,6 +243,10 @@ class SummaryFold(Collapsible):
         self.title = self.title_for(clean)
 
 
+COMPACTED = "Compacted: the next prompt goes on from this summary · Ctrl+O shows it"
+"""Under a reply that is a compaction alone (``/compact``'s pause)."""
+
+
 def turn_notice(turn: Turn) -> tuple[str | None, str]:
     """What to say under a reply that did not end well, and the style class for it."""
     if turn.status is TurnStatus.CANCELLED:
@@ -250,8 +257,13 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
         return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"
     if turn.status is TurnStatus.INCOMPLETE:
         return "⚠ Incomplete: the app closed while this reply was streaming", "error"
-    if turn.stop_reason == "max_tokens":
-        return "Stopped at the max_tokens limit.", "cancelled"
+    if turn.stop_reason == "compaction" and summaries_of(turn.blocks) and not turn.text:
+        # The pause /compact asks for: the summary is the whole reply, and nothing was cut.
+        return COMPACTED, "compacted"
+    output = turn.metrics.output_tokens if turn.metrics is not None else None
+    stopped = stop_notice(turn.stop_reason, output_tokens=output)
+    if stopped is not None:  # a reply that ended, but not as a finished answer
+        return stopped.text, "warning"
     return None, ""
 
 

@@ -1,5 +1,9 @@
-"""The live metrics line: TTFT, tokens/s, tokens in and out, cache reads and writes, elapsed,
-stop reason and cost."""
+"""The live metrics line: TTFT, tokens/s, tokens in and out, cache reads and writes, how full the
+context window is, elapsed, stop reason and cost.
+
+The gauge (``ctx 34%``, ``core.context_window``) turns the warning colour at 80 % and the error
+colour at 95 %; a stop reason other than a finished answer is drawn as a warning too, so a cut
+reply never reads like a normal end."""
 
 from __future__ import annotations
 
@@ -9,8 +13,16 @@ from collections.abc import Collection, Mapping
 from textual.content import Content
 from textual.widgets import Static
 
+from claude_tui.core.context_window import (
+    GaugeLevel,
+    context_tokens,
+    fill_fraction,
+    gauge_level,
+    gauge_text,
+)
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price
+from claude_tui.core.stop_reasons import is_normal_stop
 
 WIDE_SEPARATOR = "  │  "
 NARROW_SEPARATOR = " │ "
@@ -20,26 +32,27 @@ not change while numbers grow)."""
 MIN_TICK = 0.1
 """Seconds between redraws of a streaming reply's metrics, at the least: the line shows tenths
 of a second, so a redraw in every frame at 30 a second would show nothing new twice in three."""
-ONE_LINE_FROM = 94
-"""From this many columns the compact line shows every field, model included (93 columns at
+ONE_LINE_FROM = 105
+"""From this many columns the compact line shows every field, model included (104 columns at
 its longest), but for the ``OPTIONAL`` ones, which need their budget more. Narrower, fields are
 left out (``NARROW_FIELDS``) so that it stays one line."""
-FIELD_ORDER = ("model", "ttft", "rate", "tokens", "cache", "elapsed", "stop", "cost")
+FIELD_ORDER = ("model", "ttft", "rate", "tokens", "cache", "ctx", "elapsed", "stop", "cost")
 """The fields of ``metric_fields``, in the order shown."""
 OPTIONAL = frozenset({"cache"})
 """Fields shown only for a reply that has something to say in them: the cache's reads and
 writes for a reply that used the cache (a short prompt, or caching off, has none)."""
 NARROW_BUDGET = {
-    "ttft": 11, "rate": 10, "tokens": 19, "cache": 22, "elapsed": 6, "stop": 10, "cost": 9,
+    "ttft": 11, "rate": 10, "tokens": 19, "cache": 22, "ctx": 8, "elapsed": 6, "stop": 10,
+    "cost": 9,
 }  # fmt: skip
 """Columns each field of the compact line takes at most in a long reply ("TTFT 1,234ms" is
 rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, not by the
 text of the moment, so a field does not come and go while the numbers of one reply grow."""
 LEAVE_OUT = ("stop", "elapsed", "cost", "cache", "ttft")
 """What a narrow line does without first: the model is in the title, and an unusual stop shows
-under the reply anyway; the speed and the token counts are what the line is for. The cache
-stays longer than the cost: with caching, ``in`` counts only what was not cached (often 0), and
-the cache field is what says where the prompt went."""
+under the reply anyway; the speed, the token counts and the gauge are what the line is for. The
+cache stays longer than the cost: with caching, ``in`` counts only what was not cached (often
+0), and the cache field is what says where the prompt went."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -73,17 +86,28 @@ def metric_fields(
     narrow: bool = False,
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
+    window: int | None = None,
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
+    ``window`` is the model's context window, for the gauge.
 
     Estimates are marked: the rate and the output count before the final usage arrives
     ("(est.)" after the rate, or "~" before numbers on a narrow terminal), and the cost always,
-    since it comes from a price table rather than a bill. An ``OPTIONAL`` field with nothing to
-    say is empty.
+    since it comes from a price table rather than a bill.
     """
     unit = "" if narrow else " "
     if metrics is None:
-        return [model or "–", "TTFT –", "tok/s –", "in – · out –", "", f"0.0{unit}s", "–", "$–"]
+        return [
+            model or "–",
+            "TTFT –",
+            "tok/s –",
+            "in – · out –",
+            "",
+            gauge_text(None),
+            f"0.0{unit}s",
+            "–",
+            "$–",
+        ]
     ttft = metrics.ttft_ms
     rate, estimated = metrics.tokens_per_second(now)
     if rate is None:
@@ -107,6 +131,7 @@ def metric_fields(
         rate_text,
         f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
         _cache(metrics, narrow),
+        gauge_text(fill_fraction(context_tokens(metrics), window)),
         f"{metrics.elapsed(now):.1f}{unit}s",
         _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
         cost_text,
@@ -139,6 +164,39 @@ def narrow_fields(width: int, present: Collection[str] = FIELD_ORDER) -> tuple[s
     return tuple(shown)
 
 
+def metric_line(
+    metrics: StreamMetrics | None,
+    now: float,
+    outcome: str | None = None,
+    width: int = 200,
+    prices: Mapping[str, Price] | None = None,
+    model: str | None = None,
+    window: int | None = None,
+) -> tuple[str, list[tuple[str, str]]]:
+    """The fields shown on one line of ``width`` columns, by name, and the separator between
+    them: spacious, compact, or compact with fewer fields (see ``format_metrics``)."""
+    if width >= WIDE_FROM:
+        wide = metric_fields(metrics, now, outcome, prices=prices, model=model, window=window)
+        named = [(name, text) for name, text in zip(FIELD_ORDER, wide, strict=True) if text]
+        if len(WIDE_SEPARATOR.join(text for _, text in named)) <= width:
+            return WIDE_SEPARATOR, named  # else the compact line, not a second line
+    values = dict(
+        zip(
+            FIELD_ORDER,
+            metric_fields(
+                metrics, now, outcome, narrow=True, prices=prices, model=model, window=window
+            ),
+            strict=True,
+        )
+    )
+    values["model"] = short_model(values["model"])
+    present = [name for name, value in values.items() if value or name not in OPTIONAL]
+    fields = [(name, values[name]) for name in narrow_fields(width, present)]
+    while len(fields) > 1 and len(NARROW_SEPARATOR.join(t for _, t in fields)) > width:
+        fields.pop()  # numbers beyond every budget: rare
+    return NARROW_SEPARATOR, fields
+
+
 def format_metrics(
     metrics: StreamMetrics | None,
     now: float,
@@ -146,30 +204,36 @@ def format_metrics(
     width: int = 200,
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
+    window: int | None = None,
 ) -> str:
     """The metrics laid out on one line of ``width`` columns: spacious, compact, or compact
     with fewer fields. ``model`` is the model in use, shown first (else the one the metrics
-    name). A field that would be cut off is left out whole, never cut mid-word."""
-    if width >= WIDE_FROM:
-        spacious = metric_fields(metrics, now, outcome, prices=prices, model=model)
-        wide = WIDE_SEPARATOR.join(field for field in spacious if field)
-        if len(wide) <= width:  # else the compact line, rather than a second line
-            return wide
-    values = dict(
-        zip(
-            FIELD_ORDER,
-            metric_fields(metrics, now, outcome, narrow=True, prices=prices, model=model),
-            strict=True,
-        )
-    )
-    values["model"] = short_model(values["model"])
-    present = [name for name, value in values.items() if value or name not in OPTIONAL]
-    fields = [values[name] for name in narrow_fields(width, present)]
-    line = NARROW_SEPARATOR.join(fields)
-    while len(fields) > 1 and len(line) > width:  # numbers beyond every budget: rare
-        fields.pop()
-        line = NARROW_SEPARATOR.join(fields)
-    return line
+    name); ``window`` its context window. A field that would be cut off is left out whole,
+    never cut mid-word."""
+    separator, fields = metric_line(metrics, now, outcome, width, prices, model, window)
+    return separator.join(text for _, text in fields)
+
+
+GAUGE_STYLES = {GaugeLevel.WARNING: "$warning", GaugeLevel.ERROR: "bold $error"}
+
+
+def field_style(
+    name: str, metrics: StreamMetrics | None, window: int | None, outcome: str | None
+) -> str | None:
+    """The colour a field is drawn in when it is a warning: the gauge from 80 %, a stop that
+    was not a finished answer, a reply that was cancelled or failed."""
+    if metrics is None:
+        return None
+    if name == "ctx":
+        return GAUGE_STYLES.get(gauge_level(fill_fraction(context_tokens(metrics), window)))
+    if name == "stop" and metrics.ended_at is not None:
+        if not is_normal_stop(metrics.stop_reason):
+            return "bold $warning"
+        if metrics.stop_reason is None and outcome == "error":
+            return "$error"
+        if metrics.stop_reason is None and outcome == "cancelled":
+            return "$warning"
+    return None
 
 
 class MetricsBar(Static):
@@ -195,6 +259,8 @@ class MetricsBar(Static):
         """The user's price overrides from config."""
         self.model: str | None = None
         """The model in use, shown before a reply's metrics arrive (set by the chat screen)."""
+        self.window: int | None = None
+        """The model's context window, for the gauge (set by the chat screen)."""
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
 
@@ -224,19 +290,33 @@ class MetricsBar(Static):
             self.model = model
             self._redraw()
 
+    def set_window(self, window: int | None) -> None:
+        """The context window of the model the session uses now."""
+        if window != self.window:
+            self.window = window
+            self._redraw()
+
     def _redraw(self) -> None:
         self._drawn_at = time.monotonic()
         width = self.content_region.width or 200
-        line = format_metrics(
-            self.metrics, time.monotonic(), self._outcome, width, self.prices, self.model
+        metrics, outcome, window = self.metrics, self._outcome, self.window
+        separator, fields = metric_line(
+            metrics, time.monotonic(), outcome, width, self.prices, self.model, window
         )
+        line = separator.join(text for _, text in fields)
         if line == self._shown:
-            return  # most ticks change nothing visible
+            return  # most ticks change nothing visible (the styles follow the text)
         # A layout of the whole screen is only needed when the bar changes height (one line or
         # two); a redraw of its own line is enough otherwise, and is far cheaper.
         relayout = line.count("\n") != self._shown.count("\n")
         self._shown = line
-        self.update(Content(line), layout=relayout)
+        pieces = [
+            Content.styled(text, style)
+            if (style := field_style(name, metrics, window, outcome))
+            else Content(text)
+            for name, text in fields
+        ]
+        self.update(Content(separator).join(pieces), layout=relayout)
 
     def on_resize(self) -> None:
         self._redraw()

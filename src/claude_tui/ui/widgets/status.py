@@ -39,6 +39,8 @@ class ReplyStatus(Static):
         self._retry_text = ""
         self._frame = 0
         self.queued = 0
+        self.note = ""
+        """Said after what the reply is doing, while it is (a pause being continued)."""
         self._shown = IDLE_HINT
         self._text = IDLE_HINT  # as composed; ``_shown`` is it fitted to the width
         self._stepped_at = 0.0
@@ -91,6 +93,8 @@ class ReplyStatus(Static):
             text = f"{spin} {self._retry_text} · retrying in {left:.0f} s"
         else:
             return
+        if self.note:
+            text += f" · {self.note}"
         hint = "Esc to stop"
         if self.queued:
             hint += f" · {self.queued} queued"

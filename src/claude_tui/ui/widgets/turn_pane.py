@@ -19,7 +19,7 @@ from claude_tui.ui.widgets.conversation import (
     LoadLater,
     Welcome,
 )
-from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
+from claude_tui.ui.widgets.message import AssistantMessage, UserMessage, widget_for_turn
 from claude_tui.ui.widgets.turn_widgets import TurnWidgets
 from claude_tui.ui.widgets.turn_window import TurnWindow
 
@@ -120,6 +120,18 @@ class TurnPane(Widget):
         self.widgets.add(reply, widget)
         view.follow()
         await self.window.trim(self.state)
+
+    async def restream(self, reply: Turn) -> None:
+        """``reply`` streams again (a continuation of a cut reply): its widget is made anew
+        from the turn as it stands, streaming, in the same place; nothing if it has none."""
+        old = self.widgets.get(reply)
+        if old is None or not old.is_attached:
+            return
+        widget = widget_for_turn(reply)
+        await self._view.mount(widget, after=old)
+        await self.widgets.remove([reply])
+        self.widgets.add(reply, widget)
+        self._view.follow()
 
     async def add_queued(self, text: str) -> None:
         """A prompt sent while a reply streams, shown below it until its turn comes."""

@@ -59,8 +59,9 @@ async def new(chat: ChatScreen, command: Command) -> None:
 
 @handles("retry")
 async def retry(chat: ChatScreen, command: Command) -> None:
+    """Always the prompt again: Ctrl+R is what continues a reply cut at max_tokens."""
     require_no_args(command)
-    await chat.run_action("retry")
+    await chat.replies.retry(chat.current, continue_cut=False)
 
 
 @handles("edit")

@@ -1,0 +1,276 @@
+"""Stop reasons in the app: said plainly under the reply, a cut reply continued in the same turn
+with Ctrl+R, a paused one continued by itself (at most three times), and Esc during either."""
+
+from __future__ import annotations
+
+from claude_tui.core.client import ApiSettings
+from claude_tui.core.continuation import CONTINUE_PROMPT
+from claude_tui.core.conversation import TurnStatus
+from claude_tui.core.store import SessionStore
+from claude_tui.localapi.server import LocalAPIServer, Scenario
+from claude_tui.ui.widgets.message import AssistantMessage
+from claude_tui.ui.widgets.status import ReplyStatus
+
+from .helpers import make_app, send, send_and_finish, wait_until
+
+CUT = "The first half of the answer ends here,   \n"
+"""Cut at max_tokens, ending in whitespace: the API rejects that at the end of a final
+assistant message, so the continuation must send it trimmed."""
+REST = " and the second half follows on."
+
+
+def notice_of(widget: AssistantMessage) -> str:
+    notices = widget.query(".notice")
+    return " ".join(str(n.render()) for n in notices)
+
+
+def stored_replies() -> list[tuple[str, str, str | None, int | None]]:
+    with SessionStore.open() as store:
+        session = store.latest_session()
+        assert session is not None
+        return [
+            (m.content, m.status, m.stop_reason, m.output_tokens)
+            for m in store.all_messages(session.id)
+            if m.role == "assistant"
+        ]
+
+
+async def test_a_reply_cut_at_max_tokens_says_so_and_ctrl_r_continues_it_in_the_same_turn(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(Scenario(text=CUT, stop_reason="max_tokens"), Scenario(text=REST))
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "explain everything")
+        turns = app.chat.current.conversation.turns
+        widget = app.query(AssistantMessage)[-1]
+        assert turns[-1].stop_reason == "max_tokens"
+        notice = notice_of(widget)
+        assert "Cut at max_tokens" in notice and "Ctrl+R continues" in notice
+        assert widget.query_one(".notice").has_class("warning")
+        # The footer names what Ctrl+R does here.
+        shown = {b.binding.action: b.binding.description for b in app.chat.active_bindings.values()}
+        assert shown["continue_reply"] == "Continue" and "retry" not in shown
+
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: len(server.message_requests) == 2)
+        await wait_until(pilot, lambda: app.chat.current.reply is None and turns[-1].text != "")
+        await wait_until(pilot, lambda: turns[-1].status is TurnStatus.COMPLETE)
+
+        # The request: the history with the cut reply last, its trailing whitespace trimmed.
+        sent = server.message_requests[1]["body"]["messages"]
+        assert [m["role"] for m in sent] == ["user", "assistant"]
+        assert sent[-1]["content"] == [{"type": "text", "text": CUT.rstrip()}]
+        # One turn, on screen and in the store: the text reads on, and no notice is left.
+        assert [t.role for t in turns] == ["user", "assistant"]
+        assert turns[-1].text == CUT.rstrip() + REST
+        assert turns[-1].stop_reason == "end_turn"
+        widgets = app.query(AssistantMessage)
+        assert len(widgets) == 1
+        await wait_until(pilot, lambda: widgets[0].text == CUT.rstrip() + REST)
+        assert not widgets[0].query(".notice")
+        await wait_until(pilot, lambda: stored_replies()[0][1] == "complete")
+        (content, status, stop, output), *others = stored_replies()
+        assert not others
+        assert (content, status, stop) == (CUT.rstrip() + REST, "complete", "end_turn")
+        assert output == server_output(CUT) + server_output(REST)
+
+
+def server_output(text: str) -> int:
+    """The output tokens the local server reports for a reply of ``text``."""
+    from claude_tui.localapi.block_stream import tokenize
+
+    return len(tokenize(text))
+
+
+async def test_slash_retry_still_asks_again_from_the_prompt(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(Scenario(text=CUT, stop_reason="max_tokens"), Scenario(text="Anew."))
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "explain everything")
+        await send(pilot, "/retry")
+        turns = app.chat.current.conversation.turns
+        await wait_until(pilot, lambda: len(turns) == 4 and app.chat.current.reply is None)
+        assert [t.text for t in turns] == [
+            "explain everything",
+            CUT,
+            "explain everything",
+            "Anew.",
+        ]
+        assert server.message_requests[1]["body"]["messages"][-1]["role"] == "user"
+
+
+async def test_a_continuation_with_thinking_on_goes_without_thinking_when_the_reply_has_none(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """A final assistant message must start with thinking when thinking is on: a cut reply
+    that has none is continued with thinking off for that one request."""
+    server.push(
+        Scenario(content=[{"type": "text", "text": "Cut here"}], stop_reason="max_tokens"),
+        Scenario(text=" and on."),
+    )
+    app = make_app(api, thinking=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "go")
+        assert "thinking" in server.message_requests[0]["body"]
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(pilot, lambda: turns[-1].text == "Cut here and on.")
+        continued = server.message_requests[1]["body"]
+        assert "thinking" not in continued
+        assert continued["messages"][-1]["content"] == [{"type": "text", "text": "Cut here"}]
+
+
+async def test_a_continuation_keeps_thinking_on_when_the_cut_reply_starts_with_it(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(
+        Scenario(thinking="Let me see.", text="Cut here", stop_reason="max_tokens"),
+        Scenario(content=[{"type": "text", "text": " and on."}]),
+    )
+    app = make_app(api, thinking=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "go")
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(pilot, lambda: turns[-1].text == "Cut here and on.")
+        continued = server.message_requests[1]["body"]
+        assert "thinking" in continued
+        final = continued["messages"][-1]["content"]
+        assert [b["type"] for b in final] == ["thinking", "text"]
+        assert turns[-1].thinking == "Let me see."
+
+
+async def test_pause_turn_continues_by_itself_visibly_at_most_three_times(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(
+        *(Scenario(text=f"Part {n}.", stop_reason="pause_turn", ttft=0.8) for n in range(1, 5))
+    )
+    app = make_app(api)
+    notes: set[str] = set()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await send(pilot, "search the web")
+        status = app.query_one(ReplyStatus)
+        turns = app.chat.current.conversation.turns
+
+        def watch() -> bool:
+            if status.note:
+                notes.add(status.note)
+            return len(server.message_requests) == 4 and app.chat.current.reply is None
+
+        await wait_until(pilot, watch, timeout=30)
+        assert notes == {f"Paused by the API · continuing ({n} of 3)" for n in (1, 2, 3)}
+        # Each continuation sent the reply so far back as the final assistant message.
+        for n in (1, 2, 3):
+            final = server.message_requests[n]["body"]["messages"][-1]
+            assert final["role"] == "assistant"
+            assert [b["text"] for b in final["content"]] == [f"Part {k}." for k in range(1, n + 1)]
+        assert [t.role for t in turns] == ["user", "assistant"]
+        assert turns[-1].text == "Part 1.Part 2.Part 3.Part 4."
+        assert turns[-1].stop_reason == "pause_turn"
+        widget = app.query(AssistantMessage)[-1]
+        await wait_until(pilot, lambda: "after 3 automatic continues" in notice_of(widget))
+        assert "Ctrl+R continues" in notice_of(widget)
+        assert status.note == ""
+
+
+async def test_esc_stops_a_continuation_and_keeps_what_arrived(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(
+        Scenario(text="Begun", stop_reason="max_tokens"),
+        Scenario(text=" and then a long tail " * 50, rate=40),
+    )
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "go")
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(pilot, lambda: len(turns[-1].text) > len("Begun and then"))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.chat.current.reply is None)
+        turn = turns[-1]
+        assert turn.status is TurnStatus.CANCELLED
+        assert turn.text.startswith("Begun and then")
+        assert len(turns) == 2
+        await wait_until(pilot, lambda: stored_replies()[0][1] == "cancelled")
+        assert stored_replies()[0][0] == turn.text
+
+
+async def test_refusal_and_a_full_window_and_an_unknown_stop_are_warnings(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    server.push(
+        Scenario(text="I can't help with that.", stop_reason="refusal"),
+        Scenario(text="Partial", stop_reason="model_context_window_exceeded"),
+        Scenario(text="Odd", stop_reason="brand_new_reason"),
+    )
+    app = make_app(api)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for prompt in ("one", "two", "three"):
+            await send_and_finish(pilot, prompt)
+        notices = [notice_of(w) for w in app.query(AssistantMessage)]
+        assert "Refused: the model declined" in notices[0]
+        assert "context window is full" in notices[1] and "/compact" in notices[1]
+        assert "does not know: brand_new_reason" in notices[2]
+        for widget in app.query(AssistantMessage):
+            assert widget.query_one(".notice").has_class("warning")
+        # Ctrl+R does not "continue" these: it asks again from the prompt.
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(pilot, lambda: len(turns) == 8 and app.chat.current.reply is None)
+        assert turns[-2].text == "three"
+
+
+NO_PREFILL = (
+    "This model does not support assistant message prefill. The conversation must end with a "
+    "user message."
+)
+
+
+async def test_a_model_that_takes_no_prefill_is_asked_to_go_on_instead(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """Newer models refuse a final assistant message with a 400: the continuation is asked
+    for with a user message in that request only, and still joins the same turn."""
+    server.push(
+        Scenario(text=CUT, stop_reason="max_tokens"),
+        Scenario(status=400, error_message=NO_PREFILL),
+        Scenario(text=REST, ttft=0.5),
+    )
+    app = make_app(api)
+    notes: set[str] = set()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send_and_finish(pilot, "explain everything")
+        await pilot.press("ctrl+r")
+        status = app.query_one(ReplyStatus)
+        turns = app.chat.current.conversation.turns
+
+        def done() -> bool:
+            if status.note:
+                notes.add(status.note)
+            return len(server.message_requests) == 3 and app.chat.current.reply is None
+
+        await wait_until(pilot, done, timeout=15)
+        assert notes == {"This model takes no cut reply back · asked it to go on"}
+        refused, asked = (r["body"]["messages"] for r in server.message_requests[1:])
+        assert refused[-1] == {
+            "role": "assistant",
+            "content": [{"type": "text", "text": CUT.rstrip()}],
+        }
+        assert asked[:-1] == refused
+        assert asked[-1] == {
+            "role": "user",
+            "content": [{"type": "text", "text": CONTINUE_PROMPT}],
+        }
+        assert [t.role for t in turns] == ["user", "assistant"]
+        assert (turns[-1].text, turns[-1].status) == (CUT.rstrip() + REST, TurnStatus.COMPLETE)
+        widget = app.query(AssistantMessage)[-1]
+        assert not widget.query(".notice")
+        await wait_until(pilot, lambda: stored_replies()[0][1] == "complete")
+        assert stored_replies() == [
+            (CUT.rstrip() + REST, "complete", "end_turn", server_output(CUT) + server_output(REST))
+        ]
