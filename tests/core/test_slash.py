@@ -35,6 +35,7 @@ def test_commands_in_help_order() -> None:
         "/quit",
         "/stats",
         "/context",
+        "/compact [instructions]",
         "/model [id]",
         "/system [text]",
         "/thinking on|off [budget]",

@@ -22,6 +22,7 @@ from claude_tui.localapi.signing import sign_thinking
 from ..block_samples import TOOL_RESULT
 
 MODEL = "claude-sonnet-5-5"
+BETA = "compact-2026-01-12"
 PROMPT: Any = {"role": "user", "content": "Search for cats"}
 NEXT: Any = {"role": "user", "content": "Go on"}
 
@@ -51,9 +52,13 @@ def client(server: LocalAPIServer) -> anthropic.Anthropic:
 
 
 def streamed_content(client: anthropic.Anthropic, server: LocalAPIServer) -> list[dict[str, Any]]:
-    """Stream :data:`CONTENT` and return the blocks as the SDK holds them, as JSON."""
+    """Stream :data:`CONTENT` and return the blocks as the SDK holds them, as JSON. Through the
+    beta client, as a compaction block comes only with the compaction beta: the plain client's
+    accumulator does not know its ``compaction_delta``."""
     server.push(Scenario(content=CONTENT))
-    with client.messages.stream(model=MODEL, max_tokens=1024, messages=[PROMPT]) as stream:
+    with client.beta.messages.stream(
+        model=MODEL, max_tokens=1024, messages=[PROMPT], betas=[BETA]
+    ) as stream:
         final = stream.get_final_message()
     return [dict(block.to_dict(warnings=False)) for block in final.content]
 
@@ -89,7 +94,9 @@ def test_the_sdks_own_block_objects_go_back_unchanged(
 ) -> None:
     """Passing ``message.content`` (SDK objects, an unknown block included) straight back."""
     server.push(Scenario(content=CONTENT))
-    with client.messages.stream(model=MODEL, max_tokens=1024, messages=[PROMPT]) as stream:
+    with client.beta.messages.stream(
+        model=MODEL, max_tokens=1024, messages=[PROMPT], betas=[BETA]
+    ) as stream:
         final = stream.get_final_message()
     assert send_back(client, list(final.content)).content
 

@@ -122,7 +122,15 @@ class ToolResultBlock(RawBlock):
 
 @dataclass(frozen=True)
 class CompactionBlock(RawBlock):
-    """A summary of the earlier conversation made by server-side compaction (beta)."""
+    """A summary of the earlier conversation made by server-side compaction (beta). Sent back
+    unchanged, it stands in for everything before it: the API reads on from there."""
+
+    @property
+    def summary(self) -> str:
+        """The summary's text; empty while it streams, or when the compaction failed (the API
+        then sends ``content: null``, and the block goes back as a no-op)."""
+        content = self.raw.get("content")
+        return content if isinstance(content, str) else ""
 
 
 @dataclass(frozen=True)
@@ -268,8 +276,14 @@ def thinking_of(blocks: Sequence[Block]) -> str:
 
 def shown_as_line(block: Block) -> bool:
     """Whether the screen shows ``block`` as one line of its own (:func:`block_line`): every
-    kind but text and thinking, until a feature gives it a view."""
-    return not isinstance(block, TextBlock | ThinkingBlock)
+    kind but text, thinking and compaction (folded, like thinking), until a feature gives it a
+    view."""
+    return not isinstance(block, TextBlock | ThinkingBlock | CompactionBlock)
+
+
+def summaries_of(blocks: Sequence[Block]) -> str:
+    """The summaries of the reply's compaction blocks (there is at most one in practice)."""
+    return "\n\n".join(b.summary for b in blocks if isinstance(b, CompactionBlock) and b.summary)
 
 
 def block_line(block: Block) -> str:
@@ -291,8 +305,9 @@ def line_paragraph(block: Block) -> str:
 
 def plain_text(blocks: Sequence[Block]) -> str:
     """Everything a person could read in the blocks, as one text: what the screen shows as the
-    reply, what is stored as ``content`` and searched. Thinking is left out (it is kept, shown
-    and searched on its own); every other kind is its line (:func:`line_paragraph`)."""
+    reply, what is stored as ``content`` and searched. Thinking and compaction summaries are
+    left out (each is kept and shown folded on its own); every other kind is its line
+    (:func:`line_paragraph`)."""
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, TextBlock):

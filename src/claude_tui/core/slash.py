@@ -89,6 +89,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         palette=(("/context", "Exactly what the next request will send, with its token count"),),
     ),
     CommandSpec(
+        "compact",
+        "[instructions]",
+        "Summarise the conversation to make the context smaller",
+        palette=(("/compact", "Summarise the conversation so far (nothing is deleted)"),),
+    ),
+    CommandSpec(
         "model",
         "[id]",
         "Show the model, or switch to another",

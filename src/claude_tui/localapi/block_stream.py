@@ -9,6 +9,8 @@ then ``content_block_stop`` (``/work/shared/reference/blocks-capabilities-tools.
   then one ``signature_delta`` (the server's own signature, :mod:`signing`);
 * a tool call (``server_tool_use``, ``tool_use``, ``mcp_tool_use``): the block with ``"input": {}``,
   then its input's JSON in ``input_json_delta`` pieces;
+* compaction (beta): ``{"type": "compaction", "content": null, "encrypted_content": null}``, then
+  one ``compaction_delta`` carrying both fields whole;
 * anything else (a tool result, redacted thinking, a type nobody knows yet): whole in its start.
 
 A block is planned in full (:class:`PlannedBlock`) before a byte is sent, so the sender is one loop
@@ -123,6 +125,11 @@ def plan_block(
     elif kind in TOOL_CALL_TYPES:
         start = {**block, "input": {}}
         planned = _input_deltas(block)
+    elif kind == "compaction":
+        start = {"type": "compaction", "content": None, "encrypted_content": None}
+        delta: JSON = {"type": "compaction_delta"}
+        delta.update({k: block.get(k) for k in ("content", "encrypted_content")})
+        planned = [PlannedDelta(delta, paced=False)]
     else:
         start = dict(block)
         planned = []

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.localapi.request import estimate_tokens, text_length
+from claude_tui.localapi.request import estimate_tokens, from_last_compaction, text_length
 from claude_tui.localapi.wire import JSON
 
 MIN_CACHEABLE_TOKENS = 1024
@@ -212,6 +212,8 @@ class PromptCache:
         """Read and write the cache for one request, as the API would; its usage."""
         if not isinstance(body, dict):
             return uncached(body)
+        # With compaction the API reads from the last compaction block on: so does the cache.
+        body = {**body, "messages": from_last_compaction(body.get("messages"))}
         total = estimate_tokens(body)
         blocks = _prefix(body)
         breakpoints = [(i, block.ttl) for i, block in enumerate(blocks) if block.ttl is not None]

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.models import find_spec, model_problem
@@ -88,6 +89,9 @@ class MessagesHandler(ConnectionHandler):
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
             problem = problem or cache_control_problem(body)
+            if problem is None:
+                betas = self.headers.get("anthropic-beta", "")
+                problem = compaction_problem(body, betas, spec)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -127,7 +131,7 @@ class MessagesHandler(ConnectionHandler):
             return
         for block in reply.content:
             self._remember(block)
-        message = reply.message_json(reply.content, scenario.stop_reason)
+        message = reply.message_json(reply.content, reply.stop_reason or scenario.stop_reason)
         message["usage"]["output_tokens"] = reply.paced_deltas
         self._send_json(200, message, {"request-id": random_id("req_")})
 
@@ -172,7 +176,10 @@ class MessagesHandler(ConnectionHandler):
             "message_delta",
             {
                 "type": "message_delta",
-                "delta": {"stop_reason": scenario.stop_reason, "stop_sequence": None},
+                "delta": {
+                    "stop_reason": reply.stop_reason or scenario.stop_reason,
+                    "stop_sequence": None,
+                },
                 "usage": {**reply.usage.usage_json(), "output_tokens": faults.pacer.sent},
             },
         )

@@ -27,15 +27,39 @@ def _collect_text(value: Any, out: list[str]) -> None:
                 _collect_text(value[key], out)
 
 
+def from_last_compaction(messages: Any) -> Any:
+    """The part of ``messages`` the API reads: from the last ``compaction`` block on.
+
+    With server-side compaction (beta) the API ignores everything before the last compaction
+    block sent back, so that is where counting starts: the block's own message from the block
+    on, then every message after it. ``messages`` as it is when it holds no such block (or is
+    not a list).
+    """
+    if not isinstance(messages, list):
+        return messages
+    for i in range(len(messages) - 1, -1, -1):
+        message = messages[i]
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, list):
+            continue
+        for j in range(len(content) - 1, -1, -1):
+            block = content[j]
+            if isinstance(block, dict) and block.get("type") == "compaction":
+                return [{**message, "content": content[j:]}, *messages[i + 1 :]]
+    return messages
+
+
 def estimate_tokens(body: Any) -> int:
     """About a quarter of the characters of the request's text, and at least 1.
 
-    Good enough for usage display and cost estimates in demo mode and tests; the exact count is
-    not what anything here is testing.
+    Counted as the API counts with compaction: from the last compaction block on (a summary's
+    ``content`` counts as text). Good enough for usage display and cost estimates in demo mode
+    and tests; the exact count is not what anything here is testing.
     """
     if not isinstance(body, dict):
         return 1
-    chars = text_length(body.get("system")) + text_length(body.get("messages"))
+    messages = from_last_compaction(body.get("messages"))
+    chars = text_length(body.get("system")) + text_length(messages)
     return max(1, (chars + 3) // 4)
 
 

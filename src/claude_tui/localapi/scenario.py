@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
+from claude_tui.localapi.compaction import (
+    asks_for_summary,
+    compacted_messages,
+    demo_summary,
+    plan_compaction,
+)
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
 from claude_tui.localapi.prompt_cache import CacheUsage, uncached
 from claude_tui.localapi.request import (
@@ -109,6 +115,9 @@ class Reply:
     usage: CacheUsage
     """The prompt's tokens: plain input, and what the prompt cache read and wrote."""
     blocks: list[PlannedBlock]
+    stop_reason: str | None = None
+    """Set when the request decides it (``"compaction"``, a pause after compaction); else the
+    scenario's."""
 
     @property
     def input_tokens(self) -> int:
@@ -129,15 +138,23 @@ class Reply:
         """The reply to ``body``; ``usage`` is what the prompt cache made of it (all plain
         input when not given)."""
         model = body.get("model")
+        model = model if isinstance(model, str) else DEFAULT_MODEL
+        compaction = plan_compaction(body)
+        if compaction is not None and compaction.pause:
+            block = plan_block(compaction.block, counted=False)
+            # The compaction read the whole prompt (what the cache made of it).
+            read = usage if usage is not None else uncached(body)
+            return cls(model, read, [block], stop_reason="compaction")
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
         else:
             blocks = cls._demo_blocks(scenario, body)
-        return cls(
-            model=model if isinstance(model, str) else DEFAULT_MODEL,
-            usage=usage if usage is not None else uncached(body),
-            blocks=blocks,
-        )
+        if compaction is None:
+            return cls(model, usage if usage is not None else uncached(body), blocks)
+        # The reply is made from the summary on: that is the input it reads.
+        compacted = {**body, "messages": compacted_messages(body, compaction.block)}
+        blocks.insert(0, plan_block(compaction.block, counted=False))
+        return cls(model, uncached(compacted), blocks)
 
     @staticmethod
     def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
@@ -148,6 +165,8 @@ class Reply:
             text = scenario.text
         elif scenario.tokens is not None:
             text = generate_text(scenario.tokens)
+        elif asks_for_summary(body):
+            text = demo_summary(body, prompt)
         else:
             text = pick_reply(prompt, turn)
         thinking = scenario.thinking

@@ -124,7 +124,12 @@ def block_line(block: Block) -> str:
     if isinstance(block, ToolResultBlock):
         return f"*Tool result: {_one_line(block.type)}*"
     if isinstance(block, CompactionBlock):
-        return "*(the earlier conversation, summarised)*"
+        if not block.summary.strip():
+            return "*(the earlier conversation, summarised)*"
+        return (
+            "<details><summary>Earlier conversation summarised</summary>\n\n"
+            f"{block.summary.strip()}\n\n</details>"
+        )
     if isinstance(block, ImageBlock):
         return "*(an image)*"
     if isinstance(block, DocumentBlock):

@@ -36,8 +36,8 @@ from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
 from claude_tui.ui.chat.reply_stream import ReplyStream
-from claude_tui.ui.chat.reply_worker import ReplyWork, worker_name
-from claude_tui.ui.chat.session_state import Reply, SessionState
+from claude_tui.ui.chat.reply_worker import Adjust, ReplyWork, worker_name
+from claude_tui.ui.chat.session_state import OnEnd, Reply, SessionState
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, TurnsSaved
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.status import ReplyStatus
@@ -166,9 +166,13 @@ class ReplyController:
         *,
         new_prompt: bool = True,
         parent_id: ParentId = ACTIVE_LEAF,
+        adjust: Adjust | None = None,
+        on_end: OnEnd | None = None,
     ) -> None:
         """Send ``text`` and stream the reply. ``new_prompt=False`` answers the last prompt
-        again (a retry after a reply that produced no text), without repeating it."""
+        again (a retry after a reply that produced no text), without repeating it. ``adjust``
+        changes the request the settings make (``/compact`` adds its compaction edit);
+        ``on_end`` is called with the session and the reply's turn once it has ended."""
         shown = state is self._pane.state
         if shown and state.shown_to is not None:
             await self._pane.show_latest(state)  # a new turn goes with the latest ones
@@ -186,8 +190,9 @@ class ReplyController:
             prompt=user_turn,
             reply=turn,
             parent_id=parent_id,
+            adjust=adjust,
         )
-        self._launch(state, work, Reply(work.reply_id, work.runner, turn))
+        self._launch(state, work, Reply(work.reply_id, work.runner, turn, on_end=on_end))
 
     async def continue_turn(
         self, state: SessionState, turn: Turn, step: FollowUp = ASKED_BY_PERSON
@@ -239,6 +244,7 @@ class ReplyController:
         continues: int | None = None,
         prefix: Sequence[Block] = (),
         earlier: StreamMetrics | None = None,
+        adjust: Adjust | None = None,
     ) -> ReplyWork:
         """The worker body of the next reply of ``state`` (see ``ReplyWork``)."""
         self._next_reply_id += 1
@@ -258,6 +264,7 @@ class ReplyController:
             continues=continues,
             prefix=prefix,
             earlier=earlier,
+            adjust=adjust,
         )
 
     def _launch(self, state: SessionState, work: ReplyWork, reply: Reply) -> None:
@@ -306,6 +313,8 @@ class ReplyController:
             return
         self._stream.show_end(state, reply)
         self._chat.reply_ended(state)
+        if reply.on_end is not None:
+            await reply.on_end(state, reply.turn)
         if state.queue:
             await self.start(state, state.queue.pop(0))
 

@@ -22,7 +22,13 @@ from collections.abc import Callable
 from textual.widget import Widget
 
 from claude_tui.core.block_assembler import BlockAssembler
-from claude_tui.core.blocks import line_paragraph, plain_text, shown_as_line
+from claude_tui.core.blocks import (
+    CompactionBlock,
+    line_paragraph,
+    plain_text,
+    shown_as_line,
+    summaries_of,
+)
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
 from claude_tui.core.errors import ErrorKind
@@ -72,6 +78,11 @@ def take_content(reply: Reply, event: StreamEvent) -> bool:
     elif isinstance(event, BlockStarted) and shown_as_line(event.block):
         reply.pending_text += line_paragraph(event.block)
         reply.has_text = True
+    elif (isinstance(event, BlockDelta) and event.kind == "compaction") or (
+        isinstance(event, BlockStopped) and isinstance(event.block, CompactionBlock)
+    ):
+        reply.pending_summary = True
+        reply.has_text = True  # something to read: the summary, folded
     reply.turn.blocks = reply.whole(reply.blocks.blocks())
     return True
 
@@ -151,7 +162,10 @@ class ReplyStream:
                     widget.append_thinking(reply.pending_thinking)
                 if reply.pending_text:
                     widget.append_text(reply.pending_text)
+                if reply.pending_summary:
+                    widget.show_summary(summaries_of(reply.turn.blocks))
             reply.pending_text = reply.pending_thinking = ""
+            reply.pending_summary = False
             self._pane.update_jump_bar()
             if reply.metrics is not None:
                 self._metrics.show(reply.metrics)
@@ -179,6 +193,7 @@ class ReplyStream:
         widget = self._pane.widgets.get(turn)
         if isinstance(widget, AssistantMessage):
             notice, kind = turn_notice(turn)
+            widget.show_summary(summaries_of(turn.blocks))
             widget.finish(plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind)
         if turn.metrics is not None:
             self._metrics.show(turn.metrics, outcome=turn.status.value)

@@ -20,11 +20,14 @@ from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Turn
 from claude_tui.core.events import StreamEvent
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.runner import StreamRunner
+from claude_tui.core.runner import StreamRequest, StreamRunner
 from claude_tui.core.store import SessionStore, StoreError
 from claude_tui.core.store.recorder import ParentId, ReplyRecorder
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import runner_settings, stream_request
+
+Adjust = Callable[[StreamRequest], StreamRequest]
+"""A change to the request the settings make (``/compact``'s compaction edit)."""
 
 
 def worker_name(reply_id: int) -> str:
@@ -73,9 +76,11 @@ class ReplyWork:
         continues: int | None = None,
         prefix: Sequence[Block] = (),
         earlier: StreamMetrics | None = None,
+        adjust: Adjust | None = None,
     ) -> None:
         """``prompt`` is the new user turn (saved as its blocks), or None when the reply
-        answers the last prompt again; ``reply`` is the turn the reply streams into.
+        answers the last prompt again; ``reply`` is the turn the reply streams into;
+        ``adjust`` changes the request the settings make (``/compact``'s compaction edit).
 
         A continuation of ``reply`` (no prompt) saves into its stored message ``continues``
         after the ``prefix`` it had; ``earlier`` is what its earlier requests measured."""
@@ -90,6 +95,8 @@ class ReplyWork:
             lambda problem: node.post_message(StoreProblem(problem)),
         )
         request = stream_request(settings, history, caps)
+        if adjust is not None:
+            request = adjust(request)
         self.runner = StreamRunner(request, self._sink, api=api, settings=runner_settings(settings))
 
     def __call__(self) -> None:

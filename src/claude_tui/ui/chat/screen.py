@@ -296,9 +296,9 @@ class ChatScreen(Screen[None]):
         await self.turn_pane.show_start()
 
     def action_toggle_thinking(self) -> None:
-        """Open (or fold) the thinking block of the latest reply that has one."""
+        """Open (or fold) the thinking block (or summary) of the latest reply that has one."""
         if not self.turn_pane.toggle_thinking():
-            self.notify("No reply on screen has a thinking block.", timeout=3)
+            self.notify("No reply on screen has a thinking block or a summary.", timeout=3)
 
     async def action_retry(self) -> None:
         await self.replies.retry(self.current)

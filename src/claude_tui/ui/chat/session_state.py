@@ -6,6 +6,7 @@ session exist only while it is on screen, and are rebuilt from this state when i
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from claude_tui.core.block_assembler import BlockAssembler
@@ -14,6 +15,10 @@ from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.runner import StreamRunner
+
+OnEnd = Callable[["SessionState", Turn], Awaitable[None]]
+"""Called once a reply has ended, with its session and its turn (``/compact`` says what it
+did)."""
 
 
 @dataclass(eq=False)
@@ -30,10 +35,14 @@ class Reply:
     pending_text: str = ""
     """Text received but not yet given to the widget (see ``ReplyStream.take``)."""
     pending_thinking: str = ""
+    pending_summary: bool = False
+    """A compaction block arrived or grew: the next frame shows its summary."""
     render_scheduled: bool = False
     """Something arrived that the next frame of the clock draws (see ``ReplyStream``)."""
     retry_note: tuple[str, float, int, int] | None = None
     """The pending retry (reason, until-monotonic, attempt, max) while one is waiting."""
+    on_end: OnEnd | None = None
+    """Called once the reply has ended (``/compact`` says what it did)."""
     prefix: tuple[Block, ...] = ()
     """A continuation: the blocks the turn had before it (its new blocks follow them)."""
     continued: bool = False
@@ -52,6 +61,7 @@ class Reply:
     def shown_whole(self) -> None:
         """A widget is being built from the whole turn: nothing received is pending for it."""
         self.pending_text = self.pending_thinking = ""
+        self.pending_summary = False
 
 
 @dataclass(eq=False)

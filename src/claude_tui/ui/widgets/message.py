@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
-from claude_tui.core.blocks import plain_text
+from claude_tui.core.blocks import plain_text, summaries_of
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.stop_reasons import stop_notice
@@ -85,6 +85,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
         & > .notice.cancelled { color: $warning; }
         & > .notice.warning { color: $warning; text-style: bold; }
         & > .notice.error { color: $error; text-style: bold; }
+        & > .notice.compacted { color: $text-muted; }
         & > Collapsible { margin: 0 0 1 0; padding: 0; border-top: none; background: transparent; }
         & > Collapsible Static { color: $text-muted; }
     }
@@ -95,6 +96,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
         text: str = "",
         *,
         thinking: str = "",
+        summary: str = "",
         streaming: bool = True,
         notice: str | None = None,
         kind: str = "",
@@ -105,12 +107,15 @@ class AssistantMessage(GrowsInPlace, Vertical):
         self._markdown = MarkdownView(self.text, streaming=streaming)
         self._thinking: Collapsible | None = None
         self._thinking_body: Static | None = None
+        self._summary = SummaryFold(summary) if summary else None
         self._notice = (notice, kind)
         if self.thinking_text:
             self._make_thinking(collapsed=not streaming)
 
     def compose(self) -> ComposeResult:
         yield SelectableStatic("Claude", classes="label")
+        if self._summary is not None:
+            yield self._summary
         if self._thinking is not None:
             yield self._thinking
         yield self._markdown
@@ -140,15 +145,35 @@ class AssistantMessage(GrowsInPlace, Vertical):
         return f"Thinking · {tokens}" if done else f"Thinking… {tokens}"
 
     def toggle_thinking(self) -> bool:
-        """Expand or collapse the thinking block; False if this reply has none."""
-        if self._thinking is None:
+        """Expand or collapse the thinking block and the summary of the earlier conversation
+        (together, the first one's way); False if this reply has neither."""
+        folds = [fold for fold in (self._summary, self._thinking) if fold is not None]
+        if not folds:
             return False
-        self._thinking.collapsed = not self._thinking.collapsed
+        collapsed = not folds[0].collapsed
+        for fold in folds:
+            fold.collapsed = collapsed
         return True
 
     @property
     def has_thinking(self) -> bool:
         return self._thinking is not None
+
+    @property
+    def summary_fold(self) -> SummaryFold | None:
+        """The folded summary of the earlier conversation, if this reply compacted it."""
+        return self._summary
+
+    def show_summary(self, summary: str) -> None:
+        """Show (or bring up to date) the summary a compaction block brought: folded, above
+        the thinking and the text."""
+        if not summary or not self.is_attached:
+            return
+        if self._summary is None:
+            self._summary = SummaryFold(summary)
+            self.mount(self._summary, after=0)  # under the label
+        else:
+            self._summary.update(summary)
 
     def append_text(self, fragment: str) -> None:
         """Add streamed text; only the tail block is parsed and rendered again. The thinking
@@ -193,6 +218,35 @@ class AssistantMessage(GrowsInPlace, Vertical):
             self.mount(SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}"))
 
 
+class SummaryFold(Collapsible):
+    """A compaction block: the summary of the earlier conversation, folded like thinking
+    ("Earlier conversation summarised · ~N tokens"); a click or Ctrl+O opens it. The summary is
+    the model's text, so it is sanitized like every other."""
+
+    def __init__(self, summary: str) -> None:
+        self.summary = sanitize(summary)
+        self._summary_body = SelectableStatic(Content(self.summary))
+        super().__init__(self._summary_body, title=self.title_for(self.summary), collapsed=True)
+        self.add_class("summary")
+
+    @staticmethod
+    def title_for(summary: str) -> str:
+        """The API does not count the summary on its own, so it is estimated from its length."""
+        return f"Earlier conversation summarised · ~{max(1, round(len(summary) / 4)):,} tokens"
+
+    def update(self, summary: str) -> None:
+        clean = sanitize(summary)
+        if clean == self.summary:
+            return
+        self.summary = clean
+        self._summary_body.update(Content(clean))
+        self.title = self.title_for(clean)
+
+
+COMPACTED = "Compacted: the next prompt goes on from this summary · Ctrl+O shows it"
+"""Under a reply that is a compaction alone (``/compact``'s pause)."""
+
+
 def turn_notice(turn: Turn) -> tuple[str | None, str]:
     """What to say under a reply that did not end well, and the style class for it."""
     if turn.status is TurnStatus.CANCELLED:
@@ -203,6 +257,9 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
         return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"
     if turn.status is TurnStatus.INCOMPLETE:
         return "⚠ Incomplete: the app closed while this reply was streaming", "error"
+    if turn.stop_reason == "compaction" and summaries_of(turn.blocks) and not turn.text:
+        # The pause /compact asks for: the summary is the whole reply, and nothing was cut.
+        return COMPACTED, "compacted"
     output = turn.metrics.output_tokens if turn.metrics is not None else None
     stopped = stop_notice(turn.stop_reason, output_tokens=output)
     if stopped is not None:  # a reply that ended, but not as a finished answer
@@ -219,6 +276,7 @@ def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
     return AssistantMessage(
         plain_text(turn.blocks),
         thinking=turn.thinking,
+        summary=summaries_of(turn.blocks),
         streaming=streaming,
         notice=notice,
         kind=kind,
