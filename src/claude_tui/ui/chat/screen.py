@@ -206,7 +206,7 @@ class ChatScreen(Screen[None]):
         gives the same answer from now on."""
         settings = self.session_settings(self.current)
         if caps.model == settings.model:
-            self.metrics_bar.set_window(caps.max_input_tokens)
+            self.metrics_bar.set_window(model_window(self.app, settings.model))
         self.model_fit.follow(settings)  # the effort levels offered
 
     async def show_state(self, state: SessionState) -> None:
