@@ -24,11 +24,12 @@ def _reply(stop: str | None, status: TurnStatus = TurnStatus.COMPLETE) -> Turn:
 
 def test_only_a_last_complete_reply_cut_where_it_can_go_on_is_continued() -> None:
     prompt = Turn.from_text("user", "hi")
-    for stop in ("max_tokens", "pause_turn", "compaction"):
+    for stop in ("max_tokens", "pause_turn"):
         reply = _reply(stop)
         assert continuable_turn([prompt, reply]) is reply
     assert continuable_turn([prompt, _reply("end_turn")]) is None
     assert continuable_turn([prompt, _reply("refusal")]) is None
+    assert continuable_turn([prompt, _reply("compaction")]) is None  # /compact's own pause
     assert continuable_turn([prompt, _reply("max_tokens", TurnStatus.CANCELLED)]) is None
     assert continuable_turn([prompt, _reply("max_tokens"), Turn.from_text("user", "x")]) is None
     assert continuable_turn([]) is None

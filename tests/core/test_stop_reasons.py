@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claude_tui.core.stop_reasons import is_normal_stop, stop_notice
+from claude_tui.core.stop_reasons import ASKED_FOR_STOPS, is_normal_stop, stop_notice
 
 
 @pytest.mark.parametrize("reason", [None, "end_turn", "stop_sequence"])
@@ -26,7 +26,6 @@ def test_max_tokens_names_the_limit_and_how_to_continue_or_retry() -> None:
     ("reason", "words", "continuable"),
     [
         ("pause_turn", "Paused by the API (pause_turn), after 3 automatic continues", True),
-        ("compaction", "Paused after compacting", True),
         ("refusal", "Refused: the model declined", False),
         ("model_context_window_exceeded", "context window is full", False),
         ("tool_use", "does not run", False),
@@ -42,3 +41,12 @@ def test_each_other_stop_is_a_warning_of_its_own(
     assert words in notice.text
     assert notice.continuable is continuable
     assert not is_normal_stop(reason)
+
+
+def test_a_pause_after_compaction_is_said_but_not_warned_of() -> None:
+    """Only /compact asks for that pause: nothing was cut, and continuing would only answer its
+    own request to compact."""
+    notice = stop_notice("compaction")
+    assert notice is not None and not notice.continuable
+    assert notice.text.startswith("Compacted: the next prompt goes on from the summary")
+    assert "compaction" in ASKED_FOR_STOPS

@@ -18,6 +18,7 @@ from claude_tui.core.compaction import (
     context_tokens,
     estimate_tokens,
 )
+from claude_tui.core.continuation import continuable_turn
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import MODELS, LocalAPIServer, ModelSpec, Scenario
 from claude_tui.ui.app import ClaudeTUI
@@ -28,6 +29,7 @@ from claude_tui.ui.widgets.message import (
     UserMessage,
     turn_notice,
 )
+from claude_tui.ui.widgets.metrics import field_style
 
 from .helpers import make_app, replies_ended, send, send_and_finish, wait_until
 
@@ -116,6 +118,10 @@ async def test_compact_uses_the_servers_compaction_on_a_big_context(
         assert turns[-1].stop_reason == "compaction"
         assert fold(app).collapsed
         assert turn_notice(turns[-1]) == (COMPACTED, "compacted")  # no alarm: nothing was cut
+        # nor on the metrics line, and Ctrl+R does not offer to continue /compact's own request
+        bar = app.chat.metrics_bar
+        assert field_style("stop", bar.metrics, bar.window, None) is None
+        assert continuable_turn(turns) is None
         [said] = [n for n in notices(app) if "Compacted on the server" in n]
         after = estimate_tokens(block.summary)
         assert f"context ~{size:,} → ~{after:,} tokens." in said

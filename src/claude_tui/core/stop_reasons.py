@@ -2,9 +2,10 @@
 
 The API ends every reply with a ``stop_reason``. ``end_turn`` and ``stop_sequence`` are the model
 finishing; every other one means the reply on screen is not the whole answer, and the person is
-told what happened and what to do. ``max_tokens`` and ``pause_turn`` (and a pause after
-compaction) can be continued: the cut reply goes back as the final assistant message and the
-model carries on from there (``core.continuation``).
+told what happened and what to do. ``max_tokens`` and ``pause_turn`` can be continued: the cut
+reply goes back as the final assistant message and the model carries on from there
+(``core.continuation``). A pause after compaction is not: only ``/compact`` asks for one, and
+what would be continued is its own request to compact; the next prompt goes on from the summary.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import NamedTuple
 NORMAL_STOPS = frozenset({"end_turn", "stop_sequence"})
 """The model finished the reply."""
 
-CONTINUABLE_STOPS = frozenset({"max_tokens", "pause_turn", "compaction"})
+CONTINUABLE_STOPS = frozenset({"max_tokens", "pause_turn"})
 """The reply was cut where the model can go on from (Ctrl+R, or automatically for a pause)."""
+
+ASKED_FOR_STOPS = frozenset({"compaction"})
+"""Stops the app itself asked for (``/compact``'s pause after compacting): said, not warned of."""
 
 MAX_AUTO_CONTINUES = 3
 """How many ``pause_turn`` pauses in a row are continued without asking."""
@@ -52,7 +56,9 @@ def stop_notice(stop_reason: str | None, *, output_tokens: int | None = None) ->
             True,
         )
     if stop_reason == "compaction":
-        return StopNotice("⚠ Paused after compacting the conversation · Ctrl+R continues", True)
+        return StopNotice(
+            "Compacted: the next prompt goes on from the summary · Ctrl+O shows it", False
+        )
     if stop_reason == "refusal":
         return StopNotice(
             "⚠ Refused: the model declined to answer this (refusal) · /edit rephrases the prompt",

@@ -22,7 +22,7 @@ from claude_tui.core.context_window import (
 )
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import Price
-from claude_tui.core.stop_reasons import is_normal_stop
+from claude_tui.core.stop_reasons import ASKED_FOR_STOPS, is_normal_stop
 
 WIDE_SEPARATOR = "  │  "
 NARROW_SEPARATOR = " │ "
@@ -227,7 +227,7 @@ def field_style(
     if name == "ctx":
         return GAUGE_STYLES.get(gauge_level(fill_fraction(context_tokens(metrics), window)))
     if name == "stop" and metrics.ended_at is not None:
-        if not is_normal_stop(metrics.stop_reason):
+        if not is_normal_stop(metrics.stop_reason) and metrics.stop_reason not in ASKED_FOR_STOPS:
             return "bold $warning"
         if metrics.stop_reason is None and outcome == "error":
             return "$error"
