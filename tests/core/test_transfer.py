@@ -175,7 +175,7 @@ def test_the_release_export_imports_field_by_field(store: SessionStore) -> None:
     ]
     assert failed.error == "The API is overloaded (HTTP 529); try again in a moment."
     # Exported again, it is the release's file with each message's blocks added, and the
-    # hour-long cache writes it never knew of left unknown.
+    # hour-long cache writes and the last request's context it never knew of left unknown.
     again = store.export_session(session_id)
     for message in again["messages"]:
         message.pop("blocks")

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from claude_tui.core.api_history import without_trailing_whitespace
 from claude_tui.core.blocks import Block
+from claude_tui.core.context_window import context_tokens
 from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.stop_reasons import CONTINUABLE_STOPS, MAX_AUTO_CONTINUES
@@ -108,8 +109,9 @@ def begin_continuation(
     """Make ``turn`` (the last of ``turns``, cut short) stream again, and say what to send.
 
     The turn keeps the blocks that go back (:func:`continuation_prefix`), remembers its
-    measurements so far in ``metrics_before``, and is ``STREAMING`` again, with no stop reason
-    or error, until its continuation ends. ``thinking`` is whether the settings enable it.
+    measurements so far (``metrics``: every request of it, summed, :func:`reply_total`) in
+    ``metrics_before``, and is ``STREAMING`` again, with no stop reason or error, until its
+    continuation ends. ``thinking`` is whether the settings enable it.
     ``ask``: the request ends with :data:`CONTINUE_PROMPT` instead of the cut reply."""
     prefix = continuation_prefix(turn.blocks)
     turn.blocks = list(prefix)
@@ -119,7 +121,7 @@ def begin_continuation(
         messages = [*messages, nudge]
     else:
         messages, thinking = continuation_request(messages, thinking)
-    earlier = combined(turn.metrics_before, turn.metrics)
+    earlier = combined(None, turn.metrics)
     turn.metrics_before = earlier
     turn.status, turn.stop_reason, turn.error = TurnStatus.STREAMING, None, None
     return Continuation(messages, thinking, list(prefix), earlier)
@@ -131,8 +133,9 @@ def _kind(block: object) -> object:
 
 def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> StreamMetrics | None:
     """The requests of one reply as one measurement: tokens and durations summed, the first
-    request's time to first token, the last one's stop reason. What a continued reply's row in
-    the store holds."""
+    request's time to first token, the last one's stop reason and context size (what the
+    next request builds on: ``StreamMetrics.context_tokens``). ``None`` when neither request
+    was measured."""
     if latest is not None and latest.input_tokens is None:
         latest = None  # a request refused before it began: it cost nothing
     if earlier is None or latest is None:
@@ -154,9 +157,18 @@ def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> Str
         output_tokens=output,
         cache_creation_tokens=earlier.cache_creation_tokens + latest.cache_creation_tokens,
         cache_read_tokens=earlier.cache_read_tokens + latest.cache_read_tokens,
+        cache_creation_1h_tokens=earlier.cache_creation_1h_tokens + latest.cache_creation_1h_tokens,
         usage_final=output is not None,
         stop_reason=latest.stop_reason,
+        context_tokens=context_tokens(latest),
     )
+
+
+def reply_total(earlier: StreamMetrics | None, latest: StreamMetrics) -> StreamMetrics:
+    """What a reply ends with, ``latest`` being its last request and ``earlier`` the ones
+    before it (``None`` for a reply of one request): the turn's ``metrics`` on screen (cost,
+    ``/stats``) and its row in the store hold the same figures, summed here only."""
+    return combined(earlier, latest) or latest
 
 
 class FollowUp(NamedTuple):
@@ -182,9 +194,11 @@ ASKED_BY_PERSON = FollowUp(0, False)
 def follow_up(turn: Turn, *, continued: bool, asked: bool, pauses: int) -> FollowUp | None:
     """What to do by itself once ``turn``'s reply ended: carry on after a ``pause_turn``, up to
     :data:`MAX_AUTO_CONTINUES` pauses in a row, or ask again once when a continuation
-    (``continued``, not yet ``asked``) was refused as a prefill; ``None``: the turn ended."""
+    (``continued``, not yet ``asked``) was refused as a prefill; ``None``: the turn ended.
+    A model that refused a prefill once is asked again after a pause (``asked`` carries on),
+    rather than refusing another prefill first."""
     if turn.status is TurnStatus.COMPLETE and turn.stop_reason == "pause_turn":
-        return FollowUp(pauses + 1, False) if pauses < MAX_AUTO_CONTINUES else None
+        return FollowUp(pauses + 1, asked) if pauses < MAX_AUTO_CONTINUES else None
     refused = turn.status is TurnStatus.ERROR and prefill_refused(turn.error)
     if continued and not asked and refused:
         return FollowUp(pauses, True)

@@ -44,8 +44,8 @@ class Turn:
     """The stored message's id once it is saved: what an edit or a retry names as its parent."""
     metrics_before: StreamMetrics | None = None
     """A reply continued in this run (``core.continuation``): its requests before the last,
-    summed (``metrics`` is the last one's, which the context gauge reads). The store keeps the
-    sum of all of them."""
+    summed. Once the continuation ends, ``metrics`` sums all of them, as the store does, and
+    its ``context_tokens`` is the last request's, which the context gauge reads."""
 
     @classmethod
     def from_text(cls, role: Role, text: str, thinking: str = "", **fields: Any) -> Turn:

@@ -25,6 +25,7 @@ def metrics_from_stored(message: StoredMessage) -> StreamMetrics | None:
         cache_creation_tokens=message.cache_creation_tokens or 0,
         cache_read_tokens=message.cache_read_tokens or 0,
         cache_creation_1h_tokens=message.cache_creation_1h_tokens or 0,
+        context_tokens=message.context_tokens,
         usage_final=message.output_tokens is not None,
         stop_reason=message.stop_reason,
     )

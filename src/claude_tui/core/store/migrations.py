@@ -156,7 +156,16 @@ _V4: tuple[str, ...] = (
     "ALTER TABLE messages ADD COLUMN cache_creation_1h_tokens INTEGER",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+_V5: tuple[str, ...] = (
+    # Continued replies. A reply cut short and continued is one row holding the token counts
+    # of all its requests, summed, for its cost; the context window it left is only the last
+    # request's input (uncached, cache reads, cache writes), kept here so a reopened session's
+    # gauge and send check read that, not the sum. Older rows get NULL, read as the sum of the
+    # row's input columns (right for any reply of one request). No row is rewritten.
+    "ALTER TABLE messages ADD COLUMN context_tokens INTEGER",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

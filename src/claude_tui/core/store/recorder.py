@@ -18,8 +18,10 @@ a second version of the old one instead of a turn after it.
 
 A continuation (a reply cut at ``max_tokens`` or paused, carried on) names the message it
 ``continues``: its new blocks are written after the ``prefix`` the reply had, into that same row,
-and the row's token counts and duration become the sums over its requests, so the cost and
-``/stats`` count every request the reply took.
+and the row's token counts and duration become the sums over its requests
+(``continuation.reply_total``, as the turn on screen), so the cost and ``/stats`` count every
+request the reply took; ``context_tokens`` keeps the last request's input, the context window
+it left.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from typing import Final, Literal
 
 from claude_tui.core.block_assembler import BlockAssembler
 from claude_tui.core.blocks import Block
+from claude_tui.core.context_window import context_tokens
+from claude_tui.core.continuation import reply_total
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.events import (
     BlockDelta,
@@ -162,35 +166,20 @@ class ReplyRecorder:
             Cancelled: TurnStatus.CANCELLED,
             Failed: TurnStatus.ERROR,
         }[type(event)]
-        duration = None if m.ended_at is None else (m.ended_at - m.started_at) * 1000.0
-        before = self._earlier
-        ttft = m.ttft_ms
-        earlier_in = earlier_out = None
-        earlier_writes = earlier_reads = earlier_writes_1h = 0
-        if before is not None:  # a continuation: the row counts every request of the reply
-            ttft = before.ttft_ms if before.ttft_ms is not None else ttft
-            if duration is not None and before.ended_at is not None:
-                duration += (before.ended_at - before.started_at) * 1000.0
-            earlier_in = before.input_tokens
-            earlier_out = before.output_tokens if before.usage_final else None
-            earlier_writes, earlier_reads = before.cache_creation_tokens, before.cache_read_tokens
-            earlier_writes_1h = before.cache_creation_1h_tokens
+        total = reply_total(self._earlier, m)  # a continuation: every request of the reply
+        duration = None if total.ended_at is None else total.elapsed(total.started_at) * 1000.0
         self._store.update_message(
             self.reply_message_id,
             blocks=[*self._prefix, *event.blocks],
             status=status.value,
             stop_reason=m.stop_reason,
             error=event.error.message if isinstance(event, Failed) else None,
-            input_tokens=_plus(m.input_tokens, earlier_in),
-            output_tokens=_plus(m.output_tokens if m.usage_final else None, earlier_out),
-            cache_creation_tokens=m.cache_creation_tokens + earlier_writes,
-            cache_read_tokens=m.cache_read_tokens + earlier_reads,
-            cache_creation_1h_tokens=m.cache_creation_1h_tokens + earlier_writes_1h,
-            ttft_ms=ttft,
+            input_tokens=total.input_tokens,
+            output_tokens=total.output_tokens if total.usage_final else None,
+            cache_creation_tokens=total.cache_creation_tokens,
+            cache_read_tokens=total.cache_read_tokens,
+            cache_creation_1h_tokens=total.cache_creation_1h_tokens,
+            context_tokens=context_tokens(total),
+            ttft_ms=total.ttft_ms,
             duration_ms=duration,
         )
-
-
-def _plus(now: int | None, earlier: int | None) -> int | None:
-    """A count over two requests; unknown if this one's is."""
-    return None if now is None else now + (earlier or 0)

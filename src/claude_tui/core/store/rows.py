@@ -55,6 +55,10 @@ class StoredMessage:
     cache_creation_1h_tokens: int | None
     """The hour-long part of ``cache_creation_tokens``; ``None`` for replies saved before the
     store kept it (they were all 5-minute writes)."""
+    context_tokens: int | None
+    """The last request's whole input, for a reply continued over several requests (whose
+    token counts above are their sums); ``None`` for replies saved before the store kept it
+    (``StreamMetrics.context_tokens``)."""
     ttft_ms: float | None
     duration_ms: float | None
     created_at: str

@@ -17,24 +17,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerState
 
 from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
-from claude_tui.core.continuation import (
-    ASKED_BY_PERSON,
-    FollowUp,
-    begin_continuation,
-    continuable_turn,
-    follow_up,
-)
+from claude_tui.core.continuation import continuable_turn, reply_total
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
+from claude_tui.ui.chat.continuations import Continuations
 from claude_tui.ui.chat.reply_stream import ReplyStream
 from claude_tui.ui.chat.reply_worker import Adjust, ReplyWork, worker_name
 from claude_tui.ui.chat.session_state import OnEnd, Reply, SessionState
@@ -61,6 +55,8 @@ class ReplyController:
         self._replies: dict[int, SessionState] = {}
         """The sessions with a reply in flight, by reply id."""
         self._next_reply_id = 0
+        self.continuations = Continuations(self, pane, status)
+        """Carries cut replies on (Ctrl+R, and after a pause by itself)."""
 
     def active_session_ids(self) -> set[str]:
         """The saved sessions with a reply streaming now."""
@@ -126,12 +122,14 @@ class ReplyController:
         """Whether ``retry`` would send something: no reply in flight, and a prompt to send
         or a cut reply to continue."""
         turns = state.conversation.turns
-        return state.reply is None and any(t.role == "user" for t in reversed(turns))
+        return state.reply is None and (
+            continuable_turn(turns) is not None or any(t.role == "user" for t in turns)
+        )
 
     @staticmethod
     def can_continue(state: SessionState) -> bool:
         """Whether Ctrl+R would continue a cut reply (rather than send the prompt again)."""
-        return state.reply is None and continuable_turn(state.conversation.turns) is not None
+        return Continuations.can_continue(state)
 
     async def retry(self, state: SessionState, *, continue_cut: bool = True) -> None:
         """Ctrl+R: continue the last reply if it was cut short where it can go on
@@ -146,7 +144,7 @@ class ReplyController:
         turns = state.conversation.turns
         cut = continuable_turn(turns) if continue_cut else None
         if cut is not None:
-            await self.continue_turn(state, cut)
+            await self.continuations.continue_turn(state, cut)
             return
         last = next((t for t in reversed(turns) if t.role == "user"), None)
         if last is None:
@@ -183,7 +181,7 @@ class ReplyController:
             await self._pane.add_reply(turn, user_turn, text)
             self._status.queued = len(state.queue)
             self._status.waiting()
-        work = self._work(
+        work = self.work(
             state,
             self.chat_settings(state),
             history,
@@ -192,47 +190,15 @@ class ReplyController:
             parent_id=parent_id,
             adjust=adjust,
         )
-        self._launch(state, work, Reply(work.reply_id, work.runner, turn, on_end=on_end))
-
-    async def continue_turn(
-        self, state: SessionState, turn: Turn, step: FollowUp = ASKED_BY_PERSON
-    ) -> None:
-        """Carry on ``turn``, a reply cut short (``max_tokens``, ``pause_turn``), in the same
-        turn: the history goes with it as the final assistant message (or, ``step.ask``,
-        followed by a request to go on), and what comes back is added to it, on screen and in
-        the store (``core.continuation``). ``step`` is a continuation the app started itself."""
-        shown = state is self._pane.state
-        if shown and state.shown_to is not None:
-            await self._pane.show_latest(state)
-        settings = self.chat_settings(state)
-        plan = begin_continuation(
-            state.conversation.turns, turn, thinking=settings.thinking, ask=step.ask
-        )
-        if plan.thinking != settings.thinking:
-            settings = replace(settings, thinking=plan.thinking)
-        if shown:
-            await self._pane.restream(turn)
-            self._status.waiting()
-        work = self._work(
-            state,
-            settings,
-            plan.messages,
-            prompt=None,
-            reply=turn,
-            continues=turn.message_id,
-            prefix=plan.prefix,
-            earlier=plan.earlier,
-        )
-        reply = Reply(work.reply_id, work.runner, turn, prefix=tuple(plan.prefix))
-        reply.continued, reply.asked, reply.pauses = True, step.ask, step.pauses
-        reply.note = step.note
-        self._launch(state, work, reply)
+        reply = Reply(work.reply_id, work.runner, turn, on_end=on_end)
+        self.adopt(state, reply)
+        self.launch(state, work, reply)
 
     def chat_settings(self, state: SessionState) -> Settings:
         """What ``state``'s next request is sent with."""
         return self._chat.session_settings(state)
 
-    def _work(
+    def work(
         self,
         state: SessionState,
         settings: Settings,
@@ -267,9 +233,15 @@ class ReplyController:
             adjust=adjust,
         )
 
-    def _launch(self, state: SessionState, work: ReplyWork, reply: Reply) -> None:
+    def adopt(self, state: SessionState, reply: Reply) -> None:
+        """``reply`` is ``state``'s reply in flight from now on: Esc (``cancel``) and quit
+        stop it, even before it is launched."""
         state.reply = reply
         self._replies[reply.reply_id] = state
+
+    def launch(self, state: SessionState, work: ReplyWork, reply: Reply) -> None:
+        """Run ``reply`` (adopted by ``state``), whose worker body is ``work``. A reply
+        cancelled before this still runs, to end as cancelled without sending anything."""
         self._chat.reply_started(state)
         self._chat.run_worker(
             work,
@@ -305,12 +277,8 @@ class ReplyController:
     async def _ended(self, state: SessionState, reply: Reply) -> None:
         state.reply = None
         self._replies.pop(reply.reply_id, None)
-        step = follow_up(
-            reply.turn, continued=reply.continued, asked=reply.asked, pauses=reply.pauses
-        )
-        if step is not None:  # paused, or no prefill: on, visibly, in the same turn; the
-            await self.continue_turn(state, reply.turn, step)  # queue waits for the real end
-            return
+        if await self.continuations.carry_on(state, reply):  # paused, or no prefill: on,
+            return  # visibly, in the same turn; the queue waits for the real end
         self._stream.show_end(state, reply)
         self._chat.reply_ended(state)
         if reply.on_end is not None:
@@ -349,5 +317,6 @@ class ReplyController:
                 reply.turn.status = TurnStatus.ERROR
                 reply.turn.error = f"{type(error).__name__}: {error}"
                 if reply.metrics is not None:  # stop the clock where it broke
-                    reply.turn.metrics = reply.metrics.with_(ended_at=time.monotonic())
+                    broke = reply.metrics.with_(ended_at=time.monotonic())
+                    reply.turn.metrics = reply_total(reply.turn.metrics_before, broke)
                 await self._ended(state, reply)

@@ -29,6 +29,7 @@ from claude_tui.core.blocks import (
     shown_as_line,
     summaries_of,
 )
+from claude_tui.core.continuation import reply_total
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
 from claude_tui.core.errors import ErrorKind
@@ -130,8 +131,8 @@ class ReplyStream:
             reply.blocks = BlockAssembler()  # the next attempt's blocks start again at index 0
         elif isinstance(event, Finished | Cancelled | Failed):
             turn = reply.turn
-            turn.metrics = event.metrics
-            turn.blocks = reply.whole(list(event.blocks))
+            turn.metrics = reply_total(turn.metrics_before, event.metrics)  # a continuation:
+            turn.blocks = reply.whole(list(event.blocks))  # all its requests, as in the store
             if isinstance(event, Finished):
                 turn.status = TurnStatus.COMPLETE
                 turn.stop_reason = event.metrics.stop_reason
