@@ -3,11 +3,21 @@ with Ctrl+R, a paused one continued by itself (at most three times), and Esc dur
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from textual import events
+
+from claude_tui.core.blocks import TextBlock
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.continuation import CONTINUE_PROMPT
-from claude_tui.core.conversation import TurnStatus
+from claude_tui.core.conversation import Conversation, Turn, TurnStatus
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import LocalAPIServer, Scenario
+from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.chat.reply_controller import ReplyController
+from claude_tui.ui.chat.reply_worker import ReplyWork
+from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage
 from claude_tui.ui.widgets.status import ReplyStatus
 
@@ -143,26 +153,38 @@ async def test_a_continuation_keeps_thinking_on_when_the_cut_reply_starts_with_i
         assert turns[-1].thinking == "Let me see."
 
 
+def launched_notes(app: ClaudeTUI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the status line says with each reply launched from now on, in order: recorded as
+    each one starts, so none can be missed between two samples."""
+    notes: list[str] = []
+    replies = app.chat.replies
+    launch = replies.launch
+
+    def spy(state: SessionState, work: ReplyWork, reply: Reply) -> None:
+        notes.append(reply.note)
+        launch(state, work, reply)
+
+    monkeypatch.setattr(replies, "launch", spy)
+    return notes
+
+
 async def test_pause_turn_continues_by_itself_visibly_at_most_three_times(
-    server: LocalAPIServer, api: ApiSettings
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.push(
-        *(Scenario(text=f"Part {n}.", stop_reason="pause_turn", ttft=0.8) for n in range(1, 5))
-    )
+    server.push(*(Scenario(text=f"Part {n}.", stop_reason="pause_turn") for n in range(1, 5)))
     app = make_app(api)
-    notes: set[str] = set()
     async with app.run_test(size=(110, 30)) as pilot:
+        await wait_until(pilot, lambda: app.chat.ready)
+        notes = launched_notes(app, monkeypatch)
         await send(pilot, "search the web")
         status = app.query_one(ReplyStatus)
         turns = app.chat.current.conversation.turns
-
-        def watch() -> bool:
-            if status.note:
-                notes.add(status.note)
-            return len(server.message_requests) == 4 and app.chat.current.reply is None
-
-        await wait_until(pilot, watch, timeout=30)
-        assert notes == {f"Paused by the API · continuing ({n} of 3)" for n in (1, 2, 3)}
+        await wait_until(
+            pilot,
+            lambda: len(server.message_requests) == 4 and app.chat.current.reply is None,
+            timeout=30,
+        )
+        assert notes == ["", *(f"Paused by the API · continuing ({n} of 3)" for n in (1, 2, 3))]
         # Each continuation sent the reply so far back as the final assistant message.
         for n in (1, 2, 3):
             final = server.message_requests[n]["body"]["messages"][-1]
@@ -175,6 +197,63 @@ async def test_pause_turn_continues_by_itself_visibly_at_most_three_times(
         await wait_until(pilot, lambda: "after 3 automatic continues" in notice_of(widget))
         assert "Ctrl+R continues" in notice_of(widget)
         assert status.note == ""
+
+
+async def test_esc_between_two_automatic_continues_stops_the_chain(
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between a pause and the continuation's request the turn is redrawn streaming, which
+    takes a moment: an Esc then stops the continuation before it is sent, and what arrived
+    stays, on screen and in the store."""
+    server.push(
+        # The first reply waits a moment, so sending the prompt (which lets the screen go
+        # idle) is over before the screen is held up in the redraw.
+        Scenario(text="Part 1.", stop_reason="pause_turn", ttft=1.0),
+        Scenario(text="Part 2.", stop_reason="pause_turn"),
+        Scenario(text="Part 3."),
+    )
+    app = make_app(api)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await wait_until(pilot, lambda: app.chat.ready)
+        pane = app.chat.turn_pane
+        redrawing, go_on = asyncio.Event(), asyncio.Event()
+        redraw = pane.restream
+
+        async def held(turn: Turn) -> None:  # the redraw, stopped half-way
+            redrawing.set()
+            await go_on.wait()
+            await redraw(turn)
+
+        monkeypatch.setattr(pane, "restream", held)
+        await send(pilot, "search the web")
+        # The screen is busy redrawing: wait on the event itself (a pilot pause would wait
+        # for the screen), then press Esc through the app, as a key arrives.
+        await asyncio.wait_for(redrawing.wait(), timeout=10)
+        app.post_message(events.Key("escape", None))
+        pressed = asyncio.Event()
+        app.call_later(pressed.set)  # after the key, on the app's queue
+        await asyncio.wait_for(pressed.wait(), timeout=10)
+        go_on.set()
+        turns = app.chat.current.conversation.turns
+        await wait_until(
+            pilot,
+            lambda: app.chat.current.reply is None and turns[-1].status is not TurnStatus.STREAMING,
+        )
+        assert len(server.message_requests) == 1  # the continuation never went out
+        assert [t.role for t in turns] == ["user", "assistant"]
+        assert (turns[-1].text, turns[-1].status) == ("Part 1.", TurnStatus.CANCELLED)
+        await wait_until(pilot, lambda: stored_replies()[-1][1] == "cancelled")
+        assert stored_replies()[-1][0] == "Part 1."
+
+
+def test_ctrl_r_can_retry_a_cut_reply_it_would_continue() -> None:
+    """``can_retry`` is true for a cut reply, with or without a prompt before it (a session
+    imported from a reply alone has none)."""
+    cut = Turn("assistant", [TextBlock("so far")], stop_reason="max_tokens")
+    state = SessionState(conversation=Conversation([cut]))
+    assert ReplyController.can_continue(state) and ReplyController.can_retry(state)
+    state.conversation.turns[0] = Turn("assistant", [TextBlock("done")], stop_reason="end_turn")
+    assert not ReplyController.can_retry(state)
 
 
 async def test_esc_stops_a_continuation_and_keeps_what_arrived(
@@ -232,30 +311,27 @@ NO_PREFILL = (
 
 
 async def test_a_model_that_takes_no_prefill_is_asked_to_go_on_instead(
-    server: LocalAPIServer, api: ApiSettings
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Newer models refuse a final assistant message with a 400: the continuation is asked
     for with a user message in that request only, and still joins the same turn."""
     server.push(
         Scenario(text=CUT, stop_reason="max_tokens"),
         Scenario(status=400, error_message=NO_PREFILL),
-        Scenario(text=REST, ttft=0.5),
+        Scenario(text=REST),
     )
     app = make_app(api)
-    notes: set[str] = set()
     async with app.run_test(size=(120, 30)) as pilot:
         await send_and_finish(pilot, "explain everything")
+        notes = launched_notes(app, monkeypatch)
         await pilot.press("ctrl+r")
-        status = app.query_one(ReplyStatus)
         turns = app.chat.current.conversation.turns
-
-        def done() -> bool:
-            if status.note:
-                notes.add(status.note)
-            return len(server.message_requests) == 3 and app.chat.current.reply is None
-
-        await wait_until(pilot, done, timeout=15)
-        assert notes == {"This model takes no cut reply back · asked it to go on"}
+        await wait_until(
+            pilot,
+            lambda: len(server.message_requests) == 3 and app.chat.current.reply is None,
+            timeout=15,
+        )
+        assert notes == ["", "This model takes no cut reply back · asked it to go on"]
         refused, asked = (r["body"]["messages"] for r in server.message_requests[1:])
         assert refused[-1] == {
             "role": "assistant",
@@ -274,3 +350,44 @@ async def test_a_model_that_takes_no_prefill_is_asked_to_go_on_instead(
         assert stored_replies() == [
             (CUT.rstrip() + REST, "complete", "end_turn", server_output(CUT) + server_output(REST))
         ]
+
+
+async def test_after_a_refused_prefill_a_pause_is_continued_by_asking_straight_away(
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model took no prefill once: the continuation after its pause asks at once, rather
+    than sending another prefill for another 400 first."""
+    server.push(
+        Scenario(text=CUT, stop_reason="max_tokens"),
+        Scenario(status=400, error_message=NO_PREFILL),
+        Scenario(text=" and more", stop_reason="pause_turn"),
+        Scenario(text=REST),
+    )
+    app = make_app(api)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send_and_finish(pilot, "explain everything")
+        notes = launched_notes(app, monkeypatch)
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(
+            pilot,
+            lambda: turns[-1].status is TurnStatus.COMPLETE and app.chat.current.reply is None,
+            timeout=15,
+        )
+        assert len(server.message_requests) == 4
+        after_pause = server.message_requests[3]["body"]["messages"]
+        assert after_pause[-2:] == [
+            {
+                "role": "assistant",
+                "content": [{"type": "text", "text": CUT.rstrip() + " and more"}],
+            },
+            {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]},
+        ]
+        assert notes == [
+            "",
+            "This model takes no cut reply back · asked it to go on",
+            "Paused by the API · continuing (1 of 3)",
+        ]
+        assert turns[-1].text == CUT.rstrip() + " and more" + REST
+        await wait_until(pilot, lambda: stored_replies()[0][1] == "complete")
+        assert [r[0] for r in stored_replies()] == [CUT.rstrip() + " and more" + REST]

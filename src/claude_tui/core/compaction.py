@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from claude_tui.core.capabilities import COMPACTION_EDIT, ModelCapabilities
+from claude_tui.core.context_window import context_tokens as window_tokens
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.request_shape import COMPACTION_BETA, MIN_COMPACTION_TRIGGER
 from claude_tui.core.runner import StreamRequest
@@ -76,16 +77,12 @@ def why_summary(caps: ModelCapabilities, model: str, context_tokens: int | None)
 
 def context_tokens(metrics: StreamMetrics | None) -> int | None:
     """About what the next request reads, from the last reply's usage: its input (cached parts
-    too) and its output, which the next request sends back. ``None`` without usage."""
-    if metrics is None or metrics.input_tokens is None:
+    too: the last request's, for a continued reply) and its output, which the next request
+    sends back. ``None`` without usage."""
+    read = window_tokens(metrics)
+    if metrics is None or read is None:
         return None
-    counts = (
-        metrics.input_tokens,
-        metrics.cache_read_tokens or 0,
-        metrics.cache_creation_tokens or 0,
-        metrics.output_tokens or 0,
-    )
-    return sum(counts)
+    return read + (metrics.output_tokens or 0)
 
 
 def compaction_edit(instructions: str) -> dict[str, Any]:
