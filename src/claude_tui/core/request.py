@@ -20,7 +20,7 @@ from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
 from claude_tui.core.request_params import DESCRIBED, beta_words, described_lines
-from claude_tui.core.request_shape import shape_request
+from claude_tui.core.request_shape import history_betas, shape_request
 from claude_tui.core.runner import StreamRequest
 from claude_tui.core.sanitize import sanitize
 
@@ -40,7 +40,8 @@ def stream_request(
     caps: ModelCapabilities | None = None,
 ) -> StreamRequest:
     """The request for the next reply, as the settings say, shaped by what the model accepts
-    (``caps``; the built-in table's answer when not given): see ``core.request_shape``."""
+    (``caps``; the built-in table's answer when not given), with the betas its history needs:
+    see ``core.request_shape``."""
     shape = shape_request(settings, caps or builtin_capabilities(settings.model))
     return StreamRequest(
         messages=messages,
@@ -51,7 +52,7 @@ def stream_request(
         output_config=shape.output_config,
         cache_control=shape.cache_control,
         context_management=shape.context_management,
-        betas=shape.betas,
+        betas=history_betas(shape.betas, messages),
     )
 
 

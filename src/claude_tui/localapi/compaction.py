@@ -24,12 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.localapi.history import COMPACT_BETA, has_beta
 from claude_tui.localapi.models import ModelSpec
 from claude_tui.localapi.request import estimate_tokens, from_last_compaction, message_text
 from claude_tui.localapi.wire import JSON
 
 COMPACT_EDIT = "compact_20260112"
-COMPACT_BETA = "compact-2026-01-12"
 DEFAULT_TRIGGER = 150_000
 """Input tokens at which the API compacts when the edit names no trigger."""
 MIN_TRIGGER = 50_000
@@ -68,7 +68,7 @@ def compaction_problem(body: Mapping[str, Any], betas: str, spec: ModelSpec | No
         return None
     i, edit = found
     where = f"context_management.edits.{i}"
-    if COMPACT_BETA not in [beta.strip() for beta in betas.split(",")]:
+    if not has_beta(betas, COMPACT_BETA):
         return (
             f"{where}.type: '{COMPACT_EDIT}' requires the beta header "
             f"'anthropic-beta: {COMPACT_BETA}'"

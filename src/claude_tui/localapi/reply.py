@@ -84,13 +84,13 @@ class MessagesHandler(ConnectionHandler):
         if self._scripted_error(scenario):
             return
         if owner.validate:
-            problem = validate_body(body, emitted=owner.emitted_blocks)
+            betas = self.headers.get("anthropic-beta", "")
+            problem = validate_body(body, emitted=owner.emitted_blocks, betas=betas)
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
             problem = problem or cache_control_problem(body)
             if problem is None:
-                betas = self.headers.get("anthropic-beta", "")
                 problem = compaction_problem(body, betas, spec)
             if problem is not None:
                 self._send_api_error(400, message=problem)
