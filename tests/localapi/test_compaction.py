@@ -137,7 +137,12 @@ def test_a_paused_compaction_streams_one_block_as_the_api_does(
     assert "1. First, my notes on the deploy: the rollout waits" in summary
     assert "2. Which step comes first?" in summary
     assert summary.endswith("Summarised as instructed: Keep the deploy steps.")
-    assert final.usage.input_tokens == estimate_tokens({"messages": PROMPTS})
+    # The compaction's tokens are its own entry of iterations, left out of the top level.
+    assert (final.usage.input_tokens, final.usage.output_tokens) == (0, 0)
+    [entry] = final.usage.iterations
+    assert entry.type == "compaction"
+    assert entry.input_tokens == estimate_tokens({"messages": PROMPTS})
+    assert entry.output_tokens == (len(summary) + 3) // 4
 
 
 def test_without_the_pause_the_reply_follows_the_block(client: anthropic.Anthropic) -> None:
@@ -146,6 +151,33 @@ def test_without_the_pause_the_reply_follows_the_block(client: anthropic.Anthrop
     assert final.stop_reason == "end_turn"
     # The reply reads the summary and the last prompt, not the 57,000 tokens before.
     assert final.usage.input_tokens < 200
+    # Those are the compaction's, in its entry of iterations; the message's entry is the top
+    # level's (the context the next request builds on).
+    compaction, message = final.usage.iterations
+    assert compaction.type == "compaction" and message.type == "message"
+    assert compaction.input_tokens == estimate_tokens({"messages": PROMPTS})
+    assert compaction.output_tokens == (len(final.content[0].content) + 3) // 4
+    assert (message.input_tokens, message.output_tokens) == (
+        final.usage.input_tokens,
+        final.usage.output_tokens,
+    )
+
+
+def test_a_whole_reply_reports_the_iterations_too(client: anthropic.Anthropic) -> None:
+    final = client.beta.messages.create(
+        model=MODEL,
+        max_tokens=1024,
+        messages=PROMPTS,
+        context_management={"edits": [edit()]},
+        betas=[BETA],
+    )
+    assert [entry.type for entry in final.usage.iterations or []] == ["compaction", "message"]
+    assert final.usage.input_tokens < 200
+
+
+def test_without_a_compaction_there_are_no_iterations(client: anthropic.Anthropic) -> None:
+    _, final = stream(client, PROMPTS, edit(None))
+    assert final.usage.iterations is None
 
 
 def compaction_json(final: Any) -> dict[str, Any]:

@@ -6,9 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from claude_tui.core.blocks import CompactionBlock
+from claude_tui.core.capabilities import CapabilitySource, ModelCapabilities, from_model_info
 from claude_tui.core.client import ApiSettings
+from claude_tui.core.context_window import context_tokens
 from claude_tui.core.conversation import TurnStatus
-from claude_tui.localapi.server import LocalAPIServer, Scenario
+from claude_tui.localapi.server import (
+    MODELS,
+    LocalAPIServer,
+    ModelSpec,
+    Scenario,
+    estimate_tokens,
+)
+from claude_tui.ui.app import ClaudeTUI
 
 from .helpers import make_app, send, send_and_finish, wait_until
 
@@ -89,3 +101,57 @@ async def test_only_the_last_compaction_goes_back(server: LocalAPIServer, api: A
         turns = app.chat.current.conversation.turns
         assert len(turns) == 6  # every turn is kept, on screen and in the session
         assert (turns[-1].status, turns[-1].error) == (TurnStatus.COMPLETE, None)
+
+
+BIG = "My notes on the rollout: " + "the deploy waits for green checks " * 6_500
+"""About 55,000 tokens: over the API's minimum compaction trigger."""
+
+
+async def test_a_compactions_tokens_are_billed_and_the_gauge_reads_what_is_left(
+    api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 60,000-token window, compacted at the API's minimum of 50,000: the reply's cost counts
+    the tokens the compaction read and the summary it wrote (``usage.iterations``, which the
+    top-level usage leaves out), and the gauge shows the context the reply was made from (the
+    message entry's: the summary and the prompt), not that plus what the compaction read."""
+    sonnet = next(spec for spec in MODELS if spec.id == "claude-sonnet-5-5")
+    small = ModelSpec(**{**sonnet.__dict__, "max_input_tokens": 60_000})
+
+    def capabilities(self: ClaudeTUI, model: str) -> ModelCapabilities:
+        return from_model_info(small.to_json(), CapabilitySource.API)
+
+    monkeypatch.setattr(ClaudeTUI, "capabilities", capabilities)
+    with LocalAPIServer(models=(small,)) as server:
+        api = ApiSettings(api_key="test-key", base_url=server.base_url, request_timeout=10.0)
+        app = make_app(api, model=small.id, prompt_cache="off")
+        async with app.run_test(size=SIZE) as pilot:
+            await send_and_finish(pilot, BIG)
+            turn = app.chat.current.conversation.turns[-1]
+            compaction = turn.blocks[0]
+            assert isinstance(compaction, CompactionBlock)
+            sent = server.message_requests[-1]["body"]
+            read = estimate_tokens(sent)  # what the compaction read: the whole request
+            after = estimate_tokens(
+                {
+                    "system": sent["system"],
+                    "messages": [
+                        {"role": "assistant", "content": [compaction.raw]},
+                        sent["messages"][-1],
+                    ],
+                }
+            )
+            metrics = turn.metrics
+            assert metrics is not None
+            assert metrics.input_tokens == read + after
+            summary = (len(compaction.summary) + 3) // 4
+            assert metrics.output_tokens == summary + server_output(turn.text)
+            assert context_tokens(metrics) == after
+            alone = metrics.with_(input_tokens=after, output_tokens=server_output(turn.text))
+            assert metrics.cost_usd is not None and alone.cost_usd is not None
+            assert metrics.cost_usd > alone.cost_usd * 1.9
+
+
+def server_output(text: str) -> int:
+    from claude_tui.localapi.block_stream import tokenize
+
+    return len(tokenize(text))

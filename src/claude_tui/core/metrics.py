@@ -39,6 +39,11 @@ class StreamMetrics:
     usage_final: bool = False
     stop_reason: str | None = None
     attempts: int = 1
+    context_tokens: int | None = None
+    """The last request's whole input (uncached, cache reads, cache writes) when the counts
+    above are the sums over a reply's several requests (a continued reply: its cost counts
+    them all, but the context is only the last one's); ``None``: they are one request's, and
+    ``context_window.context_tokens`` adds them up."""
 
     def with_(self, **changes: object) -> StreamMetrics:
         """A copy with some fields changed (the snapshot itself never changes)."""

@@ -26,6 +26,7 @@ from typing import Any
 
 from claude_tui.localapi.history import COMPACT_BETA, has_beta
 from claude_tui.localapi.models import ModelSpec
+from claude_tui.localapi.prompt_cache import CacheUsage
 from claude_tui.localapi.request import estimate_tokens, from_last_compaction, message_text
 from claude_tui.localapi.wire import JSON
 
@@ -94,11 +95,26 @@ class Compaction:
     pause: bool
     input_tokens: int
     """What the compaction read: the input, from the last compaction block on."""
+    usage: CacheUsage | None = None
+    """How that input split between plain input and the prompt cache (all plain when not
+    known)."""
 
     @property
     def summary_tokens(self) -> int:
         content = self.block.get("content")
         return max(1, (len(content) + 3) // 4) if isinstance(content, str) else 0
+
+    def iteration(self) -> JSON:
+        """Its entry in ``usage.iterations``: what the compaction itself read and wrote (the
+        summary), which the API leaves out of the top-level usage."""
+        read = self.usage or CacheUsage(self.input_tokens)
+        return {
+            "type": "compaction",
+            "input_tokens": read.input_tokens,
+            "cache_creation_input_tokens": read.cache_creation_input_tokens,
+            "cache_read_input_tokens": read.cache_read_input_tokens,
+            "output_tokens": self.summary_tokens,
+        }
 
 
 def plan_compaction(body: Mapping[str, Any]) -> Compaction | None:

@@ -132,7 +132,7 @@ class MessagesHandler(ConnectionHandler):
         for block in reply.content:
             self._remember(block)
         message = reply.message_json(reply.content, reply.stop_reason or scenario.stop_reason)
-        message["usage"]["output_tokens"] = reply.paced_deltas
+        message["usage"] = reply.usage_json(reply.paced_deltas)
         self._send_json(200, message, {"request-id": random_id("req_")})
 
     def _stream(self, scenario: Scenario, reply: Reply) -> None:
@@ -180,7 +180,7 @@ class MessagesHandler(ConnectionHandler):
                     "stop_reason": reply.stop_reason or scenario.stop_reason,
                     "stop_sequence": None,
                 },
-                "usage": {**reply.usage.usage_json(), "output_tokens": faults.pacer.sent},
+                "usage": reply.usage_json(faults.pacer.sent),
             },
         )
         self._send_event("message_stop", {"type": "message_stop"})
