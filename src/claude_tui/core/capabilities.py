@@ -175,12 +175,15 @@ _EFFORT_HAIKU = ("low", "medium", "high")
 def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabilities:
     """What the app assumes of ``model`` without the Models API, by the family's version.
 
-    Conservative where it must guess: a model it cannot place gets no effort, no compaction and
-    ``enabled`` thinking plus ``adaptive`` only from version 4.6 on, since a setting left out costs
-    a feature while one sent wrongly costs the request. The figures follow Anthropic's published
-    model tables as of anthropic 2.10.0.
+    Conservative where it must guess, since a setting left out costs a feature while one sent
+    wrongly costs the request: a model it cannot place (no version in its name: a proxy's alias,
+    a model newer than this table) gets no thinking, no effort, no compaction and no known
+    window or limit, until the Models API says otherwise. The figures follow Anthropic's
+    published model tables as of anthropic 2.10.0.
     """
-    version = model_version(model) or (99,)  # no version in the name: a new family, newest rules
+    version = model_version(model)
+    if not version:
+        return ModelCapabilities(model, image_input=True, note=note)
     opus = "opus" in model
     haiku = "haiku" in model
     caps = ModelCapabilities(
