@@ -34,7 +34,8 @@ CACHING = (
 
 SHOWN = {
     "claude-sonnet-5-5": [
-        "model: claude-sonnet-5-5 (what it accepts: the app's built-in table)",
+        "model: claude-sonnet-5-5 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 8192",
         "thinking: adaptive: the model decides when and how much to think",
         '  "thinking": {"type": "adaptive"}',
@@ -47,7 +48,8 @@ SHOWN = {
         "header anthropic-beta: compact-2026-01-12 (server-side compaction)",
     ],
     "claude-haiku-4-5-20251001": [
-        "model: claude-haiku-4-5-20251001 (what it accepts: the app's built-in table)",
+        "model: claude-haiku-4-5-20251001 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 8192",
         "thinking: on, budget 4,096 tokens",
         '  "thinking": {"type": "enabled", "budget_tokens": 4096}',
@@ -57,7 +59,8 @@ SHOWN = {
         "compaction: not sent (claude-haiku-4-5-20251001 has no server-side compaction)",
     ],
     "claude-3-haiku-20240307": [
-        "model: claude-3-haiku-20240307 (what it accepts: the app's built-in table)",
+        "model: claude-3-haiku-20240307 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 4096 (8,192 in your settings, capped at claude-3-haiku-20240307's limit of"
         " 4,096)",
         "thinking: not sent (on in your settings, but claude-3-haiku-20240307 has no extended"

@@ -72,24 +72,6 @@ class ModelCapabilities:
     def with_source(self, source: CapabilitySource, note: str | None = None) -> ModelCapabilities:
         return replace(self, source=source, note=note)
 
-    def describe_source(self, now: float) -> str:
-        """Where these answers come from, for people: "Models API, just now", "Models API,
-        cached 3 h ago", "built-in table (the Models API did not answer: ...)"."""
-        if self.source is CapabilitySource.BUILTIN:
-            reason = f" ({self.note})" if self.note else ""
-            return f"the app's built-in table{reason}"
-        if self.source is CapabilitySource.API or self.fetched_at is None:
-            return "the Models API, read this run"
-        return f"the Models API, read {_age(now - self.fetched_at)} ago and kept on disk"
-
-
-def _age(seconds: float) -> str:
-    minutes = max(0, int(seconds // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
-
 
 def _supported(value: object) -> bool:
     return isinstance(value, Mapping) and value.get("supported") is True
