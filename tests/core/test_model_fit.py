@@ -25,7 +25,9 @@ from claude_tui.core.model_fit import (
     thinking_refusal,
 )
 from claude_tui.core.request_shape import shape_request
-from claude_tui.core.slash import EFFORT_WORDS, CommandError, parse_effort
+from claude_tui.core.slash import CommandError
+from claude_tui.core.slash_args import parse_effort
+from claude_tui.core.slash_table import EFFORT_WORDS
 from claude_tui.localapi.models import MODELS, find_spec
 
 SONNET = "claude-sonnet-5-5"
