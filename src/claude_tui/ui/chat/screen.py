@@ -33,7 +33,7 @@ from claude_tui.ui.chat.escape import press_escape
 from claude_tui.ui.chat.model_fit import ModelFit
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
-from claude_tui.ui.chat.send_guard import SendGuard, model_window
+from claude_tui.ui.chat.send_guard import SendGuard
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
@@ -189,10 +189,7 @@ class ChatScreen(Screen[None]):
         """Tell the metrics line (and the title) which model the session uses. Asking for its
         capabilities (``model_fit``) starts their lookup when what is known is the built-in
         table's or stale; :meth:`capabilities_updated` hears the answer."""
-        settings = self.session_settings(self.current)
-        self.metrics_bar.set_model(settings.model)
-        self.metrics_bar.set_window(model_window(self.app, settings.model))
-        self.model_fit.follow(settings)  # its effort levels; what it does not take, said
+        self.model_fit.follow(self.session_settings(self.current))
         self.fit.title()
 
     @on(CapabilityRefresh.Updated)
@@ -205,10 +202,7 @@ class ChatScreen(Screen[None]):
         or the disk cache was read): whatever on this screen depends on it (the context
         window the metrics line measures against) follows here. ``app.capabilities(model)``
         gives the same answer from now on."""
-        settings = self.session_settings(self.current)
-        if caps.model == settings.model:
-            self.metrics_bar.set_window(model_window(self.app, settings.model))
-        self.model_fit.follow(settings)  # the effort levels offered
+        self.model_fit.follow(self.session_settings(self.current))
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
@@ -303,14 +297,11 @@ class ChatScreen(Screen[None]):
             self.notify("No reply on screen has a thinking block or a summary.", timeout=3)
 
     async def action_retry(self) -> None:
+        """Ctrl+R, by whichever of its bindings is shown (Retry, Continue, or the one that is
+        not, whose press the controller answers by saying why there is nothing to retry)."""
         await self.replies.retry(self.current)
 
-    async def action_continue_reply(self) -> None:
-        await self.replies.retry(self.current)
-
-    async def action_explain_retry(self) -> None:
-        """Ctrl+R with nothing to retry: the controller says why."""
-        await self.replies.retry(self.current)
+    action_continue_reply = action_explain_retry = action_retry
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed in the conversation (after a click there) goes to the prompt."""
