@@ -23,6 +23,7 @@ from textual.worker import Worker
 
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings, price_overrides
+from claude_tui.core.context_window import context_now
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.capability_refresh import CapabilityRefresh
@@ -211,7 +212,8 @@ class ChatScreen(Screen[None]):
             self.metrics_bar.reset()
         else:
             outcome = None if state.busy else self._last_outcome(state)
-            self.metrics_bar.show(metrics, outcome=outcome)
+            context = None if state.busy else context_now(state.conversation.turns)
+            self.metrics_bar.show(metrics, outcome=outcome, context=context)
         self.reply_status.queued = len(state.queue)
         self.replies.show_status(state)
         self.sessions_panel.show_current(state.session_id)
