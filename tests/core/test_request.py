@@ -108,7 +108,8 @@ def test_context_text_with_a_system_prompt_and_thinking_on() -> None:
     assert preview.text == "\n".join(
         [
             "POST http://127.0.0.1:9999/v1/messages (streamed)",
-            f"model: {model} (what it accepts: the app's built-in table)",
+            f"model: {model} (what it accepts: from the app's built-in table"
+            " (the Models API has not answered yet))",
             "max_tokens: 5120 (raised from 2,048 to fit the thinking budget and 1,024 tokens of"
             " reply)",
             "thinking: on, budget 4,096 tokens",

@@ -362,7 +362,7 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
 def test_every_command_in_the_table_has_exactly_one_handler() -> None:
     """The handlers register against the table; a second handler for a command, or one for a
     name the table lacks, is refused as it registers."""
-    from claude_tui.core.slash import BY_NAME
+    from claude_tui.core.slash_table import BY_NAME
     from claude_tui.ui.chat.commands import HANDLERS, handles
 
     assert sorted(HANDLERS) == sorted(BY_NAME)
@@ -380,7 +380,7 @@ def test_every_command_in_the_table_has_exactly_one_handler() -> None:
 def test_the_palette_is_made_from_the_table() -> None:
     """Every command but ``/rate`` (which the app's refresh-rate entries offer) is in the
     palette, with each of the entries the table gives it, and nothing else is."""
-    from claude_tui.core.slash import COMMANDS
+    from claude_tui.core.slash_table import COMMANDS
     from claude_tui.ui.chat.palette import slash_commands
 
     ran: list[str] = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
+from claude_tui.core.capability_summary import provenance
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
@@ -102,7 +103,7 @@ def preview_request(
     request = stream_request(settings, list(messages), caps)
     body = request_body(request)
     notes = dict(shape_request(settings, caps).notes)
-    notes["model"] = f"what it accepts: {caps.describe_source(time.time() if now is None else now)}"
+    notes["model"] = f"what it accepts: {provenance(caps, time.time() if now is None else now)}"
     url = api.display_url.rstrip("/") + MESSAGES_PATH if api is not None else MESSAGES_PATH
     headers = dict(request.extra_headers)
     if request.betas:

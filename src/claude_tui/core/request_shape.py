@@ -101,7 +101,13 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
                     f"budget lowered from {settings.thinking_budget:,} to {budget:,}"
                     " to fit max_tokens"
                 )
-            thinking = {"type": "enabled", "budget_tokens": budget}
+            if budget < max_tokens:
+                thinking = {"type": "enabled", "budget_tokens": budget}
+            else:  # a limit of 1,024 or less leaves no room for the smallest budget
+                notes["thinking"] = (
+                    f"not sent: {max_tokens:,} tokens of reply leave no room for the smallest"
+                    f" thinking budget ({MIN_THINKING_BUDGET:,})"
+                )
     if caps.max_tokens is not None and max_tokens > caps.max_tokens:
         max_tokens = caps.max_tokens
         notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)

@@ -17,13 +17,8 @@ from textual.worker import get_current_worker
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
 from claude_tui.core.sanitize import sanitize
-from claude_tui.core.slash import (
-    Command,
-    CommandError,
-    parse_copy,
-    parse_export,
-    require_no_args,
-)
+from claude_tui.core.slash import Command, CommandError
+from claude_tui.core.slash_args import parse_copy, parse_export, require_no_args
 from claude_tui.core.store import SessionStore
 from claude_tui.ui.chat.commands.registry import handles, tell_error
 from claude_tui.ui.chat.copying import amount
