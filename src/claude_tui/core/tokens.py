@@ -13,6 +13,7 @@ does not take a compaction block.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from claude_tui.core.client import ApiSettings, make_client
@@ -76,3 +77,20 @@ def count_request_tokens(
         betas=request.betas,
         timeout=timeout,
     )
+
+
+def history_count_request(request: StreamRequest) -> StreamRequest:
+    """``request`` as ``count_tokens`` takes it when its history ends with a reply (``/context``
+    counts the conversation before the next prompt is typed).
+
+    The API holds a final assistant message to the thinking rules of a continuation (with
+    thinking on it must start with thinking; with thinking off it may hold none), which the
+    next real request, ending with a prompt, is not held to: so the count goes as a
+    continuation would (``core.continuation``), and thinking in the earlier replies, which the
+    API does not count, is the only difference."""
+    from claude_tui.core.continuation import continuation_request
+
+    messages, thinking = continuation_request(request.messages, request.thinking is not None)
+    if thinking == (request.thinking is not None) and messages is request.messages:
+        return request
+    return replace(request, messages=messages, thinking=request.thinking if thinking else None)
