@@ -150,8 +150,18 @@ def _document(entries: object) -> str:
         _document({}).replace('"version": 1', '"version": 99').encode(),
         _document({URL: ["not", "a", "mapping"]}).encode(),
         b"",
+        b"[" * 100_000,
     ],
-    ids=["binary", "cut-short", "a-list", "foreign", "future-version", "bad-url-entry", "empty"],
+    ids=[
+        "binary",
+        "cut-short",
+        "a-list",
+        "foreign",
+        "future-version",
+        "bad-url-entry",
+        "empty",
+        "nested-too-deep",  # json.loads raises RecursionError, not ValueError
+    ],
 )
 def test_a_corrupt_or_foreign_file_reads_as_empty_and_is_replaced(content: bytes) -> None:
     cache = CapabilityCache()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from claude_tui.core.blocks import CompactionBlock, TextBlock, plain_text, summaries_of
+from claude_tui.core.blocks import (
+    CompactionBlock,
+    TextBlock,
+    ThinkingBlock,
+    plain_text,
+    summaries_of,
+)
 from claude_tui.core.capabilities import builtin_capabilities
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.compaction import (
@@ -143,3 +149,15 @@ def test_the_runner_reads_a_compaction_from_the_raw_stream(
     sent = server.message_requests[-1]
     assert sent["headers"]["anthropic-beta"] == "compact-2026-01-12"
     assert sent["body"]["context_management"] == {"edits": [compaction_edit("keep it short")]}
+
+
+def test_a_summary_or_thinking_cannot_close_its_fold_in_the_export() -> None:
+    """Both are the model's words: a ``</details>`` in them must not end the fold early and
+    spill the rest into the transcript."""
+    hostile = "Before.</details>\n\n# Injected heading\n</SUMMARY>after"
+    blocks = [CompactionBlock({"type": "compaction", "content": hostile}), TextBlock("Hi.")]
+    text = "\n".join(message_lines(blocks))
+    assert text.count("</details>") == 1 and text.count("</summary>") == 1
+    assert "Before.&lt;/details>" in text and "&lt;/SUMMARY>after" in text
+    thinking = "\n".join(message_lines([ThinkingBlock("a</details>b", "sig"), TextBlock("x")]))
+    assert thinking.count("</details>") == 1 and "a&lt;/details>b" in thinking

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from claude_tui.core.blocks import CompactionBlock
+from claude_tui.core.compaction import compacted_to, estimate_tokens
 from claude_tui.core.context_window import (
     GaugeLevel,
     SendVerdict,
+    context_now,
     context_tokens,
+    estimate_next,
     estimate_next_request,
     exact_verdict,
     fill_fraction,
@@ -16,6 +22,7 @@ from claude_tui.core.context_window import (
     over_window_message,
     verdict,
 )
+from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
 
 LAST = StreamMetrics(
@@ -89,3 +96,44 @@ def test_the_refusal_says_the_numbers_and_what_to_do() -> None:
     assert "212,345 input tokens (counted by the API)" in over_window_message(
         212_345, 200_000, "claude-x", exact=True
     )
+
+
+def _compacted(summary: str | None) -> list[Turn]:
+    """A big exchange, then ``/compact``'s reply on the server: a compaction block alone."""
+    before = replace(LAST, input_tokens=55_000, cache_read_tokens=0, cache_creation_tokens=0)
+    block = CompactionBlock({"type": "compaction", "content": summary})
+    return [
+        Turn.from_text("user", "x" * 220_000),
+        Turn.from_text("assistant", "Noted.", metrics=LAST),
+        Turn.from_text("user", "/compact"),
+        Turn("assistant", [block], TurnStatus.COMPLETE, metrics=before, stop_reason="compaction"),
+    ]
+
+
+def test_right_after_a_compaction_the_context_is_its_summary() -> None:
+    """The compacting reply's usage counts what came before the summary: the gauge and the
+    next request's estimate go by the summary (``estimate_tokens``, as ``/compact`` says it)."""
+    turns = _compacted("s" * 272)
+    assert compacted_to(turns) == estimate_tokens("s" * 272) == 68
+    assert context_now(turns) == 68
+    assert estimate_next(turns, prompt_chars=40) == 68 + 10
+    # Once another reply has measured the context, its usage says it again.
+    later = replace(LAST, input_tokens=120, cache_read_tokens=0, cache_creation_tokens=0)
+    later = replace(later, output_tokens=5)
+    turns += [Turn.from_text("user", "hi"), Turn.from_text("assistant", "Hi.", metrics=later)]
+    assert compacted_to(turns) is None
+    assert context_now(turns) == 120
+    assert estimate_next(turns, prompt_chars=40) == 120 + 5 + 10
+
+
+def test_without_a_compaction_the_last_usage_or_the_text_decides() -> None:
+    turns = [Turn.from_text("user", "hello"), Turn.from_text("assistant", "Hi.", metrics=LAST)]
+    assert compacted_to(turns) is None
+    assert context_now(turns) == 24_000
+    assert estimate_next(turns, prompt_chars=400) == 24_600
+    unmeasured = [Turn.from_text("user", "x" * 40), Turn.from_text("assistant", "y" * 40)]
+    assert context_now(unmeasured) is None
+    assert estimate_next(unmeasured, prompt_chars=40) == 30
+    # A compaction with no summary's text (the API sends ``content: null`` when it failed):
+    # its usage is the best guess left.
+    assert context_now(_compacted(None)) == 55_000

@@ -320,3 +320,29 @@ def test_prompt_attachments_go_back_unchanged() -> None:
     assert isinstance(turns[0].blocks[0], ImageBlock)
     assert isinstance(turns[0].blocks[1], DocumentBlock)
     assert content(turns) == [image, document, {"type": "text", "text": "Look."}]
+
+
+def test_only_the_last_compaction_with_content_goes_back() -> None:
+    """The API refuses two compaction blocks with content and reads nothing before the last:
+    the history goes from the prompt the last one's reply answered, that reply from its block
+    on. A /compact reply is the block alone; a failed compaction (content null) is a no-op."""
+    second = {**COMPACTION, "content": "Summary, again.", "encrypted_content": "Ey0"}
+    failed = {"type": "compaction", "content": None, "encrypted_content": None}
+    turns = [
+        Turn.from_text("user", "one"),
+        reply(block_from_api(COMPACTION), TextBlock("First.")),
+        Turn.from_text("user", "two"),
+        reply(SIGNED, block_from_api(second)),
+        Turn.from_text("user", "three"),
+        reply(block_from_api(failed), TextBlock("Third.")),
+        Turn.from_text("user", "four"),
+    ]
+    assert build_api_messages(turns) == [
+        {"role": "user", "content": [{"type": "text", "text": "two"}]},
+        {"role": "assistant", "content": [second]},
+        {"role": "user", "content": [{"type": "text", "text": "three"}]},
+        {"role": "assistant", "content": [failed, {"type": "text", "text": "Third."}]},
+        {"role": "user", "content": [{"type": "text", "text": "four"}]},
+    ]
+    one = [*turns[:2], Turn.from_text("user", "two")]
+    assert content(one, 1)[0] == COMPACTION and len(build_api_messages(one)) == 3

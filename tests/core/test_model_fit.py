@@ -24,7 +24,10 @@ from claude_tui.core.model_fit import (
     thinking_notice,
     thinking_refusal,
 )
-from claude_tui.core.slash import EFFORT_WORDS, CommandError, parse_effort
+from claude_tui.core.request_shape import shape_request
+from claude_tui.core.slash import CommandError
+from claude_tui.core.slash_args import parse_effort
+from claude_tui.core.slash_table import EFFORT_WORDS
 from claude_tui.localapi.models import MODELS, find_spec
 
 SONNET = "claude-sonnet-5-5"
@@ -168,3 +171,16 @@ def test_the_built_in_table_agrees_with_the_server(model: str) -> None:
     assert builtin.max_tokens == served.max_tokens
     assert builtin.max_input_tokens == served.max_input_tokens
     assert builtin.compaction == served.compaction
+
+
+@pytest.mark.parametrize("model", ["my-proxy-model", "claude-sonnet-latest", "gpt-4o"])
+def test_a_model_the_table_cannot_place_gets_nothing_it_might_refuse(model: str) -> None:
+    """No version in the name: no thinking, effort or compaction is sent until the Models API
+    says the model takes them, and its window is not guessed."""
+    caps = builtin_capabilities(model)
+    assert caps.thinking is None and caps.effort_levels == () and not caps.compaction
+    assert caps.max_input_tokens is None and caps.max_tokens is None
+    settings = Settings(model=model, thinking=True, effort="high")
+    shape = shape_request(settings, caps)
+    assert shape.thinking is None and shape.output_config is None
+    assert shape.context_management is None and shape.betas == ()

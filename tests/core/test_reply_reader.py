@@ -87,3 +87,54 @@ def test_an_event_not_of_its_types_shape_is_malformed(event: dict[str, Any]) -> 
     with pytest.raises(MalformedEvent) as info:
         ReplyReader().read(event)
     assert info.value.data == event
+
+
+def test_a_compactions_tokens_are_billed_and_the_context_is_the_last_message_entrys() -> None:
+    """``iterations`` (beta): a compaction entry's tokens are not in the top-level fields, so
+    they are added in; the context is the last message entry's whole input, not the 60,000
+    the compaction read."""
+    reader = ReplyReader()
+    message = {"usage": {"input_tokens": 30, "cache_read_input_tokens": 10, "output_tokens": 1}}
+    update = reader.read({"type": "message_start", "message": message})
+    assert update is not None and "context_tokens" not in update.fields
+    usage = {
+        "output_tokens": 50,
+        "iterations": [
+            {
+                "type": "compaction",
+                "input_tokens": 60_000,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 2_000,
+                "output_tokens": 900,
+            },
+            {
+                "type": "message",
+                "input_tokens": 30,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 10,
+                "output_tokens": 50,
+            },
+        ],
+    }
+    update = reader.read({"type": "message_delta", "delta": {}, "usage": usage})
+    assert update is not None
+    assert update.fields == {
+        "input_tokens": 60_030,
+        "output_tokens": 950,
+        "cache_read_tokens": 2_010,
+        "cache_creation_tokens": 0,
+        "context_tokens": 40,
+        "stop_reason": None,
+        "usage_final": True,
+    }
+
+
+def test_after_a_paused_compaction_the_context_is_its_summary() -> None:
+    reader = ReplyReader()
+    reader.read({"type": "message_start", "message": {"usage": {"input_tokens": 0}}})
+    entry = {"type": "compaction", "input_tokens": 55_000, "output_tokens": 700}
+    usage = {"input_tokens": 0, "output_tokens": 0, "iterations": [entry]}
+    update = reader.read({"type": "message_delta", "delta": {}, "usage": usage})
+    assert update is not None
+    assert (update.fields["input_tokens"], update.fields["output_tokens"]) == (55_000, 700)
+    assert update.fields["context_tokens"] == 700

@@ -108,7 +108,8 @@ def test_context_text_with_a_system_prompt_and_thinking_on() -> None:
     assert preview.text == "\n".join(
         [
             "POST http://127.0.0.1:9999/v1/messages (streamed)",
-            f"model: {model} (what it accepts: the app's built-in table)",
+            f"model: {model} (what it accepts: from the app's built-in table"
+            " (the Models API has not answered yet))",
             "max_tokens: 5120 (raised from 2,048 to fit the thinking budget and 1,024 tokens of"
             " reply)",
             "thinking: on, budget 4,096 tokens",
@@ -270,3 +271,20 @@ def test_credential_headers_are_hidden() -> None:
     assert f"header x-api-key: {HIDDEN}" in text
     assert f"header Authorization: {HIDDEN}" in text
     assert "header x-trace: t-1" in text
+
+
+def test_context_shows_the_beta_a_compacted_history_needs() -> None:
+    """With ``auto_compact`` off no compaction is asked for, but the history holds a compaction
+    block, a beta type: /context shows the header that goes with it."""
+    block = {"type": "compaction", "content": "Earlier: cats.", "encrypted_content": "Ec=="}
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": "cats?"}]},
+        {"role": "assistant", "content": [block, {"type": "text", "text": "Purr."}]},
+        {"role": "user", "content": [{"type": "text", "text": "birds?"}]},
+    ]
+    settings = Settings(model="claude-sonnet-5-5", auto_compact=False)
+    preview = preview_request(settings, messages)
+    assert "context_management" not in preview.body
+    assert "header anthropic-beta: compact-2026-01-12 (server-side compaction)" in preview.text
+    plain = preview_request(settings, [messages[0]])
+    assert "anthropic-beta" not in plain.text

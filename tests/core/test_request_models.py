@@ -6,6 +6,7 @@ without thinking; and no setting the app allows ever makes a request one of them
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -21,6 +22,7 @@ from claude_tui.core.config_schema import EFFORT_CHOICES, PROMPT_CACHE_CHOICES
 from claude_tui.core.conversation import Conversation
 from claude_tui.core.events import Finished
 from claude_tui.core.request import next_messages, preview_request, request_body, stream_request
+from claude_tui.core.request_shape import shape_request
 from claude_tui.core.runner import StreamRunner
 from claude_tui.localapi.models import MODELS, ModelSpec, find_spec, model_problem
 from claude_tui.localapi.server import LocalAPIServer, Scenario
@@ -32,7 +34,8 @@ CACHING = (
 
 SHOWN = {
     "claude-sonnet-5-5": [
-        "model: claude-sonnet-5-5 (what it accepts: the app's built-in table)",
+        "model: claude-sonnet-5-5 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 8192",
         "thinking: adaptive: the model decides when and how much to think",
         '  "thinking": {"type": "adaptive"}',
@@ -45,7 +48,8 @@ SHOWN = {
         "header anthropic-beta: compact-2026-01-12 (server-side compaction)",
     ],
     "claude-haiku-4-5-20251001": [
-        "model: claude-haiku-4-5-20251001 (what it accepts: the app's built-in table)",
+        "model: claude-haiku-4-5-20251001 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 8192",
         "thinking: on, budget 4,096 tokens",
         '  "thinking": {"type": "enabled", "budget_tokens": 4096}',
@@ -55,7 +59,8 @@ SHOWN = {
         "compaction: not sent (claude-haiku-4-5-20251001 has no server-side compaction)",
     ],
     "claude-3-haiku-20240307": [
-        "model: claude-3-haiku-20240307 (what it accepts: the app's built-in table)",
+        "model: claude-3-haiku-20240307 (what it accepts: from the app's built-in table"
+        " (the Models API has not answered yet))",
         "max_tokens: 4096 (8,192 in your settings, capped at claude-3-haiku-20240307's limit of"
         " 4,096)",
         "thinking: not sent (on in your settings, but claude-3-haiku-20240307 has no extended"
@@ -149,3 +154,20 @@ def test_no_setting_makes_a_request_the_model_refuses(spec: ModelSpec) -> None:
         body = request_body(stream_request(settings, [], caps))
         problem = model_problem(spec, body, 10)
         assert problem is None, (settings, problem)
+
+
+def test_a_model_whose_limit_leaves_no_room_for_a_budget_gets_no_thinking() -> None:
+    """The smallest budget is 1,024 tokens and max_tokens must exceed it: a model that cannot
+    reply with more gets no thinking (and /context says why), never a budget the API refuses."""
+    spec = ModelSpec(
+        "claude-haiku-4-5-tiny", "Tiny", "2025-10-01T00:00:00Z", ("enabled",), max_tokens=1024
+    )
+    caps = from_model_info(spec.to_json(), CapabilitySource.API)
+    settings = Settings(model=spec.id, thinking=True, thinking_budget=4096, max_tokens=8192)
+    shape = shape_request(settings, caps)
+    assert shape.thinking is None and shape.max_tokens == 1024
+    assert "no room for the smallest thinking budget" in shape.notes["thinking"]
+    assert model_problem(spec, request_body(stream_request(settings, [], caps)), 10) is None
+    roomy = replace(spec, max_tokens=2048)
+    caps = from_model_info(roomy.to_json(), CapabilitySource.API)
+    assert shape_request(settings, caps).thinking == {"type": "enabled", "budget_tokens": 1024}

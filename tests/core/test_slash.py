@@ -8,22 +8,15 @@ import pytest
 
 from claude_tui.core.config_schema import RULES, Invalid
 from claude_tui.core.defaults import RATE_MEANING
-from claude_tui.core.slash import (
-    BY_NAME,
-    COMMANDS,
-    Command,
-    CommandError,
-    Prompt,
-    Unknown,
-    complete,
-    parse,
+from claude_tui.core.slash import Command, CommandError, Prompt, Unknown, complete, parse, suggest
+from claude_tui.core.slash_args import (
     parse_copy,
     parse_export,
     parse_rate,
     parse_thinking,
     require_no_args,
-    suggest,
 )
+from claude_tui.core.slash_table import BY_NAME, COMMANDS
 
 # --- the table -------------------------------------------------------------------------------
 

@@ -127,3 +127,39 @@ def test_no_key_raises_without_a_request(server: LocalAPIServer) -> None:
         count_input_tokens(api, model=MODEL, system=None, messages=MESSAGES)
     assert info.value.error.kind is ErrorKind.NO_API_KEY
     assert server.requests == []
+
+
+BLOCK = {"type": "compaction", "content": "Earlier: tokens.", "encrypted_content": "EcX=="}
+
+
+@pytest.mark.parametrize(
+    ("model", "auto_compact"),
+    [("claude-sonnet-5-5", False), ("claude-haiku-5-5", True)],
+    ids=["auto-compact-off", "model-without-compaction"],
+)
+def test_a_compacted_history_is_counted_with_the_compaction_beta(
+    server: LocalAPIServer, api: ApiSettings, model: str, auto_compact: bool
+) -> None:
+    """A compaction block is a beta type: the plain count_tokens refuses it, so the count goes
+    to the beta endpoint with the header, whether or not the request asks to compact."""
+    import anthropic
+
+    server.push(Scenario(content=[BLOCK, {"type": "text", "text": "Go on."}]))
+    client = anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
+    client.beta.messages.create(
+        model=MODEL, max_tokens=64, messages=MESSAGES[:1], betas=["compact-2026-01-12"]
+    )
+    history = [
+        MESSAGES[0],
+        {"role": "assistant", "content": [BLOCK, {"type": "text", "text": "Go on."}]},
+        {"role": "user", "content": [{"type": "text", "text": "And then?"}]},
+    ]
+    request = stream_request(Settings(model=model, auto_compact=auto_compact), history)
+    assert request.betas == ("compact-2026-01-12",)
+    assert request.context_management is None
+    tokens = count_request_tokens(api, request)
+    (sent,) = count_requests(server)
+    header: Any = sent["headers"]
+    assert "compact-2026-01-12" in header["anthropic-beta"].split(",")
+    assert sent["body"]["messages"] == history  # type: ignore[index]
+    assert tokens == estimate_tokens(sent["body"])

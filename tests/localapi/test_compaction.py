@@ -9,6 +9,7 @@ from typing import Any
 
 import anthropic
 import pytest
+from anthropic.types import CompactionBlockAmbiguousError
 
 from claude_tui.localapi.server import LocalAPIServer, Scenario, estimate_tokens
 
@@ -136,7 +137,12 @@ def test_a_paused_compaction_streams_one_block_as_the_api_does(
     assert "1. First, my notes on the deploy: the rollout waits" in summary
     assert "2. Which step comes first?" in summary
     assert summary.endswith("Summarised as instructed: Keep the deploy steps.")
-    assert final.usage.input_tokens == estimate_tokens({"messages": PROMPTS})
+    # The compaction's tokens are its own entry of iterations, left out of the top level.
+    assert (final.usage.input_tokens, final.usage.output_tokens) == (0, 0)
+    [entry] = final.usage.iterations
+    assert entry.type == "compaction"
+    assert entry.input_tokens == estimate_tokens({"messages": PROMPTS})
+    assert entry.output_tokens == (len(summary) + 3) // 4
 
 
 def test_without_the_pause_the_reply_follows_the_block(client: anthropic.Anthropic) -> None:
@@ -145,6 +151,33 @@ def test_without_the_pause_the_reply_follows_the_block(client: anthropic.Anthrop
     assert final.stop_reason == "end_turn"
     # The reply reads the summary and the last prompt, not the 57,000 tokens before.
     assert final.usage.input_tokens < 200
+    # Those are the compaction's, in its entry of iterations; the message's entry is the top
+    # level's (the context the next request builds on).
+    compaction, message = final.usage.iterations
+    assert compaction.type == "compaction" and message.type == "message"
+    assert compaction.input_tokens == estimate_tokens({"messages": PROMPTS})
+    assert compaction.output_tokens == (len(final.content[0].content) + 3) // 4
+    assert (message.input_tokens, message.output_tokens) == (
+        final.usage.input_tokens,
+        final.usage.output_tokens,
+    )
+
+
+def test_a_whole_reply_reports_the_iterations_too(client: anthropic.Anthropic) -> None:
+    final = client.beta.messages.create(
+        model=MODEL,
+        max_tokens=1024,
+        messages=PROMPTS,
+        context_management={"edits": [edit()]},
+        betas=[BETA],
+    )
+    assert [entry.type for entry in final.usage.iterations or []] == ["compaction", "message"]
+    assert final.usage.input_tokens < 200
+
+
+def test_without_a_compaction_there_are_no_iterations(client: anthropic.Anthropic) -> None:
+    _, final = stream(client, PROMPTS, edit(None))
+    assert final.usage.iterations is None
 
 
 def compaction_json(final: Any) -> dict[str, Any]:
@@ -171,53 +204,76 @@ def test_sent_back_unchanged_the_input_counts_from_the_block_on(
         {"messages": [{"role": "assistant", "content": [block]}, later[-1]]}
     )
     assert reply.usage.input_tokens < 200
-    counted = client.messages.count_tokens(model=MODEL, messages=later)
+    counted = client.beta.messages.count_tokens(model=MODEL, messages=later, betas=[BETA])
     assert counted.input_tokens == reply.usage.input_tokens
 
 
-@pytest.mark.parametrize("field", ["content", "encrypted_content"])
-def test_a_compaction_block_sent_back_altered_is_refused(
-    client: anthropic.Anthropic, field: str
-) -> None:
+def test_a_compaction_block_needs_the_beta_header_too(client: anthropic.Anthropic) -> None:
+    """Without ``context_management`` (``auto_compact`` off), a history that holds a compaction
+    block still needs the beta: the block is a beta type. The count as well as the reply."""
     _, final = stream(client, PROMPTS, edit(pause_after_compaction=True))
-    block = compaction_json(final)
-    block[field] += " (edited)"
     later = [
         *PROMPTS,
-        {"role": "assistant", "content": [block]},
+        {"role": "assistant", "content": [compaction_json(final)]},
         {"role": "user", "content": "Go on"},
     ]
-    assert rejection(client, messages=later, betas=[BETA]) == (
-        "messages.3.content.0: `compaction` block was modified; it must be sent back exactly as "
-        "the API returned it"
+    expected = (
+        "messages.3.content.0.type: 'compaction' blocks require the beta header "
+        "'anthropic-beta: compact-2026-01-12'"
     )
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.messages.create(model=MODEL, max_tokens=1024, messages=later)
+    assert info.value.api_message == expected
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.messages.count_tokens(model=MODEL, messages=later)
+    assert info.value.api_message == expected
+    # On a model without compaction too: the API decides what it makes of the block there.
+    reply = client.beta.messages.create(
+        model="claude-haiku-5-5", max_tokens=1024, messages=later, betas=[BETA]
+    )
+    assert reply.stop_reason == "end_turn"
 
 
-def test_a_scripted_compaction_block_streams_the_same_way(
+def test_two_compaction_blocks_with_content_are_ambiguous(
     client: anthropic.Anthropic, server: LocalAPIServer
 ) -> None:
-    block = {"type": "compaction", "content": "Earlier: cats.", "encrypted_content": "EcX"}
-    server.push(Scenario(content=[block, {"type": "text", "text": "Hello."}]))
-    events, final = stream(client, [{"role": "user", "content": "Hi"}])
-    deltas = [e.delta.type for e in events if e.type == "content_block_delta"]
-    assert deltas[0] == "compaction_delta" and set(deltas[1:]) == {"text_delta"}
-    assert compaction_json(final) == block
-
-
-def test_the_demo_answers_a_request_for_a_summary_with_one(client: anthropic.Anthropic) -> None:
-    """Only the last text asks: a summary quoted before the next prompt does not."""
-    ask = "Please summarise our conversation so far.\n\nInstructions: name the pets"
+    """Only the block the conversation returned last may go back; a failed compaction's block
+    (``content: null``) is a no-op and does not count."""
+    _, first = stream(client, PROMPTS, edit(pause_after_compaction=True))
     history = [
-        {"role": "user", "content": "Tell me about cats"},
-        {"role": "assistant", "content": "Cats purr."},
-        {"role": "user", "content": ask},
+        *PROMPTS,
+        {"role": "assistant", "content": [compaction_json(first)]},
+        {"role": "user", "content": BIG},
     ]
-    reply = client.messages.create(model=MODEL, max_tokens=1024, messages=history)
-    summary = reply.content[0].text  # type: ignore[union-attr]
-    assert summary.startswith("Summary of the conversation so far (2 messages).")
-    assert "1. Tell me about cats" in summary
-    assert summary.endswith("Summarised as instructed: name the pets")
-    quoted = {"type": "text", "text": f"Earlier, summarised:\n\n{summary}\n\n{ask}"}
-    nxt = [{"role": "user", "content": [quoted, {"type": "text", "text": "Which is older?"}]}]
-    reply = client.messages.create(model=MODEL, max_tokens=1024, messages=nxt)
-    assert not reply.content[0].text.startswith("Summary of")  # type: ignore[union-attr]
+    _, second = stream(client, history, edit(pause_after_compaction=True))
+    both = [
+        *history,
+        {"role": "assistant", "content": [compaction_json(second)]},
+        {"role": "user", "content": "Go on"},
+    ]
+    with pytest.raises(CompactionBlockAmbiguousError) as info:
+        client.beta.messages.create(model=MODEL, max_tokens=1024, messages=both, betas=[BETA])
+    assert info.value.error_code == "compaction_block_ambiguous"
+    assert info.value.api_message == (
+        "messages.3.content.0: messages holds more than one `compaction` block with content. "
+        "Send only the block the conversation returned last."
+    )
+    # From the prompt before the last block on, it goes through.
+    reply = client.beta.messages.create(
+        model=MODEL, max_tokens=1024, messages=both[4:], betas=[BETA]
+    )
+    assert reply.stop_reason == "end_turn"
+
+    failed = {"type": "compaction", "content": None, "encrypted_content": None}
+    server.push(Scenario(content=[failed, {"type": "text", "text": "Hello."}]))
+    _, third = stream(client, both[4:])
+    with_failed = [
+        *both[4:],
+        {"role": "assistant", "content": [failed, {"type": "text", "text": "Hello."}]},
+        {"role": "user", "content": "And then?"},
+    ]
+    assert third.content[0].content is None
+    reply = client.beta.messages.create(
+        model=MODEL, max_tokens=1024, messages=with_failed, betas=[BETA]
+    )
+    assert reply.stop_reason == "end_turn"

@@ -64,11 +64,13 @@ def streamed_content(client: anthropic.Anthropic, server: LocalAPIServer) -> lis
 
 
 def send_back(client: anthropic.Anthropic, content: list[Any]) -> Any:
-    """The next request, with ``content`` as the assistant's turn."""
-    return client.messages.create(
+    """The next request, with ``content`` as the assistant's turn; with the compaction beta,
+    which a history holding a compaction block needs."""
+    return client.beta.messages.create(
         model=MODEL,
         max_tokens=1024,
         messages=[PROMPT, {"role": "assistant", "content": content}, NEXT],
+        betas=[BETA],
     )
 
 

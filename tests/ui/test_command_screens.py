@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, OptionList, Static, TextArea
 
 from claude_tui.core.errors import ErrorKind, StreamError
 from claude_tui.core.models import ModelChoice, ModelChoices, ModelSource
-from claude_tui.core.slash import COMMANDS
+from claude_tui.core.slash_table import COMMANDS
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.screen import ChatScreen
 from claude_tui.ui.screens.command_screens import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.worker import Worker, WorkerState
 
 from claude_tui.core.blocks import CompactionBlock, TextBlock
 from claude_tui.core.capabilities import CapabilitySource, ModelCapabilities, from_model_info
@@ -20,7 +21,13 @@ from claude_tui.core.compaction import (
 )
 from claude_tui.core.continuation import continuable_turn
 from claude_tui.core.store import SessionStore
-from claude_tui.localapi.server import MODELS, LocalAPIServer, ModelSpec, Scenario
+from claude_tui.localapi.server import (
+    COUNT_TOKENS_ROUTE,
+    MODELS,
+    LocalAPIServer,
+    ModelSpec,
+    Scenario,
+)
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.message import (
     COMPACTED,
@@ -281,3 +288,68 @@ async def test_a_prompt_queued_behind_the_summary_follows_it(
         path = store.messages(session_id)  # type: ignore[arg-type]
     assert [m.content for m in path][:2] == [start.text, "Which is older?"]
     assert path[0].parent_id is None and path[1].parent_id == path[0].id
+
+
+def test_the_folds_size_is_the_compact_notices_estimate_of_the_raw_summary() -> None:
+    """Sanitizing drops carriage returns: the fold counts the summary as it came, as
+    ``/compact``'s notice does, so the two never give different figures."""
+    raw = "Decided: ship on Friday.\r\n" * 40
+    fold = SummaryFold(raw)
+    assert estimate_tokens(raw) == 260 != estimate_tokens(fold.summary)
+    assert fold.title == "Earlier conversation summarised · ~260 tokens"
+    fold.update(raw + "\r\n" * 8)  # the text shown is the same; the estimate is not
+    assert fold.title == f"Earlier conversation summarised · ~{estimate_tokens(raw) + 4:,} tokens"
+
+
+def unmeasured(app: ClaudeTUI) -> None:
+    """The session's replies have no usage (as one saved without it): /compact asks the API
+    to count the context."""
+    for turn in app.chat.current.conversation.turns:
+        turn.metrics = None
+
+
+async def test_a_model_changed_while_compact_counts_compacts_nothing(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    app = make_app(api, model="claude-sonnet-5-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "Tell me about cats")
+        unmeasured(app)
+        server.push(Scenario(headers_delay=1.0), route=COUNT_TOKENS_ROUTE)
+        await send(pilot, "/compact")
+        await wait_until(
+            pilot, lambda: any(r["path"].endswith("/count_tokens") for r in server.requests)
+        )
+        app.chat.current.model = "claude-3-haiku-20240307"
+        await wait_until(pilot, lambda: any("The model changed" in n for n in notices(app)))
+        await pilot.pause()
+        assert len(server.message_requests) == 1  # neither a compaction nor a summary asked
+        assert app.chat.current.reply is None
+
+
+async def test_compacts_count_ending_as_the_app_closes_is_dropped_quietly(
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``call_from_thread`` raises once the app has stopped: the worker ends quietly."""
+    app = make_app(api, model="claude-sonnet-5-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "Tell me about cats")
+        unmeasured(app)
+
+        def closed(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("App is not running")
+
+        started: list[Worker[None]] = []
+        run_worker = app.chat.run_worker
+
+        def recorded(*args: Any, **kwargs: Any) -> Worker[None]:
+            started.append(run_worker(*args, **kwargs))
+            return started[-1]
+
+        monkeypatch.setattr(app.chat, "run_worker", recorded)
+        monkeypatch.setattr(app, "call_from_thread", closed)
+        await send(pilot, "/compact")
+        await wait_until(pilot, lambda: bool(started) and started[0].is_finished)
+        [worker] = started
+        assert worker.state is WorkerState.SUCCESS
+        assert len(server.message_requests) == 1

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from claude_tui.core.config import DEFAULT_THEME
-from claude_tui.core.slash import COMMANDS
+from claude_tui.core.slash_table import COMMANDS
 from claude_tui.ui.themes import textual_theme
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.prompt import PromptInput

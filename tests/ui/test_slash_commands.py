@@ -152,6 +152,33 @@ async def test_context_shows_the_next_request_and_its_token_count(
         assert "benchmark" not in shown and (api.api_key or "") not in shown
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        # a reply that thought, counted for a model that does not think
+        ({"thinking": True}, "/model claude-3-haiku-20240307"),
+        # a reply that did not think, counted with thinking on
+        ({}, "/thinking on"),
+    ],
+)
+async def test_context_counts_a_history_that_ends_with_a_reply(
+    server: LocalAPIServer, api: ApiSettings, first: dict[str, Any], then: str
+) -> None:
+    """The count is of the history before the next prompt, which ends with a reply: the API
+    holds such a final message to a continuation's thinking rules, which the next request will
+    not be held to, so the count must not fail on them."""
+    server.push(Scenario(text="Noted.", thinking="Hm." if first else None))
+    app = make_app(api, **first)
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "remember the number 42")
+        await command(pilot, then)
+        await command(pilot, "/context")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen))
+        count = app.screen.query_one("#token-count")
+        await wait_until(pilot, lambda: count.has_class("counted") or count.has_class("failed"))
+        assert count.has_class("counted"), str(count.render())
+
+
 async def test_model_with_an_id_is_used_kept_and_shown(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
@@ -362,7 +389,7 @@ async def test_the_command_palette_runs_the_same_commands(api: ApiSettings) -> N
 def test_every_command_in_the_table_has_exactly_one_handler() -> None:
     """The handlers register against the table; a second handler for a command, or one for a
     name the table lacks, is refused as it registers."""
-    from claude_tui.core.slash import BY_NAME
+    from claude_tui.core.slash_table import BY_NAME
     from claude_tui.ui.chat.commands import HANDLERS, handles
 
     assert sorted(HANDLERS) == sorted(BY_NAME)
@@ -380,7 +407,7 @@ def test_every_command_in_the_table_has_exactly_one_handler() -> None:
 def test_the_palette_is_made_from_the_table() -> None:
     """Every command but ``/rate`` (which the app's refresh-rate entries offer) is in the
     palette, with each of the entries the table gives it, and nothing else is."""
-    from claude_tui.core.slash import COMMANDS
+    from claude_tui.core.slash_table import COMMANDS
     from claude_tui.ui.chat.palette import slash_commands
 
     ran: list[str] = []

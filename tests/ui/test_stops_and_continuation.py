@@ -27,6 +27,8 @@ CUT = "The first half of the answer ends here,   \n"
 """Cut at max_tokens, ending in whitespace: the API rejects that at the end of a final
 assistant message, so the continuation must send it trimmed."""
 REST = " and the second half follows on."
+PREFILL_MODEL = "claude-haiku-4-5-20251001"
+"""A model that takes a cut reply back as a prefill (the default, a 5.5 model, takes none)."""
 
 
 def notice_of(widget: AssistantMessage) -> str:
@@ -49,7 +51,7 @@ async def test_a_reply_cut_at_max_tokens_says_so_and_ctrl_r_continues_it_in_the_
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
     server.push(Scenario(text=CUT, stop_reason="max_tokens"), Scenario(text=REST))
-    app = make_app(api)
+    app = make_app(api, model=PREFILL_MODEL)
     async with app.run_test(size=(100, 30)) as pilot:
         await send_and_finish(pilot, "explain everything")
         turns = app.chat.current.conversation.turns
@@ -121,7 +123,7 @@ async def test_a_continuation_with_thinking_on_goes_without_thinking_when_the_re
         Scenario(content=[{"type": "text", "text": "Cut here"}], stop_reason="max_tokens"),
         Scenario(text=" and on."),
     )
-    app = make_app(api, thinking=True)
+    app = make_app(api, thinking=True, model=PREFILL_MODEL)
     async with app.run_test(size=(100, 30)) as pilot:
         await send_and_finish(pilot, "go")
         assert "thinking" in server.message_requests[0]["body"]
@@ -140,7 +142,7 @@ async def test_a_continuation_keeps_thinking_on_when_the_cut_reply_starts_with_i
         Scenario(thinking="Let me see.", text="Cut here", stop_reason="max_tokens"),
         Scenario(content=[{"type": "text", "text": " and on."}]),
     )
-    app = make_app(api, thinking=True)
+    app = make_app(api, thinking=True, model=PREFILL_MODEL)
     async with app.run_test(size=(100, 30)) as pilot:
         await send_and_finish(pilot, "go")
         await pilot.press("ctrl+r")
@@ -263,7 +265,7 @@ async def test_esc_stops_a_continuation_and_keeps_what_arrived(
         Scenario(text="Begun", stop_reason="max_tokens"),
         Scenario(text=" and then a long tail " * 50, rate=40),
     )
-    app = make_app(api)
+    app = make_app(api, model=PREFILL_MODEL)
     async with app.run_test(size=(100, 30)) as pilot:
         await send_and_finish(pilot, "go")
         await pilot.press("ctrl+r")

@@ -14,7 +14,13 @@ what it accepts goes back:
 - compaction, images, documents and kinds the app does not know go back unchanged;
 - a block the reply ended in the middle of (``partial``) is not sent, except text: the text
   that arrived is a valid text block, and it is what the person saw;
-- an assistant message left with nothing but thinking is dropped, thinking and all.
+- an assistant message left with nothing but thinking is dropped, thinking and all;
+- only one compaction block with content goes back, the last: the API refuses more than one
+  (``CompactionBlockAmbiguousError``) and reads nothing before the last anyway, so when there are
+  several the history is sent from the prompt that the last one's reply answered (it has to
+  start with a user message), and that reply from its compaction block on. A failed
+  compaction's block (``content: null``) is a no-op to the API and is kept where it is. With a
+  single compaction block the whole history goes, as it was returned.
 
 Every block that goes back is its ``to_api()``: server blocks and unknown kinds byte for byte.
 """
@@ -27,6 +33,7 @@ from typing import Any
 
 from claude_tui.core.blocks import (
     Block,
+    CompactionBlock,
     RedactedThinkingBlock,
     ServerToolUseBlock,
     TextBlock,
@@ -48,6 +55,7 @@ def api_history(messages: Iterable[tuple[str, Sequence[Block]]]) -> list[dict[st
         settled = [(role, blocks) for role, blocks in settled if _worth_sending(role, blocks)]
         if settled == before:
             break  # dropping a message can make two of one role meet: merge again until not
+    settled = _from_last_summary(settled)
     if settled and settled[-1][0] == "assistant":
         role, blocks = settled[-1]
         settled[-1] = (role, without_trailing_whitespace(blocks))
@@ -56,6 +64,25 @@ def api_history(messages: Iterable[tuple[str, Sequence[Block]]]) -> list[dict[st
     return [
         {"role": role, "content": [block.to_api() for block in blocks]} for role, blocks in settled
     ]
+
+
+def _from_last_summary(messages: list[Message]) -> list[Message]:
+    """``messages`` from the prompt before the last compaction block with content on, when
+    there is more than one such block (see the module docstring); else as they are."""
+    places = [
+        (i, j)
+        for i, (_, blocks) in enumerate(messages)
+        for j, block in enumerate(blocks)
+        if isinstance(block, CompactionBlock) and block.raw.get("content") is not None
+    ]
+    if len(places) < 2:
+        return messages
+    i, j = places[-1]
+    role, blocks = messages[i]
+    kept = [(role, blocks[j:]), *messages[i + 1 :]]
+    if role != "user" and i > 0:
+        kept.insert(0, messages[i - 1])  # the prompt it answered: _merged made roles alternate
+    return kept
 
 
 def _sendable(block: Block) -> bool:

@@ -72,24 +72,6 @@ class ModelCapabilities:
     def with_source(self, source: CapabilitySource, note: str | None = None) -> ModelCapabilities:
         return replace(self, source=source, note=note)
 
-    def describe_source(self, now: float) -> str:
-        """Where these answers come from, for people: "Models API, just now", "Models API,
-        cached 3 h ago", "built-in table (the Models API did not answer: ...)"."""
-        if self.source is CapabilitySource.BUILTIN:
-            reason = f" ({self.note})" if self.note else ""
-            return f"the app's built-in table{reason}"
-        if self.source is CapabilitySource.API or self.fetched_at is None:
-            return "the Models API, read this run"
-        return f"the Models API, read {_age(now - self.fetched_at)} ago and kept on disk"
-
-
-def _age(seconds: float) -> str:
-    minutes = max(0, int(seconds // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
-
 
 def _supported(value: object) -> bool:
     return isinstance(value, Mapping) and value.get("supported") is True
@@ -175,12 +157,15 @@ _EFFORT_HAIKU = ("low", "medium", "high")
 def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabilities:
     """What the app assumes of ``model`` without the Models API, by the family's version.
 
-    Conservative where it must guess: a model it cannot place gets no effort, no compaction and
-    ``enabled`` thinking plus ``adaptive`` only from version 4.6 on, since a setting left out costs
-    a feature while one sent wrongly costs the request. The figures follow Anthropic's published
-    model tables as of anthropic 2.10.0.
+    Conservative where it must guess, since a setting left out costs a feature while one sent
+    wrongly costs the request: a model it cannot place (no version in its name: a proxy's alias,
+    a model newer than this table) gets no thinking, no effort, no compaction and no known
+    window or limit, until the Models API says otherwise. The figures follow Anthropic's
+    published model tables as of anthropic 2.10.0.
     """
-    version = model_version(model) or (99,)  # no version in the name: a new family, newest rules
+    version = model_version(model)
+    if not version:
+        return ModelCapabilities(model, image_input=True, note=note)
     opus = "opus" in model
     haiku = "haiku" in model
     caps = ModelCapabilities(

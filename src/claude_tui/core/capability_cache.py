@@ -120,7 +120,7 @@ class CapabilityCache:
             if self.path.stat().st_size > MAX_FILE_BYTES:
                 return {}
             document = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # missing, unreadable, not UTF-8, not JSON
+        except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON, too deep
             return {}
         if (
             not isinstance(document, dict)

@@ -1,10 +1,11 @@
 """Asking the Models API what one model accepts (``GET /v1/models/{id}``).
 
 The answer shapes every request (``core.request_shape``), but a request must never wait for it:
-this is a short blocking call for a worker thread, one attempt of at most ``LOOKUP_TIMEOUT``
-seconds, and it never raises. Whatever goes wrong (no key, offline, a timeout, a model the API
-does not know, a body that is not a model) gives the built-in table's answer instead, with the
-reason worded for the user in ``note``, so ``/model`` can say why the table is in use.
+this is a short blocking call for a worker thread, one attempt whose every phase (connecting,
+each read) waits at most ``LOOKUP_TIMEOUT`` seconds, and it never raises. Whatever goes wrong
+(no key, offline, a timeout, a model the API does not know, a body that is not a model) gives
+the built-in table's answer instead, with the reason worded for the user in ``note``, so
+``/model`` can say why the table is in use.
 """
 
 from __future__ import annotations

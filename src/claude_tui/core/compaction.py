@@ -16,12 +16,14 @@ them on the other branch) and in exports. These are the pure parts; the chat scr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
+from claude_tui.core.blocks import summaries_of
 from claude_tui.core.capabilities import COMPACTION_EDIT, ModelCapabilities
-from claude_tui.core.context_window import context_tokens as window_tokens
+from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.request_shape import COMPACTION_BETA, MIN_COMPACTION_TRIGGER
 from claude_tui.core.runner import StreamRequest
@@ -79,10 +81,12 @@ def context_tokens(metrics: StreamMetrics | None) -> int | None:
     """About what the next request reads, from the last reply's usage: its input (cached parts
     too: the last request's, for a continued reply) and its output, which the next request
     sends back. ``None`` without usage."""
-    read = window_tokens(metrics)
-    if metrics is None or read is None:
+    if metrics is None:
         return None
-    return read + (metrics.output_tokens or 0)
+    read = metrics.context_tokens
+    if read is None and metrics.input_tokens is not None:
+        read = metrics.input_tokens + metrics.cache_read_tokens + metrics.cache_creation_tokens
+    return None if read is None else read + (metrics.output_tokens or 0)
 
 
 def compaction_edit(instructions: str) -> dict[str, Any]:
@@ -120,6 +124,19 @@ def branch_text(summary: str) -> str:
 def estimate_tokens(text: str) -> int:
     """About a quarter of the characters: what the summary will weigh in the next request."""
     return max(1, round(len(text) / 4))
+
+
+def compacted_to(turns: Sequence[Turn]) -> int | None:
+    """The context's size right after a compaction alone (the latest reply is ``/compact``'s
+    on the server: a compaction block, then the pause it asks for): its summary's, which the
+    API reads on from. That reply's own usage counts what came before the summary, so it says
+    nothing of the context now. ``None`` otherwise, and for a compaction without a summary's
+    text: the last usage is the best guess then."""
+    last = next((turn for turn in reversed(turns) if turn.role == "assistant"), None)
+    if last is None or last.stop_reason != "compaction":
+        return None
+    summary = summaries_of(last.blocks)
+    return estimate_tokens(summary) if summary else None
 
 
 def outcome_text(way: Way, before: int | None, after: int, reason: str = "") -> str:

@@ -15,8 +15,12 @@ already has, so it is free to run on every Enter.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from enum import StrEnum
 
+from claude_tui.core.blocks import plain_text
+from claude_tui.core.compaction import compacted_to
+from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import CHARS_PER_TOKEN, StreamMetrics
 
 WARN_AT = 0.80
@@ -90,6 +94,32 @@ def estimate_next_request(
     else:
         reply = math.ceil(last.estimated_output_tokens)
     return known + reply + text_tokens(prompt_chars)
+
+
+def _last_metrics(turns: Sequence[Turn]) -> StreamMetrics | None:
+    return next((turn.metrics for turn in reversed(turns) if turn.metrics is not None), None)
+
+
+def context_now(turns: Sequence[Turn]) -> int | None:
+    """The context the next request starts from, for the gauge, of a conversation with no
+    reply in flight: right after a compaction alone (``/compact`` on the server), its
+    summary's size (``core.compaction.compacted_to``); else the last request's whole input.
+    ``None`` when neither is known."""
+    compacted = compacted_to(turns)
+    return compacted if compacted is not None else context_tokens(_last_metrics(turns))
+
+
+def estimate_next(turns: Sequence[Turn], *, prompt_chars: int) -> int:
+    """:func:`estimate_next_request` for a conversation with no reply in flight, sending a
+    prompt of ``prompt_chars``: right after a compaction alone, the summary and the prompt
+    (the compacting reply's usage and output are what the summary replaced)."""
+    compacted = compacted_to(turns)
+    if compacted is not None:
+        return compacted + text_tokens(prompt_chars)
+    history = sum(len(plain_text(turn.blocks)) for turn in turns)
+    return estimate_next_request(
+        _last_metrics(turns), prompt_chars=prompt_chars, history_chars=history
+    )
 
 
 class SendVerdict(StrEnum):

@@ -44,6 +44,7 @@ class ReplyReader:
 
     def __init__(self) -> None:
         self.blocks = BlockCoalescer()
+        self._usage = UsageTally()
         self._first_token_at: float | None = None
         self._last_token_at: float | None = None
         self._output_chars = 0
@@ -70,9 +71,9 @@ class ReplyReader:
         elif kind == "message_start":
             message = data.get("message")
             usage = _mapping(message.get("usage") if isinstance(message, dict) else None)
-            return MetricsUpdate(_usage_fields(usage), announce=True)
+            return MetricsUpdate(self._usage.read(usage), announce=True)
         elif kind == "message_delta":
-            fields = _usage_fields(_mapping(data.get("usage")))
+            fields = self._usage.read(_mapping(data.get("usage")))
             stop_reason = _mapping(data.get("delta")).get("stop_reason")
             fields["stop_reason"] = stop_reason if isinstance(stop_reason, str) else None
             fields["usage_final"] = True
@@ -148,6 +149,62 @@ def _usage_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
         fields["cache_creation_1h_tokens"] = by_ttl.get("hour", 0)
         fields.setdefault("cache_creation_tokens", by_ttl.get("five", 0) + by_ttl.get("hour", 0))
     return fields
+
+
+class UsageTally:
+    """The usage of one attempt as it is billed, with ``iterations`` read (beta).
+
+    With server-side compaction the API reports each sampling step in ``usage.iterations``: a
+    ``compaction`` entry for the compaction itself, whose tokens the top-level fields leave out,
+    and a ``message`` entry per step of the reply. What is billed is the top-level count plus
+    the compaction entries' counts, so those are added in (input, output and cache, so cost and
+    the store count them). The context the next request builds on is the last ``message``
+    entry's whole input (``context_tokens``), never a compaction entry's input, which is what
+    the compaction read, not what is left. A compaction with nothing after it (paused) leaves a
+    context of its summary: its output. ``message_delta`` repeats the counts (the later value
+    wins), so the compaction's share is added to the latest top-level count each time.
+    """
+
+    def __init__(self) -> None:
+        self._top: dict[str, Any] = {}
+        self._compaction: dict[str, int] = {}
+
+    def read(self, usage: Mapping[str, Any]) -> dict[str, Any]:
+        """The metrics fields this ``usage`` object sets (see the class docstring)."""
+        fields = _usage_fields(usage)
+        self._top.update(fields)
+        iterations = usage.get("iterations")
+        if not isinstance(iterations, list):
+            if self._compaction:
+                fields.update(self._with_compaction())
+            return fields
+        entries = [_mapping(entry) for entry in iterations]
+        compactions = [_usage_fields(e) for e in entries if e.get("type") == "compaction"]
+        self._compaction = {}
+        for counts in compactions:
+            for name, value in counts.items():
+                self._compaction[name] = self._compaction.get(name, 0) + value
+        fields.update(self._with_compaction())
+        context = _context(entries)
+        if context is not None:
+            fields["context_tokens"] = context
+        return fields
+
+    def _with_compaction(self) -> dict[str, Any]:
+        return {name: self._top.get(name, 0) + extra for name, extra in self._compaction.items()}
+
+
+def _context(entries: list[dict[str, Any]]) -> int | None:
+    """The context the next request builds on, by ``iterations`` (see :class:`UsageTally`)."""
+    messages = [_usage_fields(e) for e in entries if e.get("type") == "message"]
+    if messages:
+        last = messages[-1]
+        parts = ("input_tokens", "cache_read_tokens", "cache_creation_tokens")
+        return sum(int(last.get(part, 0)) for part in parts)
+    compactions = [_usage_fields(e) for e in entries if e.get("type") == "compaction"]
+    if compactions and "output_tokens" in compactions[-1]:
+        return int(compactions[-1]["output_tokens"])
+    return None
 
 
 def _counts(usage: Mapping[str, Any], **names: str) -> dict[str, Any]:

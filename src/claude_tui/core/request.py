@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.core.capabilities import ModelCapabilities, builtin_capabilities
+from claude_tui.core.capability_summary import provenance
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
 from claude_tui.core.request_params import DESCRIBED, beta_words, described_lines
-from claude_tui.core.request_shape import shape_request
+from claude_tui.core.request_shape import history_betas, shape_request
 from claude_tui.core.runner import StreamRequest
 from claude_tui.core.sanitize import sanitize
 
@@ -40,7 +41,8 @@ def stream_request(
     caps: ModelCapabilities | None = None,
 ) -> StreamRequest:
     """The request for the next reply, as the settings say, shaped by what the model accepts
-    (``caps``; the built-in table's answer when not given): see ``core.request_shape``."""
+    (``caps``; the built-in table's answer when not given), with the betas its history needs:
+    see ``core.request_shape``."""
     shape = shape_request(settings, caps or builtin_capabilities(settings.model))
     return StreamRequest(
         messages=messages,
@@ -51,7 +53,7 @@ def stream_request(
         output_config=shape.output_config,
         cache_control=shape.cache_control,
         context_management=shape.context_management,
-        betas=shape.betas,
+        betas=history_betas(shape.betas, messages),
     )
 
 
@@ -101,7 +103,7 @@ def preview_request(
     request = stream_request(settings, list(messages), caps)
     body = request_body(request)
     notes = dict(shape_request(settings, caps).notes)
-    notes["model"] = f"what it accepts: {caps.describe_source(time.time() if now is None else now)}"
+    notes["model"] = f"what it accepts: {provenance(caps, time.time() if now is None else now)}"
     url = api.display_url.rstrip("/") + MESSAGES_PATH if api is not None else MESSAGES_PATH
     headers = dict(request.extra_headers)
     if request.betas:

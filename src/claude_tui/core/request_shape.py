@@ -10,10 +10,19 @@ out (never sent to fail as a 400):
 * max_tokens: never above the model's own limit (and above an ``enabled`` budget);
 * prompt caching: top-level ``cache_control`` as the config says;
 * compaction: the server-side trigger at 80 % of the window, where the model supports it.
+
+A history can need a beta by itself, whatever the settings: a ``compaction`` block exists only
+in the beta API (anthropic 2.10.0 has it in ``types.beta`` alone), so a history that holds one
+goes out with the compaction beta even with ``auto_compact`` off or after ``/model`` chose a
+model without compaction (:func:`history_betas`). The block is sent back unchanged, as the API
+asks, and the API decides what it makes of it on that model: no rule says a model without
+compaction refuses one, and turning the summary into text would send something the API never
+returned.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +101,13 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
                     f"budget lowered from {settings.thinking_budget:,} to {budget:,}"
                     " to fit max_tokens"
                 )
-            thinking = {"type": "enabled", "budget_tokens": budget}
+            if budget < max_tokens:
+                thinking = {"type": "enabled", "budget_tokens": budget}
+            else:  # a limit of 1,024 or less leaves no room for the smallest budget
+                notes["thinking"] = (
+                    f"not sent: {max_tokens:,} tokens of reply leave no room for the smallest"
+                    f" thinking budget ({MIN_THINKING_BUDGET:,})"
+                )
     if caps.max_tokens is not None and max_tokens > caps.max_tokens:
         max_tokens = caps.max_tokens
         notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)
@@ -134,3 +149,22 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
         betas=betas,
         notes=notes,
     )
+
+
+def holds_compaction(messages: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether any message of this history holds a ``compaction`` block."""
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list) and any(
+            isinstance(block, Mapping) and block.get("type") == "compaction" for block in content
+        ):
+            return True
+    return False
+
+
+def history_betas(betas: tuple[str, ...], messages: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """``betas`` with the ones the history itself needs added: the compaction beta when it holds
+    a compaction block (see the module docstring)."""
+    if COMPACTION_BETA not in betas and holds_compaction(messages):
+        return (*betas, COMPACTION_BETA)
+    return betas

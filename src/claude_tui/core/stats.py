@@ -19,7 +19,7 @@ from typing import Any
 from claude_tui.core.cache_saving import CacheSaving, format_saving, saving_of
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import CHARS_PER_TOKEN
-from claude_tui.core.pricing import Price, cache_saving, cost_usd
+from claude_tui.core.pricing import Price, cost_usd
 
 UNKNOWN = "–"
 """Shown for a number nobody measured (distinct from a measured zero)."""
@@ -50,16 +50,6 @@ class ModelUsage:
             self.model,
             input_tokens=self.input_tokens,
             output_tokens=self.output_tokens,
-            cache_creation_tokens=self.cache_creation_tokens,
-            cache_read_tokens=self.cache_read_tokens,
-            cache_creation_1h_tokens=self.cache_creation_1h_tokens,
-            overrides=overrides,
-        )
-
-    def cache_saving(self, overrides: Mapping[str, Price] | None = None) -> float | None:
-        """Dollars caching saved on these replies (``pricing.cache_saving``)."""
-        return cache_saving(
-            self.model,
             cache_creation_tokens=self.cache_creation_tokens,
             cache_read_tokens=self.cache_read_tokens,
             cache_creation_1h_tokens=self.cache_creation_1h_tokens,

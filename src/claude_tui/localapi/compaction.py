@@ -24,12 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.localapi.history import COMPACT_BETA, has_beta
 from claude_tui.localapi.models import ModelSpec
+from claude_tui.localapi.prompt_cache import CacheUsage
 from claude_tui.localapi.request import estimate_tokens, from_last_compaction, message_text
 from claude_tui.localapi.wire import JSON
 
 COMPACT_EDIT = "compact_20260112"
-COMPACT_BETA = "compact-2026-01-12"
 DEFAULT_TRIGGER = 150_000
 """Input tokens at which the API compacts when the edit names no trigger."""
 MIN_TRIGGER = 50_000
@@ -68,7 +69,7 @@ def compaction_problem(body: Mapping[str, Any], betas: str, spec: ModelSpec | No
         return None
     i, edit = found
     where = f"context_management.edits.{i}"
-    if COMPACT_BETA not in [beta.strip() for beta in betas.split(",")]:
+    if not has_beta(betas, COMPACT_BETA):
         return (
             f"{where}.type: '{COMPACT_EDIT}' requires the beta header "
             f"'anthropic-beta: {COMPACT_BETA}'"
@@ -94,11 +95,26 @@ class Compaction:
     pause: bool
     input_tokens: int
     """What the compaction read: the input, from the last compaction block on."""
+    usage: CacheUsage | None = None
+    """How that input split between plain input and the prompt cache (all plain when not
+    known)."""
 
     @property
     def summary_tokens(self) -> int:
         content = self.block.get("content")
         return max(1, (len(content) + 3) // 4) if isinstance(content, str) else 0
+
+    def iteration(self) -> JSON:
+        """Its entry in ``usage.iterations``: what the compaction itself read and wrote (the
+        summary), which the API leaves out of the top-level usage."""
+        read = self.usage or CacheUsage(self.input_tokens)
+        return {
+            "type": "compaction",
+            "input_tokens": read.input_tokens,
+            "cache_creation_input_tokens": read.cache_creation_input_tokens,
+            "cache_read_input_tokens": read.cache_read_input_tokens,
+            "output_tokens": self.summary_tokens,
+        }
 
 
 def plan_compaction(body: Mapping[str, Any]) -> Compaction | None:

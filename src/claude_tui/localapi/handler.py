@@ -199,10 +199,14 @@ class ConnectionHandler(BaseHTTPRequestHandler):
         message: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        """The API's error response: ``{"type": "error", "error": {...}, "request_id": ...}``."""
+        """The API's error response: ``{"type": "error", "error": {...}, "request_id": ...}``,
+        with ``error.details.error_code`` when ``message`` is a problem that has one."""
         kind = error_type or error_type_for(status)
         request_id = random_id("req_")
         payload = error_body(kind, message, request_id)
+        code = getattr(message, "error_code", None)
+        if isinstance(code, str):
+            payload["error"]["details"] = {"error_code": code}
         self._send_json(status, payload, {"request-id": request_id, **(headers or {})})
 
     def _drop(self) -> None:

@@ -7,6 +7,12 @@ sent; and text must not be empty. Each check here answers with the message the A
 carry (``messages.N.content.M: ...``), so a client that alters history fails here as it would in
 production. Which blocks were sent is the caller's
 :class:`~claude_tui.localapi.emitted.EmittedBlocks`.
+
+Compaction is a beta: a ``compaction`` block is taken only with the ``anthropic-beta:
+compact-2026-01-12`` header (anthropic 2.10.0 has the block in its beta types alone), and only
+one compaction block with content may be sent, the one the conversation returned last
+(``CompactionBlockAmbiguousError``, error code ``compaction_block_ambiguous``). A block with
+``content: null`` is a failed compaction, which the API treats as a no-op, so it does not count.
 """
 
 from __future__ import annotations
@@ -15,6 +21,27 @@ from collections.abc import Container
 from typing import Any
 
 from claude_tui.localapi.signing import signature_is_valid
+
+COMPACT_BETA = "compact-2026-01-12"
+"""The ``anthropic-beta`` value compaction needs, in a request's edit or in its history."""
+
+
+class Problem(str):
+    """A 400's message, with the ``error.details.error_code`` the API gives it, if any (the SDK
+    raises the error class of that code, e.g. ``CompactionBlockAmbiguousError``)."""
+
+    error_code: str | None
+
+    def __new__(cls, message: str, error_code: str | None = None) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.error_code = error_code
+        return problem
+
+
+def has_beta(header: str, beta: str) -> bool:
+    """Whether an ``anthropic-beta`` header (comma-separated) names ``beta``."""
+    return beta in [name.strip() for name in header.split(",")]
+
 
 INPUT_TYPES = frozenset(
     {
@@ -76,13 +103,21 @@ def _thinking_problem(i: int, j: int, block: dict[str, Any]) -> str | None:
     return None
 
 
-def block_problem(i: int, j: int, block: Any, role: str, emitted: Container[object]) -> str | None:
-    """The 400 message for block ``j`` of message ``i`` (whose role is ``role``), or ``None``."""
+def block_problem(
+    i: int, j: int, block: Any, role: str, emitted: Container[object], betas: str = ""
+) -> str | None:
+    """The 400 message for block ``j`` of message ``i`` (whose role is ``role``), or ``None``;
+    ``betas`` is the request's ``anthropic-beta`` header."""
     if not isinstance(block, dict):
         return f"{_where(i, j)}: Input should be a valid dictionary or object"
     kind = block.get("type")
     if not isinstance(kind, str):
         return f"{_where(i, j)}: Unable to extract tag using discriminator 'type'"
+    if kind == "compaction" and not has_beta(betas, COMPACT_BETA):
+        return (
+            f"{_where(i, j)}.type: 'compaction' blocks require the beta header "
+            f"'anthropic-beta: {COMPACT_BETA}'"
+        )
     if kind == "text":
         text = block.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -103,4 +138,28 @@ def block_problem(i: int, j: int, block: Any, role: str, emitted: Container[obje
     return (
         f"{_where(i, j)}: `{kind}` block was modified; it must be sent back exactly as the API "
         "returned it"
+    )
+
+
+AMBIGUOUS = "compaction_block_ambiguous"
+
+
+def compaction_ambiguity(messages: list[Any]) -> Problem | None:
+    """The API's 400 for a history holding more than one compaction block with content."""
+    found = [
+        (i, j)
+        for i, message in enumerate(messages)
+        if isinstance(message, dict) and isinstance(message.get("content"), list)
+        for j, block in enumerate(message["content"])
+        if isinstance(block, dict)
+        and block.get("type") == "compaction"
+        and block.get("content") is not None
+    ]
+    if len(found) < 2:
+        return None
+    i, j = found[0]
+    return Problem(
+        f"{_where(i, j)}: messages holds more than one `compaction` block with content. Send "
+        "only the block the conversation returned last.",
+        AMBIGUOUS,
     )

@@ -6,7 +6,8 @@ effort levels; an older model (``claude-haiku-4-5-20251001``) takes only ``enabl
 with a budget and no effort; and ``claude-3-haiku-20240307`` has no thinking at all (neither is
 on the SDK's list of deprecated models, which would warn on every request). A request
 that sends a thinking type, an effort level or a ``max_tokens`` its model does not accept, or a
-prompt longer than its window, gets the 400 the real API gives. A model the server does not list
+prompt longer than its window, gets the 400 the real API gives; so does a final assistant message
+(a prefill) on the 5.5 models, which take none (``prefill``). A model the server does not list
 is not checked (tests name made-up models freely).
 """
 
@@ -37,6 +38,9 @@ class ModelSpec:
     web_search: bool = True
     max_input_tokens: int = 1_000_000
     max_tokens: int = 64_000
+    prefill: bool = True
+    """Takes a final assistant message as the start of its reply; newer models refuse one
+    (see :mod:`~claude_tui.localapi.prefill`)."""
 
     def capabilities(self) -> JSON:
         """The ``capabilities`` object, with every key the SDK's ``ModelCapabilities`` has."""
@@ -100,6 +104,7 @@ MODELS: tuple[ModelSpec, ...] = (
         effort_levels=ALL_EFFORT,
         compaction=True,
         max_tokens=128_000,
+        prefill=False,
     ),
     ModelSpec(
         "claude-sonnet-5-5",
@@ -108,6 +113,7 @@ MODELS: tuple[ModelSpec, ...] = (
         thinking_types=("adaptive",),
         effort_levels=("low", "medium", "high", "max"),
         compaction=True,
+        prefill=False,
     ),
     ModelSpec(
         "claude-haiku-5-5",
@@ -116,6 +122,7 @@ MODELS: tuple[ModelSpec, ...] = (
         thinking_types=("adaptive",),
         effort_levels=("low", "medium", "high"),
         max_input_tokens=200_000,
+        prefill=False,
     ),
     ModelSpec(
         "claude-haiku-4-5-20251001",

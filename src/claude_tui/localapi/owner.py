@@ -42,6 +42,12 @@ class ConnectionOwner(Protocol):
         ...
 
     @property
+    def paused_endings(self) -> EmittedBlocks:
+        """How the replies that stopped with ``pause_turn`` ended: a final assistant message
+        ending so resumes one, which a model without prefill takes too (see :mod:`prefill`)."""
+        ...
+
+    @property
     def prompt_cache(self) -> PromptCache:
         """The prompt cache of this server, which every request that asks for caching uses."""
         ...

@@ -15,6 +15,7 @@ from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
 from claude_tui.localapi.models import find_spec, model_problem
+from claude_tui.localapi.prefill import PAUSED, ending, prefill_problem
 from claude_tui.localapi.prompt_cache import cache_control_problem
 from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
@@ -84,14 +85,16 @@ class MessagesHandler(ConnectionHandler):
         if self._scripted_error(scenario):
             return
         if owner.validate:
-            problem = validate_body(body, emitted=owner.emitted_blocks)
+            betas = self.headers.get("anthropic-beta", "")
+            problem = validate_body(body, emitted=owner.emitted_blocks, betas=betas)
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
             problem = problem or cache_control_problem(body)
             if problem is None:
-                betas = self.headers.get("anthropic-beta", "")
                 problem = compaction_problem(body, betas, spec)
+            if problem is None and spec is not None:
+                problem = prefill_problem(spec, body, owner.paused_endings)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -131,8 +134,10 @@ class MessagesHandler(ConnectionHandler):
             return
         for block in reply.content:
             self._remember(block)
-        message = reply.message_json(reply.content, reply.stop_reason or scenario.stop_reason)
-        message["usage"]["output_tokens"] = reply.paced_deltas
+        stop_reason = reply.stop_reason or scenario.stop_reason
+        self._remember_pause(reply, stop_reason)
+        message = reply.message_json(reply.content, stop_reason)
+        message["usage"] = reply.usage_json(reply.paced_deltas)
         self._send_json(200, message, {"request-id": random_id("req_")})
 
     def _stream(self, scenario: Scenario, reply: Reply) -> None:
@@ -172,15 +177,14 @@ class MessagesHandler(ConnectionHandler):
             self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
         if not reply.blocks and self._fault(faults, last=True):
             return
+        stop_reason = reply.stop_reason or scenario.stop_reason
+        self._remember_pause(reply, stop_reason)
         self._send_event(
             "message_delta",
             {
                 "type": "message_delta",
-                "delta": {
-                    "stop_reason": reply.stop_reason or scenario.stop_reason,
-                    "stop_sequence": None,
-                },
-                "usage": {**reply.usage.usage_json(), "output_tokens": faults.pacer.sent},
+                "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                "usage": reply.usage_json(faults.pacer.sent),
             },
         )
         self._send_event("message_stop", {"type": "message_stop"})
@@ -216,6 +220,13 @@ class MessagesHandler(ConnectionHandler):
         kind = block.get("type")
         if isinstance(kind, str) and must_be_unchanged(kind):
             self.server.owner.emitted_blocks.add(block)
+
+    def _remember_pause(self, reply: Reply, stop_reason: str) -> None:
+        """Note how a reply the API paused ends, so its resumption is not taken for a prefill
+        (before the stop reason is sent: the client may send it back at once)."""
+        end = ending(reply.content) if stop_reason == PAUSED else None
+        if end is not None:
+            self.server.owner.paused_endings.add(end)
 
     def _block_start(self, index: int, block: JSON) -> None:
         self._send_event(

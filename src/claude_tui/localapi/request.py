@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
-from claude_tui.localapi.history import block_problem
+from claude_tui.localapi.history import block_problem, compaction_ambiguity
 from claude_tui.localapi.wire import JSON
 
 
@@ -123,14 +123,17 @@ def validate_body(
     body: Any,
     required: tuple[str, ...] = MESSAGES_FIELDS,
     emitted: Container[object] = frozenset(),
+    betas: str = "",
 ) -> str | None:
-    """The message the real API's 400 would carry for this body, or ``None`` if it is valid.
+    """The message the real API's 400 would carry for this body, or ``None`` if it is valid
+    (a :class:`~claude_tui.localapi.history.Problem` when the API gives it an error code).
 
     Only what the app could plausibly get wrong is checked: the required fields and the history
     rules from the reference (first message from the user, no empty or whitespace-only text, no
     trailing whitespace on a final assistant turn, the blocks sent back as :mod:`history` says,
-    against ``emitted``, the blocks this server sent). Catching these here means a test fails the
-    way production would, instead of passing against a lenient fake.
+    against ``emitted``, the blocks this server sent, and ``betas``, the request's
+    ``anthropic-beta`` header). Catching these here means a test fails the way production would,
+    instead of passing against a lenient fake.
     """
     if not isinstance(body, dict):
         return "Request body must be a JSON object."
@@ -162,11 +165,14 @@ def validate_body(
                     "optional final assistant message"
                 )
             for j, block in enumerate(content):
-                problem = block_problem(i, j, block, message["role"], emitted)
+                problem = block_problem(i, j, block, message["role"], emitted, betas)
                 if problem is not None:
                     return problem
         else:
             return f"messages.{i}.content: Input should be a valid string or list"
+    ambiguous = compaction_ambiguity(messages)
+    if ambiguous is not None:
+        return ambiguous
     final = messages[last]
     if final["role"] == "assistant":
         text = message_text(final)

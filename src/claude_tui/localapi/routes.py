@@ -129,7 +129,8 @@ class RoutingHandler(MessagesHandler):
         (less ``max_tokens``, which this endpoint does not take)."""
         owner = self.server.owner
         if owner.validate:
-            problem = validate_body(body, COUNT_TOKENS_FIELDS, owner.emitted_blocks)
+            betas = self.headers.get("anthropic-beta", "")
+            problem = validate_body(body, COUNT_TOKENS_FIELDS, owner.emitted_blocks, betas)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return

@@ -7,10 +7,11 @@ token-sized chunks by :func:`tokenize`, which is what makes the stream pace like
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
 from claude_tui.localapi.compaction import (
+    Compaction,
     asks_for_summary,
     compacted_messages,
     demo_summary,
@@ -118,6 +119,9 @@ class Reply:
     stop_reason: str | None = None
     """Set when the request decides it (``"compaction"``, a pause after compaction); else the
     scenario's."""
+    compaction: Compaction | None = None
+    """The compaction this request made, if any: its tokens are reported apart, as the API
+    reports them (see :meth:`usage_json`)."""
 
     @property
     def input_tokens(self) -> int:
@@ -142,9 +146,11 @@ class Reply:
         compaction = plan_compaction(body)
         if compaction is not None and compaction.pause:
             block = plan_block(compaction.block, counted=False)
-            # The compaction read the whole prompt (what the cache made of it).
+            # The compaction read the whole prompt (what the cache made of it); no message
+            # followed it, so the top-level usage counts nothing.
             read = usage if usage is not None else uncached(body)
-            return cls(model, read, [block], stop_reason="compaction")
+            done = replace(compaction, usage=read)
+            return cls(model, CacheUsage(0), [block], stop_reason="compaction", compaction=done)
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
         else:
@@ -154,7 +160,8 @@ class Reply:
         # The reply is made from the summary on: that is the input it reads.
         compacted = {**body, "messages": compacted_messages(body, compaction.block)}
         blocks.insert(0, plan_block(compaction.block, counted=False))
-        return cls(model, uncached(compacted), blocks)
+        done = replace(compaction, usage=usage if usage is not None else uncached(body))
+        return cls(model, uncached(compacted), blocks, compaction=done)
 
     @staticmethod
     def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
@@ -178,6 +185,20 @@ class Reply:
         blocks.append(plan_block({"type": "text", "text": text}))
         return blocks
 
+    def usage_json(self, output_tokens: int, *, final: bool = True) -> JSON:
+        """The reply's ``usage`` with this many output tokens. After a compaction, the final
+        usage has ``iterations`` as the API sends them: the compaction's own entry, then the
+        message's (when one followed), and the top-level fields count the message alone."""
+        usage = {**self.usage.usage_json(), "output_tokens": output_tokens}
+        if final and self.compaction is not None:
+            entry = self.compaction.iteration()
+            if self.stop_reason == "compaction":
+                usage["iterations"] = [entry]
+            else:
+                message = {k: v for k, v in usage.items() if k != "cache_creation"}
+                usage["iterations"] = [entry, {"type": "message", **message}]
+        return usage
+
     def message_json(self, content: list[JSON], stop_reason: str | None) -> JSON:
         return {
             "id": random_id("msg_"),
@@ -187,5 +208,5 @@ class Reply:
             "content": content,
             "stop_reason": stop_reason,
             "stop_sequence": None,
-            "usage": {**self.usage.usage_json(), "output_tokens": 1},
+            "usage": self.usage_json(1, final=False),
         }

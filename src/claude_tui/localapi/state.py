@@ -33,6 +33,7 @@ class ServerState:
         self.requests: list[JSON] = []
         self.disconnects: list[float] = []
         self.emitted_blocks = EmittedBlocks()
+        self.paused_endings = EmittedBlocks()
         self.prompt_cache = PromptCache()
         """What requests that asked for caching wrote, for the requests after them to read
         (thread-safe itself)."""

@@ -93,10 +93,7 @@ def message_lines(blocks: Sequence[Block]) -> list[str]:
         run = []
         if isinstance(block, ThinkingBlock):
             if block.thinking.strip():
-                paragraphs.append(
-                    f"<details><summary>Thinking</summary>\n\n{block.thinking.strip()}"
-                    "\n\n</details>"
-                )
+                paragraphs.append(folded("Thinking", block.thinking))
         else:
             paragraphs.append(block_line(block))
             shown = True
@@ -104,6 +101,14 @@ def message_lines(blocks: Sequence[Block]) -> list[str]:
     if not shown:
         paragraphs.append("*(no text)*")
     return "\n\n".join(paragraphs).split("\n")
+
+
+def folded(title: str, text: str) -> str:
+    """``text`` in a ``<details>`` block headed ``title``. The text is the model's: a closing
+    tag inside it would end the block early and spill the rest into the transcript, so its
+    ``<`` there is written as an entity (Markdown viewers show it as ``<``)."""
+    body = re.sub(r"</(details|summary)", r"&lt;/\1", text.strip(), flags=re.IGNORECASE)
+    return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
 
 
 def _add_text(paragraphs: list[str], run: list[str]) -> bool:
@@ -126,10 +131,7 @@ def block_line(block: Block) -> str:
     if isinstance(block, CompactionBlock):
         if not block.summary.strip():
             return "*(the earlier conversation, summarised)*"
-        return (
-            "<details><summary>Earlier conversation summarised</summary>\n\n"
-            f"{block.summary.strip()}\n\n</details>"
-        )
+        return folded("Earlier conversation summarised", block.summary)
     if isinstance(block, ImageBlock):
         return "*(an image)*"
     if isinstance(block, DocumentBlock):

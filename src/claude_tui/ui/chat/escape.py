@@ -5,8 +5,12 @@ closes first, then the reply stops, then an edit is cancelled, then the sidebar 
 2. a sidebar shown over the chat (a narrow screen) hides;
 3. the reply in flight stops, and prompts queued behind it go back into the input rather than
    out to the model;
-4. an ``/edit`` is cancelled: the input is cleared and nothing is sent;
-5. the focus leaves the sidebar for the prompt.
+4. a ``count_tokens`` call before a send (near the context window) stops: the prompt is not
+   sent and stays in the input (``send_guard``; no reply streams then);
+5. an ``/edit`` is cancelled: the input is cleared and nothing is sent;
+6. prompts still queued with no reply in flight (one refused while its session was off
+   screen) go back into the input;
+7. the focus leaves the sidebar for the prompt.
 """
 
 from __future__ import annotations
@@ -29,16 +33,22 @@ async def press_escape(screen: ChatScreen) -> None:
     if state.reply is not None:
         screen.replies.cancel(state)
         if state.queue:
-            await _unqueue(screen, state)
+            await unqueue(screen, state)
+    elif await screen.send_guard.cancel(state):
+        return
     elif state.editing is not None:
         state.editing = None
         prompt.clear()
         screen.notify("Edit cancelled.", timeout=2)
+    elif state.queue:
+        await unqueue(screen, state)
     elif screen.sessions_panel.has_focus_within:
         prompt.focus()
 
 
-async def _unqueue(screen: ChatScreen, state: SessionState) -> None:
+async def unqueue(screen: ChatScreen, state: SessionState) -> None:
+    """``state``'s queued prompts (``state`` is on screen) back into the input, before what
+    it holds, and said."""
     texts, state.queue = state.queue, []
     await screen.turn_pane.remove_queued()
     prompt = screen.prompt_input

@@ -1,6 +1,7 @@
-"""The chat following the session's model: its effort levels offered by completion, and a
-notice of the settings it does not take whenever the model on screen changes (``/model``, or
-opening a session that uses another).
+"""The chat following the session's model: the metrics line's model and context window, its
+effort levels offered by completion, and a notice of the settings it does not take whenever that
+changes: the model on screen (``/model``, or opening a session that uses another), or what is
+known of it (the Models API's answer can differ from the built-in table's).
 
 The request leaves such settings out anyway (``core.request_shape``); the notice is so that
 "thinking on" is never silently not thinking.
@@ -18,22 +19,25 @@ if TYPE_CHECKING:
 
 
 class ModelFit:
-    """Called with the session's settings each time the model is shown (``show_model``)."""
+    """Called with the session's settings each time the model is shown (``show_model``) and
+    each time what is known of it changes (``capabilities_updated``)."""
 
     def __init__(self, chat: ChatScreen) -> None:
         self._chat = chat
-        self._model: str | None = None
-        """The model last shown; a notice is given only when it changes."""
+        self._said: tuple[str, tuple[str, ...]] | None = None
+        """The model and the notes last said of it: said again only when either changes."""
 
     def follow(self, settings: Settings) -> None:
         chat = self._chat
         caps = chat.app.capabilities(settings.model)
+        chat.metrics_bar.set_model(settings.model)
+        chat.metrics_bar.set_window(caps.max_input_tokens)
         prompt = chat.prompt_input
         prompt.completion_choices = {**prompt.completion_choices, "effort": effort_choices(caps)}
-        if settings.model == self._model:
+        notes = tuple(fit_notes(settings, caps))
+        if (settings.model, notes) == self._said:
             return
-        self._model = settings.model
-        notes = fit_notes(settings, caps)
+        self._said = (settings.model, notes)
         if notes:  # after the notice of whatever changed the model, which it qualifies
             chat.call_later(
                 chat.notify,
@@ -41,4 +45,5 @@ class ModelFit:
                 title=f"Model {settings.model}",
                 severity="warning",
                 timeout=8,
+                markup=False,  # model ids and levels are the API's words
             )

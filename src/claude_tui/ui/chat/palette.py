@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from textual.app import SystemCommand
 
-from claude_tui.core.slash import COMMANDS
+from claude_tui.core.slash_table import COMMANDS
 
 
 def slash_commands(run: Callable[[str], object]) -> Iterable[SystemCommand]:

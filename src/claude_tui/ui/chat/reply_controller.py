@@ -283,8 +283,8 @@ class ReplyController:
         self._chat.reply_ended(state)
         if reply.on_end is not None:
             await reply.on_end(state, reply.turn)
-        if state.queue:
-            await self.start(state, state.queue.pop(0))
+        if state.queue:  # checked first: the history grew while it waited (``send_guard``)
+            await self._chat.send_guard.send_queued(state)
 
     def take_saved(self, message: SessionSaved) -> None:
         """A reply's prompt is saved (with its session, if this began it)."""

@@ -29,6 +29,7 @@ from claude_tui.core.blocks import (
     shown_as_line,
     summaries_of,
 )
+from claude_tui.core.context_window import context_now
 from claude_tui.core.continuation import reply_total
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.defaults import DEFAULT_REFRESH_RATE
@@ -196,8 +197,9 @@ class ReplyStream:
             notice, kind = turn_notice(turn)
             widget.show_summary(summaries_of(turn.blocks))
             widget.finish(plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind)
-        if turn.metrics is not None:
-            self._metrics.show(turn.metrics, outcome=turn.status.value)
+        if turn.metrics is not None:  # the gauge: the context now (a compaction's summary)
+            context = context_now(state.conversation.turns)
+            self._metrics.show(turn.metrics, outcome=turn.status.value, context=context)
         self.show_status(state)
         self._pane.update_jump_bar()
 

@@ -13,7 +13,6 @@ from functools import partial
 
 from textual import events, getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Offset
 from textual.screen import Screen
@@ -23,16 +22,18 @@ from textual.worker import Worker
 
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings, price_overrides
+from claude_tui.core.context_window import context_now
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.capability_refresh import CapabilityRefresh
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
+from claude_tui.ui.chat.keys import CHAT_BINDINGS
 from claude_tui.ui.chat.model_fit import ModelFit
 from claude_tui.ui.chat.reply_controller import ReplyController
 from claude_tui.ui.chat.screen_fit import ScreenFit
-from claude_tui.ui.chat.send_guard import SendGuard, model_window
+from claude_tui.ui.chat.send_guard import SendGuard
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.chat.sidebar_layout import SidebarLayout
 from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
@@ -70,34 +71,7 @@ class ChatScreen(Screen[None]):
     }
     """
 
-    BINDINGS = [
-        # Two bindings for Esc: the first, shown as "Stop", only while there is a reply to stop
-        # (``check_action``); the other, never shown, always takes the key (menu, /edit, sidebar).
-        Binding("escape", "stop", "Stop", priority=True),
-        Binding("escape", "escape", "Close", show=False, priority=True),
-        Binding("ctrl+n", "new_conversation", "New", priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sessions", priority=True),
-        Binding("ctrl+f", "search_sessions", "Search", priority=True),
-        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, priority=True),
-        # Likewise Ctrl+R: "Continue" on a reply cut at max_tokens (or paused), "Retry" when
-        # there is a prompt to send again; when there is not, the key still says why.
-        Binding(
-            "ctrl+r",
-            "continue_reply",
-            "Continue",
-            tooltip="Continue a reply cut at max_tokens, else send the last prompt again",
-            priority=True,
-        ),
-        Binding("ctrl+r", "retry", "Retry", priority=True),
-        Binding("ctrl+r", "explain_retry", "Retry", show=False, priority=True),
-        Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
-        Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
-        Binding("ctrl+end", "follow", "Latest / follow the reply", show=False, priority=True),
-        Binding("ctrl+home", "jump_to_start", "First message", show=False, priority=True),
-        Binding("ctrl+o", "toggle_thinking", "Show/hide thinking", show=False, priority=True),
-        # priority: before the prompt's own copy and the app's ctrl+c (see ``copying``)
-        Binding("ctrl+c", "copy", "Copy the selection", show=False, priority=True),
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     app = getters.app(ClaudeTUI)
 
@@ -188,10 +162,7 @@ class ChatScreen(Screen[None]):
         """Tell the metrics line (and the title) which model the session uses. Asking for its
         capabilities (``model_fit``) starts their lookup when what is known is the built-in
         table's or stale; :meth:`capabilities_updated` hears the answer."""
-        settings = self.session_settings(self.current)
-        self.metrics_bar.set_model(settings.model)
-        self.metrics_bar.set_window(model_window(self.app, settings.model))
-        self.model_fit.follow(settings)  # its effort levels; what it does not take, said
+        self.model_fit.follow(self.session_settings(self.current))
         self.fit.title()
 
     @on(CapabilityRefresh.Updated)
@@ -204,10 +175,7 @@ class ChatScreen(Screen[None]):
         or the disk cache was read): whatever on this screen depends on it (the context
         window the metrics line measures against) follows here. ``app.capabilities(model)``
         gives the same answer from now on."""
-        settings = self.session_settings(self.current)
-        if caps.model == settings.model:
-            self.metrics_bar.set_window(model_window(self.app, settings.model))
-        self.model_fit.follow(settings)  # the effort levels offered
+        self.model_fit.follow(self.session_settings(self.current))
 
     async def show_state(self, state: SessionState) -> None:
         """Put ``state`` on screen: widgets for its latest turns, its status and metrics."""
@@ -217,7 +185,8 @@ class ChatScreen(Screen[None]):
             self.metrics_bar.reset()
         else:
             outcome = None if state.busy else self._last_outcome(state)
-            self.metrics_bar.show(metrics, outcome=outcome)
+            context = None if state.busy else context_now(state.conversation.turns)
+            self.metrics_bar.show(metrics, outcome=outcome, context=context)
         self.reply_status.queued = len(state.queue)
         self.replies.show_status(state)
         self.sessions_panel.show_current(state.session_id)
@@ -301,14 +270,11 @@ class ChatScreen(Screen[None]):
             self.notify("No reply on screen has a thinking block or a summary.", timeout=3)
 
     async def action_retry(self) -> None:
+        """Ctrl+R, by whichever of its bindings is shown (Retry, Continue, or the one that is
+        not, whose press the controller answers by saying why there is nothing to retry)."""
         await self.replies.retry(self.current)
 
-    async def action_continue_reply(self) -> None:
-        await self.replies.retry(self.current)
-
-    async def action_explain_retry(self) -> None:
-        """Ctrl+R with nothing to retry: the controller says why."""
-        await self.replies.retry(self.current)
+    action_continue_reply = action_explain_retry = action_retry
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed in the conversation (after a click there) goes to the prompt."""

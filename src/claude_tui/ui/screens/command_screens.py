@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from claude_tui.core.sanitize import sanitize
-from claude_tui.core.slash import ESCAPE, CommandSpec
+from claude_tui.core.slash_table import ESCAPE, CommandSpec
 from claude_tui.ui.screens.command_dialogs import (
     CLOSE_HINT,
     ModelPickerScreen,

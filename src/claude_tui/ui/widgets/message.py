@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
 from claude_tui.core.blocks import plain_text, summaries_of
+from claude_tui.core.compaction import estimate_tokens
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.stop_reasons import stop_notice
@@ -226,21 +227,24 @@ class SummaryFold(Collapsible):
     def __init__(self, summary: str) -> None:
         self.summary = sanitize(summary)
         self._summary_body = SelectableStatic(Content(self.summary))
-        super().__init__(self._summary_body, title=self.title_for(self.summary), collapsed=True)
+        super().__init__(self._summary_body, title=self.title_for(summary), collapsed=True)
         self.add_class("summary")
 
     @staticmethod
     def title_for(summary: str) -> str:
-        """The API does not count the summary on its own, so it is estimated from its length."""
-        return f"Earlier conversation summarised · ~{max(1, round(len(summary) / 4)):,} tokens"
+        """The API does not count the summary on its own, so it is estimated from the raw
+        ``summary`` the way ``/compact`` says it (``core.compaction.estimate_tokens``): the
+        fold and the notice give the same figure."""
+        return f"Earlier conversation summarised · ~{estimate_tokens(summary):,} tokens"
 
     def update(self, summary: str) -> None:
         clean = sanitize(summary)
-        if clean == self.summary:
+        title = self.title_for(summary)
+        if clean == self.summary and title == self.title:
             return
         self.summary = clean
         self._summary_body.update(Content(clean))
-        self.title = self.title_for(clean)
+        self.title = title
 
 
 COMPACTED = "Compacted: the next prompt goes on from this summary · Ctrl+O shows it"

@@ -72,6 +72,13 @@ def _cache(metrics: StreamMetrics, narrow: bool) -> str:
     return f"cache r {read:,} · w {written:,}"
 
 
+def _gauge(metrics: StreamMetrics | None, window: int | None, context: int | None) -> float | None:
+    """How full the window is: by ``context`` when the screen knows the context better than
+    the request ``metrics`` measured (right after a compaction, ``context_window.context_now``),
+    else by that request's input."""
+    return fill_fraction(context if context is not None else context_tokens(metrics), window)
+
+
 def _stop(reason: str | None, narrow: bool) -> str | None:
     if narrow and reason == "stop_sequence":
         return "stop_seq"
@@ -87,9 +94,11 @@ def metric_fields(
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
     window: int | None = None,
+    context: int | None = None,
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
-    ``window`` is the model's context window, for the gauge.
+    ``window`` is the model's context window, for the gauge; ``context`` what it measures,
+    when not the input of the request ``metrics`` measured (see ``_gauge``).
 
     Estimates are marked: the rate and the output count before the final usage arrives
     ("(est.)" after the rate, or "~" before numbers on a narrow terminal), and the cost always,
@@ -131,7 +140,7 @@ def metric_fields(
         rate_text,
         f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
         _cache(metrics, narrow),
-        gauge_text(fill_fraction(context_tokens(metrics), window)),
+        gauge_text(_gauge(metrics, window, context)),
         f"{metrics.elapsed(now):.1f}{unit}s",
         _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
         cost_text,
@@ -172,11 +181,14 @@ def metric_line(
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
     window: int | None = None,
+    context: int | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     """The fields shown on one line of ``width`` columns, by name, and the separator between
     them: spacious, compact, or compact with fewer fields (see ``format_metrics``)."""
     if width >= WIDE_FROM:
-        wide = metric_fields(metrics, now, outcome, prices=prices, model=model, window=window)
+        wide = metric_fields(
+            metrics, now, outcome, prices=prices, model=model, window=window, context=context
+        )
         named = [(name, text) for name, text in zip(FIELD_ORDER, wide, strict=True) if text]
         if len(WIDE_SEPARATOR.join(text for _, text in named)) <= width:
             return WIDE_SEPARATOR, named  # else the compact line, not a second line
@@ -184,7 +196,14 @@ def metric_line(
         zip(
             FIELD_ORDER,
             metric_fields(
-                metrics, now, outcome, narrow=True, prices=prices, model=model, window=window
+                metrics,
+                now,
+                outcome,
+                narrow=True,
+                prices=prices,
+                model=model,
+                window=window,
+                context=context,
             ),
             strict=True,
         )
@@ -218,14 +237,18 @@ GAUGE_STYLES = {GaugeLevel.WARNING: "$warning", GaugeLevel.ERROR: "bold $error"}
 
 
 def field_style(
-    name: str, metrics: StreamMetrics | None, window: int | None, outcome: str | None
+    name: str,
+    metrics: StreamMetrics | None,
+    window: int | None,
+    outcome: str | None,
+    context: int | None = None,
 ) -> str | None:
     """The colour a field is drawn in when it is a warning: the gauge from 80 %, a stop that
     was not a finished answer, a reply that was cancelled or failed."""
     if metrics is None:
         return None
     if name == "ctx":
-        return GAUGE_STYLES.get(gauge_level(fill_fraction(context_tokens(metrics), window)))
+        return GAUGE_STYLES.get(gauge_level(_gauge(metrics, window, context)))
     if name == "stop" and metrics.ended_at is not None:
         if not is_normal_stop(metrics.stop_reason) and metrics.stop_reason not in ASKED_FOR_STOPS:
             return "bold $warning"
@@ -255,6 +278,8 @@ class MetricsBar(Static):
         super().__init__(format_metrics(None, 0.0), id=id, markup=False)
         self.metrics: StreamMetrics | None = None
         self._outcome: str | None = None
+        self.context: int | None = None
+        """What the gauge measures when not the shown request's input (see ``show``)."""
         self.prices: Mapping[str, Price] = {}
         """The user's price overrides from config."""
         self.model: str | None = None
@@ -264,14 +289,19 @@ class MetricsBar(Static):
         self._shown = format_metrics(None, 0.0)
         self._drawn_at = 0.0
 
-    def show(self, metrics: StreamMetrics, outcome: str | None = None) -> None:
-        """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason.
+    def show(
+        self, metrics: StreamMetrics, outcome: str | None = None, context: int | None = None
+    ) -> None:
+        """Show a snapshot; ``outcome`` (cancelled, error) fills in for a missing stop reason;
+        ``context`` is the context the next request starts from, where the screen knows it
+        better than ``metrics`` (after a compaction alone: its summary), for the gauge.
 
         A snapshot of a reply still streaming is drawn at once only if the line showed no
         stream before (a reply starts, or comes on screen); after that, by ``tick``."""
         streaming_before = self.metrics is not None and self.metrics.ended_at is None
         self.metrics = metrics
         self._outcome = outcome
+        self.context = context
         if metrics.ended_at is not None or not streaming_before:
             self._redraw()
 
@@ -281,7 +311,7 @@ class MetricsBar(Static):
             self._redraw()
 
     def reset(self) -> None:
-        self.metrics = None
+        self.metrics = self.context = None
         self._redraw()
 
     def set_model(self, model: str | None) -> None:
@@ -299,9 +329,9 @@ class MetricsBar(Static):
     def _redraw(self) -> None:
         self._drawn_at = time.monotonic()
         width = self.content_region.width or 200
-        metrics, outcome, window = self.metrics, self._outcome, self.window
+        metrics, outcome, window, context = self.metrics, self._outcome, self.window, self.context
         separator, fields = metric_line(
-            metrics, time.monotonic(), outcome, width, self.prices, self.model, window
+            metrics, time.monotonic(), outcome, width, self.prices, self.model, window, context
         )
         line = separator.join(text for _, text in fields)
         if line == self._shown:
@@ -312,7 +342,7 @@ class MetricsBar(Static):
         self._shown = line
         pieces = [
             Content.styled(text, style)
-            if (style := field_style(name, metrics, window, outcome))
+            if (style := field_style(name, metrics, window, outcome, context))
             else Content(text)
             for name, text in fields
         ]

@@ -18,7 +18,7 @@ from textual.dom import NoScreen
 from textual.message import Message
 from textual.widgets import TextArea
 
-from claude_tui.core import slash
+from claude_tui.core import slash, slash_table
 from claude_tui.core.slash import Completion
 from claude_tui.ui.fit import fit_line
 from claude_tui.ui.widgets.completion import CommandCompletions
@@ -188,7 +188,7 @@ class PromptInput(TextArea):
             self._update_completions()
 
     def on_focus(self) -> None:
-        if self.text.startswith(slash.PREFIX):
+        if self.text.startswith(slash_table.PREFIX):
             self._update_completions()
 
     def on_blur(self) -> None:
@@ -257,8 +257,8 @@ class PromptInput(TextArea):
 
     def _typing_name(self) -> bool:
         """The input is a command name still being typed: ``/mo``, not ``/model`` or ``/mo x``."""
-        name = self.text[len(slash.PREFIX) :]
-        return not re.search(r"\s", name) and name.lower() not in slash.BY_NAME
+        name = self.text[len(slash_table.PREFIX) :]
+        return not re.search(r"\s", name) and name.lower() not in slash_table.BY_NAME
 
     def _accept(self, completion: Completion) -> None:
         """Put ``completion`` in the input, cursor at the end, and offer what may follow."""

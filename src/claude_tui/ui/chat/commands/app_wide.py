@@ -19,15 +19,9 @@ from claude_tui.core.model_fit import (
     thinking_notice,
     thinking_refusal,
 )
-from claude_tui.core.slash import (
-    COMMANDS,
-    Command,
-    CommandError,
-    parse_effort,
-    parse_rate,
-    parse_thinking,
-    require_no_args,
-)
+from claude_tui.core.slash import Command, CommandError
+from claude_tui.core.slash_args import parse_effort, parse_rate, parse_thinking, require_no_args
+from claude_tui.core.slash_table import COMMANDS
 from claude_tui.ui.chat.commands.registry import handles, tell_error
 from claude_tui.ui.store_work import in_store
 

@@ -10,6 +10,7 @@ is deleted: the store keeps every turn.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from claude_tui.core.blocks import summaries_of
@@ -18,6 +19,7 @@ from claude_tui.core.compaction import (
     Way,
     branch_text,
     choose_way,
+    compacted_to,
     context_tokens,
     estimate_tokens,
     outcome_text,
@@ -71,21 +73,35 @@ async def compact(chat: ChatScreen, command: Command) -> None:
             counted: int | None = count_request_tokens(api, request)
         except ApiCallError:
             counted = None
-        chat.app.call_from_thread(
-            chat.call_later, _compact, chat, state, caps, settings.model, instructions, counted
-        )
+        with contextlib.suppress(RuntimeError):  # the app is closing: nothing to compact
+            chat.app.call_from_thread(
+                chat.call_later, _counted, chat, state, settings.model, instructions, counted
+            )
 
     chat.run_worker(count, thread=True, group="commands", exit_on_error=False)
 
 
+async def _counted(
+    chat: ChatScreen, state: SessionState, model: str, instructions: str, tokens: int | None
+) -> None:
+    """The API has counted the context of ``model``'s request: compact, if that is still the
+    session's model (the count, and the way chosen by it, were for that model's request)."""
+    if chat.session_settings(state).model != model:
+        chat.notify(
+            f"The model changed while the context was counted: nothing was compacted. "
+            f"/compact again for {chat.session_settings(state).model}.",
+            title=TITLE,
+            severity="warning",
+        )
+        return
+    await _compact(chat, state, chat.app.capabilities(model), model, instructions, tokens)
+
+
 def _size_now(state: SessionState) -> int | None:
-    """The context's size by the last reply: its usage, or, when it was a compaction alone, its
-    summary (the API reads on from there, and that reply's usage counts what came before)."""
-    last = next((t for t in reversed(state.conversation.turns) if t.role == "assistant"), None)
-    if last is not None and last.stop_reason == "compaction":
-        summary = summaries_of(last.blocks)
-        return estimate_tokens(summary) if summary else None
-    return context_tokens(state.last_metrics())
+    """The context's size: right after a compaction alone, its summary's
+    (``core.compaction.compacted_to``); else by the last reply's usage."""
+    compacted = compacted_to(state.conversation.turns)
+    return compacted if compacted is not None else context_tokens(state.last_metrics())
 
 
 async def _compact(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeAlias
 
-from claude_tui.core.slash import BY_NAME, Command, CommandError, Unknown
+from claude_tui.core.slash import Command, CommandError, Unknown
+from claude_tui.core.slash_table import BY_NAME
 
 if TYPE_CHECKING:
     from claude_tui.ui.chat.screen import ChatScreen

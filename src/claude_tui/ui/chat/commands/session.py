@@ -17,13 +17,8 @@ from textual.worker import get_current_worker
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
 from claude_tui.core.sanitize import sanitize
-from claude_tui.core.slash import (
-    Command,
-    CommandError,
-    parse_copy,
-    parse_export,
-    require_no_args,
-)
+from claude_tui.core.slash import Command, CommandError
+from claude_tui.core.slash_args import parse_copy, parse_export, require_no_args
 from claude_tui.core.store import SessionStore
 from claude_tui.ui.chat.commands.registry import handles, tell_error
 from claude_tui.ui.chat.copying import amount
@@ -155,13 +150,14 @@ async def context(chat: ChatScreen, command: Command) -> None:
     def count() -> None:
         from claude_tui.core.errors import ApiCallError
         from claude_tui.core.request import stream_request
-        from claude_tui.core.tokens import count_request_tokens
+        from claude_tui.core.tokens import count_request_tokens, history_count_request
 
         if not request:
             chat.app.call_from_thread(screen.set_token_count, 0, None)
             return
         try:
-            tokens = count_request_tokens(api, stream_request(settings, request, caps))
+            counted = history_count_request(stream_request(settings, request, caps))
+            tokens = count_request_tokens(api, counted)
         except ApiCallError as error:
             chat.app.call_from_thread(screen.set_token_count, None, str(error))
             return
