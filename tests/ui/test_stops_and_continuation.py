@@ -381,7 +381,10 @@ async def test_after_a_refused_prefill_a_pause_is_continued_by_asking_straight_a
         assert after_pause[-2:] == [
             {
                 "role": "assistant",
-                "content": [{"type": "text", "text": CUT.rstrip() + " and more"}],
+                "content": [
+                    {"type": "text", "text": CUT.rstrip()},
+                    {"type": "text", "text": " and more"},
+                ],
             },
             {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]},
         ]
