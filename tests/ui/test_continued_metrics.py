@@ -21,6 +21,8 @@ from .test_context_gauge import WINDOW, gauge, small_window
 
 PROMPT = "word " * 400
 """About 400 tokens: four requests of it add up to over one and a half windows."""
+PREFILL_MODEL = "claude-haiku-4-5-20251001"
+"""A model that takes a cut reply back as a prefill: one request per continuation."""
 PARTS = ("The answer begins", " and goes on", " and on", " to its end.")
 
 
@@ -32,7 +34,7 @@ async def test_a_continued_reply_counts_all_its_requests_but_gauges_the_last(
         Scenario(text=PARTS[-1]),
         Scenario(text="Hello."),
     )
-    app = ClaudeTUI(options(api))
+    app = ClaudeTUI(options(api, model=PREFILL_MODEL))
     small_window(app, monkeypatch)
     async with app.run_test(size=(120, 30)) as pilot:
         await send_and_finish(pilot, PROMPT)
@@ -68,7 +70,7 @@ async def test_a_continued_reply_counts_all_its_requests_but_gauges_the_last(
         )
         assert row.context_tokens == last
 
-    reopened = ClaudeTUI(replace(options(api), open_session_id=session_id))
+    reopened = ClaudeTUI(replace(options(api, model=PREFILL_MODEL), open_session_id=session_id))
     small_window(reopened, monkeypatch)
     async with reopened.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: len(reopened.chat.current.conversation.turns) == 2)
