@@ -36,14 +36,24 @@ def worker_name(reply_id: int) -> str:
 
 class EventSink:
     """Where a runner's events go, from its worker thread: the recorder (once the worker has
-    opened it), then the UI."""
+    opened it), then the UI.
+
+    The reply's row id goes to the UI (``on_row``) as soon as the recorder has made the row,
+    ahead of the event that made it: a reply continued the moment it ends (a ``pause_turn``)
+    must continue that row, and the worker's own report of its rows comes only after the runner
+    has returned, too late for that."""
 
     def __init__(
-        self, post: Callable[[StreamEvent], object], on_problem: Callable[[str], object]
+        self,
+        post: Callable[[StreamEvent], object],
+        on_problem: Callable[[str], object],
+        on_row: Callable[[int], object] = lambda _row: None,
     ) -> None:
         self.recorder: ReplyRecorder | None = None
         self._post = post
-        self._on_problem = on_problem  # both only post a message: safe from any thread
+        self._on_problem = on_problem  # all three only post a message: safe from any thread
+        self._on_row = on_row
+        self._row: int | None = None
 
     def __call__(self, event: StreamEvent) -> None:
         if self.recorder is not None:
@@ -52,6 +62,11 @@ class EventSink:
             except Exception as error:  # saving must never break the reply (e.g. a deleted row)
                 self.recorder = None
                 self._on_problem(str(error) if isinstance(error, StoreError) else repr(error))
+            else:
+                row = self.recorder.reply_message_id
+                if row is not None and row != self._row:
+                    self._row = row
+                    self._on_row(row)
         self._post(event)
 
 
@@ -93,6 +108,7 @@ class ReplyWork:
         self._sink = EventSink(
             lambda event: node.post_message(ReplyEvent(reply_id, event)),
             lambda problem: node.post_message(StoreProblem(problem)),
+            lambda row: node.post_message(TurnsSaved(((reply, row),))),
         )
         request = stream_request(settings, history, caps)
         if adjust is not None:
