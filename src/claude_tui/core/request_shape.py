@@ -76,41 +76,37 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
     """The parameters ``settings`` become for the model ``caps`` describes."""
     notes: dict[str, str] = {}
     model = settings.model
+    kind = caps.thinking if settings.thinking else None
     max_tokens = settings.max_tokens
-    thinking: dict[str, Any] | None = None
-    if settings.thinking:
-        kind = caps.thinking
-        if kind is None:
-            notes["thinking"] = f"on in your settings, but {model} has no extended thinking"
-        elif kind == "adaptive":
-            thinking = {"type": "adaptive"}
-        else:
-            budget = settings.thinking_budget
-            if max_tokens <= budget:
-                max_tokens = budget + THINKING_HEADROOM
-                notes["max_tokens"] = (
-                    f"raised from {settings.max_tokens:,} to fit the thinking budget"
-                    f" and {THINKING_HEADROOM:,} tokens of reply"
-                )
-            if caps.max_tokens is not None and max_tokens > caps.max_tokens:
-                max_tokens = caps.max_tokens
-                notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)
-            if budget >= max_tokens:
-                budget = max(MIN_THINKING_BUDGET, max_tokens - THINKING_HEADROOM)
-                notes["thinking"] = (
-                    f"budget lowered from {settings.thinking_budget:,} to {budget:,}"
-                    " to fit max_tokens"
-                )
-            if budget < max_tokens:
-                thinking = {"type": "enabled", "budget_tokens": budget}
-            else:  # a limit of 1,024 or less leaves no room for the smallest budget
-                notes["thinking"] = (
-                    f"not sent: {max_tokens:,} tokens of reply leave no room for the smallest"
-                    f" thinking budget ({MIN_THINKING_BUDGET:,})"
-                )
+    budget = settings.thinking_budget
+    if kind == "enabled" and max_tokens <= budget:  # the API needs max_tokens above the budget
+        max_tokens = budget + THINKING_HEADROOM
+        notes["max_tokens"] = (
+            f"raised from {settings.max_tokens:,} to fit the thinking budget"
+            f" and {THINKING_HEADROOM:,} tokens of reply"
+        )
     if caps.max_tokens is not None and max_tokens > caps.max_tokens:
         max_tokens = caps.max_tokens
         notes["max_tokens"] = _capped(settings.max_tokens, model, caps.max_tokens)
+
+    thinking: dict[str, Any] | None = None
+    if settings.thinking and kind is None:
+        notes["thinking"] = f"on in your settings, but {model} has no extended thinking"
+    elif kind == "adaptive":
+        thinking = {"type": "adaptive"}
+    elif kind == "enabled":
+        if budget >= max_tokens:  # capped below it by the model's own limit
+            budget = max(MIN_THINKING_BUDGET, max_tokens - THINKING_HEADROOM)
+            notes["thinking"] = (
+                f"budget lowered from {settings.thinking_budget:,} to {budget:,} to fit max_tokens"
+            )
+        if budget < max_tokens:
+            thinking = {"type": "enabled", "budget_tokens": budget}
+        else:  # a limit of 1,024 or less leaves no room for the smallest budget
+            notes["thinking"] = (
+                f"not sent: {max_tokens:,} tokens of reply leave no room for the smallest"
+                f" thinking budget ({MIN_THINKING_BUDGET:,})"
+            )
 
     output_config: dict[str, Any] | None = None
     if settings.effort:
