@@ -155,6 +155,32 @@ async def test_a_continuation_keeps_thinking_on_when_the_cut_reply_starts_with_i
         assert turns[-1].thinking == "Let me see."
 
 
+async def test_a_continuation_on_a_model_without_thinking_leaves_the_thinking_out(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """Thinking is on in the settings and the cut reply starts with thinking, but the session
+    has moved to a model without thinking: the request sends none, so the final reply must
+    hold none either (the API's 400 otherwise)."""
+    server.push(
+        Scenario(thinking="Let me see.", text="Cut here", stop_reason="max_tokens"),
+        Scenario(content=[{"type": "text", "text": " and on."}]),
+    )
+    app = make_app(api, thinking=True, model=PREFILL_MODEL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send_and_finish(pilot, "go")
+        await send(pilot, "/model claude-3-haiku-20240307")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        turns = app.chat.current.conversation.turns
+        await wait_until(
+            pilot, lambda: app.chat.current.reply is None and len(server.message_requests) == 2
+        )
+        await wait_until(pilot, lambda: turns[-1].text == "Cut here and on.")
+        continued = server.message_requests[1]["body"]
+        assert "thinking" not in continued
+        assert [b["type"] for b in continued["messages"][-1]["content"]] == ["text"]
+
+
 def launched_notes(app: ClaudeTUI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What the status line says with each reply launched from now on, in order: recorded as
     each one starts, so none can be missed between two samples."""

@@ -65,8 +65,10 @@ class Continuations:
         it at any point from here; it is sent once the turn streams on screen."""
         controller = self._controller
         settings = controller.chat_settings(state)
+        # what the request will really send: a model without thinking gets none, whatever
+        # the settings say, and the final reply's thinking rules follow from that
         plan = begin_continuation(
-            state.conversation.turns, turn, thinking=settings.thinking, ask=step.ask
+            state.conversation.turns, turn, thinking=controller.thinks(settings), ask=step.ask
         )
         if plan.thinking != settings.thinking:
             settings = replace(settings, thinking=plan.thinking)

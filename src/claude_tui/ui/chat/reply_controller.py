@@ -194,6 +194,13 @@ class ReplyController:
         self.adopt(state, reply)
         self.launch(state, work, reply)
 
+    def thinks(self, settings: Settings) -> bool:
+        """Whether a request with ``settings`` sends thinking: asked for, and the model has
+        it (``core.request_shape`` leaves it out otherwise)."""
+        return (
+            settings.thinking and self._chat.app.capabilities(settings.model).thinking is not None
+        )
+
     def chat_settings(self, state: SessionState) -> Settings:
         """What ``state``'s next request is sent with."""
         return self._chat.session_settings(state)
