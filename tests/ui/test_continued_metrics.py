@@ -74,7 +74,8 @@ async def test_a_continued_reply_counts_all_its_requests_but_gauges_the_last(
     small_window(reopened, monkeypatch)
     async with reopened.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: len(reopened.chat.current.conversation.turns) == 2)
-        await wait_until(pilot, lambda: "ctx " in str(reopened.chat.metrics_bar.render()))
+        # "ctx –" until the reopened turn's metrics are shown: wait for a figure
+        await wait_until(pilot, lambda: "%" in str(reopened.chat.metrics_bar.render()))
         assert gauge(reopened) == live
         await send(pilot, "hi")
         await wait_until(pilot, lambda: len(server.message_requests) == 5)
