@@ -12,6 +12,7 @@ from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.store import SessionStore
 from claude_tui.core.themes import load_themes, shipped_themes_dir
+from claude_tui.localapi.server import LocalAPIServer
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.widgets.sidebar import SessionSidebar
@@ -100,3 +101,20 @@ def saved_session(exchanges: Iterable[tuple[str, str]], title: str = "Long") -> 
             store.add_message(session.id, "assistant", reply, status="complete")
         store.rename_session(session.id, title)
         return session.id
+
+
+def notices(app: ClaudeTUI) -> list[str]:
+    """The text of every notification the app has shown, in order."""
+    return [str(n.message) for n in app._notifications]
+
+
+async def command(pilot: Pilot[None], line: str) -> None:
+    """Type ``line`` (a slash command) and send it, then let the app settle."""
+    await send(pilot, line)
+    await pilot.pause()
+
+
+def last_body(server: LocalAPIServer) -> dict[str, Any]:
+    """The body of the last ``POST /v1/messages`` the server received."""
+    body: dict[str, Any] = server.message_requests[-1]["body"]
+    return body

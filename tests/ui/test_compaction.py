@@ -38,17 +38,13 @@ from claude_tui.ui.widgets.message import (
 )
 from claude_tui.ui.widgets.metrics import field_style
 
-from .helpers import make_app, replies_ended, send, send_and_finish, wait_until
+from .helpers import make_app, notices, replies_ended, send, send_and_finish, wait_until
 
 SIZE = (110, 34)
 SUMMARY = "Earlier: the user asked about cats \x1b[31mand dogs\x1b[0m."
 BLOCK = {"type": "compaction", "content": SUMMARY, "encrypted_content": "EcOpaque=="}
 BIG = "My notes on the rollout: " + "the deploy waits for green checks " * 6_500
 """About 55,000 tokens: over the API's minimum compaction trigger."""
-
-
-def notices(app: ClaudeTUI) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def fold(app: ClaudeTUI) -> SummaryFold:

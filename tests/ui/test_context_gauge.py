@@ -20,7 +20,7 @@ from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, send, send_and_finish, wait_until
+from .helpers import make_app, notices, send, send_and_finish, wait_until
 
 WINDOW = 1_000
 
@@ -43,10 +43,6 @@ def gauge(app: ClaudeTUI) -> tuple[str, str | None]:
     end = plain.index("%", start) + 1
     styles = {str(s.style) for s in content.spans if s.start <= start and s.end >= end}
     return plain[start:end], styles.pop() if styles else None
-
-
-def notices(app: ClaudeTUI) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def used(app: ClaudeTUI) -> int:

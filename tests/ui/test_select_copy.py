@@ -16,7 +16,6 @@ from textual.widget import Widget
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import TurnStatus
 from claude_tui.localapi.server import LocalAPIServer, Scenario
-from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat.copying import NOTHING_SELECTED
 from claude_tui.ui.widgets.markdown.code_rows import CodeLine
 from claude_tui.ui.widgets.markdown.selecting import selection_style
@@ -24,7 +23,7 @@ from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import SHIPPED_THEMES, make_app, send, send_and_finish, wait_until
+from .helpers import SHIPPED_THEMES, make_app, notices, send, send_and_finish, wait_until
 
 SIZE = (90, 40)  # below 100 columns: no sidebar
 
@@ -82,10 +81,6 @@ def block_numbers(view: MarkdownView) -> list[str]:
         for index, line in enumerate(lines)
         if isinstance(line, CodeLine) and not (index and isinstance(lines[index - 1], CodeLine))
     ]
-
-
-def notices(app: ClaudeTUI) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 class TestSelectInAReply:

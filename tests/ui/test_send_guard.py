@@ -16,9 +16,9 @@ from claude_tui.ui.chat import send_guard
 from claude_tui.ui.widgets.message import UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, send, send_and_finish, wait_until
+from .helpers import make_app, notices, send, send_and_finish, wait_until
 from .test_compaction import BIG
-from .test_context_gauge import WINDOW, gauge, notices, prompt_for, small_window
+from .test_context_gauge import WINDOW, gauge, prompt_for, small_window
 
 
 def count_requests(server: LocalAPIServer) -> int:

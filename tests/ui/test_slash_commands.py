@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from claude_tui.core.client import ApiSettings
@@ -26,7 +25,18 @@ from claude_tui.ui.screens.command_screens import (
 from claude_tui.ui.widgets.message import AssistantMessage, UserMessage
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, options, ready, replies_ended, send, send_and_finish, wait_until
+from .helpers import (
+    command,
+    last_body,
+    make_app,
+    notices,
+    options,
+    ready,
+    replies_ended,
+    send,
+    send_and_finish,
+    wait_until,
+)
 
 SIZE = (110, 34)
 
@@ -43,17 +53,6 @@ def screen_text(app: ClaudeTUI) -> str:
             if isinstance(value, str):
                 parts.append(value)
     return "\n".join(parts)
-
-
-async def command(pilot: Pilot[None], line: str) -> None:
-    await send(pilot, line)
-    await pilot.pause()
-
-
-def last_body(server: LocalAPIServer) -> dict[str, Any]:
-    """The body of the last ``POST /v1/messages`` the server received."""
-    body: dict[str, Any] = server.message_requests[-1]["body"]
-    return body
 
 
 def prompt_text(app: ClaudeTUI) -> str:
@@ -420,10 +419,6 @@ def test_the_palette_is_made_from_the_table() -> None:
     }
     entries[0].callback()
     assert ran == [entries[0].title]
-
-
-def notices(app: ClaudeTUI) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 STORE_ERROR = "sessions.db: disk I/O error"

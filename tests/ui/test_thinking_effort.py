@@ -8,7 +8,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from textual.pilot import Pilot
 
@@ -19,7 +18,16 @@ from claude_tui.ui.screens.command_screens import ContextScreen
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.prompt import PromptInput
 
-from .helpers import make_app, options, ready, send, send_and_finish, wait_until
+from .helpers import (
+    command,
+    last_body,
+    make_app,
+    notices,
+    options,
+    ready,
+    send_and_finish,
+    wait_until,
+)
 
 SIZE = (110, 34)
 SONNET = "claude-sonnet-5-5"
@@ -27,22 +35,8 @@ HAIKU_45 = "claude-haiku-4-5-20251001"
 HAIKU_3 = "claude-3-haiku-20240307"
 
 
-async def command(pilot: Pilot[None], line: str) -> None:
-    await send(pilot, line)
-    await pilot.pause()
-
-
-def notices(app: ClaudeTUI) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 def last_notice(app: ClaudeTUI) -> str:
     return notices(app)[-1]
-
-
-def last_body(server: LocalAPIServer) -> dict[str, Any]:
-    body: dict[str, Any] = server.message_requests[-1]["body"]
-    return body
 
 
 def prompt_text(app: ClaudeTUI) -> str:
