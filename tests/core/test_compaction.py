@@ -20,9 +20,9 @@ from claude_tui.core.compaction import (
     branch_text,
     choose_way,
     compaction_edit,
-    context_tokens,
     outcome_text,
     prompt_text,
+    size_after,
     why_summary,
     with_compaction,
 )
@@ -60,8 +60,8 @@ def test_why_a_summary_is_said_plainly() -> None:
 
 
 def test_the_context_size_is_the_last_requests_whole_input_and_output() -> None:
-    assert context_tokens(None) is None
-    assert context_tokens(StreamMetrics(model="m", started_at=0.0)) is None
+    assert size_after(None) is None
+    assert size_after(StreamMetrics(model="m", started_at=0.0)) is None
     metrics = StreamMetrics(
         model="m",
         started_at=0.0,
@@ -70,7 +70,7 @@ def test_the_context_size_is_the_last_requests_whole_input_and_output() -> None:
         cache_read_tokens=40_000,
         cache_creation_tokens=10_000,
     )
-    assert context_tokens(metrics) == 50_150
+    assert size_after(metrics) == 50_150
 
 
 def test_the_prompts_say_the_instructions() -> None:

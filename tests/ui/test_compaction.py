@@ -16,8 +16,8 @@ from claude_tui.core.compaction import (
     BRANCH_HEADING,
     COMPACT_PROMPT,
     SUMMARY_PROMPT,
-    context_tokens,
     estimate_tokens,
+    size_after,
 )
 from claude_tui.core.continuation import continuable_turn
 from claude_tui.core.store import SessionStore
@@ -95,7 +95,7 @@ async def test_compact_uses_the_servers_compaction_on_a_big_context(
     app = make_app(api, model="claude-sonnet-5-5")
     async with app.run_test(size=SIZE) as pilot:
         await send_and_finish(pilot, BIG)
-        size = context_tokens(app.chat.current.last_metrics())
+        size = size_after(app.chat.current.last_metrics())
         assert size is not None and size > 50_000
         before = len(server.message_requests)
         await send(pilot, "/compact keep the rollout steps")

@@ -25,7 +25,7 @@ from claude_tui.core.blocks import summaries_of
 from claude_tui.core.capabilities import COMPACTION_EDIT, ModelCapabilities
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.request_shape import COMPACTION_BETA, MIN_COMPACTION_TRIGGER
+from claude_tui.core.request_shape import COMPACTION_BETA, MIN_COMPACTION_TRIGGER, with_beta
 from claude_tui.core.runner import StreamRequest
 
 
@@ -77,16 +77,12 @@ def why_summary(caps: ModelCapabilities, model: str, context_tokens: int | None)
     )
 
 
-def context_tokens(metrics: StreamMetrics | None) -> int | None:
-    """About what the next request reads, from the last reply's usage: its input (cached parts
-    too: the last request's, for a continued reply) and its output, which the next request
-    sends back. ``None`` without usage."""
-    if metrics is None:
-        return None
-    read = metrics.context_tokens
-    if read is None and metrics.input_tokens is not None:
-        read = metrics.input_tokens + metrics.cache_read_tokens + metrics.cache_creation_tokens
-    return None if read is None else read + (metrics.output_tokens or 0)
+def size_after(metrics: StreamMetrics | None) -> int | None:
+    """About what the next request reads, from the last reply's usage: its input
+    (``StreamMetrics.request_input``: cached parts too, the last request's for a continued
+    reply) and its output, which the next request sends back. ``None`` without usage."""
+    read = None if metrics is None else metrics.request_input
+    return None if read is None or metrics is None else read + (metrics.output_tokens or 0)
 
 
 def compaction_edit(instructions: str) -> dict[str, Any]:
@@ -112,7 +108,7 @@ def with_compaction(request: StreamRequest, instructions: str) -> StreamRequest:
         if not (isinstance(edit, dict) and edit.get("type") == COMPACTION_EDIT)
     ]
     management["edits"] = [*edits, compaction_edit(instructions)]
-    betas = request.betas if COMPACTION_BETA in request.betas else (*request.betas, COMPACTION_BETA)
+    betas = with_beta(request.betas, COMPACTION_BETA)
     return replace(request, context_management=management, betas=betas)
 
 

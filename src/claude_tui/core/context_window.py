@@ -40,14 +40,9 @@ class GaugeLevel(StrEnum):
 
 
 def context_tokens(metrics: StreamMetrics | None) -> int | None:
-    """The input of the request ``metrics`` measured, all of it (uncached, cache reads, cache
-    writes); ``None`` before ``message_start`` reported it. For a reply of several requests,
-    the last one's (``StreamMetrics.context_tokens``)."""
-    if metrics is not None and metrics.context_tokens is not None:
-        return metrics.context_tokens
-    if metrics is None or metrics.input_tokens is None:
-        return None
-    return metrics.input_tokens + metrics.cache_read_tokens + metrics.cache_creation_tokens
+    """``metrics.request_input``: the whole input of the request measured (for a reply of
+    several requests, the last one's); ``None`` without metrics or before it was reported."""
+    return None if metrics is None else metrics.request_input
 
 
 def fill_fraction(tokens: int | None, window: int | None) -> float | None:

@@ -43,7 +43,18 @@ class StreamMetrics:
     """The last request's whole input (uncached, cache reads, cache writes) when the counts
     above are the sums over a reply's several requests (a continued reply: its cost counts
     them all, but the context is only the last one's); ``None``: they are one request's, and
-    ``context_window.context_tokens`` adds them up."""
+    :attr:`request_input` adds them up."""
+
+    @property
+    def request_input(self) -> int | None:
+        """The whole input of the request measured (uncached, cache reads, cache writes): what
+        the context window holds. For a reply of several requests, the last one's
+        (``context_tokens``); ``None`` before ``message_start`` reported it."""
+        if self.context_tokens is not None:
+            return self.context_tokens
+        if self.input_tokens is None:
+            return None
+        return self.input_tokens + self.cache_read_tokens + self.cache_creation_tokens
 
     def with_(self, **changes: object) -> StreamMetrics:
         """A copy with some fields changed (the snapshot itself never changes)."""

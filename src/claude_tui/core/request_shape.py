@@ -161,6 +161,9 @@ def holds_compaction(messages: Iterable[Mapping[str, Any]]) -> bool:
 def history_betas(betas: tuple[str, ...], messages: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
     """``betas`` with the ones the history itself needs added: the compaction beta when it holds
     a compaction block (see the module docstring)."""
-    if COMPACTION_BETA not in betas and holds_compaction(messages):
-        return (*betas, COMPACTION_BETA)
-    return betas
+    return with_beta(betas, COMPACTION_BETA) if holds_compaction(messages) else betas
+
+
+def with_beta(betas: tuple[str, ...], beta: str) -> tuple[str, ...]:
+    """``betas`` with ``beta`` among them, once."""
+    return betas if beta in betas else (*betas, beta)

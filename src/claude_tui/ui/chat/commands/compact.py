@@ -20,10 +20,10 @@ from claude_tui.core.compaction import (
     branch_text,
     choose_way,
     compacted_to,
-    context_tokens,
     estimate_tokens,
     outcome_text,
     prompt_text,
+    size_after,
     why_summary,
     with_compaction,
 )
@@ -101,7 +101,7 @@ def _size_now(state: SessionState) -> int | None:
     """The context's size: right after a compaction alone, its summary's
     (``core.compaction.compacted_to``); else by the last reply's usage."""
     compacted = compacted_to(state.conversation.turns)
-    return compacted if compacted is not None else context_tokens(state.last_metrics())
+    return compacted if compacted is not None else size_after(state.last_metrics())
 
 
 async def _compact(
