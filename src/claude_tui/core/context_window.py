@@ -111,10 +111,14 @@ def estimate_next(turns: Sequence[Turn], *, prompt_chars: int) -> int:
     compacted = compacted_to(turns)
     if compacted is not None:
         return compacted + text_tokens(prompt_chars)
-    history = sum(len(plain_text(turn.blocks)) for turn in turns)
-    return estimate_next_request(
-        _last_metrics(turns), prompt_chars=prompt_chars, history_chars=history
+    last = _last_metrics(turns)
+    # the history's length is only needed without a measured request: not on every Enter
+    history = (
+        0
+        if context_tokens(last) is not None
+        else sum(len(plain_text(turn.blocks)) for turn in turns)
     )
+    return estimate_next_request(last, prompt_chars=prompt_chars, history_chars=history)
 
 
 class SendVerdict(StrEnum):
