@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 
 from claude_tui.core.capabilities import (
-    EFFORT_LEVELS,
     CapabilitySource,
     ModelCapabilities,
     builtin_capabilities,
     from_model_info,
 )
 from claude_tui.core.config import Settings
-from claude_tui.core.config_schema import EFFORT_CHOICES
+from claude_tui.core.config_schema import EFFORT_CHOICES, EFFORT_LEVELS
 from claude_tui.core.model_fit import (
     effort_choices,
     effort_notice,

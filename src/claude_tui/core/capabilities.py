@@ -18,10 +18,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from claude_tui.core.config_schema import EFFORT_LEVELS
 from claude_tui.core.models import model_version
-
-EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
-"""Every effort level the API defines, lowest first (``output_config.effort``)."""
 
 THINKING_TYPES = ("adaptive", "enabled", "disabled", "between_tools")
 
@@ -149,7 +147,6 @@ def to_model_info(caps: ModelCapabilities) -> dict[str, Any]:
 
 # -- the built-in table ---------------------------------------------------------------------
 
-_ALL_EFFORT = EFFORT_LEVELS
 _EFFORT_NO_XHIGH = ("low", "medium", "high", "max")
 _EFFORT_HAIKU = ("low", "medium", "high")
 
@@ -181,7 +178,7 @@ def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabiliti
         return replace(
             caps,
             thinking_types=frozenset({"adaptive", "disabled"}),
-            effort_levels=_ALL_EFFORT if opus else _EFFORT_HAIKU if haiku else _EFFORT_NO_XHIGH,
+            effort_levels=EFFORT_LEVELS if opus else _EFFORT_HAIKU if haiku else _EFFORT_NO_XHIGH,
             compaction=not haiku,
             max_input_tokens=200_000 if haiku else 1_000_000,
             max_tokens=128_000 if opus else 64_000,

@@ -160,7 +160,10 @@ def _choice(*choices: str) -> Rule:
     return Rule(f"one of {shown}", check)
 
 
-EFFORT_CHOICES = ("", "low", "medium", "high", "xhigh", "max")
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+"""Every effort level the API defines, lowest first (``output_config.effort``)."""
+
+EFFORT_CHOICES = ("", *EFFORT_LEVELS)
 """``effort`` in the config: a level, or "" for the model's own default."""
 
 PROMPT_CACHE_CHOICES = ("5m", "1h", "off")
