@@ -20,6 +20,7 @@ from claude_tui.core.compaction import (
     size_after,
 )
 from claude_tui.core.continuation import continuable_turn
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import (
     COUNT_TOKENS_ROUTE,
@@ -271,7 +272,7 @@ async def test_a_prompt_queued_behind_the_summary_follows_it(
         await send(pilot, "/compact")
         await wait_until(pilot, lambda: app.chat.current.reply is not None)
         await send(pilot, "Which is older?")
-        assert app.chat.current.queue == ["Which is older?"]
+        assert app.chat.current.queue == [Prompt("Which is older?")]
         await wait_until(pilot, lambda: any("Summarised by the model" in n for n in notices(app)))
         await wait_until(pilot, replies_ended(app, 1))
         start, prompt, reply = app.chat.current.conversation.turns

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from claude_tui.core.client import ApiSettings
+from claude_tui.core.prompt import Prompt
 from claude_tui.localapi.server import COUNT_TOKENS_ROUTE, LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.chat import send_guard
@@ -153,7 +154,7 @@ async def test_a_queued_prompt_over_the_window_goes_back_to_the_input(
         await wait_until(pilot, lambda: app.chat.current.reply is not None)
         await send(pilot, too_long)
         await send(pilot, "and then")
-        assert app.chat.current.queue == [too_long, "and then"]
+        assert app.chat.current.queue == [Prompt(too_long), Prompt("and then")]
         await wait_until(pilot, lambda: any("Not sent" in n for n in notices(app)))
         await pilot.pause()
         assert len(server.message_requests) == 2  # hello and next; nothing more

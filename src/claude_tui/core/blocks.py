@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from claude_tui.core.attachments.info import AttachmentInfo, attachment_line
+
 JSON = dict[str, Any]
 
 STORE_MARK = "_claude_tui"
@@ -134,13 +136,28 @@ class CompactionBlock(RawBlock):
 
 
 @dataclass(frozen=True)
-class ImageBlock(RawBlock):
+class _AttachedBlock(RawBlock):
+    info: AttachmentInfo | None = None
+    """What the app knows of the file it was made from (``core.attachments``): kept in the store
+    and the export, never sent. None for a block the app did not make (an old import)."""
+
+    @property
+    def source(self) -> JSON:
+        source = self.raw.get("source")
+        return source if isinstance(source, dict) else {}
+
+
+@dataclass(frozen=True)
+class ImageBlock(_AttachedBlock):
     """An image in a prompt: ``{"type": "image", "source": {...}}``."""
 
 
 @dataclass(frozen=True)
-class DocumentBlock(RawBlock):
+class DocumentBlock(_AttachedBlock):
     """A document in a prompt (PDF or plain text): ``{"type": "document", "source": {...}}``."""
+
+
+AttachmentBlock = ImageBlock | DocumentBlock
 
 
 @dataclass(frozen=True)
@@ -213,10 +230,15 @@ def block_to_store(block: Block) -> JSON:
     """The block as the store and the JSON export keep it: the API's JSON, plus the app's own
     marks under :data:`STORE_MARK` (only where there is one to keep)."""
     data = block.to_api()
+    marks: JSON = {}
     if block.partial:
-        data[STORE_MARK] = {"partial": True}
+        marks["partial"] = True
     if isinstance(block, ServerToolUseBlock) and block.partial and block.partial_json:
-        data[STORE_MARK]["partial_json"] = block.partial_json
+        marks["partial_json"] = block.partial_json
+    if isinstance(block, ImageBlock | DocumentBlock) and block.info is not None:
+        marks["attachment"] = block.info.to_json()
+    if marks:
+        data[STORE_MARK] = marks
     return data
 
 
@@ -229,6 +251,8 @@ def block_from_store(data: Mapping[str, Any]) -> Block:
     partial_json = marks.get("partial_json")
     if isinstance(block, ServerToolUseBlock) and isinstance(partial_json, str):
         block = replace(block, partial_json=partial_json)
+    if isinstance(block, ImageBlock | DocumentBlock) and "attachment" in marks:
+        block = replace(block, info=AttachmentInfo.from_json(marks["attachment"]))
     return block
 
 
@@ -293,9 +317,16 @@ def block_line(block: Block) -> str:
         return "[thinking, redacted]"
     if isinstance(block, ServerToolUseBlock):
         return f"[server tool: {block.name}]"
+    if isinstance(block, ImageBlock | DocumentBlock) and block.info is not None:
+        return attachment_line(block.info)
     if isinstance(block, ToolResultBlock | CompactionBlock | ImageBlock | DocumentBlock):
         return f"[{block.type}]"
     return unsupported_line(block)
+
+
+def attachments_of(blocks: Sequence[Block]) -> list[AttachmentBlock]:
+    """A prompt's images and documents, in order."""
+    return [block for block in blocks if isinstance(block, ImageBlock | DocumentBlock)]
 
 
 def line_paragraph(block: Block) -> str:

@@ -117,6 +117,11 @@ class Settings:
     """Where the model supports server-side compaction, let the API summarise the earlier
     conversation once a request fills 80% of the context window (the store keeps every turn)."""
 
+    image_max_edge: int = 1568
+    """An attached image whose long edge is longer is scaled down to it before sending (the
+    original stays on disk): 1568 px is what the API works at, so more only costs tokens. 0
+    sends images as they are (up to the API's 8000 px)."""
+
     prices: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     """Price overrides in US dollars per million tokens, by model id (a prefix also matches dated
     snapshots). cache_write and cache_read are optional: 1.25x and 0.1x the input price."""

@@ -262,6 +262,7 @@ RULES: Mapping[str, Rule] = {
     "effort": _choice(*EFFORT_CHOICES),
     "prompt_cache": _choice(*PROMPT_CACHE_CHOICES),
     "auto_compact": _boolean(),
+    "image_max_edge": _integer(0, 8000),
     "prices": _prices(),
 }
 """One rule per setting; a test checks these are exactly the fields of ``Settings``."""

@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple
 from claude_tui.core.api_history import api_history
 from claude_tui.core.blocks import Block, blocks_from_text, text_of, thinking_of
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.prompt import Prompt
 
 Role = Literal["user", "assistant"]
 
@@ -70,8 +71,10 @@ class Conversation:
 
     turns: list[Turn] = field(default_factory=list)
 
-    def add_user(self, text: str) -> Turn:
-        turn = Turn.from_text("user", text)
+    def add_user(self, prompt: Prompt | str) -> Turn:
+        """The user's prompt, with its attachments, as the next turn."""
+        prompt = Prompt(prompt) if isinstance(prompt, str) else prompt
+        turn = Turn("user", prompt.blocks())
         self.turns.append(turn)
         return turn
 

@@ -20,6 +20,7 @@ from claude_tui.core.capability_summary import provenance
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, Turn, build_api_messages
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.request_params import DESCRIBED, beta_words, described_lines
 from claude_tui.core.request_shape import history_betas, shape_request
 from claude_tui.core.runner import StreamRequest
@@ -57,12 +58,15 @@ def stream_request(
     )
 
 
-def next_messages(conversation: Conversation, prompt: str | None = None) -> list[dict[str, Any]]:
+def next_messages(
+    conversation: Conversation, prompt: Prompt | str | None = None
+) -> list[dict[str, Any]]:
     """The history the next request sends: the conversation's, with ``prompt`` as a new user turn
     if there is one, through the same ``build_api_messages`` a sent prompt goes through."""
     turns = conversation.turns
     if prompt is not None:
-        turns = [*turns, Turn.from_text("user", prompt)]
+        prompt = Prompt(prompt) if isinstance(prompt, str) else prompt
+        turns = [*turns, Turn("user", prompt.blocks())]
     return build_api_messages(turns)
 
 

@@ -36,3 +36,9 @@ def sanitize(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r", "")
     return _CONTROL_RE.sub(_placeholder, text)
+
+
+def sanitize_line(text: str) -> str:
+    """``text`` made safe (:func:`sanitize`) and kept to one line: a file name, a title. A
+    newline or tab in it shows as a space."""
+    return sanitize(text).replace("\n", " ").replace("\t", " ")

@@ -49,7 +49,8 @@ async def press_escape(screen: ChatScreen) -> None:
 async def unqueue(screen: ChatScreen, state: SessionState) -> None:
     """``state``'s queued prompts (``state`` is on screen) back into the input, before what
     it holds, and said."""
-    texts, state.queue = state.queue, []
+    queued, state.queue = state.queue, []
+    texts = [prompt.text for prompt in queued]
     await screen.turn_pane.remove_queued()
     prompt = screen.prompt_input
     prompt.load_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerState
 
-from claude_tui.core.blocks import Block
+from claude_tui.core.blocks import Block, attachments_of
 from claude_tui.core.config import Settings
 from claude_tui.core.continuation import continuable_turn, reply_total
 from claude_tui.core.conversation import EditPoint, Turn, TurnStatus
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.store import title_from
 from claude_tui.core.store.recorder import ACTIVE_LEAF, ParentId
 from claude_tui.ui.chat.continuations import Continuations
@@ -90,23 +91,23 @@ class ReplyController:
 
     # -- sending ------------------------------------------------------------------------------
 
-    async def submit(self, state: SessionState, text: str) -> None:
+    async def submit(self, state: SessionState, prompt: Prompt) -> None:
         """A prompt the user sent in ``state``: a new version of the message being edited, a
         prompt queued behind the reply in flight, or the start of a reply."""
         if state.editing is not None:
-            await self.send_edited(state, state.editing, text)
+            await self.send_edited(state, state.editing, prompt)
             return
         if state.shown_to is not None:  # reading far back: a new turn goes with the latest
             await self._pane.show_latest(state)
         await self._pane.remove_welcome()
         if state.busy:
-            await self._pane.add_queued(text)
-            state.queue.append(text)
+            await self._pane.add_queued(prompt)
+            state.queue.append(prompt)
             self._status.queued = len(state.queue)
             return
-        await self.start(state, text)
+        await self.start(state, prompt)
 
-    async def send_edited(self, state: SessionState, point: EditPoint, text: str) -> None:
+    async def send_edited(self, state: SessionState, point: EditPoint, prompt: Prompt) -> None:
         """Replace the last exchange on screen with the edited prompt and its new reply; the
         earlier one stays in the store as another branch from the same parent."""
         state.editing = None
@@ -115,7 +116,7 @@ class ReplyController:
         del turns[point.turn_index :]
         await self._pane.widgets.remove(gone)
         parent = point.parent_id if point.parent_known else ACTIVE_LEAF
-        await self.start(state, text, parent_id=parent)
+        await self.start(state, prompt, parent_id=parent)
 
     @staticmethod
     def can_retry(state: SessionState) -> bool:
@@ -155,12 +156,13 @@ class ReplyController:
         # would see: answer it again rather than send it twice.
         after = turns[turns.index(last) + 1 :]
         answered = any(t.text.strip() for t in after)
-        await self.start(state, last.text, new_prompt=answered)
+        again = Prompt(last.text, tuple(attachments_of(last.blocks)))
+        await self.start(state, again, new_prompt=answered)
 
     async def start(
         self,
         state: SessionState,
-        text: str,
+        prompt: Prompt | str,
         *,
         new_prompt: bool = True,
         parent_id: ParentId = ACTIVE_LEAF,
@@ -174,11 +176,12 @@ class ReplyController:
         shown = state is self._pane.state
         if shown and state.shown_to is not None:
             await self._pane.show_latest(state)  # a new turn goes with the latest ones
-        user_turn = state.conversation.add_user(text) if new_prompt else None
+        prompt = Prompt(prompt) if isinstance(prompt, str) else prompt
+        user_turn = state.conversation.add_user(prompt) if new_prompt else None
         history = state.conversation.api_messages()
         turn = state.conversation.start_assistant()
         if shown:
-            await self._pane.add_reply(turn, user_turn, text)
+            await self._pane.add_reply(turn, user_turn, prompt.text)
             self._status.queued = len(state.queue)
             self._status.waiting()
         work = self.work(

@@ -23,6 +23,7 @@ from textual.worker import Worker
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings, price_overrides
 from claude_tui.core.context_window import context_now
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.capability_refresh import CapabilityRefresh
@@ -213,10 +214,11 @@ class ChatScreen(Screen[None]):
         if not self.options.api.has_credentials:
             self.notify(self.no_key_hint, title="Cannot send", severity="error", timeout=8)
             return  # the prompt stays in the input: nothing is lost
-        if not self.send_guard.allows(self.current, parsed.text, message.prompt_input):
+        outgoing = Prompt(parsed.text)  # // sends a literal /
+        if not self.send_guard.allows(self.current, outgoing, message.prompt_input):
             return  # over the context window, or being counted: still in the input
         message.prompt_input.remember(message.text)
-        await self.replies.submit(self.current, parsed.text)  # // sends a literal /
+        await self.replies.submit(self.current, outgoing)
 
     async def run_slash(self, line: str) -> None:
         """Run ``line`` as if typed (the command palette's entries use this)."""

@@ -29,6 +29,7 @@ from claude_tui.core.context_window import (
     verdict,
 )
 from claude_tui.core.errors import ApiCallError
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.request import next_messages, stream_request
 from claude_tui.core.tokens import count_request_tokens
 from claude_tui.ui.app import ClaudeTUI
@@ -57,7 +58,7 @@ class Count:
     """A ``count_tokens`` call out for one prompt of one session."""
 
     state: SessionState
-    text: str
+    prompt: Prompt
     """What is sent if it fits."""
     typed: str | None
     """What the input held on Enter (sent only if it still does); ``None``: a prompt taken
@@ -79,8 +80,8 @@ class SendGuard:
         """A ``count_tokens`` call is out for a prompt of ``state``."""
         return state in self._counts
 
-    def allows(self, state: SessionState, text: str, prompt: PromptInput) -> bool:
-        """Whether ``text`` may be sent at once. False: it was refused (and said why), or
+    def allows(self, state: SessionState, outgoing: Prompt, prompt: PromptInput) -> bool:
+        """Whether ``outgoing`` may be sent at once. False: it was refused (and said why), or
         its exact size is being counted and it is sent from here if it fits; either way the
         prompt is still in the input until it is sent."""
         if self.counting(state):
@@ -88,30 +89,30 @@ class SendGuard:
             return False
         if state.busy or state.editing is not None:
             return True  # queued (checked when its turn comes), or an edit: another history
-        decision, estimate, window, model = self._judge(state, text)
+        decision, estimate, window, model = self._judge(state, outgoing.text)
         if decision is SendVerdict.SEND:
             return True
         assert window is not None
         if decision is SendVerdict.REFUSE:
             self._refuse(estimate, window, model, exact=False)
             return False
-        self._count(Count(state, text, prompt.text, window, model))
+        self._count(Count(state, outgoing, prompt.text, window, model))
         return False
 
     async def send_queued(self, state: SessionState) -> None:
         """Send the next prompt queued in ``state``, whose reply has ended, if the request
         still fits: checked as if typed now. Refused, it and the rest of the queue go back
         into the input (``escape.unqueue``); near the edge it is counted first."""
-        text = state.queue.pop(0)
-        decision, estimate, window, model = self._judge(state, text)
+        prompt = state.queue.pop(0)
+        decision, estimate, window, model = self._judge(state, prompt.text)
         if decision is SendVerdict.SEND:
-            await self._chat.replies.start(state, text)
+            await self._chat.replies.start(state, prompt)
             return
         assert window is not None
         if decision is SendVerdict.REFUSE:
-            await self._give_back(state, text, estimate, window, model, exact=False)
+            await self._give_back(state, prompt, estimate, window, model, exact=False)
             return
-        self._count(Count(state, text, None, window, model))
+        self._count(Count(state, prompt, None, window, model))
 
     async def cancel(self, state: SessionState) -> bool:
         """Esc: stop the count out for ``state``, if there is one. Its prompt is not sent: a
@@ -123,7 +124,7 @@ class SendGuard:
         if count.worker is not None:
             count.worker.cancel()  # the HTTP call may still finish: its answer is dropped
         if count.typed is None:
-            state.queue.insert(0, count.text)
+            state.queue.insert(0, count.prompt)
             await unqueue(self._chat, state)
         else:
             self._chat.notify("Count stopped: the prompt was not sent; it is still in the input.")
@@ -146,12 +147,19 @@ class SendGuard:
         )
 
     async def _give_back(
-        self, state: SessionState, text: str, tokens: int, window: int, model: str, *, exact: bool
+        self,
+        state: SessionState,
+        prompt: Prompt,
+        tokens: int,
+        window: int,
+        model: str,
+        *,
+        exact: bool,
     ) -> None:
         """A queued prompt refused: back into the input with the rest of the queue, if its
         session is on screen; else it waits at the head of that session's queue, where Esc
         moves it to the input."""
-        state.queue.insert(0, text)
+        state.queue.insert(0, prompt)
         if state is self._chat.current:
             self._refuse(tokens, window, model, exact=exact)
             await unqueue(self._chat, state)
@@ -170,7 +178,7 @@ class SendGuard:
         state = count.state
         settings = chat.session_settings(state)
         caps = chat.app.capabilities(settings.model)
-        request = stream_request(settings, next_messages(state.conversation, count.text), caps)
+        request = stream_request(settings, next_messages(state.conversation, count.prompt), caps)
         api = chat.options.api
         self._counts[state] = count
         chat.notify("Near the context window: counting this request's tokens…", timeout=4)
@@ -222,21 +230,21 @@ class SendGuard:
         if tokens is None:
             self._sent_anyway(problem)
         prompt.remember(count.typed)
-        await chat.replies.submit(state, count.text)
+        await chat.replies.submit(state, count.prompt)
 
     async def _counted_queued(self, count: Count, counted: Counted) -> None:
         """The count of a prompt taken off the queue is in."""
-        state, text = count.state, count.text
+        state, prompt = count.state, count.prompt
         tokens, problem = counted
         if state.busy:  # a reply started meanwhile: the prompt waits for it, as queued
-            state.queue.insert(0, text)
+            state.queue.insert(0, prompt)
             return
         if tokens is not None and exact_verdict(tokens, count.window) is SendVerdict.REFUSE:
-            await self._give_back(state, text, tokens, count.window, count.model, exact=True)
+            await self._give_back(state, prompt, tokens, count.window, count.model, exact=True)
             return
         if tokens is None:
             self._sent_anyway(problem)
-        await self._chat.replies.start(state, text)
+        await self._chat.replies.start(state, prompt)
 
     def _sent_anyway(self, problem: str | None) -> None:
         self._chat.notify(

@@ -14,6 +14,7 @@ from claude_tui.core.blocks import Block
 from claude_tui.core.config import Settings
 from claude_tui.core.conversation import Conversation, EditPoint, Turn
 from claude_tui.core.metrics import StreamMetrics
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.runner import StreamRunner
 
 OnEnd = Callable[["SessionState", Turn], Awaitable[None]]
@@ -71,7 +72,7 @@ class SessionState:
     title: str = ""
     conversation: Conversation = field(default_factory=Conversation)
     reply: Reply | None = None
-    queue: list[str] = field(default_factory=list)
+    queue: list[Prompt] = field(default_factory=list)
     """Prompts sent while a reply streams; each goes out when the one before ends."""
     shown_from: int = 0
     """Index of the first turn that has a widget on screen (older ones load on demand)."""

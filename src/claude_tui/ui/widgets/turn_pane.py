@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 
 from claude_tui.core.conversation import Turn
+from claude_tui.core.prompt import Prompt
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.widgets.conversation import (
     ConversationView,
@@ -133,9 +134,9 @@ class TurnPane(Widget):
         self.widgets.add(reply, widget)
         self._view.follow()
 
-    async def add_queued(self, text: str) -> None:
+    async def add_queued(self, prompt: Prompt) -> None:
         """A prompt sent while a reply streams, shown below it until its turn comes."""
-        widget = UserMessage(text, queued=True)
+        widget = UserMessage(prompt.text, queued=True)
         await self._view.mount(widget)
         self.widgets.queued.append(widget)
         self._view.follow()

@@ -1,0 +1,29 @@
+"""The Messages API's limits on what a prompt may carry, checked before anything is sent.
+
+From the API's documentation (see ``shared/reference/blocks-capabilities-tools.md``): an image
+is refused over 5 MB or 8,000 px a side, and is worked on at about 1,568 px on the long edge, so
+anything larger only costs tokens; a PDF is refused over 32 MB or 100 pages; a whole request
+over 32 MB is refused with a 413 before it is read.
+"""
+
+from __future__ import annotations
+
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+"""An image's largest size, decoded, after any scaling."""
+IMAGE_MAX_SIDE = 8000
+"""An image's largest width or height, in pixels."""
+IMAGE_USEFUL_EDGE = 1568
+"""The long edge the API works at: the default of config ``image_max_edge``."""
+PDF_MAX_BYTES = 32 * 1024 * 1024
+PDF_MAX_PAGES = 100
+REQUEST_MAX_BYTES = 32 * 1024 * 1024
+"""The whole request body, JSON and base64 included."""
+
+IMAGE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+WORKING_KINDS = "images (PNG, JPEG, GIF, WebP), PDFs, and UTF-8 text files"
+"""What a refusal of any other file names as working."""
+
+
+def base64_size(size: int) -> int:
+    """How many bytes ``size`` bytes take as base64."""
+    return (size + 2) // 3 * 4
