@@ -317,6 +317,9 @@ async def startup(base_url: str, store_path: str, listed: bool) -> dict[str, Any
         "t_app_built": t_imported,
         "t_ready": t_ready,
         "t_listed": t_listed,
+        # issue 17: the image and PDF libraries load when a file is first attached, never
+        # at start-up
+        "heavy": sorted(name for name in ("PIL", "pypdf") if name in sys.modules),
     }
 
 
@@ -469,6 +472,11 @@ def main() -> None:
         text = Path(extra[0]).read_text()
         here = sys.modules[__name__]
         result = asyncio.run(rate_child(here, base_url, store_path, text, int(extra[1])))
+    elif mode == "attach":
+        from attaching import attach_child
+
+        here = sys.modules[__name__]
+        result = asyncio.run(attach_child(here, base_url, store_path, extra))
     elif mode == "startup":
         result = asyncio.run(startup(base_url, store_path, bool(extra and extra[0] == "listed")))
     elif mode == "session":
