@@ -105,7 +105,9 @@ class AttachmentTokens:
             base = count_input_tokens(api, model=model, system=None, messages=_message())
             with self._lock:
                 self._bases[key[:2]] = base
-        whole = count_input_tokens(api, model=model, system=None, messages=_message(block.to_api()))
+        # the block's own JSON, not a copy (``to_api``): a 30 MB PDF is 40 MB of base64, and
+        # copying it would hold the interpreter (and the UI) for a while; nothing changes it
+        whole = count_input_tokens(api, model=model, system=None, messages=_message(block.raw))
         tokens = max(0, whole - base)
         with self._lock:
             self._counts[key] = tokens
