@@ -80,3 +80,16 @@ def test_the_request_text_names_an_attachment_without_its_data() -> None:
     assert '[document block, "report.pdf", application/pdf, 16 characters of base64]' in text
     assert '[document block, "a.py", text/plain, 5 characters of text]' in text
     assert "JVBER" not in text  # the PDF's base64 is not shown
+
+
+def test_an_attachment_goes_out_as_a_copy_that_shares_its_data() -> None:
+    """Sent and counted without copying its base64 (40 MB for a 30 MB PDF): the containers are
+    new, so nothing done to what is sent reaches the block; the strings are shared."""
+    block = pdf_block("report.pdf", b"%PDF-1.4 " + bytes(3000))
+    sent = block.to_api()
+    assert sent == block.raw
+    assert sent is not block.raw and sent["source"] is not block.raw["source"]
+    assert sent["citations"] is not block.raw["citations"]
+    assert sent["source"]["data"] is block.raw["source"]["data"]
+    sent["source"]["data"] = "changed"
+    assert block.raw["source"]["data"] != "changed"

@@ -146,6 +146,13 @@ class _AttachedBlock(RawBlock):
         source = self.raw.get("source")
         return source if isinstance(source, dict) else {}
 
+    def to_api(self) -> JSON:
+        """A copy that shares its strings (they cannot change): the JSON round trip of
+        ``RawBlock.to_api`` took about half a second for a 30 MB PDF's 40 MB of base64, on the
+        UI thread, at every send and every ``/context``."""
+        copied: JSON = _copy_containers(self.raw)
+        return copied
+
 
 @dataclass(frozen=True)
 class ImageBlock(_AttachedBlock):
@@ -163,6 +170,16 @@ AttachmentBlock = ImageBlock | DocumentBlock
 @dataclass(frozen=True)
 class UnknownBlock(RawBlock):
     """A kind of block this version of the app does not know; kept whole."""
+
+
+def _copy_containers(value: Any) -> Any:
+    """A deep copy of JSON data that shares its strings and numbers (immutable) instead of
+    copying them."""
+    if isinstance(value, dict):
+        return {key: _copy_containers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_containers(item) for item in value]
+    return value
 
 
 def _copy(data: Mapping[str, Any]) -> JSON:
