@@ -60,7 +60,9 @@ def conversation_attachments(turns: Iterable[Turn]) -> list[AttachmentBlock]:
 
 def estimate_tokens(block: AttachmentBlock) -> int:
     """A rough count without asking: an image by its pixels, a PDF by its pages, text by its
-    length; a block the app knows nothing of, by its base64 size."""
+    length; a block the app knows nothing of, by its base64 size. (To be replaced by
+    ``core.attachments.fit.estimate_block_tokens`` once that is merged, so that ``/context``
+    and the check before a send estimate alike.)"""
     info = block.info
     if info is not None and info.width and info.height:
         return max(1, math.ceil(info.width * info.height / IMAGE_PIXELS_PER_TOKEN))
