@@ -46,7 +46,9 @@ PDF = b"%PDF-1.7\n" + bytes(reversed(range(256))) * 8 + b"\n%%EOF\n"
 
 def attachment_rows(conn: sqlite3.Connection) -> dict[str, bytes]:
     """SHA-256 to bytes of every stored attachment."""
-    return {sha256: bytes(data) for sha256, data in conn.execute("SELECT sha256, data FROM attachments")}
+    return {
+        sha256: bytes(data) for sha256, data in conn.execute("SELECT sha256, data FROM attachments")
+    }
 
 
 def link_count(conn: sqlite3.Connection) -> int:

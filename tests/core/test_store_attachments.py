@@ -220,7 +220,9 @@ def test_a_session_read_fetches_its_attachments_in_one_query(store: SessionStore
     session = store.create_session(model="m").id
     for index in range(5):
         data = PNG + bytes([index])
-        store.add_message(session, "user", blocks=_prompt(image(f"{index}.png", data), pdf("r", PDF)))
+        store.add_message(
+            session, "user", blocks=_prompt(image(f"{index}.png", data), pdf("r", PDF))
+        )
         store.add_message(session, "assistant", "seen")
     plain = store.create_session(model="m").id
     store.add_message(plain, "user", "no files here")
