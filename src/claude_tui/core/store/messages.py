@@ -3,6 +3,10 @@
 A message is its blocks (``core.blocks``); the ``content`` and ``thinking`` columns are derived
 from them on every write (``schema.block_columns``), so a caller gives blocks, or, for a message
 that is only text (a typed prompt, an old export), the text, from which the blocks follow.
+
+An image's or a document's bytes are not kept in the blocks column: they are stored once in the
+``attachments`` table in the same transaction (``attachments.link``), and every read puts them
+back (``attachments.read_messages``), so what is read equals what was written.
 """
 
 from __future__ import annotations
@@ -117,7 +121,8 @@ class MessageQueries(StoreConnection):
         them); raises KeyError for an unknown message.
 
         One UPDATE statement: triggers bump the session, its streaming flag and the search index,
-        so a once-a-second flush of a streaming reply stays cheap.
+        so a once-a-second flush of a streaming reply stays cheap. New blocks also renew the
+        message's links to its attachments (one indexed DELETE when it has none, as a reply).
         """
         fields = check_fields(fields, UPDATABLE)
         found = None

@@ -3,7 +3,8 @@
 The tables themselves are built by ``migrations``; this module is what the queries share about
 them. A message's ``blocks`` are what it is made of; its ``content`` and ``thinking`` columns are
 derived from them (:func:`block_columns`) and never set on their own, so search and the list
-always agree with what the message holds.
+always agree with what the message holds. Its attachments' bytes go to their own table, a
+reference left in the blocks (``attachment_json``).
 """
 
 from __future__ import annotations
