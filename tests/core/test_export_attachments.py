@@ -4,12 +4,16 @@ the Markdown transcript names each file without its contents."""
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from claude_tui.cli.subcommands import add_subcommands
 from claude_tui.core.blocks import Block, ImageBlock, TextBlock
 from claude_tui.core.store import SessionStore
 from claude_tui.core.store.export import to_json, to_markdown
@@ -94,3 +98,30 @@ def test_markdown_names_each_file_and_never_holds_its_contents(tmp_path: Path) -
 def test_markdown_shows_a_file_name_as_it_is_never_rendered(tmp_path: Path) -> None:
     markdown = _markdown(tmp_path, [text_document("*bold* [x](http://e) <b>_`.md", "x")])
     assert r"📎 \*bold\* \[x\](http://e) \<b\>\_\`.md · 1 B" in markdown.splitlines()
+
+
+def test_the_cli_moves_a_session_with_files_to_another_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``claude-tui export --format json`` on one machine, ``import`` on another."""
+
+    def run(*argv: str) -> int:
+        parser = argparse.ArgumentParser()
+        add_subcommands(parser.add_subparsers())
+        args = parser.parse_args(argv)
+        code = args.func(args)
+        assert isinstance(code, int)
+        return code
+
+    with SessionStore.open() as store:
+        session = store.create_session(model="m").id
+        store.add_message(session, "user", blocks=PROMPT)
+    target = tmp_path / "moved.json"
+    assert run("export", session, "--format", "json", "-o", str(target)) == 0
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))
+    assert run("import", str(target)) == 0
+    assert capsys.readouterr().out.strip() == session
+    with SessionStore.open() as store:
+        assert store.path.is_relative_to(tmp_path / "elsewhere")
+        assert store.messages(session)[0].blocks == PROMPT
+        assert attachment_rows(store._conn)[sha(PDF)] == PDF
