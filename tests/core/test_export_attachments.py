@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from claude_tui.cli.subcommands import add_subcommands
-from claude_tui.core.blocks import Block, ImageBlock, TextBlock
+from claude_tui.core.blocks import STORE_MARK, Block, ImageBlock, TextBlock
 from claude_tui.core.store import SessionStore
 from claude_tui.core.store.export import to_json, to_markdown
 
@@ -125,3 +125,18 @@ def test_the_cli_moves_a_session_with_files_to_another_database(
         assert store.path.is_relative_to(tmp_path / "elsewhere")
         assert store.messages(session)[0].blocks == PROMPT
         assert attachment_rows(store._conn)[sha(PDF)] == PDF
+
+
+def test_an_imported_reference_is_not_followed(tmp_path: Path) -> None:
+    """A file can only bring its bytes with it: a block in it naming a stored attachment (the
+    store's own mark, hand-written) comes in as it is written, never as that attachment."""
+    text, _ = _exported(tmp_path)
+    data = json.loads(text)
+    shot = data["messages"][0]["blocks"][0]
+    del shot["source"]["data"]
+    shot[STORE_MARK]["stored"] = {"sha256": sha(PNG), "encoding": "base64"}
+    with SessionStore.open(tmp_path / "first.db") as store:  # where that PNG is stored
+        copy = store.import_session(data)
+        (block, *_) = store.messages(copy)[0].blocks
+    assert isinstance(block, ImageBlock) and "data" not in block.source
+    assert block.info == image("shot.png", PNG).info
