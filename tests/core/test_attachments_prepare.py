@@ -284,3 +284,17 @@ def test_a_broken_pdf_and_nothing_on_the_terminal(
     captured = capsys.readouterr()
     assert captured.out == captured.err == ""
     assert caplog.records == []  # pypdf's warnings stop at its own logger
+
+
+def test_an_unreadable_file_as_root_sees_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above is skipped as root (root reads any file): the refusal still speaks."""
+    path = tmp_path / "secret.txt"
+    path.write_text("x")
+
+    def denied(*args: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "open", denied)
+    assert refusal(path) == "secret.txt cannot be read: permission denied"
