@@ -124,6 +124,13 @@ def test_what_is_not_an_at_reference(tree: Path) -> None:
     ]
 
 
+def test_single_quotes_and_long_pastes(tree: Path) -> None:
+    assert at_references("@'it'", tree) == []  # a single-quoted path is literal: no such file
+    assert at_references("read @'my file.txt'!", tree) == [(5, 19, tree / "my file.txt")]
+    assert pasted_paths(f"{tree}/a.png " * 2000, tree) is None  # too long to be a drop
+    assert attach_args(f"file://{tree}/my%20file.txt", tree) == [tree / "my file.txt"]
+
+
 def test_punctuation_that_is_part_of_the_name_is_kept(tree: Path) -> None:
     (tree / "v1.").write_text("x")
     assert at_references("see @v1.", tree) == [(4, 8, tree / "v1.")]
