@@ -10,8 +10,8 @@ answered decodes each attachment once, and a conversation re-sending it pays onc
 Token costs, as the API documents them, with the server's estimates where it does not:
 
 * an image costs ``ceil(width × height / 750)`` for the size the API works at: one whose long
-  edge is over 1,568 px or whose area is over 1,092² px is scaled down first (keeping its
-  aspect), so no image costs more than about 1,590 tokens;
+  edge is over 1,568 px or whose area is over :data:`IMAGE_USEFUL_AREA` is scaled down first
+  (keeping its aspect), so no image costs more than about 1,640 tokens;
 * a PDF costs :data:`PDF_PAGE_TOKENS` per page (each page is also seen as an image: about a
   1,568 px page, 3:4) plus its text (what :mod:`pdf_facts` reads) and title at a quarter of the
   characters, like any text here;
@@ -32,8 +32,10 @@ from claude_tui.localapi.image_header import image_size, sniff_image
 from claude_tui.localapi.pdf_facts import PDF_MAGIC, PdfFacts, read_pdf
 
 IMAGE_USEFUL_EDGE = 1568
-IMAGE_USEFUL_AREA = 1092 * 1092
-"""The API scales an image down to this long edge and area before it reads it."""
+IMAGE_USEFUL_AREA = 784 * 1568
+"""The API scales an image down to this long edge and area before it reads it (the area of
+the largest size in the API's table of sizes read as they are: 1,092², 951×1,268, 896×1,344,
+819×1,456 and 784×1,568 all fit)."""
 PDF_PAGE_TOKENS = 1600
 """The server's estimate of one PDF page seen as an image (the API's docs give a range)."""
 CHARS_PER_TOKEN = 4
@@ -178,4 +180,12 @@ def attachment_chars(block: dict[str, Any]) -> int:
         return len(source["data"]) + (len(title) if isinstance(title, str) else 0)
     if source.get("type") != "base64" or not isinstance(source.get("data"), str):
         return 0
-    return describe(0, 0, block).tokens * CHARS_PER_TOKEN
+    attachment = describe(0, 0, block)
+    if attachment.kind == "pdf":  # its text is counted with the prompt's, rounded once
+        title = len(attachment.title or "")
+        return (
+            (attachment.pages or 0) * PDF_PAGE_TOKENS * CHARS_PER_TOKEN
+            + len(attachment.text)
+            + title
+        )
+    return attachment.tokens * CHARS_PER_TOKEN
