@@ -128,7 +128,7 @@ BAD = {
             },
         },
         f"{WHERE}.document.source.base64.media_type: Input should be 'application/pdf'",
-    ),  # fmt: skip
+    ),
     "pdf empty": (pdf_block(""), f"{PDF}: PDF cannot be empty"),
     "pdf not base64": (pdf_block("JVBE%"), f"{PDF}: invalid base64 data"),
     "text called pdf": (pdf_block(b"hello"), f"{PDF}.data: The PDF specified was not valid."),

@@ -60,9 +60,9 @@ def capability_problem(spec: ModelSpec, messages: Any) -> str | None:
         kind = source.get("type") if isinstance(source, dict) else None
         if block.get("type") == "image" and not spec.image_input:
             return f"messages.{i}.content.{j}: {spec.id} does not support image input."
-        if block.get("type") == "document" and kind in ("base64", "url", "file"):
-            if not spec.pdf_input:
-                return f"messages.{i}.content.{j}: {spec.id} does not support PDF input."
+        is_pdf = block.get("type") == "document" and kind in ("base64", "url", "file")
+        if is_pdf and not spec.pdf_input:
+            return f"messages.{i}.content.{j}: {spec.id} does not support PDF input."
     return None
 
 

@@ -70,7 +70,7 @@ def read_pdf(data: bytes) -> PdfFacts | None:
     ``%PDF-`` in the first KB, no ``%%EOF`` (cut short), or no page found."""
     if PDF_MAGIC not in data[:1024] or b"%%EOF" not in data[-2048:]:
         return None
-    objects, dictionaries = _scan(data)
+    objects = _scan(data)
     encrypted = any(b"/Encrypt" in head for head in _trailers(data, objects))
     pages = _page_count(data, objects)
     if pages is None or pages <= 0:
@@ -78,10 +78,9 @@ def read_pdf(data: bytes) -> PdfFacts | None:
     return PdfFacts(pages, encrypted, "" if encrypted else _text(objects.values()))
 
 
-def _scan(data: bytes) -> tuple[dict[int, _Object], list[bytes]]:
-    """Every object by number (object streams unpacked), and every dictionary head in order."""
+def _scan(data: bytes) -> dict[int, _Object]:
+    """Every object by number (object streams unpacked)."""
     objects: dict[int, _Object] = {}
-    heads: list[bytes] = []
     pos = 0
     while (match := _OBJ.search(data, pos)) is not None:
         start = match.end()
@@ -103,12 +102,11 @@ def _scan(data: bytes) -> tuple[dict[int, _Object], list[bytes]]:
             after = data.find(b"endobj", stop)
             end = len(data) if after < 0 else after
         objects[int(match[1])] = obj
-        heads.append(obj.head)
         pos = end + 1
     for obj in list(objects.values()):
         if obj.stream is not None and re.search(rb"/Type\s*/ObjStm\b", obj.head):
             objects.update(_unpack(obj))
-    return objects, heads
+    return objects
 
 
 def _inflate(obj: _Object) -> bytes | None:

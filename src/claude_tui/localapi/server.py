@@ -67,7 +67,6 @@ from claude_tui.localapi.wire import (
 )
 
 __all__ = [
-    "Attachment",
     "COUNT_TOKENS_ROUTE",
     "DEMO_SCENARIO",
     "MESSAGES_ROUTE",
@@ -75,6 +74,7 @@ __all__ = [
     "MODELS_ROUTE",
     "MODEL_ROUTE",
     "ROUTES",
+    "Attachment",
     "LocalAPIServer",
     "ModelSpec",
     "Scenario",
