@@ -31,7 +31,7 @@ from .attachment_samples import (
 PROMPT = "What is in these?"
 PNG = image_bytes("PNG", 800, 600)
 PDF = pdf_bytes(12)
-SOURCE = "\n".join(["import sys", "print(sys.argv)", *[f"x{n} = {n}" for n in range(40)]])
+SOURCE = "\n".join(["def main():", "\tprint(sys.argv)  ", *[f"x{n} = {n}" for n in range(40)]])
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_the_demo_reply_names_each_attachment_then_answers(server: LocalAPIServe
         "- The image is 800×600 pixels, about 640 tokens to read.",
         "- The PDF “report.pdf” has 12 pages.",
         "- The text document “main.py” begins:",
-        "```python\nimport sys\nprint(sys.argv)\n```",
+        "```python\ndef main():\n    print(sys.argv)\n```",
     ]
     assert len(paragraphs) > 5  # then the demo's answer to the prompt's words
     assert text == text.rstrip()

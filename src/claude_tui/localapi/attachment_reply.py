@@ -53,6 +53,15 @@ def plain(text: str, limit: int) -> str:
     return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
 
 
+def code_line(text: str, limit: int) -> str:
+    """A line of a file for a code fence: its indentation kept (tabs as four spaces), control
+    characters dropped, trailing space trimmed, cut to ``limit`` with an ellipsis."""
+    kept = "".join(
+        ch for ch in text.replace("\t", "    ") if not unicodedata.category(ch).startswith("C")
+    ).rstrip()
+    return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
+
+
 def escape(text: str) -> str:
     """``text`` with Markdown's punctuation escaped, so it shows as it is."""
     return _MARKDOWN.sub(r"\\\1", text)
@@ -113,7 +122,7 @@ def note(attachment: Attachment) -> str | None:
             text + "." if first.strip() else "."
         )
     if attachment.kind == "text":
-        lines = [plain(ln, LINE_MAX) for ln in attachment.text.splitlines() if ln.strip()]
+        lines = [code_line(ln, LINE_MAX) for ln in attachment.text.splitlines() if ln.strip()]
         if not lines:
             return None
         extension = (attachment.title or "").lower().rpartition(".")
