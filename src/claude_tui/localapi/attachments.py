@@ -4,8 +4,8 @@ Checking (:mod:`attachment_checks`), counting (:func:`attachment_chars`, used by
 :func:`~claude_tui.localapi.request.estimate_tokens`) and describing (:func:`received`, the
 server's ``received_attachments`` and the demo reply) all start from :func:`inspect`, which
 decodes a base64 source once and keeps only what it learned (size, SHA-256, pixel size, pages,
-text), in a small cache keyed by the base64 text, so a request that is validated, counted and
-answered decodes each attachment once, and a conversation re-sending it pays once more at most.
+text), in a small cache (:func:`decode`), so a request that is validated, counted and answered
+decodes each attachment once, and a conversation re-sending it does not decode it again.
 
 Token costs, as the API documents them, with the server's estimates where it does not:
 
@@ -21,9 +21,10 @@ Token costs, as the API documents them, with the server's estimates where it doe
 from __future__ import annotations
 
 import binascii
-import functools
 import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,9 +59,33 @@ class Decoded:
     pdf: PdfFacts | None = None
 
 
-@functools.lru_cache(maxsize=32)
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple[int, int], Decoded] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def decode(data: str) -> Decoded:
-    """A base64 source's facts; strict base64 (the alphabet, padding, nothing after it)."""
+    """A base64 source's facts; strict base64 (the alphabet, padding, nothing after it).
+
+    Kept for the last :data:`_CACHE_SIZE` sources, keyed by the text's length and hash (which
+    Python keeps with the string), so the cache holds no base64 text: a conversation re-sending
+    a 30 MB PDF costs one decode, not 30 MB a turn. Two sources of the same length and 64-bit
+    hash would be taken for one another; for a test server that is a fair trade.
+    """
+    key = (len(data), hash(data))
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    facts = _decode(data)
+    with _cache_lock:
+        _cache[key] = facts
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return facts
+
+
+def _decode(data: str) -> Decoded:
     if not data:
         return Decoded(0, "empty")
     try:
