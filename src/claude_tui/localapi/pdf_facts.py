@@ -12,8 +12,9 @@ reader of the PDF file structure, enough for those facts and no more:
   trailer's or cross-reference stream's ``/Root``, else the object of ``/Type /Catalog``); when
   that chain is broken, the number of ``/Type /Page`` objects.
 * **Encryption.** An ``/Encrypt`` entry in a trailer or a cross-reference stream's dictionary.
-* **Text.** The strings shown by ``Tj``, ``TJ``, ``'`` and ``"`` in content streams that are
-  unfiltered or ``/FlateDecode``, one line per text object (``BT … ET``), escapes undone.
+* **Text.** The strings shown by ``Tj``, ``TJ``, ``'`` and ``"`` in the content streams the
+  pages name (``/Contents``), unfiltered or ``/FlateDecode``, one line per text object
+  (``BT … ET``), escapes undone.
 
 Limits, on purpose: no other filter (LZW, ASCII85, …) is decoded, so text behind one is not
 seen and an object stream behind one is skipped; the cross-reference table is never read (the
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 PDF_MAGIC = b"%PDF-"
@@ -45,6 +45,7 @@ _TRAILER = re.compile(rb"trailer\s*(?=<<)")
 _STRING = rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)"
 _SHOW = re.compile(rb"(" + _STRING + rb")\s*(?:Tj|'|\")|\[((?:[^\]\\]|\\.)*)\]\s*TJ", re.S)
 _STRING_RE = re.compile(_STRING, re.S)
+_CONTENTS = re.compile(rb"/Contents\s*(?:\[([^\]]*)\]|(\d+\s+\d+\s+R))")
 _TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -75,7 +76,7 @@ def read_pdf(data: bytes) -> PdfFacts | None:
     pages = _page_count(data, objects)
     if pages is None or pages <= 0:
         return None if not encrypted else PdfFacts(0, True, "")
-    return PdfFacts(pages, encrypted, "" if encrypted else _text(objects.values()))
+    return PdfFacts(pages, encrypted, "" if encrypted else _text(objects))
 
 
 def _scan(data: bytes) -> dict[int, _Object]:
@@ -173,15 +174,13 @@ def _page_count(data: bytes, objects: dict[int, _Object]) -> int | None:
     return leaves or None
 
 
-def _text(objects: Iterable[_Object]) -> str:
-    """The text shown by content streams, one line per text object."""
+def _text(objects: dict[int, _Object]) -> str:
+    """The text shown by the pages' content streams (those a page's ``/Contents`` names), one
+    line per text object; no other stream is read, so fonts and images cost nothing."""
     lines: list[str] = []
-    for obj in objects:
-        if obj.stream is None:
-            continue
-        if re.search(rb"/(ObjStm|XRef|XObject|Image|FontFile\d?|Metadata)\b", obj.head):
-            continue
-        content = _inflate(obj)
+    for number in _content_streams(objects):
+        obj = objects.get(number)
+        content = _inflate(obj) if obj is not None and obj.stream is not None else None
         if content is None or b"BT" not in content:
             continue
         for block in _TEXT_OBJECT.finditer(content):
@@ -189,6 +188,19 @@ def _text(objects: Iterable[_Object]) -> str:
             if line.strip():
                 lines.append(line.decode("latin-1").strip())
     return "\n".join(lines)
+
+
+def _content_streams(objects: dict[int, _Object]) -> list[int]:
+    """The object numbers of the pages' content streams, in page-object order."""
+    numbers: list[int] = []
+    for obj in objects.values():
+        if obj.stream is not None or not _TYPE_PAGE.search(obj.head):
+            continue
+        found = _CONTENTS.search(obj.head)
+        if found is not None:
+            refs = found[1] if found[1] is not None else found[2]
+            numbers += [int(n) for n in re.findall(rb"(\d+)\s+\d+\s+R", refs)]
+    return numbers
 
 
 def _shown(show: re.Match[bytes]) -> bytes:
