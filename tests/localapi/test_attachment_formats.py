@@ -78,3 +78,8 @@ def test_bytes_inside_a_stream_are_never_taken_for_objects() -> None:
     facts = read_pdf(pdf)
     assert facts is not None
     assert facts.pages == 1
+
+
+def test_an_object_stream_of_nonsense_makes_an_invalid_pdf_not_a_crash() -> None:
+    nonsense = stream(b"12 x 13 y\n<< >>", b"/Type /ObjStm /N 2 /First 10")
+    assert read_pdf(hand_pdf({1: nonsense}, b"<< /Root 2 0 R >>")) is None

@@ -71,6 +71,13 @@ def read_pdf(data: bytes) -> PdfFacts | None:
     ``%PDF-`` in the first KB, no ``%%EOF`` (cut short), or no page found."""
     if PDF_MAGIC not in data[:1024] or b"%%EOF" not in data[-2048:]:
         return None
+    try:
+        return _read(data)
+    except (ValueError, IndexError, OverflowError):  # numbers where they make no sense
+        return None
+
+
+def _read(data: bytes) -> PdfFacts | None:
     objects = _scan(data)
     encrypted = any(b"/Encrypt" in head for head in _trailers(data, objects))
     pages = _page_count(data, objects)
