@@ -135,14 +135,24 @@ def test_a_truncated_jpeg(tmp_path: Path) -> None:
     assert refusal(path).startswith("cut.jpg is not a readable JPEG image (image file is truncated")
 
 
-def test_an_image_over_5_mb_after_scaling(tmp_path: Path) -> None:
-    noise = Image.frombytes("RGBA", (1160, 1160), os.urandom(1160 * 1160 * 4))
+def test_an_image_over_5_mb_as_sent_after_scaling(tmp_path: Path) -> None:
+    """The API measures the base64: 4.2 MB of PNG is 5.6 MB as sent, and refused."""
+    noise = Image.frombytes("RGBA", (1030, 1030), os.urandom(1030 * 1030 * 4))
     path = tmp_path / "noise.png"
     noise.save(path, compress_level=0)
-    assert refusal(path, image_max_edge=1150) == (
-        "noise.png is 5.3 MB after scaling to 1150×1150; the API takes images up to 5 MB: "
-        "save it as JPEG, or set a smaller image_max_edge"
+    assert refusal(path, image_max_edge=1024) == (
+        "noise.png is 4.2 MB after scaling to 1024×1024, 5.6 MB as sent (base64); the API "
+        "takes images up to 5 MB as sent: save it as JPEG, or set a smaller image_max_edge"
     )
+
+
+def test_an_image_just_under_5_mb_as_sent_is_taken(tmp_path: Path) -> None:
+    """3.6 MB of pixels, stored uncompressed: under 5 MiB once base64."""
+    noise = Image.frombytes("RGBA", (1000, 900), os.urandom(1000 * 900 * 4))
+    path = tmp_path / "noise.png"
+    noise.save(path, compress_level=0)
+    block = prepare_attachment(path, image_max_edge=0).block
+    assert len(block.source["data"]) <= 5 * 1024 * 1024
 
 
 def test_an_image_over_8000_px_a_side(tmp_path: Path) -> None:

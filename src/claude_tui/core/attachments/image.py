@@ -28,6 +28,7 @@ from claude_tui.core.attachments.limits import (
     IMAGE_MAX_PIXELS,
     IMAGE_MAX_SIDE,
     IMAGE_USEFUL_EDGE,
+    base64_size,
     megabytes,
 )
 from claude_tui.core.attachments.preview import make_preview
@@ -259,9 +260,11 @@ def _check_animation(name: str, frames: int, size: tuple[int, int]) -> None:
 def _check_bytes(
     name: str, media_type: str, size: int, scaled_to: tuple[int, int] | None, max_edge: int
 ) -> None:
-    if size <= IMAGE_MAX_BYTES:
+    encoded = base64_size(size)
+    if encoded <= IMAGE_MAX_BYTES:
         return
     after = f" after scaling to {scaled_to[0]}×{scaled_to[1]}" if scaled_to else ""
+    after += f", {human_size(encoded)} as sent (base64)"
     way = "save it at a lower quality" if media_type == "image/jpeg" else "save it as JPEG"
     if scaled_to or max_edge <= 0:
         way += ", or set a smaller image_max_edge"
@@ -269,7 +272,7 @@ def _check_bytes(
         way += " or at a smaller size"
     raise AttachmentError(
         f"{name} is {human_size(size)}{after}; the API takes images up to "
-        f"{megabytes(IMAGE_MAX_BYTES)}: {way}"
+        f"{megabytes(IMAGE_MAX_BYTES)} as sent: {way}"
     )
 
 
