@@ -405,7 +405,8 @@ def test_every_command_in_the_table_has_exactly_one_handler() -> None:
 
 def test_the_palette_is_made_from_the_table() -> None:
     """Every command but ``/rate`` (which the app's refresh-rate entries offer) and ``/attach``
-    (which needs paths the palette cannot ask for) is in the palette, with each of the entries the table gives it, and nothing else is."""
+    (which needs paths the palette cannot ask for) is in the palette, with each of the entries
+    the table gives it, and nothing else is."""
     from claude_tui.core.slash_table import COMMANDS
     from claude_tui.ui.chat.palette import slash_commands
 

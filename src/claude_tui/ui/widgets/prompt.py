@@ -115,7 +115,12 @@ class PromptInput(TextArea):
             self._submit()
             return
         if event.key == "backspace" and self.cursor_location == (0, 0) and not self.selected_text:
+            # There is nothing to delete here; the key must not reach the TextArea either, or
+            # it could delete from a pasted path the screen puts back meanwhile.
+            event.prevent_default()
+            event.stop()
             self.post_message(self.BackspaceAtStart())
+            return
         if event.key in NEWLINE_KEYS:
             event.prevent_default()
             event.stop()
