@@ -3,7 +3,9 @@
 Two places complete paths in the prompt's menu: the last argument of ``/attach`` (which may be
 quoted, or have ``\\ `` escapes, as a shell would take it), and a ``@`` word being typed (at the
 start of the input or after a space). Pure text work, so the rules are tested without a screen;
-the prompt lists the directory in a worker and shows what this module makes of the answer.
+the prompt lists the directory in a worker (``core.attachments.paths.path_completions``, which
+takes the word as typed and answers in the same spelling) and shows what this module makes of
+the answer.
 """
 
 from __future__ import annotations
@@ -24,11 +26,8 @@ class Fragment:
     start: int
     end: int
     value: str
-    """The path as typed so far, quotes and escapes undone; what ``path_completions`` takes."""
-    quote: str = ""
-    """The quote it was opened with (``/attach "My Docs/…``); "" for none."""
-    at: bool = False
-    """A ``@path`` word (else an ``/attach`` argument)."""
+    """The word as typed up to the cursor, its ``@``, quotes and escapes kept: what
+    ``path_completions`` takes."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +35,6 @@ class PathCompletion(Completion):
     """A path offered in the menu; the cursor goes to ``cursor`` (a text offset) on accept."""
 
     cursor: int = 0
-
-    @property
-    def is_directory(self) -> bool:
-        return self.label.endswith("/")
 
 
 def attach_fragment(text: str) -> Fragment | None:
@@ -61,11 +56,9 @@ def attach_fragment(text: str) -> Fragment | None:
             start = index + 1
         index += 1
     raw = text[start:]
-    opened = raw[:1] if raw[:1] in QUOTES else ""
-    value = raw[1:] if opened else re.sub(r"\\(.)", r"\1", raw)
-    if opened and value.endswith(opened):
+    if raw[:1] in QUOTES and len(raw) > 1 and raw.endswith(raw[0]):
         return None  # a closed quote: that argument is finished
-    return Fragment(start, len(text), value, opened)
+    return Fragment(start, len(text), raw)
 
 
 def at_fragment(text: str, cursor: int) -> Fragment | None:
@@ -81,7 +74,7 @@ def at_fragment(text: str, cursor: int) -> Fragment | None:
     end = cursor
     while end < len(text) and not text[end].isspace():
         end += 1
-    return Fragment(start, end, text[start + 1 : cursor], at=True)
+    return Fragment(start, end, text[start:cursor])
 
 
 def fragment_at(text: str, cursor: int) -> Fragment | None:
@@ -91,15 +84,6 @@ def fragment_at(text: str, cursor: int) -> Fragment | None:
     return at_fragment(text, cursor)
 
 
-def _quoted(path: str, quote: str) -> str:
-    """``path`` as an ``/attach`` argument: quoted when it must be (or was begun so), the
-    quote left open after a directory so the next level can be typed inside it."""
-    if not quote and not re.search(r"[\s\"'\\]", path):
-        return path
-    quote = quote or '"'
-    return quote + path + ("" if path.endswith("/") else quote)
-
-
 def completions(text: str, fragment: Fragment, found: list[str]) -> list[Completion]:
     """The menu rows for the paths ``found`` for ``fragment`` of ``text``; nothing when the
     only one is what is typed already."""
@@ -107,7 +91,6 @@ def completions(text: str, fragment: Fragment, found: list[str]) -> list[Complet
         return []
     rows: list[Completion] = []
     for path in found:
-        inserted = "@" + path if fragment.at else _quoted(path, fragment.quote)
-        head = text[: fragment.start] + inserted
+        head = text[: fragment.start] + path
         rows.append(PathCompletion(head + text[fragment.end :], path, cursor=len(head)))
     return rows
