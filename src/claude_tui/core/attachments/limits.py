@@ -27,3 +27,18 @@ WORKING_KINDS = "images (PNG, JPEG, GIF, WebP), PDFs, and UTF-8 text files"
 def base64_size(size: int) -> int:
     """How many bytes ``size`` bytes take as base64."""
     return (size + 2) // 3 * 4
+
+
+IMAGE_MAX_PIXELS = 100_000_000
+"""The most pixels this app decodes (a 100-megapixel camera's photo): a larger image, or a
+small file claiming to be one (a decompression bomb), is refused before it is decoded."""
+IMAGE_READ_MAX_BYTES = 256 * 1024 * 1024
+"""The largest image file read at all: anything bigger could not be scaled within the pixel
+limit above without holding hundreds of megabytes."""
+TEXT_MAX_BYTES = REQUEST_MAX_BYTES
+"""A text file larger than a whole request can never be sent."""
+
+
+def megabytes(size: int) -> str:
+    """A limit in the API's own words: ``5 MB`` for 5 MiB (the documentation's units)."""
+    return f"{size / (1024 * 1024):g} MB"
