@@ -94,7 +94,6 @@ async def type_text(pilot: Pilot[None], prompt: PromptInput, text: str) -> None:
 async def test_each_way_of_attaching_sends_the_blocks(
     server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
 ) -> None:
-    pytest.importorskip("claude_tui.core.attachments.paths")
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
         prompt = app.query_one(PromptInput)
@@ -109,7 +108,7 @@ async def test_each_way_of_attaching_sends_the_blocks(
         await wait_until(pilot, ready_chips(app, 3))
         assert labels(app)[0].startswith("my report.pdf · PDF · ")
         assert labels(app)[1] == "notes.py · text · 15 B"
-        assert labels(app)[2].startswith("shot.png · PNG image · ")  # TODO 40×30 after merge
+        assert labels(app)[2].startswith("shot.png · PNG image · 40×30 · ")
         await send(pilot, "what are these?")
         await wait_until(pilot, replies_ended(app, 1))
         assert [shape(b) for b in user_content(server)] == [
@@ -121,7 +120,7 @@ async def test_each_way_of_attaching_sends_the_blocks(
         assert labels(app) == [] and not app.query_one(AttachmentTray).display
         # @path: completed from the current directory, attached on send, the words kept
         await type_text(pilot, prompt, "compare @sho")
-        await wait_until(pilot, lambda: shown(app) == ["shot.png"])
+        await wait_until(pilot, lambda: shown(app) == ["@shot.png"])
         await pilot.press("tab")
         await type_text(pilot, prompt, " with @util.py")
         await pilot.press("enter")
@@ -154,7 +153,6 @@ async def test_each_way_of_attaching_sends_the_blocks(
 async def test_chips_are_removed_kept_and_refused(
     server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
 ) -> None:
-    pytest.importorskip("claude_tui.core.attachments.fit")
     app = make_app(api, model="claude-3-haiku-20240307")  # no PDF input
     async with app.run_test(size=(60, 24)) as pilot:
         prompt = app.query_one(PromptInput)
@@ -194,7 +192,6 @@ async def test_chips_are_removed_kept_and_refused(
 async def test_a_queued_prompt_keeps_its_attachments(
     server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
 ) -> None:
-    pytest.importorskip("claude_tui.core.attachments.fit")
     server.push(Scenario(text="alpha beta gamma", stall_after=1))
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:

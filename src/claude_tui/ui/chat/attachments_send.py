@@ -25,7 +25,7 @@ from claude_tui.core.attachments.prepare import (
     file_signature,
     prepare_attachment,
 )
-from claude_tui.core.blocks import AttachmentBlock
+from claude_tui.core.blocks import AttachmentBlock, attachments_of
 from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.prompt import Prompt
 from claude_tui.core.request import next_messages
@@ -158,7 +158,7 @@ class AttachmentCheck:
             prompt_input.submit()  # the same Enter goes on, now that the files are read
 
 
-def known_models(chat: ChatScreen) -> list[ModelCapabilities]:
+def known_models(chat: ChatScreen) -> list[tuple[str, ModelCapabilities]]:
     """What the app knows of the models it could switch to, for naming one that can take an
     attachment: the API's list once ``/model`` has loaded it, else the SDK's names; as the
     capability book knows them now (no lookup is started)."""
@@ -168,19 +168,27 @@ def known_models(chat: ChatScreen) -> list[ModelCapabilities]:
 
         ids = list(sdk_model_names())
     book = chat.app.capability_refresh.book
-    return [book.known(model) for model in ids]
+    return [(model, book.known(model)) for model in ids]
 
 
 def attachment_problem(chat: ChatScreen, state: SessionState, prompt: Prompt) -> str | None:
     """Why ``prompt``'s attachments cannot go to ``state``'s model now (it takes no images or
-    no PDFs; the whole request would be over the API's 32 MB), or None."""
+    no PDFs; the request's PDFs have over 100 pages together; the whole request would be over
+    the API's 32 MB), or None."""
     if not prompt.attachments:
         return None
-    from claude_tui.core.attachments.fit import capability_problem, request_size_problem
+    from claude_tui.core.attachments.fit import (
+        capability_problem,
+        pdf_pages_problem,
+        request_size_problem,
+    )
 
     model = chat.session_settings(state).model
     caps = chat.app.capabilities(model)
     problem = capability_problem(prompt.attachments, model, caps, known_models(chat))
+    if problem is None:
+        earlier = [b for turn in state.conversation.turns for b in attachments_of(turn.blocks)]
+        problem = pdf_pages_problem([*earlier, *prompt.attachments])
     if problem is None:
         problem = request_size_problem(next_messages(state.conversation, prompt))
     return problem
