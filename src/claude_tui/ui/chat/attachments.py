@@ -93,7 +93,15 @@ class Attachments:
         """Attach the files at ``paths``: a chip each at once, "reading…" until its worker is
         done. ``pasted``: the text they were pasted as, which Backspace gives back."""
         group = next(self._keys)
-        for path in paths:
+        attached = {chip.path for chip in self._chips if chip.path is not None}
+        again = [path for path in paths if path in attached]
+        if again:
+            self._chat.notify(
+                f"Already attached: {', '.join(sanitize_line(p.name) for p in again)}.",
+                timeout=4,
+                markup=False,
+            )
+        for path in dict.fromkeys(path for path in paths if path not in attached):
             chip = Chip(next(self._keys), path.name, path, pasted=pasted, group=group)
             self._chips.append(chip)
             self._read(chip)
