@@ -166,7 +166,7 @@ async def test_chips_are_removed_kept_and_refused(
         assert prompt.text == "keep me"
         assert [c.name for c in attachments.chips] == ["shot.png", "my report.pdf", "util.py"]
         attachments.add([files["shot"]])  # once is enough
-        assert notices(app)[-1] == "Already attached: shot.png."
+        await wait_until(pilot, lambda: notices(app)[-1] == "Already attached: shot.png.")
         assert len(attachments.chips) == 3
         # the ✕ of util.py
         rows = app.query_one(ChipRows)
