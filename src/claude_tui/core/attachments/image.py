@@ -98,6 +98,10 @@ def fit_edge(size: tuple[int, int], max_edge: int) -> tuple[int, int]:
 
 def _prepared(name: str, media_type: str, data: bytes, image: Image, max_edge: int) -> ImageBlock:
     frames = getattr(image, "n_frames", 1)
+    if image.format != "JPEG":
+        # PNG keeps EXIF after the pixels, so reading it decodes them; a failure there must
+        # refuse the file, not pass as "no orientation" (a JPEG waits: it may decode smaller)
+        image.load()
     orientation = _orientation(image) if frames == 1 else 1
     width, height = image.size
     if orientation in _SWAPS:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from claude_tui.core.attachments.build import text_block
+from claude_tui.core.attachments.image import prepare_image
 from claude_tui.core.attachments.info import human_size
 from claude_tui.core.attachments.limits import (
     IMAGE_READ_MAX_BYTES,
@@ -28,6 +29,7 @@ from claude_tui.core.attachments.limits import (
     base64_size,
     megabytes,
 )
+from claude_tui.core.attachments.pdf import prepare_pdf
 from claude_tui.core.attachments.reading import (
     AttachmentError,
     FileSignature,
@@ -127,12 +129,8 @@ def _not_utf8(head: bytes) -> bool:
 def _block(name: str, data: bytes, image_max_edge: int) -> AttachmentBlock:
     media_type = image_media_type(data[:16])
     if media_type is not None:
-        from claude_tui.core.attachments.image import prepare_image
-
         return prepare_image(name, media_type, data, image_max_edge)
     if is_pdf(data[:1024]):
-        from claude_tui.core.attachments.pdf import prepare_pdf
-
         return prepare_pdf(name, data)
     if not data:
         raise AttachmentError(f"{name} is empty: there is nothing to attach")
