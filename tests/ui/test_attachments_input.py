@@ -271,3 +271,41 @@ class TestChips:
     ) -> None:
         app = self.chips_app(api, monkeypatch)
         assert snap_compare(app, terminal_size=(60, 24), run_before=self.settle)
+
+
+async def test_esc_while_at_files_are_read_stops_the_send(
+    server: LocalAPIServer,
+    api: ApiSettings,
+    files: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from claude_tui.ui.chat import attachments_send
+
+    release = threading.Event()
+    real = attachments_send.prepare_attachment
+
+    def slow(path: Path, **kwargs: Any) -> Any:
+        release.wait(5)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(attachments_send, "prepare_attachment", slow)
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "see @util.py")
+        await wait_until(pilot, lambda: any(n.startswith("Reading util.py") for n in notices(app)))
+        await pilot.press("escape")
+        release.set()
+        await wait_until(
+            pilot, lambda: not any(w.name == "attach-at" and w.is_running for w in app.workers)
+        )
+        await pilot.pause()  # its answer, come back to the screen, is dropped
+        assert server.message_requests == []
+        assert app.query_one(PromptInput).text == "see @util.py"
+        await pilot.press("enter")  # the files are read again, and this time it goes
+        await wait_until(pilot, replies_ended(app, 1))
+        assert [shape(b) for b in user_content(server)] == [
+            ("document", "util.py"),
+            ("text", "see @util.py"),
+        ]

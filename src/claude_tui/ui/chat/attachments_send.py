@@ -100,6 +100,15 @@ class AttachmentCheck:
                     seen.add(block.info.sha256)
         return tuple(blocks)
 
+    def cancel(self) -> bool:
+        """Esc while the ``@path`` files of a send are read: the send does not go on when they
+        are (the prompt stays in the input). ``False``: none were being read."""
+        if self._reading_at is None:
+            return False
+        self._reading_at = None
+        self._chat.notify("Not sent: the prompt is still in the input.", timeout=3)
+        return True
+
     def sent(self) -> None:
         """The prompt went out: its ``@path`` files need not be kept."""
         self._at_files.clear()
@@ -135,13 +144,20 @@ class AttachmentCheck:
                 except Exception as error:  # never leave the send waiting on a bug
                     failed.append(f"{path.name} could not be read: {error}")
             with contextlib.suppress(RuntimeError):
-                chat.app.call_from_thread(self._read_done, typed, done, failed, prompt_input)
+                chat.app.call_from_thread(self._read_done, text, typed, done, failed, prompt_input)
 
         chat.run_worker(work, name="attach-at", group="attach", thread=True, exit_on_error=False)
 
     def _read_done(
-        self, typed: str, done: list[Prepared], failed: list[str], prompt_input: PromptInput
+        self,
+        text: str,
+        typed: str,
+        done: list[Prepared],
+        failed: list[str],
+        prompt_input: PromptInput,
     ) -> None:
+        if self._reading_at != text:
+            return  # Esc stopped this send (what was read is not kept: the file may change)
         self._reading_at = None
         for prepared in done:
             self._at_files[prepared.path] = prepared

@@ -5,8 +5,9 @@ closes first, then the reply stops, then an edit is cancelled, then the sidebar 
 2. a sidebar shown over the chat (a narrow screen) hides;
 3. the reply in flight stops, and prompts queued behind it go back into the input rather than
    out to the model;
-4. a ``count_tokens`` call before a send (near the context window) stops: the prompt is not
-   sent and stays in the input (``send_guard``; no reply streams then);
+4. a ``count_tokens`` call before a send (near the context window), or the reading of its
+   ``@path`` files, stops: the prompt is not sent and stays in the input (``send_guard``,
+   ``attachments_send``; no reply streams then);
 5. an ``/edit`` is cancelled: the input (and its attachment chips) is cleared and nothing is
    sent;
 6. prompts still queued with no reply in flight (one refused while its session was off
@@ -35,7 +36,7 @@ async def press_escape(screen: ChatScreen) -> None:
         screen.replies.cancel(state)
         if state.queue:
             await unqueue(screen, state)
-    elif await screen.send_guard.cancel(state):
+    elif await screen.send_guard.cancel(state) or screen.attachment_check.cancel():
         return
     elif state.editing is not None:
         state.editing = None
