@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
+from claude_tui.core.blocks import attachments_of
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
 from claude_tui.core.sanitize import sanitize
@@ -70,8 +71,11 @@ async def edit(chat: ChatScreen, command: Command) -> bool:
     if point is None:
         raise CommandError("There is no message to edit yet.")
     prompt = chat.prompt_input
-    prompt.load_text(state.conversation.turns[point.turn_index].text)
+    turn = state.conversation.turns[point.turn_index]
+    prompt.load_text(turn.text)
     prompt.move_cursor(prompt.document.end)
+    chat.attachments.clear()
+    chat.attachments.restore(attachments_of(turn.blocks))  # back as chips, sent with it
     prompt.focus()
     state.editing = point  # Enter sends it as an edit (ReplyController.submit), Esc cancels
     chat.notify(
