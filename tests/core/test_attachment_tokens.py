@@ -9,9 +9,9 @@ from claude_tui.core.attachment_tokens import (
     AttachmentTokens,
     attachment_key,
     conversation_attachments,
-    estimate_tokens,
 )
-from claude_tui.core.attachments.prepare import image_block, pdf_block, text_block
+from claude_tui.core.attachments.build import image_block, pdf_block, text_block
+from claude_tui.core.attachments.info import AttachmentInfo
 from claude_tui.core.blocks import TextBlock
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import Turn, TurnStatus
@@ -22,9 +22,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 
 
 def image(width: int = 1500, height: int = 1000) -> object:
-    block = image_block("shot.png", "image/png", PNG)
-    assert block.info is not None
-    return replace(block, info=replace(block.info, width=width, height=height))
+    info = AttachmentInfo("shot.png", "image", "image/png", 0, "", width=width, height=height)
+    return image_block(info, PNG)
 
 
 def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
@@ -39,12 +38,6 @@ def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
     assert conversation_attachments(turns) == [shot, notes, no_info]
     assert attachment_key(shot) == shot.info.sha256  # type: ignore[attr-defined]
     assert len(attachment_key(no_info)) == 64  # hashed from its source
-
-
-def test_estimates() -> None:
-    assert estimate_tokens(image(1500, 1000)) == 2000  # type: ignore[arg-type]
-    assert estimate_tokens(pdf_block("r.pdf", b"%PDF-1.4", pages=3)) == 6000
-    assert estimate_tokens(text_block("a.py", "x" * 400)) == 100
 
 
 def test_counted_once_per_file_and_model() -> None:

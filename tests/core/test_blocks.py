@@ -191,3 +191,25 @@ def test_an_unknown_block_is_content_and_stays_whole() -> None:
     assembler.add_item(1, "other", {"type": "future_delta", "more": 1})
     assert assembler.stop(1) == UnknownBlock(FUTURE)
     assert assembler.blocks()[0] == TextBlock("", partial=True)
+
+
+def test_a_kept_block_shares_nothing_mutable_with_what_it_was_made_from() -> None:
+    """Blocks keep raw JSON copied, strings shared: changing the source afterwards (or the
+    block's JSON) must not change the other."""
+    source = {"type": "image", "source": {"type": "base64", "data": "QUJD"}, "x": [1, {"y": 2}]}
+    block = block_from_api(source)
+    source["source"]["data"] = "changed"
+    source["x"][1]["y"] = 3  # type: ignore[index]
+    sent = block.to_api()
+    assert sent == {
+        "type": "image",
+        "source": {"type": "base64", "data": "QUJD"},
+        "x": [1, {"y": 2}],
+    }
+    sent["source"]["data"] = "again"
+    assert block.to_api()["source"]["data"] == "QUJD"
+
+
+def test_a_block_that_is_not_json_is_refused_as_json_would_refuse_it() -> None:
+    with pytest.raises(TypeError):
+        block_from_api({"type": "image", "source": {"when": object()}})

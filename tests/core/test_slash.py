@@ -34,6 +34,8 @@ def test_commands_in_help_order() -> None:
         "/thinking on|off [budget]",
         "/effort [level|default]",
         "/export [md|json] [path]",
+        "/attach PATH…",
+        "/detach [name]",
         "/retry",
         "/edit",
         "/copy [code [N]]",

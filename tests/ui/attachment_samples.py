@@ -1,12 +1,13 @@
 """Attachments for the display tests: a PNG with its tiny picture, a PDF and a ``.py`` file,
-made in code, tiny (the blocks are built as ``prepare_attachment`` builds them)."""
+made in code, tiny. The blocks are built as ``prepare_attachment`` builds them, but with a
+picture of known colours."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
-from claude_tui.core.attachments.prepare import image_block, pdf_block, text_block
+from claude_tui.core.attachments.build import image_block, pdf_block, text_block
+from claude_tui.core.attachments.info import AttachmentInfo
 from claude_tui.core.blocks import AttachmentBlock
 
 RED, GREEN, BLUE, WHITE = "d03030", "30a050", "3050d0", "f0f0f0"
@@ -32,9 +33,8 @@ def png(width: int = 8, height: int = 6) -> bytes:
 
 
 def picture(preview: str | None = PREVIEW, name: str = "cat.png") -> AttachmentBlock:
-    block = image_block(name, "image/png", png())
-    assert block.info is not None
-    return replace(block, info=replace(block.info, width=8, height=6, preview=preview))
+    info = AttachmentInfo(name, "image", "image/png", 0, "", width=8, height=6, preview=preview)
+    return image_block(info, png())
 
 
 def three() -> tuple[AttachmentBlock, ...]:

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.config import Settings
+from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.store import SessionStore
 from claude_tui.core.themes import load_themes, shipped_themes_dir
 from claude_tui.localapi.server import LocalAPIServer
@@ -64,10 +65,16 @@ async def send(pilot: Pilot[None], text: str) -> None:
 
 
 def replies_ended(app: ClaudeTUI, count: int) -> Callable[[], bool]:
-    """True once ``count`` replies exist and none is in flight."""
+    """True once ``count`` replies exist and none is in flight.
+
+    A reply being started is in flight before it is the session's ``reply``: sending a queued
+    prompt takes it off the queue and adds its turns (the reply's ``streaming``) while its
+    widgets mount, and only then sends the request. Counted as ended there, a test would read
+    the requests and the store before the prompt had gone out."""
     turns = app.chat.current.conversation.turns
     return lambda: (
         sum(t.role == "assistant" for t in turns) >= count
+        and not any(t.status is TurnStatus.STREAMING for t in turns)
         and app.chat.current.reply is None
         and not app.chat.current.queue
     )

@@ -51,13 +51,12 @@ def test_a_preview_that_is_not_exactly_a_picture_draws_nothing() -> None:
         "0x3:",
         "4x3:" + "d0" * 36 + "\n",
         "4x3: " + "d0" * 36,
-        "999x999:" + "00" * 6,
-        "٤x3:" + "d0" * 36,  # a digit, but not an ASCII one
+        "48x48:" + "102030" * 48 * 48,  # larger than the app makes them (24 × 16)
+        "4x3:" + "D0" * 36,  # the app writes lower case
     ):
         assert preview_rows(bad) == (), bad
-    # a big one is made small: at most 24 columns and 8 rows, its shape kept
-    big = preview_rows("48x48:" + "102030" * 48 * 48)
-    assert len(big) == 8 and {row.cell_length for row in big} == {3 + 16}
+    largest = preview_rows("24x16:" + "102030" * 24 * 16)
+    assert len(largest) == 8 and {row.cell_length for row in largest} == {3 + 24}
 
 
 async def test_a_turn_with_attachments_live_queued_copied_and_reopened(

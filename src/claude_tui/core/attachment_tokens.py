@@ -4,7 +4,8 @@ The API counts a whole request, not a block, so an attachment's count is a diffe
 one-message request holding the block and a one-word text, less the same request with the word
 alone. That is one ``count_tokens`` call per distinct file (by SHA-256), and one per model for the
 word alone, each kept for the rest of the app's run: opening ``/context`` again asks nothing new.
-Until the counts arrive (or when they cannot be had) an estimate stands in, marked "≈".
+Until the counts arrive (or when they cannot be had) the estimate the checks before a send use
+stands in (``core.attachments.fit.estimate_block_tokens``), marked "≈".
 
 The calls block: they are made in a worker thread, never on the UI's loop.
 """
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 from collections.abc import Iterable
 from typing import Any
 
-from claude_tui.core.blocks import AttachmentBlock, ImageBlock, attachments_of
+from claude_tui.core.blocks import AttachmentBlock, attachments_of
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.tokens import count_input_tokens
@@ -26,12 +26,6 @@ from claude_tui.core.tokens import count_input_tokens
 WORD = "Hi"
 """The text that goes with the block (a message of an attachment alone is fine too, but the
 app never sends one without a text unless the prompt is empty)."""
-
-IMAGE_PIXELS_PER_TOKEN = 750
-"""The API's rule for an image: about width × height / 750 tokens."""
-PDF_TOKENS_PER_PAGE = 2000
-"""A page's text and its picture: the API's documentation says 1,500-3,000 tokens a page."""
-CHARS_PER_TOKEN = 4
 
 
 def attachment_key(block: AttachmentBlock) -> str:
@@ -56,25 +50,6 @@ def conversation_attachments(turns: Iterable[Turn]) -> list[AttachmentBlock]:
                 seen.add(key)
                 found.append(block)
     return found
-
-
-def estimate_tokens(block: AttachmentBlock) -> int:
-    """A rough count without asking: an image by its pixels, a PDF by its pages, text by its
-    length; a block the app knows nothing of, by its base64 size. (To be replaced by
-    ``core.attachments.fit.estimate_block_tokens`` once that is merged, so that ``/context``
-    and the check before a send estimate alike.)"""
-    info = block.info
-    if info is not None and info.width and info.height:
-        return max(1, math.ceil(info.width * info.height / IMAGE_PIXELS_PER_TOKEN))
-    if info is not None and info.pages:
-        return info.pages * PDF_TOKENS_PER_PAGE
-    if info is not None and info.kind == "text":
-        return max(1, math.ceil(info.size / CHARS_PER_TOKEN))
-    data = block.source.get("data")
-    size = len(data) if isinstance(data, str) else 0
-    if isinstance(block, ImageBlock):
-        return max(1, math.ceil(size * 3 / 4 / IMAGE_PIXELS_PER_TOKEN))
-    return max(1, math.ceil(size / CHARS_PER_TOKEN))
 
 
 def _message(*blocks: dict[str, Any]) -> list[dict[str, Any]]:

@@ -146,13 +146,6 @@ class _AttachedBlock(RawBlock):
         source = self.raw.get("source")
         return source if isinstance(source, dict) else {}
 
-    def to_api(self) -> JSON:
-        """A copy that shares its strings (they cannot change): the JSON round trip of
-        ``RawBlock.to_api`` took about half a second for a 30 MB PDF's 40 MB of base64, on the
-        UI thread, at every send and every ``/context``."""
-        copied: JSON = _copy_containers(self.raw)
-        return copied
-
 
 @dataclass(frozen=True)
 class ImageBlock(_AttachedBlock):
@@ -172,20 +165,32 @@ class UnknownBlock(RawBlock):
     """A kind of block this version of the app does not know; kept whole."""
 
 
-def _copy_containers(value: Any) -> Any:
-    """A deep copy of JSON data that shares its strings and numbers (immutable) instead of
-    copying them."""
-    if isinstance(value, dict):
-        return {key: _copy_containers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_containers(item) for item in value]
-    return value
-
-
 def _copy(data: Mapping[str, Any]) -> JSON:
-    """A deep copy of JSON data, as a plain dict."""
-    copied: JSON = json.loads(json.dumps(dict(data)))
+    """A deep copy of JSON data, as a plain dict: its objects and arrays are new, its strings
+    and numbers shared (they are immutable). An attachment's base64 is tens of megabytes, and a
+    copy through ``json`` text cost half a second per file on every session read."""
+    copied = _copy_value(dict(data))
+    assert isinstance(copied, dict)
     return copied
+
+
+def _copy_value(value: object) -> Any:
+    if isinstance(value, str | bool | int | float) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {_key(key): _copy_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_value(item) for item in value]
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _key(key: object) -> str:
+    """A JSON object's key, as ``json`` would write it."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool | int | float) or key is None:
+        return json.dumps(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 Block = (

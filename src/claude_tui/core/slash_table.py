@@ -121,6 +121,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        "attach",
+        "PATH…",
+        "Attach files to the next prompt: images, PDFs, text (or type @path)",
+        # no palette entry: it needs the paths, which the palette cannot ask for
+    ),
+    CommandSpec(
+        "detach",
+        "[name]",
+        "Remove an attachment from the next prompt, or all of them",
+        palette=(("/detach", "Remove every attachment from the next prompt"),),
+    ),
+    CommandSpec(
         "retry",
         "",
         "Send the last prompt again",

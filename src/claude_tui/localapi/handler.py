@@ -31,6 +31,10 @@ from claude_tui.localapi.wire import (
 
 POLL = 0.05
 """Longest single ``select`` while waiting, so a stopping server is noticed promptly."""
+DRAIN_PIECE = 1 << 16
+"""How much of a refused body is read at a time (and dropped)."""
+DRAIN_MAX = 256 * 1024 * 1024
+"""The most of a refused body read before the connection is closed on the rest."""
 
 
 class LocalHTTPServer(ThreadingHTTPServer):
@@ -142,19 +146,44 @@ class ConnectionHandler(BaseHTTPRequestHandler):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit: int) -> tuple[bytes | None, int]:
+        """The body and its size; ``None`` for the body when it is over ``limit`` bytes.
+
+        A body over the limit is read and dropped, never kept: its ``Content-Length`` says so
+        before a byte is read, and a chunked one is dropped from the chunk that passes the
+        limit. It is still read to its end (up to :data:`DRAIN_MAX`), because a client that is
+        still sending when the connection closes sees a reset instead of the 413.
+        """
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             parts: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
+                    return (b"".join(parts) if total <= limit else None), total
+                total += size
+                if total <= limit:
+                    parts.append(self.rfile.read(size))
+                else:
+                    parts.clear()
+                    self._discard(size)
                 self.rfile.readline()
         length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        if length > limit:
+            self._discard(length)
+            return None, length
+        return (self.rfile.read(length) if length > 0 else b""), length
+
+    def _discard(self, size: int) -> None:
+        """Read ``size`` bytes (at most :data:`DRAIN_MAX`) a piece at a time, keeping none."""
+        left = min(size, DRAIN_MAX)
+        while left > 0:
+            piece = self.rfile.read(min(left, DRAIN_PIECE))
+            if not piece:
+                return
+            left -= len(piece)
 
     # -- writing ----------------------------------------------------------------------------
 

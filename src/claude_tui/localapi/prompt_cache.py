@@ -14,7 +14,8 @@ Usage then splits the prompt three ways: ``cache_read_input_tokens`` (the longes
 found), ``cache_creation_input_tokens`` (from there to the last breakpoint written, by TTL in
 ``cache_creation``), and ``input_tokens`` (the rest, after the last breakpoint). Tokens are the
 server's estimate (:func:`~claude_tui.localapi.request.estimate_tokens`, a quarter of the
-characters), counted the same way for every part so the three add up to it. Tool definitions
+characters, an image or a PDF weighed as four characters for each token it costs), counted the
+same way for every part so the three add up to it. Tool definitions
 hold no text that estimate counts, so they cost no tokens here, but a changed tool still
 changes the prefix, as it does for the API.
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.localapi.attachment_checks import capability_problem
 from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged
@@ -90,6 +91,7 @@ class MessagesHandler(ConnectionHandler):
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = model_problem(spec, body, estimate_tokens(body))
+                problem = problem or capability_problem(spec, body.get("messages"))
             problem = problem or cache_control_problem(body)
             if problem is None:
                 problem = compaction_problem(body, betas, spec)

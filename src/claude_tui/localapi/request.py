@@ -10,21 +10,29 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
+from claude_tui.localapi.attachment_checks import attachments_problem
+from claude_tui.localapi.attachments import attachment_chars
 from claude_tui.localapi.history import block_problem, compaction_ambiguity
 from claude_tui.localapi.wire import JSON
 
 
-def _collect_text(value: Any, out: list[str]) -> None:
-    """Append every piece of text in a ``system`` or ``messages`` value to ``out``."""
+def _collect_text(value: Any, out: list[str]) -> int:
+    """Append every piece of text in a ``system`` or ``messages`` value to ``out``; what its
+    image and document blocks weigh, in characters (:func:`~claude_tui.localapi.attachments.
+    attachment_chars`)."""
+    weight = 0
     if isinstance(value, str):
         out.append(value)
     elif isinstance(value, list):
         for item in value:
-            _collect_text(item, out)
+            weight += _collect_text(item, out)
     elif isinstance(value, dict):
+        if value.get("type") in ("image", "document"):
+            return attachment_chars(value)
         for key in ("text", "thinking", "content"):
             if key in value:
-                _collect_text(value[key], out)
+                weight += _collect_text(value[key], out)
+    return weight
 
 
 def from_last_compaction(messages: Any) -> Any:
@@ -50,7 +58,8 @@ def from_last_compaction(messages: Any) -> Any:
 
 
 def estimate_tokens(body: Any) -> int:
-    """About a quarter of the characters of the request's text, and at least 1.
+    """About a quarter of the characters of the request's text, plus what its attachments cost
+    (:mod:`~claude_tui.localapi.attachments`), and at least 1.
 
     Counted as the API counts with compaction: from the last compaction block on (a summary's
     ``content`` counts as text). Good enough for usage display and cost estimates in demo mode
@@ -64,11 +73,12 @@ def estimate_tokens(body: Any) -> int:
 
 
 def text_length(value: Any) -> int:
-    """Characters of the text in a ``system`` or ``messages`` value, or any part of one: what
-    :func:`estimate_tokens` counts (the prompt cache counts its prefixes the same way)."""
+    """Characters of the text in a ``system`` or ``messages`` value, or any part of one, with
+    its attachments weighed as four characters a token: what :func:`estimate_tokens` counts
+    (the prompt cache counts its prefixes the same way, so its parts add up to the whole)."""
     parts: list[str] = []
-    _collect_text(value, parts)
-    return sum(len(part) for part in parts)
+    weight = _collect_text(value, parts)
+    return sum(len(part) for part in parts) + weight
 
 
 def message_text(message: Any) -> str:
@@ -170,6 +180,9 @@ def validate_body(
                     return problem
         else:
             return f"messages.{i}.content: Input should be a valid string or list"
+    attachments = attachments_problem(messages)
+    if attachments is not None:
+        return attachments
     ambiguous = compaction_ambiguity(messages)
     if ambiguous is not None:
         return ambiguous

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from claude_tui.localapi.attachment_checks import capability_problem
 from claude_tui.localapi.handler import ClientGone
+from claude_tui.localapi.models import find_spec
 from claude_tui.localapi.reply import MessagesHandler
 from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Scenario
@@ -22,6 +24,8 @@ from claude_tui.localapi.wire import (
     MESSAGES_ROUTE,
     MODEL_ROUTE,
     MODELS_ROUTE,
+    REQUEST_MAX_BYTES,
+    TOO_LARGE_BODY,
     find_model,
     models_page,
     random_id,
@@ -33,7 +37,7 @@ class RoutingHandler(MessagesHandler):
 
     def _dispatch(self, method: str) -> None:
         self._watchable = True  # a new request on a kept-alive connection can be watched again
-        raw = self._read_body()
+        raw, size = self._read_body(REQUEST_MAX_BYTES)
         path = self.path.split("?", 1)[0]
         body: Any = None
         if raw:
@@ -48,11 +52,14 @@ class RoutingHandler(MessagesHandler):
                 "path": path,
                 "headers": {name.lower(): value for name, value in self.headers.items()},
                 "body": body,
+                "body_size": size,
             }
         )
         route, answer = self._route(method, path)
         try:
-            if answer is None:
+            if raw is None:
+                self._too_large()
+            elif answer is None:
                 self._send_api_error(404, message=f"Not found: {method} {path}")
             elif raw and body is None and method == "POST":
                 self._send_api_error(400, message="Request body is not valid JSON.")
@@ -64,6 +71,12 @@ class RoutingHandler(MessagesHandler):
                     answer(body)
         except ClientGone:
             self.close_connection = True
+
+    def _too_large(self) -> None:
+        """The API's 413 for a body over 32 MB, as its front end sends it (no ``type`` or
+        ``request_id`` at the top), and the end of the connection."""
+        self.close_connection = True
+        self._send_json(413, TOO_LARGE_BODY, {"connection": "close"})
 
     def _route(self, method: str, path: str) -> tuple[str, Callable[[Any], None] | None]:
         """The route template a request matches and the method that answers it (``None``: 404)."""
@@ -131,6 +144,9 @@ class RoutingHandler(MessagesHandler):
         if owner.validate:
             betas = self.headers.get("anthropic-beta", "")
             problem = validate_body(body, COUNT_TOKENS_FIELDS, owner.emitted_blocks, betas)
+            spec = find_spec(owner.models, body.get("model")) if problem is None else None
+            if spec is not None:
+                problem = capability_problem(spec, body.get("messages"))
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from claude_tui.localapi.attachment_reply import attachments_reply
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
 from claude_tui.localapi.compaction import (
     Compaction,
@@ -176,6 +177,9 @@ class Reply:
             text = demo_summary(body, prompt)
         else:
             text = pick_reply(prompt, turn)
+            opening = attachments_reply(body)
+            if opening is not None:  # say what arrived; answer the prompt's words, if any
+                text = opening + ("\n\n" + text if prompt.strip() else "")
         thinking = scenario.thinking
         if thinking is None and thinking_enabled(body):
             thinking = make_thinking(prompt, turn)

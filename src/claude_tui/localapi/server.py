@@ -21,6 +21,9 @@ its own, and everything public is imported from here:
 * ``block_stream`` — how each content block streams (its start and deltas), :func:`tokenize`;
 * ``signing`` — the thinking signatures the server issues and checks;
 * ``request`` — reading a request body: validation, :func:`estimate_tokens`;
+* ``attachments`` — image and document blocks: what each holds and costs (``image_header`` and
+  ``pdf_facts`` read them with the standard library); ``attachment_checks`` — the API's 400s for
+  them; ``attachment_reply`` — the demo reply that says what arrived;
 * ``history`` — what the API rejects in blocks sent back; ``emitted`` — the blocks sent;
 * ``prompt_cache`` — prompt caching: what a request reads and writes, and its usage;
 * ``wire`` — the wire format: paths, SSE framing, error bodies, the models list;
@@ -44,6 +47,7 @@ import contextlib
 import socket
 import threading
 
+from claude_tui.localapi.attachments import Attachment, received
 from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, LocalHTTPServer
@@ -70,6 +74,7 @@ __all__ = [
     "MODELS_ROUTE",
     "MODEL_ROUTE",
     "ROUTES",
+    "Attachment",
     "LocalAPIServer",
     "ModelSpec",
     "Scenario",
@@ -227,6 +232,14 @@ class LocalAPIServer:
         """The prefixes requests asked to cache (:mod:`prompt_cache`); set its ``clock`` to
         move time past a TTL without waiting."""
         return self._state.prompt_cache
+
+    def received_attachments(self, request_index: int) -> list[Attachment]:
+        """What request ``request_index`` (of :attr:`requests`, any route; negative counts from
+        the end) carried in its image and document blocks, as the server read them: kind,
+        media type, size and SHA-256 of the decoded bytes, pixel size, pages or lines, title,
+        token cost (:class:`~claude_tui.localapi.attachments.Attachment`). Empty for a request
+        with none, or whose body was refused unread (over 32 MB)."""
+        return received(self.requests[request_index]["body"])
 
     def wait_for_requests(self, n: int, timeout: float) -> bool:
         """Whether at least ``n`` requests (of any path) arrive within ``timeout`` seconds."""

@@ -49,12 +49,22 @@ ERROR_MESSAGES: dict[str, str] = {
     "billing_error": "Your credit balance is too low to access the Anthropic API.",
     "permission_error": "Your API key does not have permission to use the specified resource.",
     "not_found_error": "Not found.",
-    "request_too_large": "Request exceeds the maximum allowed number of bytes.",
+    "request_too_large": "Request exceeds the maximum size",
     "rate_limit_error": "This request would exceed the rate limit for your organization.",
     "api_error": "Internal server error",
     "timeout_error": "Request timed out.",
     "overloaded_error": "Overloaded",
 }
+
+REQUEST_MAX_BYTES = 32 * 1024 * 1024
+"""The largest request body the Messages API takes (``POST /v1/messages`` and
+``count_tokens``); a larger one gets :data:`TOO_LARGE_BODY` with a 413 before it is read."""
+
+TOO_LARGE_BODY: JSON = {
+    "error": {"type": "request_too_large", "message": "Request exceeds the maximum size"}
+}
+"""The API's 413 body, word for word as users quote it (e.g. anthropics/claude-code#14567):
+its front end answers, so there is no top-level ``type`` and no ``request_id``."""
 
 REASONS: dict[int, str] = {413: "Request Entity Too Large", 529: "Overloaded"}
 """Reason phrases http.server does not know (it would send an empty one)."""

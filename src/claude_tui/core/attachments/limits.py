@@ -9,7 +9,9 @@ over 32 MB is refused with a 413 before it is read.
 from __future__ import annotations
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
-"""An image's largest size, decoded, after any scaling."""
+"""An image's largest size as sent: its base64 text, after any scaling. The API measures the
+base64 (every size its 400 quotes is a multiple of 4, and a 12.7 MB file was reported as
+17,699,328 bytes), so a file of more than 3.75 MB is already over."""
 IMAGE_MAX_SIDE = 8000
 """An image's largest width or height, in pixels."""
 IMAGE_USEFUL_EDGE = 1568
@@ -27,3 +29,18 @@ WORKING_KINDS = "images (PNG, JPEG, GIF, WebP), PDFs, and UTF-8 text files"
 def base64_size(size: int) -> int:
     """How many bytes ``size`` bytes take as base64."""
     return (size + 2) // 3 * 4
+
+
+IMAGE_MAX_PIXELS = 100_000_000
+"""The most pixels this app decodes (a 100-megapixel camera's photo): a larger image, or a
+small file claiming to be one (a decompression bomb), is refused before it is decoded."""
+IMAGE_READ_MAX_BYTES = 256 * 1024 * 1024
+"""The largest image file read at all: anything bigger could not be scaled within the pixel
+limit above without holding hundreds of megabytes."""
+TEXT_MAX_BYTES = REQUEST_MAX_BYTES
+"""A text file larger than a whole request can never be sent."""
+
+
+def megabytes(size: int) -> str:
+    """A limit in the API's own words: ``5 MB`` for 5 MiB (the documentation's units)."""
+    return f"{size / (1024 * 1024):g} MB"

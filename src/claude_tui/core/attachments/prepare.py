@@ -3,40 +3,56 @@
 Runs in a worker thread: reading a 30 MB PDF, or scaling a 20-megapixel photo, must never hold
 up the UI. Every way it can fail raises :class:`AttachmentError` with a sentence a person can
 act on; nothing here touches the prompt or the other attachments.
+
+What a file is comes from its bytes (``sniff``), never its name: a ``photo.png`` that is really
+a JPEG is sent as the JPEG it is. The name counts once, to refuse: a file named like an image
+or a PDF that holds something else (text, most often) is refused with that said, instead of
+being sent as a text document its owner did not mean. The steps for each kind live in
+``image``, ``pdf`` and ``build``; reading the file safely, in ``reading``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from claude_tui.core.attachments.info import AttachmentInfo
-from claude_tui.core.attachments.limits import IMAGE_USEFUL_EDGE, WORKING_KINDS
+from claude_tui.core.attachments.build import text_block
+from claude_tui.core.attachments.image import prepare_image
+from claude_tui.core.attachments.info import human_size
+from claude_tui.core.attachments.limits import (
+    IMAGE_READ_MAX_BYTES,
+    IMAGE_USEFUL_EDGE,
+    PDF_MAX_BYTES,
+    REQUEST_MAX_BYTES,
+    TEXT_MAX_BYTES,
+    WORKING_KINDS,
+    base64_size,
+    megabytes,
+)
+from claude_tui.core.attachments.pdf import prepare_pdf
+from claude_tui.core.attachments.reading import (
+    AttachmentError,
+    FileSignature,
+    file_signature,
+    read_file,
+    shown,
+)
 from claude_tui.core.attachments.sniff import image_media_type, is_pdf, utf8_text
-from claude_tui.core.blocks import AttachmentBlock, DocumentBlock, ImageBlock
+from claude_tui.core.blocks import AttachmentBlock
 
+__all__ = ["AttachmentError", "FileSignature", "Prepared", "file_signature", "prepare_attachment"]
 
-class AttachmentError(Exception):
-    """A file that cannot be attached; ``str()`` is the message to show."""
+Sniffed = Literal["image", "pdf", "other"]
 
-
-class FileSignature(NamedTuple):
-    """What tells a file's version apart without reading it again."""
-
-    size: int
-    mtime_ns: int
-    inode: int
-
-
-def file_signature(path: Path) -> FileSignature | None:
-    """The file's signature now; None when it cannot be read (gone, not a file)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return FileSignature(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+CLAIMED = {
+    ".png": "a PNG image",
+    ".jpg": "a JPEG image",
+    ".jpeg": "a JPEG image",
+    ".gif": "a GIF image",
+    ".webp": "a WebP image",
+    ".pdf": "a PDF",
+}
+"""Names that promise a kind: a file so named that is not that kind is refused, not guessed."""
 
 
 class Prepared(NamedTuple):
@@ -50,56 +66,82 @@ class Prepared(NamedTuple):
 def prepare_attachment(path: Path, *, image_max_edge: int = IMAGE_USEFUL_EDGE) -> Prepared:
     """The block for the file at ``path``: an image, a PDF or a text document.
 
-    ``image_max_edge`` scales a larger image down (0: never). Raises AttachmentError."""
-    signature = file_signature(path)
-    return Prepared(_block(path, image_max_edge), path, signature)
+    ``image_max_edge`` scales a larger image down (0: never). The file is read once; the
+    signature returned is of the version read. Raises AttachmentError."""
+    name = shown(path)
+    claimed = CLAIMED.get(path.suffix.lower())
+    data, signature = read_file(path, lambda head, size: _check(name, claimed, head, size))
+    return Prepared(_block(name, data, image_max_edge), path, signature)
 
 
-def _block(path: Path, image_max_edge: int) -> AttachmentBlock:
+def _sniff(head: bytes) -> Sniffed:
+    if image_media_type(head[:16]) is not None:
+        return "image"
+    return "pdf" if is_pdf(head) else "other"
+
+
+def _check(name: str, claimed: str | None, head: bytes, size: int) -> None:
+    """Refuses, before the rest of it is read, a file too large for its kind, one that is not
+    what its name says, and one whose start is already neither text nor a kind that works."""
+    kind = _sniff(head)
+    if kind == "other" and claimed is not None and size > 0:
+        if b"\x00" in head or _not_utf8(head):
+            raise AttachmentError(f"{name} is named like {claimed} but is not one")
+        raise AttachmentError(
+            f"{name} is named like {claimed} but holds text: rename it (to .txt, say) to "
+            "attach it as text"
+        )
+    if kind == "pdf" and size > PDF_MAX_BYTES:
+        raise AttachmentError(
+            f"{name} is {human_size(size)}; the API takes PDFs up to "
+            f"{megabytes(PDF_MAX_BYTES)}: split it and attach the part you need"
+        )
+    if kind == "pdf" and base64_size(size) > REQUEST_MAX_BYTES:
+        raise AttachmentError(
+            f"{name} is {human_size(size)}, {human_size(base64_size(size))} once encoded "
+            f"for sending; a whole request may be at most {megabytes(REQUEST_MAX_BYTES)}: "
+            "split it and attach the part you need"
+        )
+    if kind == "image" and size > IMAGE_READ_MAX_BYTES:
+        raise AttachmentError(
+            f"{name} is {human_size(size)}: too large an image to read "
+            f"(at most {megabytes(IMAGE_READ_MAX_BYTES)}); scale it down first"
+        )
+    if kind == "other" and (b"\x00" in head or _not_utf8(head)):
+        raise _not_attachable(name, head)
+    if kind == "other" and size > TEXT_MAX_BYTES:
+        raise AttachmentError(
+            f"{name} is {human_size(size)} of text; a whole request may be at most "
+            f"{megabytes(REQUEST_MAX_BYTES)}: attach a part of it"
+        )
+
+
+def _not_utf8(head: bytes) -> bool:
+    """Whether the start is already not UTF-8 (a character cut off by the head's end does not
+    count)."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AttachmentError(f"{path.name}: no such file") from None
-    except IsADirectoryError:
-        raise AttachmentError(f"{path.name} is a folder: attach the files in it") from None
-    except OSError as error:
-        raise AttachmentError(f"{path.name} cannot be read: {error.strerror}") from None
-    name = path.name
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.reason != "unexpected end of data"
+    return False
+
+
+def _block(name: str, data: bytes, image_max_edge: int) -> AttachmentBlock:
     media_type = image_media_type(data[:16])
     if media_type is not None:
-        return image_block(name, media_type, data)
-    if is_pdf(data):
-        return pdf_block(name, data)
+        return prepare_image(name, media_type, data, image_max_edge)
+    if is_pdf(data[:1024]):
+        return prepare_pdf(name, data)
+    if not data:
+        raise AttachmentError(f"{name} is empty: there is nothing to attach")
     text = utf8_text(data)
-    if text is not None:
-        return text_block(name, text)
-    raise AttachmentError(f"{name} cannot be attached: Claude takes {WORKING_KINDS}")
+    if text is None:
+        raise _not_attachable(name, data)
+    if not text:
+        raise AttachmentError(f"{name} is empty: there is nothing to attach")
+    return text_block(name, text)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def image_block(name: str, media_type: str, data: bytes) -> ImageBlock:
-    source = {"type": "base64", "media_type": media_type, "data": _b64(data)}
-    info = AttachmentInfo(name, "image", media_type, len(data), _digest(data))
-    return ImageBlock({"type": "image", "source": source}, info=info)
-
-
-def pdf_block(name: str, data: bytes, pages: int | None = None) -> DocumentBlock:
-    source = {"type": "base64", "media_type": "application/pdf", "data": _b64(data)}
-    raw = {"type": "document", "source": source, "title": name, "citations": {"enabled": True}}
-    info = AttachmentInfo(name, "pdf", "application/pdf", len(data), _digest(data), pages=pages)
-    return DocumentBlock(raw, info=info)
-
-
-def text_block(name: str, text: str) -> DocumentBlock:
-    data = text.encode("utf-8")
-    source = {"type": "text", "media_type": "text/plain", "data": text}
-    raw = {"type": "document", "source": source, "title": name}
-    info = AttachmentInfo(name, "text", "text/plain", len(data), _digest(data))
-    return DocumentBlock(raw, info=info)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _not_attachable(name: str, data: bytes) -> AttachmentError:
+    what = "binary" if b"\x00" in data else "not UTF-8 text (save it as UTF-8 to attach it)"
+    return AttachmentError(f"{name} cannot be attached, it is {what}: Claude takes {WORKING_KINDS}")

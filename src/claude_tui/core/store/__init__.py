@@ -7,6 +7,8 @@ Everything public is imported from here; each module has one part of it:
 * ``schema`` — what the tables hold, and the checks on what is written to them;
 * ``rows`` — :class:`SessionInfo`, :class:`StoredMessage` and :func:`title_from`;
 * ``sessions``, ``messages``, ``branches`` — the queries, by subject;
+* ``attachments`` and ``attachment_json`` — an attached file's bytes, kept once, out of the
+  blocks that carry it, and put back on every read;
 * ``session_store`` — :class:`SessionStore`: all of them, plus export, import and statistics;
 * ``io`` — a session as export JSON and back into the tables;
 * ``export`` and ``transcript`` — checking an export file; writing it as JSON or Markdown;

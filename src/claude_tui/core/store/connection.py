@@ -136,8 +136,14 @@ class StoreConnection:
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: several queries see one state, and no writer is blocked."""
+        """A read transaction: several queries see one state, and no writer is blocked.
+
+        Inside another transaction it is that one: a read made of several queries (messages and
+        their attachments) can run on its own or as part of a larger one (an export)."""
         with self._guard() as conn:
+            if conn.in_transaction:
+                yield conn
+                return
             conn.execute("BEGIN")
             try:
                 yield conn

@@ -15,6 +15,11 @@ still read the file. An import takes the blocks when the file has them and deriv
 from them; an export from before blocks existed has only the texts, and its messages get the
 blocks ``blocks_from_text`` makes of them, as the schema migration gives saved messages.
 
+An attachment is in its block as the API takes it, base64 (or a text source's text) and all,
+never as the store's reference to its stored bytes: the file stands alone. Imported, the bytes
+go to the ``attachments`` table as any written message's do, once however many times the same
+file is imported.
+
 Checking that a document *is* an export is ``export``'s job; these functions take one that has
 passed :func:`~claude_tui.core.store.export.validate_export`.
 """
@@ -26,6 +31,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from claude_tui.core.blocks import Block, block_from_store, block_to_store, blocks_from_text
+from claude_tui.core.store import attachments
+from claude_tui.core.store.attachment_json import Attachment
 from claude_tui.core.store.rows import SessionInfo, StoredMessage
 from claude_tui.core.store.schema import (
     USAGE_COLUMNS,
@@ -100,14 +107,18 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
         (session_id, *(data[key] for key in _SESSION_KEYS)),
     )
     base = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM messages").fetchone()[0])
+    rows, found = [], []
+    for index, message in enumerate(data["messages"]):
+        row, attached = _import_row(session_id, base, index, message)
+        rows.append(row)
+        found.append(attached)
     conn.executemany(
         f"INSERT INTO messages ({', '.join(_IMPORT_COLUMNS)})"
         f" VALUES ({', '.join('?' * len(_IMPORT_COLUMNS))})",
-        [
-            _import_row(session_id, base, index, message)
-            for index, message in enumerate(data["messages"])
-        ],
+        rows,
     )
+    for index, attached in enumerate(found):
+        attachments.link(conn, base + index, attached)
     if data["leaf"] is not None:
         conn.execute(
             "UPDATE sessions SET leaf_id = ? WHERE id = ?", (base + data["leaf"], session_id)
@@ -115,15 +126,22 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
     return str(session_id)
 
 
-def _import_row(session_id: str, base: int, index: int, message: dict[str, Any]) -> tuple[Any, ...]:
-    """Values in ``_IMPORT_COLUMNS`` order; a ``streaming`` row can only be ``incomplete`` now."""
-    values = {name: message[name] for name in ("role", *_EXPORT_FIELDS, *_EXPORT_TAIL)}
+def _import_row(
+    session_id: str, base: int, index: int, message: dict[str, Any]
+) -> tuple[tuple[Any, ...], list[Attachment]]:
+    """Values in ``_IMPORT_COLUMNS`` order, and the attachments taken out of the blocks; a
+    ``streaming`` row can only be ``incomplete`` now."""
+    values: dict[str, Any] = {
+        name: message[name] for name in ("role", *_EXPORT_FIELDS, *_EXPORT_TAIL)
+    }
     values.update(message["usage"])
-    values.update(block_columns(imported_blocks(message)))
+    columns, found = block_columns(imported_blocks(message))
+    values.update(columns)
     if values["status"] == "streaming":
         values["status"] = "incomplete"
     parent = None if message["parent"] is None else base + message["parent"]
-    return (base + index, session_id, parent, *(values[name] for name in _IMPORT_COLUMNS[3:]))
+    row = (base + index, session_id, parent, *(values[name] for name in _IMPORT_COLUMNS[3:]))
+    return row, found
 
 
 def imported_blocks(message: dict[str, Any]) -> list[Block]:

@@ -3,6 +3,10 @@
 A message is its blocks (``core.blocks``); the ``content`` and ``thinking`` columns are derived
 from them on every write (``schema.block_columns``), so a caller gives blocks, or, for a message
 that is only text (a typed prompt, an old export), the text, from which the blocks follow.
+
+An image's or a document's bytes are not kept in the blocks column: they are stored once in the
+``attachments`` table in the same transaction (``attachments.link``), and every read puts them
+back (``attachments.read_messages``), so what is read equals what was written.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from claude_tui.core.blocks import Block, blocks_from_text, text_of
+from claude_tui.core.store import attachments
 from claude_tui.core.store.branches import PATH_SQL, TIP_SQL
 from claude_tui.core.store.connection import StoreConnection
-from claude_tui.core.store.rows import StoredMessage, message_from_row, title_from
+from claude_tui.core.store.rows import StoredMessage, title_from
 from claude_tui.core.store.schema import (
     ADDABLE,
     MESSAGE_COLUMNS,
@@ -81,7 +86,7 @@ class MessageQueries(StoreConnection):
             raise ValueError(f"role must be one of {', '.join(ROLES)}: {role!r}")
         thinking = fields.pop("thinking", None)
         message_blocks = given_blocks(content, thinking, blocks)
-        columns = block_columns(message_blocks)
+        columns, found = block_columns(message_blocks)
         fields = check_fields(fields, ADDABLE)
         fields.setdefault("created_at", now_iso())
         fields.update(session_id=session_id, role=str(role), **columns)
@@ -105,7 +110,8 @@ class MessageQueries(StoreConnection):
                 " title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
                 (fields["created_at"], cursor.lastrowid, title, session_id),
             )
-        assert cursor.lastrowid is not None
+            assert cursor.lastrowid is not None
+            attachments.link(conn, cursor.lastrowid, found)
         return cursor.lastrowid
 
     def update_message(
@@ -115,11 +121,14 @@ class MessageQueries(StoreConnection):
         them); raises KeyError for an unknown message.
 
         One UPDATE statement: triggers bump the session, its streaming flag and the search index,
-        so a once-a-second flush of a streaming reply stays cheap.
+        so a once-a-second flush of a streaming reply stays cheap. New blocks also renew the
+        message's links to its attachments (one indexed DELETE when it has none, as a reply).
         """
         fields = check_fields(fields, UPDATABLE)
+        found = None
         if blocks is not None:
-            fields.update(block_columns(check_blocks(blocks)))
+            columns, found = block_columns(check_blocks(blocks))
+            fields.update(columns)
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -127,6 +136,8 @@ class MessageQueries(StoreConnection):
             cursor = conn.execute(
                 f"UPDATE messages SET {assignments} WHERE id = ?", (*fields.values(), message_id)
             )
+            if cursor.rowcount and found is not None:
+                attachments.link(conn, message_id, found, replacing=True)
         if cursor.rowcount == 0:
             raise KeyError(message_id)
 
@@ -135,15 +146,19 @@ class MessageQueries(StoreConnection):
 
         Versions left behind by edits and retries are not on it; :meth:`all_messages` has them.
         """
-        return [message_from_row(row) for row in self._rows(PATH_SQL, (session_id,))]
+        return self._read(PATH_SQL, (session_id,))
 
     def all_messages(self, session_id: str) -> list[StoredMessage]:
         """Every message of the session, every branch, in the order they were added."""
-        rows = self._rows(
+        return self._read(
             f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [message_from_row(row) for row in rows]
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[StoredMessage]:
+        """The messages ``sql`` selects, with their attachments' bytes, read in one snapshot."""
+        with self._snapshot() as conn:
+            return attachments.read_messages(conn, conn.execute(sql, params).fetchall())
 
     def mark_interrupted(self) -> int:
         """Mark every reply still ``streaming`` as ``incomplete``; returns how many.

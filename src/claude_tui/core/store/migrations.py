@@ -9,7 +9,16 @@ it after: rewriting how a message is kept is not an edit, and must not reorder t
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
+
+from claude_tui.core.store import attachments
+from claude_tui.core.store.attachment_json import detach
+
+Step = str | Callable[[sqlite3.Connection], None]
+"""One statement of a migration, or, where SQL alone cannot do it (hashing), a function run
+in the step's transaction (:func:`run_step`)."""
 
 _SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
 """Now as the store's ISO-8601 text; SQLite only has milliseconds, so the rest is zero-padded."""
@@ -165,7 +174,72 @@ _V5: tuple[str, ...] = (
     "ALTER TABLE messages ADD COLUMN context_tokens INTEGER",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+
+def _keep_attachments_once(conn: sqlite3.Connection) -> None:
+    """Version 6's rewrite of saved messages: each image or document block that holds its
+    file's bytes inline gives them to ``attachments`` and keeps a reference (``attachment_json``),
+    exactly as a message written from now on. Only the ``blocks`` column changes: ``content``
+    (the search index's) already named the file rather than holding it.
+
+    Rows are found by a substring test first and read one at a time, so an old file with large
+    inline images is never all in memory at once."""
+    candidates = conn.execute(
+        "SELECT id FROM messages WHERE instr(blocks, '\"image\"') OR instr(blocks, '\"document\"')"
+    ).fetchall()
+    for (message_id,) in candidates:
+        (text,) = conn.execute("SELECT blocks FROM messages WHERE id = ?", (message_id,)).fetchone()
+        try:
+            items = json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            continue  # damaged: read back from its text columns, as before; left untouched
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            continue
+        found = [attachment for item in items if (attachment := detach(item)) is not None]
+        if found:
+            conn.execute(
+                "UPDATE messages SET blocks = ? WHERE id = ?",
+                (json.dumps(items, ensure_ascii=False), message_id),
+            )
+            attachments.link(conn, message_id, found)
+
+
+_V6: tuple[Step, ...] = (
+    # Attachments, kept once. An image or document block sent the file inline (base64, or a
+    # text source's text), and the blocks column kept it so: the same file in ten turns was ten
+    # copies. Now the bytes live here once, keyed by their SHA-256, and the block keeps a
+    # reference under the app's mark. ``data`` is the last column, so reading the others never
+    # reads a blob's overflow pages; a rowid table, as rows this large want.
+    """CREATE TABLE attachments (
+        sha256 TEXT PRIMARY KEY NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    )""",
+    # Which message uses which attachment: by message (the primary key) when a message is
+    # deleted or rewritten, by attachment (the index) to know whether any use is left.
+    """CREATE TABLE message_attachments (
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL REFERENCES attachments (sha256),
+        PRIMARY KEY (message_id, sha256)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX message_attachments_by_sha256 ON message_attachments (sha256)",
+    # The last use gone (its message deleted with its session, or rewritten without it), the
+    # bytes go too, in that same transaction. Cascades fire it as any delete does.
+    """CREATE TRIGGER attachments_free AFTER DELETE ON message_attachments
+    WHEN NOT EXISTS (SELECT 1 FROM message_attachments WHERE sha256 = OLD.sha256) BEGIN
+        DELETE FROM attachments WHERE sha256 = OLD.sha256;
+    END""",
+    # Saved messages move their inline bytes in; not an edit, so no session is bumped.
+    "DROP TRIGGER messages_touch_session",
+    _keep_attachments_once,
+    f"""CREATE TRIGGER messages_touch_session AFTER UPDATE ON messages
+    WHEN NOT (OLD.status = 'streaming' AND NEW.status = 'incomplete') BEGIN
+        UPDATE sessions SET updated_at = max(updated_at, {_SQL_NOW}) WHERE id = NEW.session_id;
+    END""",
+)
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -177,6 +251,14 @@ class SchemaTooNewError(Exception):
 
 def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def run_step(conn: sqlite3.Connection, step: Step) -> None:
+    """Execute one statement of a migration, or call its function."""
+    if isinstance(step, str):
+        conn.execute(step)
+    else:
+        step(conn)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -195,8 +277,8 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if user_version(conn) == version:
-                for statement in MIGRATIONS[version]:
-                    conn.execute(statement)
+                for step in MIGRATIONS[version]:
+                    run_step(conn, step)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
             if conn.in_transaction:

@@ -6,10 +6,13 @@ history loader) depends on plain values, not on SQLite.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from claude_tui.core.blocks import Block, blocks_from_json, blocks_from_text
+from claude_tui.core.blocks import Block, block_from_store, blocks_from_text
+from claude_tui.core.store.attachment_json import restore
 
 TITLE_LIMIT = 60
 """About how many characters of the first user line become a new session's title."""
@@ -85,28 +88,38 @@ def session_from_row(row: tuple[Any, ...]) -> SessionInfo:
     )  # fmt: skip
 
 
-def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
-    """A row of ``SELECT {MESSAGE_COLUMNS}`` as a :class:`StoredMessage`."""
+def message_from_row(
+    row: tuple[Any, ...], attachments: Mapping[str, bytes] | None = None
+) -> StoredMessage:
+    """A row of ``SELECT {MESSAGE_COLUMNS}`` as a :class:`StoredMessage`; ``attachments`` (SHA-256
+    to bytes) has the bytes its blocks refer to (``attachment_json``)."""
     message_id, session_id, parent_id, role, content, thinking, blocks, *rest = row
     return StoredMessage(
         message_id, session_id, parent_id, role, content, thinking,
-        blocks_from_column(blocks, content, thinking), *rest,
+        blocks_from_column(blocks, content, thinking, attachments or {}), *rest,
     )  # fmt: skip
 
 
-def blocks_from_column(value: object, content: str, thinking: str) -> list[Block]:
-    """A message's saved blocks; if they cannot be read, its text and thinking as blocks.
+def blocks_from_column(
+    value: object, content: str, thinking: str, attachments: Mapping[str, bytes] | None = None
+) -> list[Block]:
+    """A message's saved blocks, their attachments' bytes put back from ``attachments``; if
+    they cannot be read, its text and thinking as blocks.
 
     A damaged ``blocks`` value (not JSON, not a list of objects: a disk error, a hand edit, a
     bug in some version) must not stop the session from opening, nor lose the message: the
     derived ``content`` and ``thinking`` columns still hold what a person could read of it, so
     the message comes back as ``blocks_from_text(content, thinking)`` instead. What is lost is
     only what text cannot hold (signatures, tool calls, unknown kinds); the damaged value stays
-    in the file untouched until the message is written again.
+    in the file untouched until the message is written again. An attachment whose bytes are
+    missing loses only itself (``attachment_json.missing_placeholder``).
     """
     if isinstance(value, str):
         try:
-            return blocks_from_json(value)
+            items = json.loads(value)
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise ValueError("blocks must be a JSON list of objects")
+            return [block_from_store(restore(item, attachments or {})) for item in items]
         except (ValueError, TypeError, RecursionError):
             pass
     return blocks_from_text(content, thinking)

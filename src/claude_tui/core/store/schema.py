@@ -3,17 +3,20 @@
 The tables themselves are built by ``migrations``; this module is what the queries share about
 them. A message's ``blocks`` are what it is made of; its ``content`` and ``thinking`` columns are
 derived from them (:func:`block_columns`) and never set on their own, so search and the list
-always agree with what the message holds.
+always agree with what the message holds. Its attachments' bytes go to their own table, a
+reference left in the blocks (``attachment_json``).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from claude_tui.core.blocks import Block, blocks_to_json, plain_text, thinking_of
+from claude_tui.core.blocks import Block, block_to_store, plain_text, thinking_of
+from claude_tui.core.store.attachment_json import Attachment, detach
 
 STATUSES = ("complete", "streaming", "cancelled", "error", "incomplete")
 """Every status a message can have; ``streaming`` rows left at start-up become ``incomplete``."""
@@ -46,14 +49,21 @@ ADDABLE = UPDATABLE | {"created_at", "parent_id"}
 """Message columns ``add_message`` takes as keywords (created_at too, for imports)."""
 
 
-def block_columns(blocks: Sequence[Block]) -> dict[str, str]:
+def block_columns(blocks: Sequence[Block]) -> tuple[dict[str, str], list[Attachment]]:
     """The columns a message's blocks decide: the blocks' JSON, the plain text that is searched
-    and listed, and the thinking."""
-    return {
+    and listed, and the thinking; and the attachments whose bytes were taken out of the JSON,
+    to be stored once beside it (``attachments.link``), a reference left in their place.
+
+    The plain text names each attachment by its line (``📎 report.pdf · 12 pages · 1.2 MB``),
+    so search finds a session by a file's name; its contents are never searched."""
+    items = [block_to_store(block) for block in blocks]
+    found = [attachment for item in items if (attachment := detach(item)) is not None]
+    columns = {
         "content": plain_text(blocks),
         "thinking": thinking_of(blocks),
-        "blocks": blocks_to_json(blocks),
+        "blocks": json.dumps(items, ensure_ascii=False),  # as ``blocks.blocks_to_json``
     }
+    return columns, found
 
 
 def check_blocks(blocks: object) -> list[Block]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from claude_tui.core.attachments.info import attachment_line
 from claude_tui.core.blocks import (
     Block,
     CompactionBlock,
@@ -132,12 +133,30 @@ def block_line(block: Block) -> str:
         if not block.summary.strip():
             return "*(the earlier conversation, summarised)*"
         return folded("Earlier conversation summarised", block.summary)
+    if isinstance(block, ImageBlock | DocumentBlock):
+        return attachment_paragraph(block)
+    return _one_line(unsupported_line(block))
+
+
+def attachment_paragraph(block: ImageBlock | DocumentBlock) -> str:
+    """An attachment named, never its contents: ``📎 report.pdf · 12 pages · 1.2 MB`` as the
+    turn shows it. No base64 in a file meant to be read, and not a text file's text either: it
+    was the user's file, not the conversation, and the JSON export keeps it whole. A block with
+    no file info (an old import) says what it is, with the title a document has."""
+    if block.info is not None:
+        return _markdown_safe(attachment_line(block.info))
     if isinstance(block, ImageBlock):
         return "*(an image)*"
-    if isinstance(block, DocumentBlock):
-        title = block.raw.get("title")
-        return f"*(a document: {_one_line(title)})*" if isinstance(title, str) else "*(a document)*"
-    return _one_line(unsupported_line(block))
+    title = block.raw.get("title")
+    if isinstance(title, str) and title.strip():
+        return f"*(a document: {_markdown_safe(_one_line(title))})*"
+    return "*(a document)*"
+
+
+def _markdown_safe(text: str) -> str:
+    """A file name's characters that Markdown would read as emphasis, code, a link or HTML,
+    escaped (``\\*``): a name is shown as it is, never rendered."""
+    return re.sub(r"([\\`*_\[\]<>~|])", r"\\\1", text)
 
 
 def _one_line(text: str) -> str:

@@ -27,6 +27,8 @@ from claude_tui.core.prompt import Prompt
 from claude_tui.core.slash import Command, Unknown, parse
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.capability_refresh import CapabilityRefresh
+from claude_tui.ui.chat.attachments import Attachments
+from claude_tui.ui.chat.attachments_send import AttachmentCheck
 from claude_tui.ui.chat.commands import run_command
 from claude_tui.ui.chat.copying import copy_selected, offset_on_demand
 from claude_tui.ui.chat.escape import press_escape
@@ -41,6 +43,7 @@ from claude_tui.ui.chat.stray_keys import redirect_key, redirect_paste
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, StoreProblem, TurnsSaved
 from claude_tui.ui.options import AppOptions
 from claude_tui.ui.textual_private import BandCompositor
+from claude_tui.ui.widgets.attachment_tray import AttachmentTray
 from claude_tui.ui.widgets.column import ChatColumn
 from claude_tui.ui.widgets.completion import CommandCompletions
 from claude_tui.ui.widgets.conversation import WELCOME
@@ -93,6 +96,8 @@ class ChatScreen(Screen[None]):
         self.metrics_bar = MetricsBar(id="metrics")
         self.prompt_input = PromptInput(id="prompt")
         self.column = ChatColumn(id="main")
+        self.attachments = Attachments(self, AttachmentTray(id="attachments"))
+        self.attachment_check = AttachmentCheck(self, self.attachments)
         self.replies = ReplyController(self, self.turn_pane, self.reply_status, self.metrics_bar)
         self.send_guard = SendGuard(self)
         self.sidebar_layout = SidebarLayout(self.sessions_panel)
@@ -126,6 +131,7 @@ class ChatScreen(Screen[None]):
                 yield self.reply_status
                 yield self.metrics_bar
                 yield CommandCompletions(id="completions")
+                yield self.attachments.tray
                 yield self.prompt_input
         yield Footer()
 
@@ -214,11 +220,28 @@ class ChatScreen(Screen[None]):
         if not self.options.api.has_credentials:
             self.notify(self.no_key_hint, title="Cannot send", severity="error", timeout=8)
             return  # the prompt stays in the input: nothing is lost
-        outgoing = Prompt(parsed.text)  # // sends a literal /
+        attached = self.attachment_check.ready(parsed.text, message.prompt_input)
+        if attached is None:
+            return  # a file still being read, or changed: the prompt and chips stay
+        outgoing = Prompt(parsed.text, attached)  # // sends a literal /
         if not self.send_guard.allows(self.current, outgoing, message.prompt_input):
             return  # over the context window, or being counted: still in the input
         message.prompt_input.remember(message.text)
+        self.attachments.clear()
         await self.replies.submit(self.current, outgoing)
+
+    @on(PromptInput.PathsPasted)
+    def _on_paths_pasted(self, message: PromptInput.PathsPasted) -> None:
+        self.attachments.add(message.paths, pasted=message.text)
+
+    @on(PromptInput.BackspaceAtStart)
+    def _on_backspace_at_start(self) -> None:
+        self.attachments.backspace()
+
+    @on(AttachmentTray.Remove)
+    def _on_remove_chip(self, message: AttachmentTray.Remove) -> None:
+        self.attachments.remove(message.key)
+        self.prompt_input.focus()
 
     async def run_slash(self, line: str) -> None:
         """Run ``line`` as if typed (the command palette's entries use this)."""

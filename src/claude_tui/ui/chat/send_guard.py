@@ -33,6 +33,7 @@ from claude_tui.core.prompt import Prompt
 from claude_tui.core.request import next_messages, stream_request
 from claude_tui.core.tokens import count_request_tokens
 from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.chat.attachments_send import attachment_problem, attachment_tokens
 from claude_tui.ui.chat.escape import unqueue
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.widgets.prompt import PromptInput
@@ -87,9 +88,13 @@ class SendGuard:
         if self.counting(state):
             self._chat.notify("Still counting the last prompt's tokens…", timeout=3)
             return False
+        problem = attachment_problem(self._chat, state, outgoing)
+        if problem is not None:  # no images or PDFs for this model, or over 32 MB
+            self._chat.notify(problem, title="Not sent", severity="error", timeout=12, markup=False)
+            return False
         if state.busy or state.editing is not None:
             return True  # queued (checked when its turn comes), or an edit: another history
-        decision, estimate, window, model = self._judge(state, outgoing.text)
+        decision, estimate, window, model = self._judge(state, outgoing)
         if decision is SendVerdict.SEND:
             return True
         assert window is not None
@@ -104,7 +109,7 @@ class SendGuard:
         still fits: checked as if typed now. Refused, it and the rest of the queue go back
         into the input (``escape.unqueue``); near the edge it is counted first."""
         prompt = state.queue.pop(0)
-        decision, estimate, window, model = self._judge(state, prompt.text)
+        decision, estimate, window, model = self._judge(state, prompt)
         if decision is SendVerdict.SEND:
             await self._chat.replies.start(state, prompt)
             return
@@ -130,12 +135,15 @@ class SendGuard:
             self._chat.notify("Count stopped: the prompt was not sent; it is still in the input.")
         return True
 
-    def _judge(self, state: SessionState, text: str) -> tuple[SendVerdict, int, int | None, str]:
-        """The verdict on sending ``text`` in ``state`` now, the request's estimated size,
-        the model's window and the model."""
+    def _judge(
+        self, state: SessionState, prompt: Prompt
+    ) -> tuple[SendVerdict, int, int | None, str]:
+        """The verdict on sending ``prompt`` in ``state`` now, the request's estimated size
+        (its attachments' estimate included), the model's window and the model."""
         model = self._chat.session_settings(state).model
         window = model_window(self._chat.app, model)
-        estimate = estimate_next(state.conversation.turns, prompt_chars=len(text))
+        estimate = estimate_next(state.conversation.turns, prompt_chars=len(prompt.text))
+        estimate += attachment_tokens(prompt)
         return verdict(estimate, window), estimate, window, model
 
     def _refuse(self, tokens: int, window: int, model: str, *, exact: bool) -> None:
@@ -230,6 +238,7 @@ class SendGuard:
         if tokens is None:
             self._sent_anyway(problem)
         prompt.remember(count.typed)
+        chat.attachments.clear()
         await chat.replies.submit(state, count.prompt)
 
     async def _counted_queued(self, count: Count, counted: Counted) -> None:

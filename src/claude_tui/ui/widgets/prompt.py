@@ -4,13 +4,22 @@ It also drives the slash-command menu (``CommandCompletions``): as soon as the i
 line starting with ``/``, every edit shows what can follow. The menu never has the focus, so
 while it shows the prompt routes its keys there: Up/Down move the highlight, Tab accepts, Esc
 closes, Enter accepts only an unfinished command name (so ``/help`` + Enter still runs it).
+
+The same menu offers file paths for the last argument of ``/attach`` and for a ``@path`` word
+(``path_fragment``): the directory is listed in a thread worker and the menu follows when the
+answer comes, unless the text changed meanwhile. A directory keeps the menu open for the next
+level. Two more things the input tells its screen, which holds the attachment chips: a paste
+that is only paths of existing files (``PathsPasted``, not typed in), and Backspace at the
+very start (``BackspaceAtStart``: the last chip goes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import events
 from textual.css.query import NoMatches
@@ -22,6 +31,8 @@ from claude_tui.core import slash, slash_table
 from claude_tui.core.slash import Completion
 from claude_tui.ui.fit import fit_line
 from claude_tui.ui.widgets.completion import CommandCompletions
+from claude_tui.ui.widgets.path_fragment import Fragment, PathCompletion, fragment_at
+from claude_tui.ui.widgets.path_fragment import completions as path_rows
 
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter"})
 """ctrl+j works in every terminal; the others only where the terminal reports them."""
@@ -29,6 +40,8 @@ PLACEHOLDER = "Message Claude…   Enter send · Ctrl+J new line · ↑ earlier 
 """Shown in the empty input; its hints go, whole, on a narrow screen (``fit_line``)."""
 MENU_KEYS = frozenset({"up", "down", "tab", "enter", "escape"})
 """The keys the completion menu takes while it shows; otherwise they do what they always do."""
+PATH_LIMIT = 50
+"""Paths offered at most: the menu shows eight at a time; more is typing a few letters away."""
 
 
 class PromptInput(TextArea):
@@ -56,6 +69,16 @@ class PromptInput(TextArea):
         def control(self) -> PromptInput:
             return self.prompt_input
 
+    @dataclass
+    class PathsPasted(Message):
+        """A paste that is nothing but the paths of existing files: attach them, not type."""
+
+        paths: list[Path]
+        text: str
+
+    class BackspaceAtStart(Message):
+        """Backspace with the cursor at the very start of the input."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             id=id,
@@ -72,6 +95,8 @@ class PromptInput(TextArea):
         self._dismissed = False
         """Esc closed the menu; it stays closed until the next edit."""
         self._menu: CommandCompletions | None = None
+        self._paths_for: str | None = None
+        """The text the paths in the menu were listed for; Tab waits while they are stale."""
 
     def on_resize(self) -> None:
         # the room for text: the content width less the column the cursor may take
@@ -88,6 +113,13 @@ class PromptInput(TextArea):
             event.prevent_default()
             event.stop()
             self._submit()
+            return
+        if event.key == "backspace" and self.cursor_location == (0, 0) and not self.selected_text:
+            # There is nothing to delete here; the key must not reach the TextArea either, or
+            # it could delete from a pasted path the screen puts back meanwhile.
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.BackspaceAtStart())
             return
         if event.key in NEWLINE_KEYS:
             event.prevent_default()
@@ -110,6 +142,23 @@ class PromptInput(TextArea):
         if key == "escape" and self.completions_open:
             return True
         return super().check_consume_key(key, character)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Paths of existing files pasted (a file dropped on the terminal) become chips; any
+        other paste goes on to the ``TextArea``, which types it."""
+        if self.read_only:
+            return
+        from claude_tui.core.attachments.paths import pasted_paths
+
+        paths = pasted_paths(event.text, Path.cwd())
+        if paths:
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.PathsPasted(paths, event.text))
+
+    def submit(self) -> None:
+        """Enter, as if pressed (after the ``@path`` files of a send were read)."""
+        self._submit()
 
     def _submit(self) -> None:
         text = self.text
@@ -207,7 +256,46 @@ class PromptInput(TextArea):
         found = slash.complete(text, self._completion_choices)
         if len(found) == 1 and found[0].replacement == text:
             found = []  # the command is complete as typed: nothing left to offer
+        if not found:
+            cursor = self._offset_of(self.cursor_location)
+            fragment = fragment_at(text, cursor)
+            if fragment is not None:
+                self._list_paths(text, fragment)
+                return  # the menu shows what it showed until the listing is in
+        self._paths_for = None
         self._show(found)
+
+    def _offset_of(self, location: tuple[int, int]) -> int:
+        """The text offset of a ``(row, column)`` location."""
+        row, column = location
+        return sum(len(line) + 1 for line in self.text.split("\n")[:row]) + column
+
+    def _location_of(self, offset: int) -> tuple[int, int]:
+        """The ``(row, column)`` of a text offset."""
+        before = self.text[:offset].split("\n")
+        return len(before) - 1, len(before[-1])
+
+    def _list_paths(self, text: str, fragment: Fragment) -> None:
+        """List the paths that complete ``fragment``, in a thread (a directory may be large
+        or on a slow disk); the menu follows if the text is still ``text`` then."""
+
+        def work() -> None:
+            from claude_tui.core.attachments.paths import path_completions
+
+            try:
+                found = path_completions(fragment.value, Path.cwd(), limit=PATH_LIMIT)
+            except OSError:
+                found = []
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.app.call_from_thread(self._paths_listed, text, fragment, found)
+
+        self.run_worker(work, name="paths", group="paths", thread=True, exit_on_error=False)
+
+    def _paths_listed(self, text: str, fragment: Fragment, found: list[str]) -> None:
+        if text != self.text or self._completed_for != text or self._dismissed:
+            return  # stale: the input changed, or Esc closed the menu
+        self._paths_for = text
+        self._show(path_rows(text, fragment, found))
 
     def _show(self, completions: list[Completion]) -> None:
         if not completions and not self.completions_open:
@@ -248,7 +336,8 @@ class PromptInput(TextArea):
         elif chosen is None:
             return False
         elif key == "tab":
-            self._accept(chosen)
+            if not isinstance(chosen, PathCompletion) or self._paths_for == self.text:
+                self._accept(chosen)  # (paths listed for an older text: wait for the new)
         elif key == "enter":
             if chosen.replacement == self.text or not self._typing_name():
                 return False  # a whole command, or its arguments: Enter sends as usual
@@ -257,11 +346,16 @@ class PromptInput(TextArea):
 
     def _typing_name(self) -> bool:
         """The input is a command name still being typed: ``/mo``, not ``/model`` or ``/mo x``."""
+        if not self.text.startswith(slash_table.PREFIX):
+            return False  # a path after @: Tab takes it, Enter sends
         name = self.text[len(slash_table.PREFIX) :]
         return not re.search(r"\s", name) and name.lower() not in slash_table.BY_NAME
 
     def _accept(self, completion: Completion) -> None:
         """Put ``completion`` in the input, cursor at the end, and offer what may follow."""
         self.replace(completion.replacement, (0, 0), self.document.end)
-        self.move_cursor(self.document.end)
+        if isinstance(completion, PathCompletion):
+            self.move_cursor(self._location_of(completion.cursor))
+        else:
+            self.move_cursor(self.document.end)
         self._update_completions()

@@ -14,12 +14,9 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from claude_tui.core.attachment_tokens import (
-    AttachmentTokens,
-    conversation_attachments,
-    estimate_tokens,
-)
-from claude_tui.core.blocks import AttachmentBlock, block_line
+from claude_tui.core.attachment_tokens import AttachmentTokens, conversation_attachments
+from claude_tui.core.attachments.fit import estimate_block_tokens
+from claude_tui.core.blocks import AttachmentBlock, attachments_of, block_line
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
@@ -78,8 +75,11 @@ async def edit(chat: ChatScreen, command: Command) -> bool:
     if point is None:
         raise CommandError("There is no message to edit yet.")
     prompt = chat.prompt_input
-    prompt.load_text(state.conversation.turns[point.turn_index].text)
+    turn = state.conversation.turns[point.turn_index]
+    prompt.load_text(turn.text)
     prompt.move_cursor(prompt.document.end)
+    chat.attachments.clear()
+    chat.attachments.restore(attachments_of(turn.blocks))  # back as chips, sent with it
     prompt.focus()
     state.editing = point  # Enter sends it as an edit (ReplyController.submit), Esc cancels
     chat.notify(
@@ -196,7 +196,7 @@ def _attachment_listing(
     return AttachmentCounts(
         [block_line(block) for block in attachments],
         [ATTACHMENT_TOKENS.known(api, model, block) for block in attachments],
-        [estimate_tokens(block) for block in attachments],
+        [estimate_block_tokens(block) for block in attachments],
     )
 
 

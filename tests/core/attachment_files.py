@@ -1,0 +1,58 @@
+"""Files to attach, made in a test's tmp_path: images with Pillow, PDFs with pypdf, and a PNG
+header claiming any size (a decompression bomb) written by hand."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfWriter
+
+
+def image_file(
+    path: Path,
+    size: tuple[int, int],
+    colour: tuple[int, ...] = (200, 30, 30),
+    mode: str = "RGB",
+    /,
+    **options: object,
+) -> Path:
+    """A one-colour image of ``size``; the format follows the suffix."""
+    Image.new(mode, size, colour).save(path, **options)  # type: ignore[arg-type]
+    return path
+
+
+def pdf_bytes(pages: int, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_claiming(width: int, height: int, pixels: bytes | None = None) -> bytes:
+    """A tiny PNG whose header says ``width`` × ``height`` (1-bit grey): what a decompression
+    bomb looks like before it is decoded; ``pixels`` replaces its compressed data."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\x00") if pixels is None else pixels)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def decoded(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image

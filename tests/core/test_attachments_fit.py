@@ -1,0 +1,120 @@
+"""The checks before a send (the model's capabilities, the request's size, PDF pages) and the
+token estimates of attachments."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from claude_tui.core.attachments.build import image_block, pdf_block, text_block
+from claude_tui.core.attachments.fit import (
+    IMAGE_FALLBACK_TOKENS,
+    PDF_PAGE_TOKENS,
+    capability_problem,
+    estimate_block_tokens,
+    pdf_pages_problem,
+    request_bytes,
+    request_size_problem,
+)
+from claude_tui.core.attachments.info import AttachmentInfo
+from claude_tui.core.attachments.prepare import prepare_attachment
+from claude_tui.core.blocks import AttachmentBlock, DocumentBlock, ImageBlock
+from claude_tui.core.capabilities import ModelCapabilities
+from tests.core.attachment_files import image_file, pdf_bytes
+
+HAIKU = ModelCapabilities("claude-3-haiku-20240307", image_input=True)
+BLIND = ModelCapabilities("text-only")
+SONNET = ModelCapabilities("claude-sonnet-5-5", image_input=True, pdf_input=True)
+
+
+def image(name: str = "shot.png", width: int = 100, height: int = 50) -> ImageBlock:
+    info = AttachmentInfo(name, "image", "image/png", 0, "", width=width, height=height)
+    return image_block(info, b"\x89PNG\r\n\x1a\n")
+
+
+PDF = pdf_block("report.pdf", b"%PDF-1.4", pages=12)
+TEXT = text_block("notes.md", "x" * 4001)
+
+
+def test_a_model_that_does_not_read_pdfs_names_one_that_does() -> None:
+    others = [("text-only", BLIND), (HAIKU.model, HAIKU), ("claude-sonnet-5-5", SONNET)]
+    assert capability_problem([PDF, image(), TEXT], HAIKU.model, HAIKU, others) == (
+        "claude-3-haiku-20240307 does not read PDFs (report.pdf): claude-sonnet-5-5 does — "
+        "/model claude-sonnet-5-5"
+    )
+
+
+def test_images_and_pdfs_both_missing_need_a_model_that_reads_both() -> None:
+    shots = [image(f"s{index}.png") for index in range(5)]
+    others = [("claude-3-haiku-20240307", HAIKU), ("claude-sonnet-5-5", SONNET)]
+    assert capability_problem([*shots, PDF], "text-only", BLIND, others) == (
+        "text-only does not read images (s0.png, s1.png, s2.png and 2 more) or PDFs "
+        "(report.pdf): claude-sonnet-5-5 does — /model claude-sonnet-5-5"
+    )
+    assert capability_problem([PDF], "text-only", BLIND, [("claude-3-haiku", HAIKU)]) == (
+        "text-only does not read PDFs (report.pdf), and no other model known here does: "
+        "remove them to send"
+    )
+
+
+def test_what_a_model_reads_passes() -> None:
+    assert capability_problem([TEXT], "text-only", BLIND, []) is None
+    assert capability_problem([image()], HAIKU.model, HAIKU, []) is None
+    assert capability_problem([PDF, image()], SONNET.model, SONNET, []) is None
+    assert capability_problem([], "text-only", BLIND, []) is None
+
+
+def _messages(*blocks: AttachmentBlock, text: str = "what is this? é") -> list[dict[str, object]]:
+    content = [block.to_api() for block in blocks] + [{"type": "text", "text": text}]
+    return [{"role": "user", "content": content}, {"role": "assistant", "content": '"ok"\n'}]
+
+
+def test_the_request_size_is_what_the_sdk_writes() -> None:
+    messages = _messages(PDF, image(), TEXT, text='quotes " and \\ and \x01 and 日本')
+    written = json.dumps({"messages": messages}, ensure_ascii=False, separators=(",", ":"))
+    assert request_bytes(messages) == len(written.encode("utf-8"))
+
+
+def test_a_request_over_32_mb() -> None:
+    source = {"type": "base64", "media_type": "application/pdf", "data": "A" * (33 * 1024 * 1024)}
+    content = [{"type": "document", "source": source}, {"type": "text", "text": "and?"}]
+    assert request_size_problem([{"role": "user", "content": content}]) == (
+        "This request would be 35 MB with its attachments (images and PDFs are sent as "
+        "base64); the API takes up to 32 MB: remove an attachment, or start a new session for it"
+    )
+    assert request_size_problem(_messages(PDF, image())) is None
+
+
+def test_pdf_pages_are_counted_over_the_request() -> None:
+    sixty = pdf_block("a.pdf", b"%PDF", pages=60)
+    assert pdf_pages_problem([sixty, replace_name(sixty, "b.pdf")]) == (
+        "The PDFs in this request have 120 pages together; the API takes up to 100 pages in "
+        "one request: remove one, or start a new session for it"
+    )
+    assert pdf_pages_problem([sixty, PDF]) is None
+
+
+def replace_name(block: DocumentBlock, name: str) -> DocumentBlock:
+    assert block.info is not None
+    return DocumentBlock(block.raw, info=replace(block.info, name=name))
+
+
+def test_token_estimates() -> None:
+    assert estimate_block_tokens(image(width=1000, height=750)) == 1000
+    assert estimate_block_tokens(image(width=3136, height=3136)) == 3279  # the API's 1568
+    assert estimate_block_tokens(PDF) == 12 * PDF_PAGE_TOKENS
+    assert estimate_block_tokens(TEXT) == 1001  # 4,001 characters at 4 a token, rounded up
+
+
+def test_estimates_without_info_read_the_data(tmp_path: Path) -> None:
+    shot = prepare_attachment(image_file(tmp_path / "a.png", (300, 250))).block
+    assert estimate_block_tokens(ImageBlock(shot.raw)) == 100  # 300 × 250 / 750
+    paper = tmp_path / "p.pdf"
+    paper.write_bytes(pdf_bytes(3))
+    document = prepare_attachment(paper).block
+    assert estimate_block_tokens(DocumentBlock(document.raw)) == 3 * PDF_PAGE_TOKENS
+    junk = {"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                        "data": base64.b64encode(b"junk").decode()}}  # fmt: skip
+    assert estimate_block_tokens(ImageBlock(junk)) == IMAGE_FALLBACK_TOKENS
