@@ -148,6 +148,16 @@ async def test_each_way_of_attaching_sends_the_blocks(
             ("document", "my report.pdf"),
             ("text", "summarise it"),
         ]
+        # files alone, no words: Enter sends them (and an empty input without files does not)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(server.message_requests) == 3
+        prompt.post_message(events.Paste(f"'{files['shot']}'"))
+        await wait_until(pilot, ready_chips(app, 1))
+        await pilot.press("enter")
+        await wait_until(pilot, replies_ended(app, 4))
+        assert [shape(b) for b in user_content(server)] == [("image", "image/png")]
+        assert prompt.sent_prompts[-1] == "summarise it"  # nothing blank in the history
 
 
 async def test_chips_are_removed_kept_and_refused(

@@ -212,5 +212,6 @@ class Attachments:
     def _show(self) -> None:
         self.tray.show([chip.view() for chip in self._chips])
         prompt = self._chat.prompt_input
+        prompt.sends_blank = bool(self._chips)
         names = list(dict.fromkeys(chip.name for chip in self._chips))
         prompt.completion_choices = {**prompt.completion_choices, "detach": names}

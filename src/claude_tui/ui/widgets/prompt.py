@@ -88,6 +88,9 @@ class PromptInput(TextArea):
             placeholder=PLACEHOLDER,
         )
         self.sent_prompts: list[str] = []
+        self.sends_blank = False
+        """Enter sends even with no text: files are attached ("what is in this screenshot"
+        can go without words)."""
         self._history_index: int | None = None
         self._completion_choices: Mapping[str, Sequence[str]] = {}
         self._completed_for: str | None = None
@@ -162,7 +165,7 @@ class PromptInput(TextArea):
 
     def _submit(self) -> None:
         text = self.text
-        if not text.strip():
+        if not text.strip() and not self.sends_blank:
             return  # an empty prompt sends nothing
         self.post_message(self.Submitted(self, text))
 
@@ -170,7 +173,7 @@ class PromptInput(TextArea):
 
     def remember(self, text: str) -> None:
         """Add a sent prompt to the history and clear the input."""
-        if not self.sent_prompts or self.sent_prompts[-1] != text:
+        if text.strip() and (not self.sent_prompts or self.sent_prompts[-1] != text):
             self.sent_prompts.append(text)
         self._history_index = None
         self.clear()
