@@ -305,6 +305,7 @@ async def startup(base_url: str, store_path: str, listed: bool) -> dict[str, Any
 
         await until(interactive, step=0.001)
         t_ready = time.monotonic()
+        cpu_ready = time.process_time()
         t_listed = None
         if listed:
             from claude_tui.ui.widgets.sidebar import SessionSidebar
@@ -317,6 +318,10 @@ async def startup(base_url: str, store_path: str, listed: bool) -> dict[str, Any
         "t_app_built": t_imported,
         "t_ready": t_ready,
         "t_listed": t_listed,
+        "cpu_ready": cpu_ready,
+        # issue 17: the image and PDF libraries load when a file is first attached, never
+        # at start-up
+        "heavy": sorted(name for name in ("PIL", "pypdf") if name in sys.modules),
     }
 
 
@@ -469,6 +474,11 @@ def main() -> None:
         text = Path(extra[0]).read_text()
         here = sys.modules[__name__]
         result = asyncio.run(rate_child(here, base_url, store_path, text, int(extra[1])))
+    elif mode == "attach":
+        from attaching import attach_child
+
+        here = sys.modules[__name__]
+        result = asyncio.run(attach_child(here, base_url, store_path, extra))
     elif mode == "startup":
         result = asyncio.run(startup(base_url, store_path, bool(extra and extra[0] == "listed")))
     elif mode == "session":

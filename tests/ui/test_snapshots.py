@@ -271,3 +271,33 @@ class TestCommands:
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class TestAttachments:
+    """A turn with a PNG (its tiny picture under its line), a PDF and a Python file."""
+
+    @pytest.fixture(autouse=True)
+    def colour_terminal(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setenv("TERM", "xterm-256color")
+        monkeypatch.setenv("COLORTERM", "truecolor")
+
+    def test_a_turn_with_three_attachments(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        from claude_tui.core.prompt import Prompt
+
+        from .attachment_samples import three
+
+        server.push(Scenario(text="A red picture, a one-page report and a retry helper."))
+        app = make_app(api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await ready(pilot)
+            prompt = Prompt("What are these three?", three())
+            await app.chat.replies.submit(app.chat.current, prompt)
+            await wait_until(pilot, lambda: app.chat.current.reply is None)
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

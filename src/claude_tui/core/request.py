@@ -220,7 +220,26 @@ def _block_text(block: object) -> str:
     if kind == "server_tool_use":
         tool_input = json.dumps(block.get("input"), ensure_ascii=False)
         return f"[server tool use: {block.get('name')} {tool_input}]"
+    if kind in ("image", "document"):
+        return _attachment_text(block)
     return f"[{kind} block]"
+
+
+def _attachment_text(block: Mapping[str, Any]) -> str:
+    """An image or a document named, never shown: its title, what it is and how much is sent
+    (``/context`` lists each with its tokens above the request)."""
+    source = block.get("source")
+    source = source if isinstance(source, Mapping) else {}
+    parts = [f"{block.get('type')} block"]
+    if isinstance(block.get("title"), str):
+        parts.append(json.dumps(block["title"], ensure_ascii=False))
+    if isinstance(source.get("media_type"), str):
+        parts.append(str(source["media_type"]))
+    data = source.get("data")
+    if isinstance(data, str):
+        encoded = "base64" if source.get("type") == "base64" else "text"
+        parts.append(f"{len(data):,} characters of {encoded}")
+    return "[" + ", ".join(parts) + "]"
 
 
 def _content_text(content: object) -> str:

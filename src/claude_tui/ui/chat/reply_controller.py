@@ -181,7 +181,7 @@ class ReplyController:
         history = state.conversation.api_messages()
         turn = state.conversation.start_assistant()
         if shown:
-            await self._pane.add_reply(turn, user_turn, prompt.text)
+            await self._pane.add_reply(turn, user_turn)
             self._status.queued = len(state.queue)
             self._status.waiting()
         work = self.work(

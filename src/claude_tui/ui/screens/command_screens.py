@@ -28,6 +28,7 @@ from claude_tui.ui.screens.command_dialogs import (
     SystemPromptScreen,
     frame_css,
 )
+from claude_tui.ui.widgets.attachment_count_view import AttachmentCounts
 
 __all__ = [
     "ContextScreen",
@@ -285,9 +286,11 @@ class ContextScreen(ModalScreen[None]):
     )
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", priority=True)]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, attachments: AttachmentCounts | None = None) -> None:
         super().__init__()
         self._text = text
+        self.attachments = attachments
+        """The conversation's attachments and their tokens, above the request (if any)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame") as frame:
@@ -295,6 +298,8 @@ class ContextScreen(ModalScreen[None]):
             frame.border_subtitle = "↑↓ PgUp PgDn scroll · " + CLOSE_HINT
             yield Static(COUNTING, id="token-count")
             with VerticalScroll(id="context-scroll"):
+                if self.attachments is not None:
+                    yield self.attachments
                 yield Static(Content(sanitize(self._text)), id="context-text")
 
     def on_mount(self) -> None:

@@ -6,32 +6,46 @@ and must never reach the terminal as control sequences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.selection import Selection
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
-from claude_tui.core.blocks import plain_text, summaries_of
+from claude_tui.core.blocks import (
+    AttachmentBlock,
+    DocumentBlock,
+    ImageBlock,
+    attachments_of,
+    plain_text,
+    summaries_of,
+)
 from claude_tui.core.compaction import estimate_tokens
 from claude_tui.core.conversation import Turn, TurnStatus
+from claude_tui.core.prompt import Prompt
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.stop_reasons import stop_notice
 from claude_tui.ui.textual_private import GrowsInPlace
+from claude_tui.ui.widgets.attachment_preview import preview_rows
+from claude_tui.ui.widgets.attachment_view import Attached, attached, draws_colour
 from claude_tui.ui.widgets.markdown.view import MarkdownView
-from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText
+from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText, extract_lines
 
 
 class UserMessage(SelectsText, Widget):
-    """The user's prompt, shown as typed (not as Markdown), under a label.
+    """The user's prompt, shown as typed (not as Markdown), under a label; above the words, one
+    muted 📎 line per attached file (``attachment_line``), and under an image's line its tiny
+    picture where there is one and the terminal draws colour.
 
-    One widget that draws both: a long session mounts up to 80 turns, and each widget costs
+    One widget that draws all of it: a long session mounts up to 80 turns, and each widget costs
     about 270 objects that every full garbage collection walks (a label and a body as two
-    ``Static``s in a container cost 455)."""
+    ``Static``s in a container cost 455). The attachment lines are a few more lines of its text,
+    and a picture is parsed once per preview string (``attachment_preview``)."""
 
-    COMPONENT_CLASSES = {"user-message--label"}
+    COMPONENT_CLASSES = {"user-message--label", "user-message--attachment"}
 
     DEFAULT_CSS = """
     UserMessage {
@@ -42,14 +56,28 @@ class UserMessage(SelectsText, Widget):
         background: $boost;
         color: $foreground;
         & > .user-message--label { color: $accent; text-style: bold; }
+        & > .user-message--attachment { color: $text-muted; }
         &.queued > .user-message--label { color: $text-muted; }
     }
     """
 
-    def __init__(self, text: str, *, queued: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        *,
+        attachments: Sequence[AttachmentBlock] = (),
+        queued: bool = False,
+    ) -> None:
         super().__init__(classes="queued" if queued else "")
         self.text = text
         self._body = Content(sanitize(text))
+        self.attachments: tuple[Attached, ...] = tuple(map(attached, attachments))
+        self._picture_rows: frozenset[int] = frozenset()
+        """Which lines of the text drawn last are a picture's: not text, so never copied."""
+
+    @classmethod
+    def for_prompt(cls, prompt: Prompt, *, queued: bool = False) -> UserMessage:
+        return cls(prompt.text, attachments=prompt.attachments, queued=queued)
 
     @staticmethod
     def _label_text(queued: bool) -> str:
@@ -58,8 +86,32 @@ class UserMessage(SelectsText, Widget):
     def render(self) -> Content:
         queued = self.has_class("queued")
         style = self.get_visual_style("user-message--label", partial=True)
-        label = Content.styled(self._label_text(queued), style)
-        return Content("\n").join([label, self._body])
+        lines = [Content.styled(self._label_text(queued), style)]
+        pictures: set[int] = set()
+        if self.attachments:
+            muted = self.get_visual_style("user-message--attachment", partial=True)
+            colour = draws_colour(self.app)
+            for item in self.attachments:
+                lines.append(Content.styled(item.line, muted))
+                rows = preview_rows(item.preview) if colour and item.preview else ()
+                pictures.update(range(len(lines), len(lines) + len(rows)))
+                lines.extend(rows)
+        if self.text or not self.attachments:
+            lines.append(self._body)
+        self._picture_rows = frozenset(pictures)
+        return Content("\n").join(lines)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """What is selected, as drawn, less any picture (its half blocks are not text)."""
+        if not self._picture_rows:
+            return super().get_selection(selection)
+        lines = str(self._render()).split("\n")
+        text = extract_lines(selection, lines, skip=self._picture_rows)
+        return "\n".join(line.rstrip() for line in text.split("\n")), "\n"
+
+    def click_lines(self) -> list[str]:
+        """Every drawn line, pictures too, so a double click finds the line under it."""
+        return str(self._render()).split("\n")
 
     @property
     def body(self) -> Content:
@@ -274,7 +326,11 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
 def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
     """A widget showing ``turn`` as it stands now (streaming or ended)."""
     if turn.role == "user":
-        return UserMessage(plain_text(turn.blocks))
+        attachments = attachments_of(turn.blocks)
+        if not attachments:
+            return UserMessage(plain_text(turn.blocks))
+        rest = [b for b in turn.blocks if not isinstance(b, ImageBlock | DocumentBlock)]
+        return UserMessage(plain_text(rest), attachments=attachments)
     streaming = turn.status is TurnStatus.STREAMING
     notice, kind = (None, "") if streaming else turn_notice(turn)
     return AssistantMessage(

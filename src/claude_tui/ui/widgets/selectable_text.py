@@ -44,17 +44,40 @@ class SelectsText(_WidgetMixin):
         ):
             return
         widget, offset = self.screen.get_widget_and_offset_at(event.screen_x, event.screen_y)
-        extracted = self.get_selection(SELECT_ALL)
-        if widget is not self or offset is None or extracted is None:
+        lines = self.click_lines()
+        if widget is not self or offset is None or lines is None:
             return
         event.prevent_default()  # not Textual's: the whole widget
-        lines = extracted[0].split("\n")
         y = min(offset.y, len(lines) - 1)
         if event.chain == 2:
             start, end = word_at(lines[y], offset.x)
         else:
             start, end = 0, len(lines[y])
         self.screen.selections = {self: Selection(Offset(start, y), Offset(end, y))}
+
+    def click_lines(self) -> list[str] | None:
+        """The lines a double or triple click picks from, as drawn: the whole text unless a
+        widget copies less than it draws (a prompt's picture)."""
+        extracted = self.get_selection(SELECT_ALL)
+        return None if extracted is None else extracted[0].split("\n")
+
+
+def extract_lines(selection: Selection, lines: list[str], *, skip: frozenset[int]) -> str:
+    """What ``selection`` covers of ``lines`` (as ``Selection.extract`` reads it), leaving out
+    the lines numbered in ``skip``."""
+    if not lines:
+        return ""
+    start_y, start_x = (0, 0) if selection.start is None else selection.start.transpose
+    end_y, end_x = (
+        (len(lines), len(lines[-1])) if selection.end is None else selection.end.transpose
+    )
+    picked = []
+    for y in range(start_y, min(end_y, len(lines) - 1) + 1):
+        if y in skip:
+            continue
+        line = lines[y]
+        picked.append(line[start_x if y == start_y else 0 : end_x if y == end_y else len(line)])
+    return "\n".join(picked)
 
 
 class SelectableStatic(SelectsText, Static):

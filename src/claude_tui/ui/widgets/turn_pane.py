@@ -100,21 +100,21 @@ class TurnPane(Widget):
 
     # -- new turns --------------------------------------------------------------------------------
 
-    async def add_reply(self, reply: Turn, prompt: Turn | None, text: str) -> None:
-        """Widgets for ``reply``, about to stream, right under its ``prompt`` (whose ``text``
-        is shown by the widget of the first queued prompt if there is one; queued prompts
-        may stand below), or under the last turn when it answers that again (``prompt`` None).
-        Mounted before any event for the reply can arrive."""
+    async def add_reply(self, reply: Turn, prompt: Turn | None) -> None:
+        """Widgets for ``reply``, about to stream, right under its ``prompt`` (shown by the
+        widget of the first queued prompt if there is one; queued prompts may stand below),
+        or under the last turn when it answers that again (``prompt`` None). Mounted before
+        any event for the reply can arrive."""
         view = self._view
         widget = AssistantMessage()
         if prompt is None:
             await view.mount(widget)
         else:
-            prompt_widget = self.widgets.take_queued()
-            if prompt_widget is not None:
-                prompt_widget.mark_sent()
-            else:
-                prompt_widget = UserMessage(text)
+            queued = self.widgets.take_queued()
+            if queued is not None:
+                queued.mark_sent()
+            prompt_widget = queued or widget_for_turn(prompt)
+            if queued is None:
                 await view.mount(prompt_widget)
             await view.mount(widget, after=prompt_widget)
             self.widgets.add(prompt, prompt_widget)
@@ -136,7 +136,7 @@ class TurnPane(Widget):
 
     async def add_queued(self, prompt: Prompt) -> None:
         """A prompt sent while a reply streams, shown below it until its turn comes."""
-        widget = UserMessage(prompt.text, queued=True)
+        widget = UserMessage.for_prompt(prompt, queued=True)
         await self._view.mount(widget)
         self.widgets.queued.append(widget)
         self._view.follow()

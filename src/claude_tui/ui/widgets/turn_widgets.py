@@ -42,7 +42,7 @@ class TurnWidgets:
 
     def build_queued(self, state: SessionState) -> list[UserMessage]:
         """New widgets for the prompts queued in ``state``, remembered to be sent in turn."""
-        widgets = [UserMessage(prompt.text, queued=True) for prompt in state.queue]
+        widgets = [UserMessage.for_prompt(prompt, queued=True) for prompt in state.queue]
         self.queued.extend(widgets)
         return widgets
 

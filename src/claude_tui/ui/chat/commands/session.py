@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from claude_tui.core.blocks import attachments_of
+from claude_tui.core.attachment_tokens import AttachmentTokens, conversation_attachments
+from claude_tui.core.attachments.fit import estimate_block_tokens
+from claude_tui.core.blocks import AttachmentBlock, attachments_of, block_line
+from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import edit_point
 from claude_tui.core.request import next_messages, preview_request
 from claude_tui.core.sanitize import sanitize
@@ -28,6 +31,7 @@ from claude_tui.ui.store_work import in_store
 
 if TYPE_CHECKING:
     from claude_tui.ui.chat.screen import ChatScreen
+    from claude_tui.ui.widgets.attachment_count_view import AttachmentCounts
 
 
 def code_blocks(text: str) -> list[str]:
@@ -148,7 +152,9 @@ async def context(chat: ChatScreen, command: Command) -> None:
     settings, api = chat.session_settings(state), chat.options.api
     caps = chat.app.capabilities(settings.model)
     preview = preview_request(settings, request, api=api, caps=caps)
-    screen = ContextScreen(preview.text)
+    attachments = conversation_attachments(state.conversation.turns)
+    listing = _attachment_listing(attachments, api, settings.model)
+    screen = ContextScreen(preview.text, listing)
     chat.app.push_screen(screen)
 
     def count() -> None:
@@ -165,10 +171,55 @@ async def context(chat: ChatScreen, command: Command) -> None:
         except ApiCallError as error:
             chat.app.call_from_thread(screen.set_token_count, None, str(error))
             return
-        if not get_current_worker().is_cancelled:
-            chat.app.call_from_thread(screen.set_token_count, tokens, None)
+        if get_current_worker().is_cancelled:
+            return
+        chat.app.call_from_thread(screen.set_token_count, tokens, None)
+        if listing is not None:
+            _count_attachments(chat, listing, attachments, api, settings.model)
 
     chat.run_worker(count, thread=True, group="commands", exit_on_error=False)
+
+
+ATTACHMENT_TOKENS = AttachmentTokens()
+"""Each attachment's count, asked once per file and model for the app's whole run."""
+
+
+def _attachment_listing(
+    attachments: list[AttachmentBlock], api: ApiSettings, model: str
+) -> AttachmentCounts | None:
+    """The list ``/context`` shows, with the counts known already and estimates for the rest;
+    None when the conversation has no attachment."""
+    from claude_tui.ui.widgets.attachment_count_view import AttachmentCounts
+
+    if not attachments:
+        return None
+    return AttachmentCounts(
+        [block_line(block) for block in attachments],
+        [ATTACHMENT_TOKENS.known(api, model, block) for block in attachments],
+        [estimate_block_tokens(block) for block in attachments],
+    )
+
+
+def _count_attachments(
+    chat: ChatScreen,
+    listing: AttachmentCounts,
+    attachments: list[AttachmentBlock],
+    api: ApiSettings,
+    model: str,
+) -> None:
+    """In the worker: ask for each count not known yet, one file at a time, showing each as it
+    comes; the first failure stops it (the next would fail the same way) and says why."""
+    from claude_tui.core.errors import ApiCallError
+
+    for index, block in enumerate(attachments):
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            tokens = ATTACHMENT_TOKENS.count(api, model, block)
+        except ApiCallError as error:
+            chat.app.call_from_thread(listing.set_failed, str(error))
+            return
+        chat.app.call_from_thread(listing.set_tokens, index, tokens)
 
 
 @handles("model")
