@@ -6,10 +6,10 @@ that is what the store keeps once and what the API counts.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from dataclasses import replace
 
+from claude_tui.core.attachments import codec
 from claude_tui.core.attachments.info import AttachmentInfo
 from claude_tui.core.blocks import DocumentBlock, ImageBlock
 
@@ -42,4 +42,4 @@ def text_block(name: str, text: str) -> DocumentBlock:
 
 
 def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+    return codec.encode(data)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from claude_tui.core.attachments import codec
 from claude_tui.core.attachments.info import human_size
 from claude_tui.core.attachments.limits import (
     IMAGE_USEFUL_EDGE,
@@ -150,7 +151,8 @@ def estimate_block_tokens(block: AttachmentBlock) -> int:
     if isinstance(block, ImageBlock):
         size = (info.width, info.height) if info is not None else None
         if size is None or not size[0] or not size[1]:
-            size = image_size(_decoded(block))
+            data = block.source.get("data")
+            size = image_size(codec.decode_head(data, 256 * 1024) if isinstance(data, str) else b"")
         if size is None or not size[0] or not size[1]:
             return IMAGE_FALLBACK_TOKENS
         return image_tokens(size[0], size[1])

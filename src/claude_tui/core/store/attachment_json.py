@@ -21,7 +21,6 @@ Pure functions on the JSON of ``blocks.block_to_store``; the table itself is ``a
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import json
@@ -29,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.core.attachments import codec
 from claude_tui.core.attachments.info import PAPERCLIP, AttachmentInfo, attachment_line
 from claude_tui.core.blocks import STORE_MARK
 from claude_tui.core.sanitize import sanitize_line
@@ -60,10 +60,10 @@ def _bytes_of(source: Mapping[str, Any]) -> tuple[bytes, str] | None:
         return None
     if source.get("type") == "base64":
         try:
-            raw = base64.b64decode(data, validate=True)
+            raw = codec.decode(data)
         except (binascii.Error, ValueError):
             return None
-        if base64.b64encode(raw).decode("ascii") != data:
+        if codec.encode(raw) != data:
             return None  # not canonical: re-encoding would not give back the same text
         return raw, "base64"
     if source.get("type") == "text":
@@ -122,7 +122,7 @@ def references(text: str) -> set[str]:
 
 def _encoded(data: bytes, encoding: object) -> str | None:
     if encoding == "base64":
-        return base64.b64encode(data).decode("ascii")
+        return codec.encode(data)
     if encoding == "text":
         try:
             return data.decode("utf-8")
