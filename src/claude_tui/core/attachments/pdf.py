@@ -74,7 +74,9 @@ def _page_count(name: str, data: bytes, caught: list[str]) -> int:
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        # Not a bare BytesIO: pypdf asks it for its buffer, which copies all of it in one
+        # call that holds the interpreter; through a reader it seeks and reads in pieces.
+        reader = PdfReader(io.BufferedReader(io.BytesIO(data)))
         if reader.is_encrypted:
             raise AttachmentError(
                 f"{name} is encrypted: the API takes only PDFs without a password or "

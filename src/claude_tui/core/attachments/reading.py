@@ -66,9 +66,14 @@ def read_file(path: Path, check: SizeCheck) -> tuple[bytes, FileSignature]:
     with _opened(path) as (file, before):
         head = file.read(HEAD_BYTES)
         check(head, before.size)
-        # one byte more than the size said: enough to see the file grew, never unbounded
-        rest = file.read(max(0, before.size - len(head)) + 1) if len(head) == HEAD_BYTES else b""
-        data = head + rest
+        # Read whole again rather than join head and rest: joining 23 MB is one call that holds
+        # the interpreter (keys typed meanwhile echo late); reading lets it go. One byte more
+        # than the size said: enough to see the file grew, never unbounded.
+        if len(head) == HEAD_BYTES:
+            file.seek(0)
+            data = file.read(before.size + 1)
+        else:
+            data = head
     after = file_signature(path)
     if after != before or len(data) != before.size:
         raise AttachmentError(f"{shown(path)} changed while it was being read: attach it again")
