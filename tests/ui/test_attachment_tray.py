@@ -19,8 +19,8 @@ def test_a_count_leads_when_chips_are_out_of_view() -> None:
     many = [f"file{index:02}.py · text · 1 KB" for index in range(19)]
     lines = pack(many, 60)
     assert len(lines) > MAX_LINES
-    assert lines[0][0] == (-1, "19 files")
-    assert [index for line in lines for index, _ in line][1:] == list(range(19))
+    assert lines[-1][-1] == (-1, "19 files")
+    assert [index for line in lines for index, _ in line][:-1] == list(range(19))
 
 
 def test_a_scaled_image_says_its_original_size() -> None:

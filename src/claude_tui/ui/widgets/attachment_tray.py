@@ -42,7 +42,7 @@ def pack(labels: Sequence[str], width: int) -> list[list[tuple[int, str]]]:
     """Lines of ``(index, text)`` chips: each chip is ``" label ✕ "`` (a label too long for
     the width loses its last details, then its name is shortened), one space between chips,
     as many on a line as fit. When they need more than ``MAX_LINES`` lines (some are out of
-    view), the first line starts with a count, ``(-1, "19 files")``, so none goes unnoticed."""
+    view), the last line ends with a count, ``(-1, "19 files")``, so none goes unnoticed."""
     lines = _pack(labels, width, None)
     if len(lines) > MAX_LINES:
         lines = _pack(labels, width, f"{len(labels)} files")
@@ -54,8 +54,8 @@ def _pack(labels: Sequence[str], width: int, count: str | None) -> list[list[tup
     used = width + 1  # forces a first line
     room = max(width - cell_len(CLOSE) - 2, 4)
     texts = [(index, f" {fit_line(label, room)}{CLOSE} ") for index, label in enumerate(labels)]
-    if count is not None:
-        texts.insert(0, (-1, count))
+    if count is not None:  # last: the tray keeps its end, the newest chip, in view
+        texts.append((-1, count))
     for index, text in texts:
         need = cell_len(text) + (1 if used else 0)
         if not lines or used + need > width:
