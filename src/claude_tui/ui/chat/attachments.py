@@ -76,8 +76,9 @@ class Attachments:
         self.tray = tray
         self._chips: list[Chip] = []
         self._keys = itertools.count(1)
-        self._failed: dict[int, list[str]] = {}
-        """What went wrong so far in each group still being read: told once it is done."""
+        self._failed: dict[int, list[tuple[int, str]]] = {}
+        """What went wrong so far in each group still being read, by the order the files were
+        named in (workers finish in any order): told once the group is done."""
         self._aside: tuple[str, list[Chip]] | None = None
         """The draft (text, chips) ``/edit`` put aside: back when the edit ends."""
 
@@ -121,10 +122,10 @@ class Attachments:
         group = next(self._keys)
         attached = {chip.path for chip in self._chips if chip.path is not None}
         seen: set[Path] = set()
-        problems = list(notes)
+        problems = [(0, note) for note in notes]
         for path, word in files:
             if path in attached or path in seen:
-                problems.append(f"{path.name} is already attached")
+                problems.append((next(self._keys), f"{path.name} is already attached"))
                 continue
             seen.add(path)
             chip = Chip(next(self._keys), path.name, path, word=word, pasted_at=at, group=group)
@@ -180,10 +181,10 @@ class Attachments:
             if chip.word is not None and chips is self._chips:
                 self._put_back(chip.word, chip.pasted_at, follow=False)
                 problem += " (its path is back in the input)"
-            problems.append(problem)
+            problems.append((chip.key, problem))
         elif self._same_as_another(chips, chip, result):
             chips.remove(chip)
-            problems.append(f"{chip.name} is already attached")
+            problems.append((chip.key, f"{chip.name} is already attached"))
         else:
             chip.prepared, chip.block = result, result.block
         self._tell(chip.group)
@@ -208,7 +209,7 @@ class Attachments:
         everything = [*self._chips, *self._aside_chips()]
         if any(chip.group == group and chip.reading for chip in everything):
             return
-        problems = self._failed.pop(group, [])
+        problems = [problem for _, problem in sorted(self._failed.pop(group, []))]
         if problems:
             self._chat.notify(
                 "\n".join(sanitize_line(problem) for problem in problems),
