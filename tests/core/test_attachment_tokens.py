@@ -16,6 +16,7 @@ from claude_tui.core.blocks import TextBlock
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.request import render_request
+from claude_tui.localapi.attachments import describe
 from claude_tui.localapi.server import LocalAPIServer
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
@@ -47,6 +48,9 @@ def test_counted_once_per_file_and_model() -> None:
         tokens = AttachmentTokens()
         assert tokens.known(api, "claude-sonnet-5-5", block) is None
         first = tokens.count(api, "claude-sonnet-5-5", block)
+        # the local server counts a text document as its text and title, four characters a
+        # token: (600 + 4) / 4; the word alone is subtracted
+        assert first == 151 == describe(0, 0, block.to_api()).tokens
         assert tokens.count(api, "claude-sonnet-5-5", block) == first
         assert tokens.known(api, "claude-sonnet-5-5", block) == first
         calls = [r for r in server.requests if r["path"] == "/v1/messages/count_tokens"]
