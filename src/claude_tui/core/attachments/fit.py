@@ -1,10 +1,12 @@
 """Checks before a send that the API would refuse what the prompt's attachments make: a model
-that does not read images or PDFs, a request body over the API's size, too many PDF pages.
-Each returns the message to show, or None; nothing is sent when one speaks.
+that does not read images or PDFs, a request body over the API's size, too many PDF pages,
+more than 20 images with one over 2,000 px. Each returns the message to show, or None; nothing
+is sent when one speaks. The request checks read the API messages that will be sent
+(``request.next_messages``), so they see what the API will.
 
 Also the tokens an attachment is likely to cost (:func:`estimate_block_tokens`), for the send
 guard and ``/context`` before ``count_tokens`` answers. Pure: no file is read, nothing decoded
-beyond an image header.
+beyond an image header, except a PDF whose pages no info gives (a block from an old import).
 """
 
 from __future__ import annotations
