@@ -9,7 +9,8 @@ Each check that fails leaves the prompt in the input and the chips above it, and
 * ``@path`` words naming files: they are read in a worker first (the send waits for them,
   the prompt still in the input); once read, the same Enter goes on, if the input is unchanged;
 * the model cannot take images or PDFs, or the whole request would be over 32 MB
-  (:func:`attachment_problem`, called by the send guard, so a queued prompt is checked too).
+  (``attachment_fit.attachment_problem``, called by the send guard, so a queued prompt is
+  checked too).
 """
 
 from __future__ import annotations
@@ -25,13 +26,9 @@ from claude_tui.core.attachments.prepare import (
     file_signature,
     prepare_attachment,
 )
-from claude_tui.core.blocks import AttachmentBlock, attachments_of
-from claude_tui.core.capabilities import ModelCapabilities
-from claude_tui.core.prompt import Prompt
-from claude_tui.core.request import next_messages
+from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.chat.attachments import Attachments
-from claude_tui.ui.chat.session_state import SessionState
 
 if TYPE_CHECKING:
     from claude_tui.ui.chat.screen import ChatScreen
@@ -172,48 +169,3 @@ class AttachmentCheck:
             return
         if prompt_input.text == typed:
             prompt_input.submit()  # the same Enter goes on, now that the files are read
-
-
-def known_models(chat: ChatScreen) -> list[tuple[str, ModelCapabilities]]:
-    """What the app knows of the models it could switch to, for naming one that can take an
-    attachment: the API's list once ``/model`` has loaded it, else the SDK's names; as the
-    capability book knows them now (no lookup is started)."""
-    ids = list(chat.prompt_input.completion_choices.get("model", ()))
-    if not ids:
-        from claude_tui.core.models import sdk_model_names
-
-        ids = list(sdk_model_names())
-    book = chat.app.capability_refresh.book
-    return [(model, book.known(model)) for model in ids]
-
-
-def attachment_problem(chat: ChatScreen, state: SessionState, prompt: Prompt) -> str | None:
-    """Why ``prompt``'s attachments cannot go to ``state``'s model now (it takes no images or
-    no PDFs; the request's PDFs have over 100 pages together; the whole request would be over
-    the API's 32 MB), or None."""
-    if not prompt.attachments:
-        return None
-    from claude_tui.core.attachments.fit import (
-        capability_problem,
-        pdf_pages_problem,
-        request_size_problem,
-    )
-
-    model = chat.session_settings(state).model
-    caps = chat.app.capabilities(model)
-    problem = capability_problem(prompt.attachments, model, caps, known_models(chat))
-    if problem is None:
-        earlier = [b for turn in state.conversation.turns for b in attachments_of(turn.blocks)]
-        problem = pdf_pages_problem([*earlier, *prompt.attachments])
-    if problem is None:
-        problem = request_size_problem(next_messages(state.conversation, prompt))
-    return problem
-
-
-def attachment_tokens(prompt: Prompt) -> int:
-    """The estimated tokens of ``prompt``'s attachments (0 without any)."""
-    if not prompt.attachments:
-        return 0
-    from claude_tui.core.attachments.fit import estimate_block_tokens
-
-    return sum(estimate_block_tokens(block) for block in prompt.attachments)

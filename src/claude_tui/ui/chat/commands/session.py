@@ -266,10 +266,15 @@ def _set_model(chat: ChatScreen, state: SessionState, model: str) -> None:
     state.model = model
     _save_session_field(chat, state, "model", model)
     chat.show_model()
+    from claude_tui.ui.chat.attachment_fit import model_problem
+
     caps = chat.app.capabilities(model)
+    text = f"Model for this session: {model}\n{short_summary(caps, time.time())}"
+    problem = model_problem(chat, state, model)  # said now, not at the next Enter
     chat.notify(
-        sanitize(f"Model for this session: {model}\n{short_summary(caps, time.time())}"),
-        timeout=6,
+        sanitize(text if problem is None else f"{text}\n{problem}"),
+        severity="information" if problem is None else "warning",
+        timeout=6 if problem is None else 15,
         markup=False,  # a model id or an error message is text, never markup
     )
 
