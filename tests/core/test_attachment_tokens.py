@@ -27,7 +27,7 @@ def image(width: int = 1500, height: int = 1000) -> object:
     return image_block(info, PNG)
 
 
-def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
+def test_each_file_of_the_prompts_once_in_the_order_sent_and_how_often() -> None:
     shot, notes = image(), text_block("notes.md", "# Notes\n" * 100)
     no_info = replace(pdf_block("old.pdf", b"%PDF-1.4 old"), info=None)
     turns = [
@@ -36,7 +36,7 @@ def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
         Turn("user", [notes, shot, no_info, TextBlock("and these")]),  # type: ignore[list-item]
         Turn("user", [text_block("draft.txt", "x")], status=TurnStatus.STREAMING),
     ]
-    assert conversation_attachments(turns) == [shot, notes, no_info]
+    assert conversation_attachments(turns) == [(shot, 2), (notes, 1), (no_info, 1)]
     assert attachment_key(shot) == shot.info.sha256  # type: ignore[attr-defined]
     assert len(attachment_key(no_info)) == 64  # hashed from its source
 
