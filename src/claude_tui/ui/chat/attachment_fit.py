@@ -109,7 +109,10 @@ def model_problem(chat: ChatScreen, state: SessionState, model: str) -> str | No
     problem = capability_problem(sent, model, caps, known_models(chat))
     if problem is None:
         return None
-    return f"{problem}. This session's earlier turns hold them: the next prompt is not sent"
+    return (
+        f"{problem}. This session's earlier turns hold them: no prompt is sent while it is "
+        "the model"
+    )
 
 
 def attachment_tokens(prompt: Prompt) -> int:
