@@ -160,6 +160,7 @@ class Attachments:
         else:
             chip.prepared, chip.block = result, result.block
         self._show()
+        self._chat.attachment_check.chip_ready(not isinstance(result, AttachmentError))
 
     # -- removing -----------------------------------------------------------------------------
 
