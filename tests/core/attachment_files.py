@@ -1,5 +1,6 @@
-"""Files to attach, made in a test's tmp_path: images with Pillow, PDFs with pypdf, and a PNG
-header claiming any size (a decompression bomb) written by hand."""
+"""Files to attach, made in a test's tmp_path: images with Pillow, PDFs with pypdf (through
+``tests.sample_files``, shared with the local server's tests), and a PNG header claiming any
+size (a decompression bomb) written by hand."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import zlib
 from pathlib import Path
 
 from PIL import Image
-from pypdf import PdfWriter
+
+from tests.sample_files import pdf_bytes as pdf_bytes  # shared with the server's tests
 
 
 def image_file(
@@ -23,17 +25,6 @@ def image_file(
     """A one-colour image of ``size``; the format follows the suffix."""
     Image.new(mode, size, colour).save(path, **options)  # type: ignore[arg-type]
     return path
-
-
-def pdf_bytes(pages: int, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(200, 200)
-    if password is not None:
-        writer.encrypt(password)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

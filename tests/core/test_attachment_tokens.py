@@ -16,6 +16,7 @@ from claude_tui.core.blocks import TextBlock
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.request import render_request
+from claude_tui.localapi.attachments import describe
 from claude_tui.localapi.server import LocalAPIServer
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
@@ -26,7 +27,7 @@ def image(width: int = 1500, height: int = 1000) -> object:
     return image_block(info, PNG)
 
 
-def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
+def test_each_file_of_the_prompts_once_in_the_order_sent_and_how_often() -> None:
     shot, notes = image(), text_block("notes.md", "# Notes\n" * 100)
     no_info = replace(pdf_block("old.pdf", b"%PDF-1.4 old"), info=None)
     turns = [
@@ -35,7 +36,7 @@ def test_each_file_of_the_prompts_once_in_the_order_sent() -> None:
         Turn("user", [notes, shot, no_info, TextBlock("and these")]),  # type: ignore[list-item]
         Turn("user", [text_block("draft.txt", "x")], status=TurnStatus.STREAMING),
     ]
-    assert conversation_attachments(turns) == [shot, notes, no_info]
+    assert conversation_attachments(turns) == [(shot, 2), (notes, 1), (no_info, 1)]
     assert attachment_key(shot) == shot.info.sha256  # type: ignore[attr-defined]
     assert len(attachment_key(no_info)) == 64  # hashed from its source
 
@@ -47,6 +48,9 @@ def test_counted_once_per_file_and_model() -> None:
         tokens = AttachmentTokens()
         assert tokens.known(api, "claude-sonnet-5-5", block) is None
         first = tokens.count(api, "claude-sonnet-5-5", block)
+        # the local server counts a text document as its text and title, four characters a
+        # token: (600 + 4) / 4; the word alone is subtracted
+        assert first == 151 == describe(0, 0, block.to_api()).tokens
         assert tokens.count(api, "claude-sonnet-5-5", block) == first
         assert tokens.known(api, "claude-sonnet-5-5", block) == first
         calls = [r for r in server.requests if r["path"] == "/v1/messages/count_tokens"]

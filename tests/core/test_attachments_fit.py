@@ -8,12 +8,17 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from claude_tui.core.attachments import json_size
 from claude_tui.core.attachments.build import image_block, pdf_block, text_block
 from claude_tui.core.attachments.fit import (
     IMAGE_FALLBACK_TOKENS,
     PDF_PAGE_TOKENS,
     capability_problem,
     estimate_block_tokens,
+    image_tokens,
+    many_images_problem,
     pdf_pages_problem,
     request_bytes,
     request_size_problem,
@@ -22,7 +27,8 @@ from claude_tui.core.attachments.info import AttachmentInfo
 from claude_tui.core.attachments.prepare import prepare_attachment
 from claude_tui.core.blocks import AttachmentBlock, DocumentBlock, ImageBlock
 from claude_tui.core.capabilities import ModelCapabilities
-from tests.core.attachment_files import image_file, pdf_bytes
+from claude_tui.localapi.attachments import image_tokens as server_image_tokens
+from tests.core.attachment_files import image_file, pdf_bytes, png_claiming
 
 HAIKU = ModelCapabilities("claude-3-haiku-20240307", image_input=True)
 BLIND = ModelCapabilities("text-only")
@@ -89,11 +95,50 @@ def test_a_request_over_32_mb() -> None:
 
 def test_pdf_pages_are_counted_over_the_request() -> None:
     sixty = pdf_block("a.pdf", b"%PDF", pages=60)
-    assert pdf_pages_problem([sixty, replace_name(sixty, "b.pdf")]) == (
+    other = replace_name(pdf_block("b.pdf", b"%PDF-1.5", pages=60), "b.pdf")
+    messages = _messages(sixty, other)
+    assert pdf_pages_problem(messages, [sixty, other]) == (
         "The PDFs in this request have 120 pages together; the API takes up to 100 pages in "
         "one request: remove one, or start a new session for it"
     )
-    assert pdf_pages_problem([sixty, PDF]) is None
+    assert pdf_pages_problem(_messages(sixty, PDF), [sixty, PDF]) is None
+
+
+def test_pdf_pages_without_their_info_are_counted_from_the_data() -> None:
+    first = pdf_block("a.pdf", pdf_bytes(60))
+    second = pdf_block("b.pdf", pdf_bytes(45))
+    assert pdf_pages_problem(_messages(first, second)) == (
+        "The PDFs in this request have 105 pages together; the API takes up to 100 pages in "
+        "one request: remove one, or start a new session for it"
+    )
+    assert pdf_pages_problem(_messages(first, pdf_block("c.pdf", pdf_bytes(40)))) is None
+
+
+def test_many_images_may_each_be_at_most_2000_px() -> None:
+    small = [image(f"s{index}.png", 2000, 1500) for index in range(20)]
+    wide = image("wide.png", 2100, 900)
+    assert many_images_problem(_messages(*small), small) is None
+    assert many_images_problem(_messages(*small[:19], wide), [*small[:19], wide]) is None
+    blocks = [*small, wide]
+    assert many_images_problem(_messages(*blocks), blocks) == (
+        "This request has 21 images, and the API takes more than 20 only when each is at most "
+        "2000 px a side (wide.png is larger): set image_max_edge to 2000 or less and attach "
+        "them again, or send fewer images"
+    )
+    # without the infos, the sizes come from the images' headers
+    headers = [ImageBlock(_png_block(2000, 10)) for _ in range(20)]
+    assert many_images_problem(_messages(*headers)) is None
+    tall = [*headers, ImageBlock(_png_block(10, 2001)), ImageBlock(_png_block(10, 2001))]
+    assert many_images_problem(_messages(*tall)) == (
+        "This request has 22 images, and the API takes more than 20 only when each is at most "
+        "2000 px a side (image 21, image 22 are larger): set image_max_edge to 2000 or less "
+        "and attach them again, or send fewer images"
+    )
+
+
+def _png_block(width: int, height: int) -> dict[str, object]:
+    data = base64.b64encode(png_claiming(width, height)).decode()
+    return {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": data}}
 
 
 def replace_name(block: DocumentBlock, name: str) -> DocumentBlock:
@@ -103,7 +148,8 @@ def replace_name(block: DocumentBlock, name: str) -> DocumentBlock:
 
 def test_token_estimates() -> None:
     assert estimate_block_tokens(image(width=1000, height=750)) == 1000
-    assert estimate_block_tokens(image(width=3136, height=3136)) == 3279  # the API's 1568
+    assert estimate_block_tokens(image(width=3136, height=3136)) == 1637  # the API's 1.15 MP
+    assert estimate_block_tokens(image(width=1568, height=1568)) == 1637  # not 3,279
     assert estimate_block_tokens(PDF) == 12 * PDF_PAGE_TOKENS
     assert estimate_block_tokens(TEXT) == 1001  # 4,001 characters at 4 a token, rounded up
 
@@ -118,3 +164,47 @@ def test_estimates_without_info_read_the_data(tmp_path: Path) -> None:
     junk = {"type": "image", "source": {"type": "base64", "media_type": "image/png",
                                         "data": base64.b64encode(b"junk").decode()}}  # fmt: skip
     assert estimate_block_tokens(ImageBlock(junk)) == IMAGE_FALLBACK_TOKENS
+
+
+def test_image_tokens_are_the_local_servers() -> None:
+    """Core cannot import the local server; the two copies of the API's scaling must agree."""
+    sizes = [(1000, 750), (1092, 1092), (784, 1568), (1568, 1568), (3000, 3000), (8000, 10),
+             (10, 8000), (4032, 3024), (1, 1)]  # fmt: skip
+    for width, height in sizes:
+        assert image_tokens(width, height) == server_image_tokens(width, height), (width, height)
+    assert IMAGE_FALLBACK_TOKENS == 1640 >= max(image_tokens(w, h) for w, h in sizes)
+
+
+def _written(messages: list[dict[str, object]]) -> int:
+    text = json.dumps({"messages": messages}, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8"))
+
+
+def test_large_strings_are_sized_exactly_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Non-ASCII, quotes, backslashes and controls in strings over the cache's threshold; the
+    same string object is sized once however many sends ask, another of the same length anew."""
+    plain = "A" * json_size.LARGE
+    escapes = 'say "hi" \\ back\n\t\x01 \x7f ' * (json_size.LARGE // 10)
+    accents = "é 日本 — 🎉\n" * (json_size.LARGE // 5)
+    messages = [
+        {"role": "user", "content": [
+            text_block("a.txt", escapes).to_api(), text_block("b.txt", accents).to_api(),
+            {"type": "text", "text": plain},
+        ]},
+    ]  # fmt: skip
+    assert request_bytes(messages) == _written(messages)
+    calls: list[int] = []
+    real = json_size._written
+
+    def counting(text: str) -> int:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(json_size, "_written", counting)
+    assert request_bytes(messages) == _written(messages)
+    large = [size for size in calls if size >= json_size.LARGE]
+    assert large == []  # all three were kept from the first count (text_block warmed two)
+    twin = escapes.replace("h", '"')  # the same length, more to escape
+    assert len(twin) == len(escapes)
+    changed = [{"role": "user", "content": [{"type": "text", "text": twin}]}]
+    assert request_bytes(changed) == _written(changed)

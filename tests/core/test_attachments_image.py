@@ -94,6 +94,35 @@ def test_an_animation_is_scaled_frame_by_frame(tmp_path: Path) -> None:
     assert (info.width, info.height, info.original_width) == (100, 50, 400)
 
 
+def test_an_animation_is_budgeted_on_its_scaled_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scaling holds every scaled frame: frames × scaled size is what is budgeted, before any
+    frame is scaled (the budget is made small here, so the file can be)."""
+    frames = [Image.new("RGB", (400, 200), (index * 60, 0, 0)) for index in range(3)]
+    path = tmp_path / "spin.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=70, loop=0)
+    monkeypatch.setattr(image_module, "ANIMATION_MAX_PIXELS", 3 * 100 * 50)
+    assert sent(path, image_max_edge=100)[0].width == 100  # 3 × 100×50: just fits
+    scaled: list[object] = []
+    monkeypatch.setattr(image_module, "_scaled_frames", lambda *args: scaled.append(args))
+    assert refusal(path, image_max_edge=102).startswith(
+        "spin.gif is an animation of 3 frames of 102×51 px once scaled"
+    )
+    assert scaled == []
+
+
+def test_the_animation_budget_is_40_megapixels() -> None:
+    with pytest.raises(AttachmentError) as caught:
+        image_module._check_animation("spin.gif", 30, (1568, 882))
+    assert str(caught.value) == (
+        "spin.gif is an animation of 30 frames of 1568×882 px once scaled, 41 megapixels "
+        "together, over the 40 this app scales at once: make it shorter, or set a smaller "
+        "image_max_edge"
+    )
+    image_module._check_animation("spin.gif", 28, (1568, 882))  # 38.7 megapixels
+
+
 def test_the_preview_keeps_the_shape_in_square_pixels(tmp_path: Path) -> None:
     assert [preview_size(*size) for size in ((3000, 2000), (100, 50), (10, 100), (4, 3))] == [
         (24, 16), (24, 12), (2, 16), (4, 3),

@@ -5,6 +5,7 @@ nothing else changes, no session is bumped, a damaged row is left as it was."""
 from __future__ import annotations
 
 import base64
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -102,3 +103,47 @@ def test_a_version_5_file_keeps_its_attachments_once(tmp_path: Path) -> None:
         assert sha(PNG) in attachment_rows(store._conn)
         store.delete_session(SECOND)
         assert attachment_rows(store._conn) == {}
+
+
+PNG_SHA = "a9c8a46924afca4e56d7d0dc843f8d78c0e821bbdaa0e303b2607fa55aa7d799"
+NOTES_SHA = "132b2ca64d9df17c205c59c183bf12023e21e0c4658e9fa4338e4f2253d4672a"
+SHOT_V6 = (
+    '{"type": "image", "source": {"type": "base64", "media_type": "image/png"}, '
+    '"_claude_tui": {"attachment": {"name": "shot.png", "kind": "image", "media_type": '
+    f'"image/png", "size": 1032, "sha256": "{PNG_SHA}", "width": 3, "height": 2}}, '
+    f'"stored": {{"sha256": "{PNG_SHA}", "encoding": "base64"}}}}}}'
+)
+NOTES_V6 = (
+    '{"type": "document", "source": {"type": "text", "media_type": "text/plain"}, "title": '
+    '"notes.md", "_claude_tui": {"attachment": {"name": "notes.md", "kind": "text", '
+    f'"media_type": "text/plain", "size": 14, "sha256": "{NOTES_SHA}"}}, "stored": '
+    f'{{"sha256": "{NOTES_SHA}", "encoding": "text"}}}}}}'
+)
+
+
+def test_what_version_6_writes_is_pinned(tmp_path: Path) -> None:
+    """Migration 6 runs live code (``attachment_json.detach``, ``attachments.link``): a change
+    to either changes what the migration writes into files already migrated by older builds
+    and those migrated from now on alike. The rows it writes for a fixed input are pinned here
+    byte for byte, so such a change cannot pass unnoticed."""
+    path = tmp_path / "v5.db"
+    _v5_file(path)
+    with SessionStore.open(path) as store:
+        conn = store._conn
+        rows = dict(conn.execute("SELECT id, blocks FROM messages").fetchall())
+        assert rows[1] == f'[{SHOT_V6}, {{"type": "text", "text": "what is this?"}}]'
+        assert rows[2] == '[{"type": "text", "text": "a red square"}]'
+        wrapped = json.dumps(WRAPPED.raw["source"]["data"])
+        assert rows[3] == (
+            f'[{SHOT_V6}, {NOTES_V6}, {{"type": "image", "source": {{"type": "base64", '
+            f'"media_type": "image/png", "data": {wrapped}}}, "_claude_tui": {{"attachment": '
+            '{"name": "wrapped.png", "kind": "image", "media_type": "image/png", "size": 100, '
+            '"sha256": "09ecb6ebc8bcefc733f6f2ec44f791abeed6a99edf0cc31519637898aebd52d8", '
+            '"width": 3, "height": 2}}}, {"type": "text", "text": "and these?"}]'
+        )
+        stored = conn.execute("SELECT sha256, media_type, size, data FROM attachments").fetchall()
+        assert sorted((s, m, n, bytes(d)) for s, m, n, d in stored) == sorted(
+            [(PNG_SHA, "image/png", 1032, PNG), (NOTES_SHA, "text/plain", 14, b"# Notes\nzebra\n")]
+        )
+        links = conn.execute("SELECT message_id, sha256 FROM message_attachments").fetchall()
+        assert sorted(links) == [(1, PNG_SHA), (3, NOTES_SHA), (3, PNG_SHA)]

@@ -8,31 +8,13 @@ streams, text content) and for broken ones.
 from __future__ import annotations
 
 import base64
-import io
 import zlib
 from typing import Any
 
-from PIL import Image
-from pypdf import PdfWriter
+from tests.sample_files import image_bytes as image_bytes  # shared with core's tests
+from tests.sample_files import pdf_bytes as pdf_bytes
 
 MODEL = "claude-sonnet-5-5"
-
-
-def image_bytes(fmt: str, width: int = 8, height: int = 6, **options: Any) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, fmt, **options)
-    return buffer.getvalue()
-
-
-def pdf_bytes(pages: int, *, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(612, 792)
-    if password is not None:
-        writer.encrypt(password)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def hand_pdf(objects: dict[int, bytes], trailer: bytes) -> bytes:

@@ -4,9 +4,13 @@ counts (the local server's, over real HTTP)."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 from textual.selection import SELECT_ALL
 
+from claude_tui.core.attachments.fit import estimate_block_tokens
 from claude_tui.core.attachments.info import attachment_line
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.prompt import Prompt
@@ -113,13 +117,31 @@ async def test_a_turn_with_attachments_live_queued_copied_and_reopened(
 
 
 async def test_context_lists_each_attachment_with_its_count(
-    server: LocalAPIServer, api: ApiSettings
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Estimated at once, then counted by the API: one call for the word alone and one per
-    file, and none again when ``/context`` opens a second time."""
+    file, and none again when ``/context`` opens a second time. A file sent twice is listed
+    once, "× 2", and counted twice in the total."""
+    from claude_tui.ui.chat.commands import session
+
     server.push(Scenario(text="Seen."), Scenario(text="Again."))
     png, pdf, py = three()
     app = make_app(api)
+    release = threading.Event()
+    real_count = session.ATTACHMENT_TOKENS.count
+
+    def held(*args: Any) -> int:  # the API's counts wait until the estimates are seen
+        release.wait(5)
+        return real_count(*args)
+
+    monkeypatch.setattr(session.ATTACHMENT_TOKENS, "count", held)
+    threads: set[str] = set()
+
+    def estimate(block: Any) -> int:  # may decode a whole source: never on the event loop
+        threads.add(threading.current_thread().name)
+        return estimate_block_tokens(block)
+
+    monkeypatch.setattr(session, "estimate_block_tokens", estimate)
 
     def counts() -> list[dict[str, object]]:
         return [r for r in server.requests if r["path"] == "/v1/messages/count_tokens"]
@@ -130,24 +152,33 @@ async def test_context_lists_each_attachment_with_its_count(
         alone = [{"role": "user", "content": [word]}]
         return estimate_tokens({"messages": whole}) - estimate_tokens({"messages": alone})
 
+    def rows(amounts: list[int], approx: str) -> list[str]:
+        total = 2 * amounts[0] + amounts[1] + amounts[2]
+        return [
+            f"Attachments: 3 · {approx}{total:,} tokens",
+            f"{attachment_line(png.info)} · {approx}{amounts[0]:,} tokens × 2",  # type: ignore[arg-type]
+            f"{attachment_line(pdf.info)} · {approx}{amounts[1]:,} tokens",  # type: ignore[arg-type]
+            f"{attachment_line(py.info)} · {approx}{amounts[2]:,} tokens",  # type: ignore[arg-type]
+        ]
+
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.chat.ready)
         await submit(app, QUESTION, png, pdf)
         await wait_until(pilot, replies_ended(app, 1))
-        await submit(app, "and this?", py, png)  # the PNG again: listed and counted once
+        await submit(app, "and this?", py, png)  # the PNG again: listed once, "× 2"
         await wait_until(pilot, replies_ended(app, 2))
         await command(pilot, "/context")
         await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen))
         listing = app.screen.query_one(AttachmentCounts)
-        assert listing.text.count("≈") + listing.text.count(" tokens") >= 3
+        await wait_until(pilot, lambda: listing.text.count("\n") == 3)
+        estimates = [estimate_block_tokens(b) for b in (png, pdf, py)]  # type: ignore[arg-type]
+        assert listing.text.split("\n") == rows(estimates, "≈ ")
+        assert threads and threading.main_thread().name not in threads
+        release.set()
         await wait_until(pilot, lambda: "≈" not in listing.text)
-        assert listing.text.split("\n") == [
-            "Attachments: 3",
-            *[
-                f"{attachment_line(b.info)} · {expected(b.to_api()):,} tokens"
-                for b in (png, pdf, py)
-            ],  # type: ignore[arg-type]
-        ]
+        counted = [expected(b.to_api()) for b in (png, pdf, py)]  # type: ignore[attr-defined]
+        assert counted != estimates
+        assert listing.text.split("\n") == rows(counted, "")
         assert len(counts()) == 1 + 1 + 3  # the history, the word alone, each file
         await pilot.press("escape")
         await command(pilot, "/context")

@@ -296,16 +296,16 @@ async def test_esc_while_at_files_are_read_stops_the_send(
 ) -> None:
     import threading
 
-    from claude_tui.ui.chat import attachments_send
+    from claude_tui.ui.chat import send_files
 
     release = threading.Event()
-    real = attachments_send.prepare_attachment
+    real = send_files.prepare_attachment
 
     def slow(path: Path, **kwargs: Any) -> Any:
         release.wait(5)
         return real(path, **kwargs)
 
-    monkeypatch.setattr(attachments_send, "prepare_attachment", slow)
+    monkeypatch.setattr(send_files, "prepare_attachment", slow)
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "see @util.py")

@@ -1,4 +1,5 @@
-"""What each attachment of a conversation costs in input tokens, for ``/context``.
+"""What each attachment of a conversation costs in input tokens, for ``/context``: a file sent
+with several prompts is in every request that many times (:class:`Sent`).
 
 The API counts a whole request, not a block, so an attachment's count is a difference: a
 one-message request holding the block and a one-word text, less the same request with the word
@@ -16,7 +17,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from claude_tui.core.blocks import AttachmentBlock, attachments_of
 from claude_tui.core.client import ApiSettings
@@ -37,19 +38,26 @@ def attachment_key(block: AttachmentBlock) -> str:
     return hashlib.sha256(source).hexdigest()
 
 
-def conversation_attachments(turns: Iterable[Turn]) -> list[AttachmentBlock]:
-    """The attachments of the conversation's prompts, each file once, in the order first sent."""
-    seen: set[str] = set()
-    found: list[AttachmentBlock] = []
+class Sent(NamedTuple):
+    """A file of the conversation and how many of its prompts carry it: every request sends
+    the whole history, so it costs its tokens that many times."""
+
+    block: AttachmentBlock
+    times: int
+
+
+def conversation_attachments(turns: Iterable[Turn]) -> list[Sent]:
+    """The attachments of the conversation's prompts, each file once, in the order first sent,
+    with the number of prompts that carry it."""
+    found: dict[str, Sent] = {}
     for turn in turns:
         if turn.role != "user" or turn.status is TurnStatus.STREAMING:
             continue
         for block in attachments_of(turn.blocks):
             key = attachment_key(block)
-            if key not in seen:
-                seen.add(key)
-                found.append(block)
-    return found
+            sent = found.get(key)
+            found[key] = Sent(block, 1) if sent is None else sent._replace(times=sent.times + 1)
+    return list(found.values())
 
 
 def _message(*blocks: dict[str, Any]) -> list[dict[str, Any]]:

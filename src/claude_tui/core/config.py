@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_tui.core import defaults, paths
+from claude_tui.core.attachments.limits import IMAGE_USEFUL_EDGE
 from claude_tui.core.config_schema import (
     CACHE_READ_RATIO,
     CACHE_WRITE_RATIO,
@@ -117,7 +118,7 @@ class Settings:
     """Where the model supports server-side compaction, let the API summarise the earlier
     conversation once a request fills 80% of the context window (the store keeps every turn)."""
 
-    image_max_edge: int = 1568
+    image_max_edge: int = IMAGE_USEFUL_EDGE
     """An attached image whose long edge is longer is scaled down to it before sending (the
     original stays on disk): 1568 px is what the API works at, so more only costs tokens. 0
     sends images as they are (up to the API's 8000 px)."""

@@ -12,6 +12,9 @@ from claude_tui.core.blocks import AttachmentBlock, Block, TextBlock
 
 
 class Prompt(NamedTuple):
+    """What a person sends as one user turn: the text typed and the files attached to it. The
+    send path carries it whole (queued, retried) so that attachments go with their text."""
+
     text: str
     attachments: tuple[AttachmentBlock, ...] = ()
 

@@ -8,7 +8,8 @@ bytes once. The modules here:
 - ``prepare``: a file to a block (``reading`` reads it once and safely; ``image``, ``pdf`` and
   ``build`` do each kind; ``preview`` draws an image's thumbnail string);
 - ``sniff``: what a file is from its first bytes, and an image's size from its header;
-- ``limits``: the API's limits; ``fit``: the checks before a send, and token estimates;
+- ``limits``: the API's limits; ``fit``: the checks before a send, and token estimates
+  (``json_size``: a request's size without writing it, kept for large strings);
 - ``paths``: what a person typed or pasted (``/attach``, a dropped file, ``@path``) as paths,
   and completion of a half-typed one;
 - ``info``: what the app shows and keeps about an attachment.

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from claude_tui.core.attachments.build import image_block
 from claude_tui.core.attachments.info import AttachmentInfo, human_size
 from claude_tui.core.attachments.limits import (
+    ANIMATION_MAX_PIXELS,
     IMAGE_MAX_BYTES,
     IMAGE_MAX_PIXELS,
     IMAGE_MAX_SIDE,
@@ -250,10 +251,16 @@ def _check_sides(name: str, size: tuple[int, int], max_edge: int) -> None:
 
 
 def _check_animation(name: str, frames: int, size: tuple[int, int]) -> None:
-    if frames * size[0] * size[1] > IMAGE_MAX_PIXELS:
+    """Scaling keeps every scaled frame until they are written out together: the frames times
+    the scaled size is what that holds (four bytes a pixel), so it is budgeted before any
+    frame is scaled."""
+    total = frames * size[0] * size[1]
+    if total > ANIMATION_MAX_PIXELS:
         raise AttachmentError(
-            f"{name} is an animation of {frames} frames, too large to scale "
-            f"({size[0]}×{size[1]} each): make it smaller or shorter first"
+            f"{name} is an animation of {frames} frames of {size[0]}×{size[1]} px once scaled, "
+            f"{total / 1_000_000:.0f} megapixels together, over the "
+            f"{ANIMATION_MAX_PIXELS // 1_000_000} this app scales at once: make it shorter, or "
+            "set a smaller image_max_edge"
         )
 
 

@@ -15,6 +15,17 @@ from claude_tui.core.sanitize import sanitize_line
 AttachmentKind = Literal["image", "pdf", "text"]
 KINDS: tuple[AttachmentKind, ...] = ("image", "pdf", "text")
 
+MEDIA_TYPES = {
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "image/webp": "WEBP image",
+    "application/pdf": "PDF",
+    "text/plain": "text",
+}
+"""The media types an attachment can have (what the app makes), each with its kind's word: an
+info read from a store or an export naming another is not read (it may say anything)."""
+
 PAPERCLIP = "📎"
 _ORIGINALS = ("original_size", "original_width", "original_height")
 
@@ -57,7 +68,9 @@ class AttachmentInfo:
         numbers = ("size", "width", "height", "pages", *_ORIGINALS)
         if not all(isinstance(data.get(key), str) for key in texts):
             return None
-        if data["kind"] not in KINDS or not isinstance(data.get("size"), int):
+        if data["kind"] not in KINDS or data["media_type"] not in MEDIA_TYPES:
+            return None
+        if not isinstance(data.get("size"), int):
             return None
         fields: dict[str, Any] = {key: data[key] for key in texts}
         for key in numbers:
@@ -86,7 +99,8 @@ def human_size(size: int) -> str:
 def kind_word(info: AttachmentInfo) -> str:
     """What the file is, in a word or two: ``PNG image``, ``PDF``, ``text``."""
     if info.kind == "image":
-        return f"{info.media_type.removeprefix('image/').upper()} image"
+        word = MEDIA_TYPES.get(info.media_type, "image")
+        return word if word.endswith("image") else "image"
     return "PDF" if info.kind == "pdf" else "text"
 
 

@@ -23,6 +23,7 @@ from claude_tui.core.attachments.limits import (
     IMAGE_READ_MAX_BYTES,
     IMAGE_USEFUL_EDGE,
     PDF_MAX_BYTES,
+    REQUEST_MARGIN,
     REQUEST_MAX_BYTES,
     TEXT_MAX_BYTES,
     WORKING_KINDS,
@@ -33,9 +34,9 @@ from claude_tui.core.attachments.pdf import prepare_pdf
 from claude_tui.core.attachments.reading import (
     AttachmentError,
     FileSignature,
+    display_name,
     file_signature,
     read_file,
-    shown,
 )
 from claude_tui.core.attachments.sniff import image_media_type, is_pdf, utf8_text
 from claude_tui.core.blocks import AttachmentBlock
@@ -68,7 +69,7 @@ def prepare_attachment(path: Path, *, image_max_edge: int = IMAGE_USEFUL_EDGE) -
 
     ``image_max_edge`` scales a larger image down (0: never). The file is read once; the
     signature returned is of the version read. Raises AttachmentError."""
-    name = shown(path)
+    name = display_name(path)
     claimed = CLAIMED.get(path.suffix.lower())
     data, signature = read_file(path, lambda head, size: _check(name, claimed, head, size))
     return Prepared(_block(name, data, image_max_edge), path, signature)
@@ -96,11 +97,11 @@ def _check(name: str, claimed: str | None, head: bytes, size: int) -> None:
             f"{name} is {human_size(size)}; the API takes PDFs up to "
             f"{megabytes(PDF_MAX_BYTES)}: split it and attach the part you need"
         )
-    if kind == "pdf" and base64_size(size) > REQUEST_MAX_BYTES:
+    if kind == "pdf" and base64_size(size) > REQUEST_MAX_BYTES - REQUEST_MARGIN:
         raise AttachmentError(
             f"{name} is {human_size(size)}, {human_size(base64_size(size))} once encoded "
-            f"for sending; a whole request may be at most {megabytes(REQUEST_MAX_BYTES)}: "
-            "split it and attach the part you need"
+            f"for sending; a whole request, prompt included, may be at most "
+            f"{megabytes(REQUEST_MAX_BYTES)}: split it and attach the part you need"
         )
     if kind == "image" and size > IMAGE_READ_MAX_BYTES:
         raise AttachmentError(

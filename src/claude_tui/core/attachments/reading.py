@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from claude_tui.core.sanitize import sanitize_line
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AttachmentError(Exception):
@@ -33,10 +36,11 @@ class FileSignature(NamedTuple):
 
 
 def file_signature(path: Path) -> FileSignature | None:
-    """The file's signature now; None when it cannot be read (gone, not a file)."""
+    """The file's signature now; None when it cannot be read (gone, not a file, or a name no
+    file can have: a NUL byte, or a lone surrogate that does not encode)."""
     try:
         found = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # UnicodeEncodeError is a ValueError
         return None
     if not stat.S_ISREG(found.st_mode):
         return None
@@ -47,9 +51,15 @@ def _signature(found: os.stat_result) -> FileSignature:
     return FileSignature(found.st_size, found.st_mtime_ns, found.st_ino)
 
 
-def shown(path: Path) -> str:
-    """The file's name as a message shows it: a name can hold anything, even escapes."""
-    return sanitize_line(path.name or str(path))
+def display_name(path: Path) -> str:
+    """The file's name as a message shows it: a name can hold anything, even escapes, and a
+    name Python read from bytes that are not UTF-8 holds lone surrogates, which no terminal
+    encoding can write (each is shown as U+FFFD)."""
+    return _printable(path.name or str(path))
+
+
+def _printable(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", sanitize_line(text))
 
 
 HEAD_BYTES = 4096
@@ -65,6 +75,13 @@ def read_file(path: Path, check: SizeCheck) -> tuple[bytes, FileSignature]:
     """The file's bytes and the signature of the version read. Raises AttachmentError."""
     with _opened(path) as (file, before):
         head = file.read(HEAD_BYTES)
+        if head and before.size == 0:
+            # /proc and /sys files say 0 bytes and have some: their size is not fixed, so a
+            # read cannot be checked against it
+            raise AttachmentError(
+                f"{display_name(path)} has no fixed size (a special file): copy it to a "
+                "regular file to attach it"
+            )
         check(head, before.size)
         # Read whole again rather than join head and rest: joining 23 MB is one call that holds
         # the interpreter (keys typed meanwhile echo late); reading lets it go. One byte more
@@ -76,22 +93,27 @@ def read_file(path: Path, check: SizeCheck) -> tuple[bytes, FileSignature]:
             data = head
     after = file_signature(path)
     if after != before or len(data) != before.size:
-        raise AttachmentError(f"{shown(path)} changed while it was being read: attach it again")
+        raise AttachmentError(
+            f"{display_name(path)} changed while it was being read: attach it again"
+        )
     return data, before
 
 
 @contextlib.contextmanager
 def _opened(path: Path) -> Iterator[tuple[BinaryIO, FileSignature]]:
-    name = shown(path)
+    name = display_name(path)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise AttachmentError(f"{name} does not exist: there is no file at {path}") from None
+        where = _printable(str(path))
+        raise AttachmentError(f"{name} does not exist: there is no file at {where}") from None
     except PermissionError:
         raise AttachmentError(f"{name} cannot be read: permission denied") from None
     except OSError as error:
-        raise AttachmentError(f"{name} cannot be read: {error.strerror or error}") from None
+        raise AttachmentError(f"{name} cannot be read: {_reason(error)}") from None
+    except ValueError:  # a NUL byte in the name, or a lone surrogate (UnicodeEncodeError)
+        raise AttachmentError(f"{name} is not a valid file name") from None
     found = os.fstat(fd)
     if not stat.S_ISREG(found.st_mode):
         os.close(fd)
@@ -102,4 +124,10 @@ def _opened(path: Path) -> Iterator[tuple[BinaryIO, FileSignature]]:
         try:
             yield file, _signature(found)
         except OSError as error:
-            raise AttachmentError(f"{name} cannot be read: {error.strerror or error}") from None
+            raise AttachmentError(f"{name} cannot be read: {_reason(error)}") from None
+
+
+def _reason(error: OSError) -> str:
+    """The system's words for ``error``; its ``str`` may carry the path, which can hold
+    anything (an escape sequence in a folder's name), so it is made safe to print."""
+    return _printable(error.strerror or str(error))

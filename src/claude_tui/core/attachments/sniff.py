@@ -24,9 +24,20 @@ def image_media_type(head: bytes) -> str | None:
 
 
 def is_pdf(head: bytes) -> bool:
-    """A PDF starts with ``%PDF-`` (the specification lets 1 KB of junk come first, which
-    readers accept; so does this)."""
-    return PDF_MAGIC in head[:1024]
+    """A PDF starts with ``%PDF-``. Readers also accept up to 1 KB of junk before it, so this
+    does too, but only when that junk is not text: a source file or a note that mentions
+    ``%PDF-`` near its top is text, and must not be refused as a broken PDF."""
+    if head.startswith(PDF_MAGIC):
+        return True
+    at = head.find(PDF_MAGIC, 0, 1024)
+    if at < 0:
+        return False
+    before = head[:at]
+    try:
+        before.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return b"\x00" in before
 
 
 def utf8_text(data: bytes) -> str | None:

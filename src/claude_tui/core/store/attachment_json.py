@@ -76,7 +76,11 @@ def _bytes_of(source: Mapping[str, Any]) -> tuple[bytes, str] | None:
 
 def detach(item: JSON) -> Attachment | None:
     """Take the inline data out of one stored block (changed in place) and return it; None,
-    and ``item`` untouched, for any other block or data that could not come back exactly."""
+    and ``item`` untouched, for any other block or data that could not come back exactly.
+
+    Part of migration 6's contract (``migrations._keep_attachments_once`` calls it on version 5
+    files): changing what it writes changes what that migration does, pinned by
+    ``tests/core/test_migration_v6.py``."""
     if item.get("type") not in _KINDS:
         return None
     source = item.get("source")

@@ -39,7 +39,11 @@ def link(
 ) -> None:
     """Store ``found`` (each once) and record that ``message_id`` uses them, in the caller's
     transaction. ``replacing``: the message's blocks were rewritten, so links to anything it no
-    longer holds go (and an attachment nothing else uses with them)."""
+    longer holds go (and an attachment nothing else uses with them).
+
+    Part of migration 6's contract (``migrations._keep_attachments_once`` calls it on version 5
+    files): changing what it writes changes what that migration does, pinned by
+    ``tests/core/test_migration_v6.py``."""
     unique = {attachment.sha256: attachment for attachment in found}
     if replacing:
         keep = sorted(unique)

@@ -182,7 +182,13 @@ def _keep_attachments_once(conn: sqlite3.Connection) -> None:
     (the search index's) already named the file rather than holding it.
 
     Rows are found by a substring test first and read one at a time, so an old file with large
-    inline images is never all in memory at once."""
+    inline images is never all in memory at once.
+
+    Unlike the other steps, this one runs live code, not fixed SQL: ``attachment_json.detach``
+    and ``attachments.link`` are part of this migration's contract. A change to either changes
+    what migration 6 writes (in files it has yet to migrate), so it must keep what they write
+    readable as before; ``tests/core/test_migration_v6.py`` pins their output on a fixed
+    input."""
     candidates = conn.execute(
         "SELECT id FROM messages WHERE instr(blocks, '\"image\"') OR instr(blocks, '\"document\"')"
     ).fetchall()

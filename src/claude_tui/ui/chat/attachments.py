@@ -189,6 +189,7 @@ class Attachments:
             chip.prepared, chip.block = result, result.block
         self._tell(chip.group)
         self._show()
+        self._chat.attachment_check.chip_ready(not isinstance(result, AttachmentError))
 
     @staticmethod
     def _same_as_another(chips: list[Chip], chip: Chip, result: Prepared) -> bool:

@@ -2,14 +2,22 @@
 
 Each check that fails leaves the prompt in the input and the chips above it, and says why:
 
-* a chip still reading: Enter again once it is ready;
+* a chip still reading: the send waits for it and goes on by itself once every chip is ready,
+  if the input (text and chips) is unchanged; Esc stops it;
 * a file changed since it was attached: its chip is read again, and the person is told that
   the chip now holds the new version and Enter sends it (sending the old bytes silently, or
   the new ones unseen, would both surprise);
-* ``@path`` words naming files: they are read in a worker first (the send waits for them,
-  the prompt still in the input); once read, the same Enter goes on, if the input is unchanged;
+* ``@path`` words naming files: they are read first (the prompt still in the input); once
+  read, the same Enter goes on, if the input is unchanged;
+* an ``@`` word shaped like a path that names no file: refused once, so that a typo is not
+  sent silently as text; Enter again with the same text sends it as text;
 * the model cannot take images or PDFs, or the whole request would be over 32 MB
-  (:func:`attachment_problem`, called by the send guard, so a queued prompt is checked too).
+  (``attachment_fit.attachment_problem``, called by the send guard, so a queued prompt is
+  checked too).
+
+Nothing here touches the file system on the event loop: whatever Enter needs to know of the
+files (changed? which does ``@`` name? read them) is found in a thread worker
+(:func:`send_files.gather`), and the same Enter goes on once it is back.
 """
 
 from __future__ import annotations
@@ -19,23 +27,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tui.core.attachments.prepare import (
-    AttachmentError,
-    Prepared,
-    file_signature,
-    prepare_attachment,
-)
-from claude_tui.core.blocks import AttachmentBlock, attachments_of
-from claude_tui.core.capabilities import ModelCapabilities
-from claude_tui.core.prompt import Prompt
-from claude_tui.core.request import next_messages
+from claude_tui.core.attachments.prepare import Prepared
+from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.chat.attachments import Attachments
-from claude_tui.ui.chat.session_state import SessionState
+from claude_tui.ui.chat.send_files import SendFiles, gather
 
 if TYPE_CHECKING:
     from claude_tui.ui.chat.screen import ChatScreen
     from claude_tui.ui.widgets.prompt import PromptInput
+
+Input = tuple[str, tuple[int, ...]]
+"""What the input held on Enter: its text and its chips' keys (an Enter goes on by itself only
+while both are unchanged)."""
 
 
 def _names(names: Iterable[str]) -> str:
@@ -50,23 +54,117 @@ class AttachmentCheck:
         self._attachments = attachments
         self._at_files: dict[Path, Prepared] = {}
         """``@path`` files read for a send, by path; used while their file is unchanged."""
-        self._reading_at: str | None = None
-        """The text whose ``@path`` files are being read."""
+        self._checking: Input | None = None
+        """The Enter whose files a worker is looking at."""
+        self._found: tuple[Input, SendFiles] | None = None
+        """What the worker found, for the Enter it goes on with (used once)."""
+        self._waiting: Input | None = None
+        """The Enter waiting for its chips to be read."""
+        self._told_missing: str | None = None
+        """The text last refused for an ``@`` word naming no file: sent as text if Enter
+        is pressed again on it."""
 
     def ready(self, text: str, prompt_input: PromptInput) -> tuple[AttachmentBlock, ...] | None:
         """The attachments to send with ``text``: the chips', then the ``@path`` files not
-        already among them. None: not yet (said why; the prompt and chips stay)."""
-        chat, chips = self._chat, self._attachments
-        reading = chips.reading
-        if reading:
-            chat.notify(
-                f"Still reading {_names(reading)}: Enter sends once its chip is ready.",
-                title="Not sent",
+        already among them. None: not yet (said why, or the files are being looked at and
+        the same Enter goes on after; the prompt and chips stay)."""
+        chips = self._attachments
+        typed = self._typed(prompt_input)
+        if chips.reading:
+            self._waiting = typed
+            self._chat.notify(
+                f"Still reading {_names(chips.reading)}: sent once its chip is ready "
+                "(Esc: not sent).",
+                title="Waiting",
                 timeout=5,
                 markup=False,
             )
             return None
-        changed = chips.changed()
+        self._waiting = None
+        on_disk = [chip for chip in chips.chips if chip.path is not None]
+        if not on_disk and "@" not in text:
+            return chips.blocks()  # nothing on disk to look at
+        found = self._found
+        self._found = None
+        if found is None or found[0] != typed:
+            if self._checking == typed:
+                self._chat.notify("Still reading the files…", timeout=3)
+            else:
+                self._gather(text, typed, prompt_input)
+            return None
+        return self._decide(text, found[1])
+
+    def chip_ready(self, ok: bool) -> None:
+        """A chip's file was read (``ok``) or could not be (its chip went): an Enter that
+        waited for it goes on once none is reading, if the input is as it was."""
+        waiting = self._waiting
+        if waiting is None or self._attachments.reading:
+            return
+        self._waiting = None
+        prompt_input = self._chat.prompt_input
+        if ok and self._typed(prompt_input) == waiting:
+            prompt_input.submit()
+        else:
+            self._chat.notify("Not sent: the prompt is still in the input.", timeout=4)
+
+    def cancel(self) -> bool:
+        """Esc while an Enter waits for its files: it does not go on when they are ready (the
+        prompt stays in the input). ``False``: none was waiting."""
+        if self._checking is None and self._waiting is None:
+            return False
+        self._checking = self._waiting = None
+        self._chat.notify("Not sent: the prompt is still in the input.", timeout=3)
+        return True
+
+    def sent(self) -> None:
+        """The prompt went out: its ``@path`` files need not be kept."""
+        self._at_files.clear()
+        self._told_missing = None
+
+    def _typed(self, prompt_input: PromptInput) -> Input:
+        return prompt_input.text, tuple(chip.key for chip in self._attachments.chips)
+
+    def _gather(self, text: str, typed: Input, prompt_input: PromptInput) -> None:
+        """Look at the files in a worker; then Enter again, if the input holds what it held."""
+        chat = self._chat
+        self._checking = typed
+        chips = [
+            (chip.key, chip.path, chip.prepared.signature)
+            for chip in self._attachments.chips
+            if chip.path is not None and chip.prepared is not None
+        ]
+        known = dict(self._at_files)
+        edge = chat.session_settings(chat.current).image_max_edge
+        cwd = Path.cwd()
+
+        def reading(paths: list[Path]) -> None:
+            said = f"Reading {_names(p.name for p in paths)}…"
+            with contextlib.suppress(RuntimeError):
+                chat.app.call_from_thread(chat.notify, said, timeout=3, markup=False)
+
+        def work() -> None:
+            try:
+                found = gather(text, chips, known, cwd=cwd, image_max_edge=edge, reading=reading)
+            except Exception as error:  # never leave the send waiting on a bug
+                found = SendFiles(failed=[f"The files could not be looked at: {error}"])
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                chat.app.call_from_thread(self._gathered, typed, found, prompt_input)
+
+        chat.run_worker(work, name="attach-at", group="attach", thread=True, exit_on_error=False)
+
+    def _gathered(self, typed: Input, found: SendFiles, prompt_input: PromptInput) -> None:
+        if self._checking != typed:
+            return  # Esc stopped this send (what was read is not kept: the file may change)
+        self._checking = None
+        for prepared in found.at_files:
+            self._at_files[prepared.path] = prepared
+        if self._typed(prompt_input) == typed:
+            self._found = typed, found
+            prompt_input.submit()  # the same Enter goes on, now that the files are known
+
+    def _decide(self, text: str, found: SendFiles) -> tuple[AttachmentBlock, ...] | None:
+        chat, chips = self._chat, self._attachments
+        changed = [chip for chip in chips.chips if chip.key in found.changed]
         if changed:
             for chip in changed:
                 chips.reread(chip)
@@ -79,141 +177,31 @@ class AttachmentCheck:
                 markup=False,
             )
             return None
-        at_paths = self._at_paths(text)
-        if at_paths is None:
-            return None
-        unread = [
-            path
-            for path in at_paths
-            if path not in self._at_files or self._at_files[path].signature != file_signature(path)
-        ]
-        if unread:
-            self._read_at(text, unread, prompt_input)
-            return None
-        blocks = list(chips.blocks())
-        seen = {block.info.sha256 for block in blocks if block.info is not None}
-        for path in at_paths:
-            block = self._at_files[path].block
-            if block.info is None or block.info.sha256 not in seen:
-                blocks.append(block)
-                if block.info is not None:
-                    seen.add(block.info.sha256)
-        return tuple(blocks)
-
-    def cancel(self) -> bool:
-        """Esc while the ``@path`` files of a send are read: the send does not go on when they
-        are (the prompt stays in the input). ``False``: none were being read."""
-        if self._reading_at is None:
-            return False
-        self._reading_at = None
-        self._chat.notify("Not sent: the prompt is still in the input.", timeout=3)
-        return True
-
-    def sent(self) -> None:
-        """The prompt went out: its ``@path`` files need not be kept."""
-        self._at_files.clear()
-
-    def _at_paths(self, text: str) -> list[Path] | None:
-        """The files the ``@path`` words of ``text`` name, each once; None while they are
-        being read for this very text (a second Enter)."""
-        if "@" not in text:
-            return []
-        if self._reading_at == text:
-            self._chat.notify("Still reading the @ files…", timeout=3)
-            return None
-        from claude_tui.core.attachments.paths import at_references
-
-        return list(dict.fromkeys(path for _, _, path in at_references(text, Path.cwd())))
-
-    def _read_at(self, text: str, paths: list[Path], prompt_input: PromptInput) -> None:
-        """Read ``paths`` in a worker; then Enter again, if the input holds what it held."""
-        chat = self._chat
-        self._reading_at = text
-        typed = prompt_input.text
-        edge = chat.session_settings(chat.current).image_max_edge
-        chat.notify(f"Reading {_names(p.name for p in paths)}…", timeout=3, markup=False)
-
-        def work() -> None:
-            done: list[Prepared] = []
-            failed: list[str] = []
-            for path in paths:
-                try:
-                    done.append(prepare_attachment(path, image_max_edge=edge))
-                except AttachmentError as error:
-                    failed.append(str(error))
-                except Exception as error:  # never leave the send waiting on a bug
-                    failed.append(f"{path.name} could not be read: {error}")
-            with contextlib.suppress(RuntimeError):
-                chat.app.call_from_thread(self._read_done, text, typed, done, failed, prompt_input)
-
-        chat.run_worker(work, name="attach-at", group="attach", thread=True, exit_on_error=False)
-
-    def _read_done(
-        self,
-        text: str,
-        typed: str,
-        done: list[Prepared],
-        failed: list[str],
-        prompt_input: PromptInput,
-    ) -> None:
-        if self._reading_at != text:
-            return  # Esc stopped this send (what was read is not kept: the file may change)
-        self._reading_at = None
-        for prepared in done:
-            self._at_files[prepared.path] = prepared
-        if failed:
-            self._chat.notify(
-                "\n".join(failed) + "\nNot sent: the prompt is still in the input.",
+        if found.failed:
+            chat.notify(
+                "\n".join(found.failed) + "\nNot sent: the prompt is still in the input.",
                 title="Not attached",
                 severity="error",
                 timeout=10,
                 markup=False,
             )
-            return
-        if prompt_input.text == typed:
-            prompt_input.submit()  # the same Enter goes on, now that the files are read
-
-
-def known_models(chat: ChatScreen) -> list[tuple[str, ModelCapabilities]]:
-    """What the app knows of the models it could switch to, for naming one that can take an
-    attachment: the API's list once ``/model`` has loaded it, else the SDK's names; as the
-    capability book knows them now (no lookup is started)."""
-    ids = list(chat.prompt_input.completion_choices.get("model", ()))
-    if not ids:
-        from claude_tui.core.models import sdk_model_names
-
-        ids = list(sdk_model_names())
-    book = chat.app.capability_refresh.book
-    return [(model, book.known(model)) for model in ids]
-
-
-def attachment_problem(chat: ChatScreen, state: SessionState, prompt: Prompt) -> str | None:
-    """Why ``prompt``'s attachments cannot go to ``state``'s model now (it takes no images or
-    no PDFs; the request's PDFs have over 100 pages together; the whole request would be over
-    the API's 32 MB), or None."""
-    if not prompt.attachments:
-        return None
-    from claude_tui.core.attachments.fit import (
-        capability_problem,
-        pdf_pages_problem,
-        request_size_problem,
-    )
-
-    model = chat.session_settings(state).model
-    caps = chat.app.capabilities(model)
-    problem = capability_problem(prompt.attachments, model, caps, known_models(chat))
-    if problem is None:
-        earlier = [b for turn in state.conversation.turns for b in attachments_of(turn.blocks)]
-        problem = pdf_pages_problem([*earlier, *prompt.attachments])
-    if problem is None:
-        problem = request_size_problem(next_messages(state.conversation, prompt))
-    return problem
-
-
-def attachment_tokens(prompt: Prompt) -> int:
-    """The estimated tokens of ``prompt``'s attachments (0 without any)."""
-    if not prompt.attachments:
-        return 0
-    from claude_tui.core.attachments.fit import estimate_block_tokens
-
-    return sum(estimate_block_tokens(block) for block in prompt.attachments)
+            return None
+        if found.missing and self._told_missing != text:
+            self._told_missing = text
+            chat.notify(
+                f"No file {_names(found.missing)}: Enter again sends it as text.",
+                title="Not sent",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return None
+        blocks = list(chips.blocks())
+        seen = {block.info.sha256 for block in blocks if block.info is not None}
+        for prepared in found.at_files:
+            block = prepared.block
+            if block.info is None or block.info.sha256 not in seen:
+                blocks.append(block)
+                if block.info is not None:
+                    seen.add(block.info.sha256)
+        return tuple(blocks)

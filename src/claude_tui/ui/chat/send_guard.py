@@ -33,7 +33,7 @@ from claude_tui.core.prompt import Prompt
 from claude_tui.core.request import next_messages, stream_request
 from claude_tui.core.tokens import count_request_tokens
 from claude_tui.ui.app import ClaudeTUI
-from claude_tui.ui.chat.attachments_send import attachment_problem, attachment_tokens
+from claude_tui.ui.chat.attachment_fit import attachment_problem, attachment_tokens
 from claude_tui.ui.chat.escape import unqueue
 from claude_tui.ui.chat.session_state import SessionState
 from claude_tui.ui.widgets.prompt import PromptInput
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 Counted = tuple[int | None, str | None]
 """The exact count, or why there is none."""
+
+WINDOW_FULL = "Context window full"
+WINDOW_REASON = "it would not fit the context window"
 
 BROKE_OFF = "the count broke off"
 """Why there is no count when the count itself failed in a way the API did not explain."""
@@ -109,13 +112,18 @@ class SendGuard:
         still fits: checked as if typed now. Refused, it and the rest of the queue go back
         into the input (``escape.unqueue``); near the edge it is counted first."""
         prompt = state.queue.pop(0)
+        problem = attachment_problem(self._chat, state, prompt)
+        if problem is not None:  # e.g. /model since it was queued, to one that reads no PDFs
+            await self._give_back(state, prompt, problem, "Not sent", "its attachments")
+            return
         decision, estimate, window, model = self._judge(state, prompt)
         if decision is SendVerdict.SEND:
             await self._chat.replies.start(state, prompt)
             return
         assert window is not None
         if decision is SendVerdict.REFUSE:
-            await self._give_back(state, prompt, estimate, window, model, exact=False)
+            refusal = over_window_message(estimate, window, model, exact=False)
+            await self._give_back(state, prompt, refusal, WINDOW_FULL, WINDOW_REASON)
             return
         self._count(Count(state, prompt, None, window, model))
 
@@ -147,35 +155,25 @@ class SendGuard:
         return verdict(estimate, window), estimate, window, model
 
     def _refuse(self, tokens: int, window: int, model: str, *, exact: bool) -> None:
-        self._chat.notify(
-            over_window_message(tokens, window, model, exact=exact),
-            title="Context window full",
-            severity="error",
-            timeout=15,
-        )
+        self._say(over_window_message(tokens, window, model, exact=exact), WINDOW_FULL)
+
+    def _say(self, refusal: str, title: str) -> None:
+        self._chat.notify(refusal, title=title, severity="error", timeout=15, markup=False)
 
     async def _give_back(
-        self,
-        state: SessionState,
-        prompt: Prompt,
-        tokens: int,
-        window: int,
-        model: str,
-        *,
-        exact: bool,
+        self, state: SessionState, prompt: Prompt, refusal: str, title: str, reason: str
     ) -> None:
-        """A queued prompt refused: back into the input with the rest of the queue, if its
-        session is on screen; else it waits at the head of that session's queue, where Esc
-        moves it to the input."""
+        """A queued prompt refused (``refusal``, under ``title``): back into the input with
+        the rest of the queue, if its session is on screen; else it waits at the head of that
+        session's queue, where Esc moves it to the input (the notice names ``reason``)."""
         state.queue.insert(0, prompt)
         if state is self._chat.current:
-            self._refuse(tokens, window, model, exact=exact)
+            self._say(refusal, title)
             await unqueue(self._chat, state)
             return
         self._chat.notify(
-            f"A prompt queued in “{state.title or 'another session'}” was not sent: it would "
-            "not fit the context window. It waits there; Esc in that session moves it back "
-            "to the input.",
+            f"A prompt queued in “{state.title or 'another session'}” was not sent "
+            f"({reason}). It waits there; Esc in that session moves it back to the input.",
             severity="warning",
             timeout=12,
         )
@@ -249,7 +247,8 @@ class SendGuard:
             state.queue.insert(0, prompt)
             return
         if tokens is not None and exact_verdict(tokens, count.window) is SendVerdict.REFUSE:
-            await self._give_back(state, prompt, tokens, count.window, count.model, exact=True)
+            refusal = over_window_message(tokens, count.window, count.model, exact=True)
+            await self._give_back(state, prompt, refusal, WINDOW_FULL, WINDOW_REASON)
             return
         if tokens is None:
             self._sent_anyway(problem)

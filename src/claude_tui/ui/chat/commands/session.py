@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from claude_tui.core.attachment_tokens import AttachmentTokens, conversation_attachments
+from claude_tui.core.attachment_tokens import AttachmentTokens, Sent, conversation_attachments
 from claude_tui.core.attachments.fit import estimate_block_tokens
 from claude_tui.core.blocks import AttachmentBlock, attachments_of, block_line
 from claude_tui.core.client import ApiSettings
@@ -145,6 +145,7 @@ async def export(chat: ChatScreen, command: Command) -> None:
 @handles("context")
 async def context(chat: ChatScreen, command: Command) -> None:
     from claude_tui.ui.screens.command_screens import ContextScreen
+    from claude_tui.ui.widgets.attachment_count_view import AttachmentCounts
 
     require_no_args(command)
     state = chat.current
@@ -152,8 +153,9 @@ async def context(chat: ChatScreen, command: Command) -> None:
     settings, api = chat.session_settings(state), chat.options.api
     caps = chat.app.capabilities(settings.model)
     preview = preview_request(settings, request, api=api, caps=caps)
-    attachments = conversation_attachments(state.conversation.turns)
-    listing = _attachment_listing(attachments, api, settings.model)
+    turns = list(state.conversation.turns)
+    attached = any(attachments_of(turn.blocks) for turn in turns)
+    listing = AttachmentCounts() if attached else None  # its rows come from the worker
     screen = ContextScreen(preview.text, listing)
     chat.app.push_screen(screen)
 
@@ -162,6 +164,10 @@ async def context(chat: ChatScreen, command: Command) -> None:
         from claude_tui.core.request import stream_request
         from claude_tui.core.tokens import count_request_tokens, history_count_request
 
+        attachments = conversation_attachments(turns) if listing is not None else []
+        if listing is not None:
+            rows = _attachment_rows(attachments, api, settings.model)
+            chat.app.call_from_thread(listing.fill, *rows)
         if not request:
             chat.app.call_from_thread(screen.set_token_count, 0, None)
             return
@@ -175,7 +181,9 @@ async def context(chat: ChatScreen, command: Command) -> None:
             return
         chat.app.call_from_thread(screen.set_token_count, tokens, None)
         if listing is not None:
-            _count_attachments(chat, listing, attachments, api, settings.model)
+            _count_attachments(
+                chat, listing, [sent.block for sent in attachments], api, settings.model
+            )
 
     chat.run_worker(count, thread=True, group="commands", exit_on_error=False)
 
@@ -184,19 +192,16 @@ ATTACHMENT_TOKENS = AttachmentTokens()
 """Each attachment's count, asked once per file and model for the app's whole run."""
 
 
-def _attachment_listing(
-    attachments: list[AttachmentBlock], api: ApiSettings, model: str
-) -> AttachmentCounts | None:
-    """The list ``/context`` shows, with the counts known already and estimates for the rest;
-    None when the conversation has no attachment."""
-    from claude_tui.ui.widgets.attachment_count_view import AttachmentCounts
-
-    if not attachments:
-        return None
-    return AttachmentCounts(
-        [block_line(block) for block in attachments],
-        [ATTACHMENT_TOKENS.known(api, model, block) for block in attachments],
-        [estimate_block_tokens(block) for block in attachments],
+def _attachment_rows(
+    attachments: list[Sent], api: ApiSettings, model: str
+) -> tuple[list[str], list[int], list[int | None], list[int]]:
+    """In the worker (an estimate or a file's key may decode or hash a whole source): the
+    rows ``/context`` lists, with the counts known already and estimates for the rest."""
+    return (
+        [block_line(sent.block) for sent in attachments],
+        [sent.times for sent in attachments],
+        [ATTACHMENT_TOKENS.known(api, model, sent.block) for sent in attachments],
+        [estimate_block_tokens(sent.block) for sent in attachments],
     )
 
 
@@ -266,10 +271,15 @@ def _set_model(chat: ChatScreen, state: SessionState, model: str) -> None:
     state.model = model
     _save_session_field(chat, state, "model", model)
     chat.show_model()
+    from claude_tui.ui.chat.attachment_fit import model_problem
+
     caps = chat.app.capabilities(model)
+    text = f"Model for this session: {model}\n{short_summary(caps, time.time())}"
+    problem = model_problem(chat, state, model)  # said now, not at the next Enter
     chat.notify(
-        sanitize(f"Model for this session: {model}\n{short_summary(caps, time.time())}"),
-        timeout=6,
+        sanitize(text if problem is None else f"{text}\n{problem}"),
+        severity="information" if problem is None else "warning",
+        timeout=6 if problem is None else 15,
         markup=False,  # a model id or an error message is text, never markup
     )
 
