@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from claude_tui.core.attachments import paths
 from claude_tui.core.attachments.paths import (
     at_references,
     attach_args,
+    expand_globs,
     pasted_paths,
+    pasted_words,
     path_completions,
 )
 
@@ -76,7 +79,6 @@ def test_one_dropped_file_in_each_terminals_spelling(tree: Path, paste: str) -> 
 def test_several_dropped_files(tree: Path) -> None:
     paste = f"'{tree}/a.png' {tree}/my\\ file.txt\n{tree}/src/app.py"
     assert pasted_paths(paste, tree) == [tree / "a.png", tree / "my file.txt", tree / "src/app.py"]
-    assert pasted_paths("a.png notes.md", tree) == [tree / "a.png", tree / "notes.md"]
     assert pasted_paths("~/Documents/report.pdf", tree, home=home_of(tree)) == [
         home_of(tree) / "Documents" / "report.pdf"
     ]
@@ -95,6 +97,8 @@ def test_several_dropped_files(tree: Path) -> None:
         "file://elsewhere{cwd}/a.png",
         "https://example.com/a.png",
         "don't",
+        "a.png",  # a relative word is text, even when such a file is here: a drop is absolute
+        "{cwd}/a.png notes.md",
     ],
 )
 def test_an_ordinary_paste_stays_text(tree: Path, paste: str) -> None:
@@ -175,3 +179,52 @@ def test_completion_is_bounded_and_quiet_on_errors(tree: Path) -> None:
     assert path_completions("f", tree, limit=5) == [f"f{index:02}.txt" for index in range(5)]
     assert path_completions("nowhere/x", tree) == []
     assert path_completions("a.png/x", tree) == []
+
+
+def test_each_dropped_file_keeps_its_word_as_pasted(tree: Path) -> None:
+    paste = f"'{tree}/my file.txt'  {tree}/it\\'s.md\n"
+    assert pasted_words(paste, tree) == [
+        (f"'{tree}/my file.txt'", tree / "my file.txt"),
+        (f"{tree}/it\\'s.md", tree / "it's.md"),
+    ]
+
+
+def test_names_with_control_characters_are_never_offered(tree: Path) -> None:
+    # the ESC would reach the terminal when the completion is drawn in the input
+    (tree / "evil\x1b[31mred.txt").write_text("x")
+    (tree / "even\rcr.txt").write_text("x")
+    (tree / "evenly.txt").write_text("x")
+    assert path_completions("ev", tree) == ["evenly.txt"]
+
+
+def test_a_folder_is_listed_once_while_it_does_not_change(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = paths.os.scandir
+    calls: list[object] = []
+
+    def counted(folder: object) -> object:
+        calls.append(folder)
+        return real(folder)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(paths.os, "scandir", counted)
+    for typed in ("n", "no", "not", "note"):
+        assert path_completions(typed, tree) == ["notes.md"]
+    assert len(calls) == 1
+    (tree / "notebook.md").write_text("x")  # the folder's mtime moves: read again
+    assert path_completions("note", tree) == ["notebook.md", "notes.md"]
+    assert len(calls) == 2
+
+
+def test_wildcards_expand_sorted_and_capped(tree: Path) -> None:
+    for index in (3, 1, 2):
+        (tree / f"note_with_{index}.md").write_text("x")
+    found, notes = expand_globs([tree / "note_with*", tree / "a.png"])
+    assert found == [tree / f"note_with_{i}.md" for i in (1, 2, 3)] + [tree / "a.png"]
+    assert notes == []
+    found, notes = expand_globs([tree / "*.md", tree / "zz*"], limit=2)
+    assert found == [tree / "it's.md", tree / "note_with_1.md"]
+    assert notes == [
+        "*.md matches 5 files: only the first 2 are attached (at most 2 at once)",
+        "zz* matches no file",
+    ]

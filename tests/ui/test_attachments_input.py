@@ -168,15 +168,20 @@ async def test_chips_are_removed_kept_and_refused(
         prompt = app.query_one(PromptInput)
         await type_text(pilot, prompt, "keep me")
         attachments = app.chat.attachments
-        attachments.add([files["shot"], Path("missing.png"), files["report"], files["util"]])
-        attachments.add([Path.cwd()])  # a folder
+        bad = [Path("missing.png"), Path.cwd(), Path("gone.pdf")]  # the middle one: a folder
+        attachments.add([files["shot"], bad[0], files["report"], bad[1], files["util"], bad[2]])
         await wait_until(pilot, ready_chips(app, 3))
-        said = "\n".join(notices(app))
-        assert "missing.png" in said and "work is a folder" in said
+        # one notice for the /attach, a line per file that failed, none left unseen
+        assert len(notices(app)) == 1
+        lines = notices(app)[0].split("\n")
+        assert [line.split()[0] for line in lines] == ["missing.png", "work", "gone.pdf"]
+        assert "work is a folder" in lines[1]
         assert prompt.text == "keep me"
         assert [c.name for c in attachments.chips] == ["shot.png", "my report.pdf", "util.py"]
-        attachments.add([files["shot"]])  # once is enough
-        await wait_until(pilot, lambda: notices(app)[-1] == "Already attached: shot.png.")
+        # once is enough: the same path, or the same content by another path
+        attachments.add([files["shot"], Path.cwd() / ".." / "work" / "util.py"])
+        await wait_until(pilot, lambda: len(notices(app)) == 2)
+        assert notices(app)[1] == "shot.png is already attached\nutil.py is already attached"
         assert len(attachments.chips) == 3
         # the ✕ of util.py
         rows = app.query_one(ChipRows)
@@ -319,3 +324,133 @@ async def test_esc_while_at_files_are_read_stops_the_send(
             ("document", "util.py"),
             ("text", "see @util.py"),
         ]
+
+
+async def test_control_characters_in_file_names_never_reach_the_input(
+    server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
+) -> None:
+    evil = Path.cwd() / "evil\x1b[31mred.txt"
+    evil.write_text("red\n")
+    (Path.cwd() / "evident.txt").write_text("plain\n")
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = app.query_one(PromptInput)
+        await type_text(pilot, prompt, "/attach evi")
+        await wait_until(pilot, lambda: shown(app) == ["evident.txt"])  # the ESC one: not offered
+        prompt.clear()
+        # whatever lands in the input is drawn raw: no control character but newline and tab
+        prompt.insert("a\x1b[2Jb\tc\n")
+        app.post_message(events.Paste("\x1b]52;c;eA==\x07"))
+        await pilot.pause()
+        assert prompt.text == "a␛[2Jb\tc\n␛]52;c;eA==␇"
+        prompt.load_text("\x9bx")
+        assert prompt.text == "\ufffdx"
+        prompt.clear()
+        # a chip named with an ESC: /detach offers it made visible, and takes that name
+        app.chat.attachments.add([evil])
+        await wait_until(pilot, ready_chips(app, 1))
+        await type_text(pilot, prompt, "/detach ")
+        await wait_until(pilot, lambda: shown(app) == ["evil␛[31mred.txt"])
+        await pilot.press("tab")
+        assert prompt.text == "/detach evil␛[31mred.txt"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.chat.attachments.chips == ())
+
+
+async def test_a_pasted_path_gives_its_text_back_where_it_was(
+    server: LocalAPIServer,
+    api: ApiSettings,
+    files: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from claude_tui.ui.chat import attachments as attachments_module
+
+    blob = Path.cwd() / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 4)  # binary: cannot be attached
+    release = threading.Event()
+    real = attachments_module.prepare_or_error
+
+    def slow(path: Path, edge: int) -> Any:
+        release.wait(5)
+        return real(path, edge)
+
+    monkeypatch.setattr(attachments_module, "prepare_or_error", slow)
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        prompt = app.query_one(PromptInput)
+        await type_text(pilot, prompt, "why is ")
+        prompt.post_message(events.Paste(str(blob)))
+        await wait_until(pilot, lambda: len(app.chat.attachments.chips) == 1)
+        await type_text(pilot, prompt, " so big?")
+        release.set()
+        # the chip failed: its path is back where it was pasted, the typing around it kept
+        await wait_until(pilot, lambda: app.chat.attachments.chips == ())
+        assert prompt.text == f"why is {blob} so big?"
+        assert prompt.cursor_location == (0, len(prompt.text))
+        assert "blob.bin" in notices(app)[-1] and "back in the input" in notices(app)[-1]
+        # a relative word that happens to name a file is text: terminals drop absolute paths
+        prompt.clear()
+        app.post_message(events.Paste("util.py"))
+        await wait_until(pilot, lambda: prompt.text == "util.py")
+        assert app.chat.attachments.chips == ()
+        # two files pasted mid-sentence; one removed with its ✕; Backspace at the start
+        # gives back only the other's path, where the paste went, spaced from the words
+        prompt.clear()
+        await type_text(pilot, prompt, "look at")
+        pasted = f"{files['shot']} {files['util']}"
+        prompt.post_message(events.Paste(pasted))
+        await wait_until(pilot, ready_chips(app, 2))
+        await type_text(pilot, prompt, "please")
+        rows = app.query_one(ChipRows)
+        shot = app.chat.attachments.chips[0].key
+        x, y = next((first, line) for line, first, _, key in rows._closes if key == shot)
+        await pilot.click(ChipRows, offset=(x, y))
+        assert [c.name for c in app.chat.attachments.chips] == ["util.py"]
+        prompt.move_cursor((0, 0))
+        await pilot.press("backspace")
+        assert prompt.text == f"look at {files['util']} please"
+        assert app.chat.attachments.chips == ()
+
+
+async def test_edit_keeps_the_drafts_chips_aside(
+    server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
+) -> None:
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        attachments = app.chat.attachments
+        attachments.add([files["shot"]])
+        await wait_until(pilot, ready_chips(app, 1))
+        await send(pilot, "first")
+        await wait_until(pilot, replies_ended(app, 1))
+        await send(pilot, "/attach util.py")
+        await wait_until(pilot, ready_chips(app, 1))
+        prompt = app.query_one(PromptInput)
+        await send(pilot, "/edit")
+        assert prompt.text == "first"
+        assert [c.name for c in attachments.chips] == ["shot.png"]  # the turn's
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: [c.name for c in attachments.chips] == ["util.py"])
+        assert prompt.text == ""
+        # sending the edit brings the draft back too
+        await send(pilot, "/edit")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(server.message_requests) == 2)
+        await wait_until(pilot, lambda: app.chat.current.reply is None)
+        assert [shape(b)[0] for b in user_content(server)] == ["image", "text"]
+        assert [c.name for c in attachments.chips] == ["util.py"]
+
+
+async def test_wildcards_in_attach_are_expanded(
+    server: LocalAPIServer, api: ApiSettings, files: dict[str, Path]
+) -> None:
+    for index in (2, 1):
+        (Path.cwd() / f"note_with_{index}.txt").write_text(f"note {index}\n")
+    app = make_app(api)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "/attach note_with* nothing*")
+        await wait_until(pilot, ready_chips(app, 2))
+        names = [c.name for c in app.chat.attachments.chips]
+        assert names == ["note_with_1.txt", "note_with_2.txt"]
+        assert notices(app)[-1] == "nothing* matches no file"

@@ -13,14 +13,27 @@ tests (and the UI) decide where "here" is.
 
 from __future__ import annotations
 
+import glob
 import os
 import shlex
+import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from claude_tui.core.sanitize import sanitize_line
 
 PASTE_MAX_CHARS = 16_384
 """A longer paste is text, not a drop of files: it is not split and looked up."""
 PASTE_MAX_PATHS = 64
+GLOB_MAX_FILES = 50
+"""Files one wildcard of ``/attach`` brings at most: ``*`` in a big folder is a slip."""
+LISTING_TTL = 3.0
+"""Seconds a folder's listing is reused for completion (while its mtime stays the same):
+each key typed asks again, and a big folder on a slow disk is not read again for each."""
+DROPPED = ("/", "~", "file:")
+"""How a dropped file's path starts: terminals write absolute paths (or URIs); a relative
+word pasted is text, even when a file of that name happens to be here."""
 TRAILING = ".,;:!?)]}'\""
 """Punctuation that ends a sentence after ``@path``: not part of the path unless the path
 with it is a file."""
@@ -69,25 +82,95 @@ def attach_args(text: str, cwd: Path, *, home: Path | None = None) -> list[Path]
 
 
 def pasted_paths(text: str, cwd: Path, *, home: Path | None = None) -> list[Path] | None:
-    """The files a paste names when it is exactly one or more existing files (quoted,
-    escaped, ``file://``, separated by spaces or lines); None for anything else, even one word
-    more, so an ordinary paste stays text. A folder is not a file."""
+    """The files a paste names when it is exactly one or more existing files, each written
+    as a terminal drops it (absolute, ``~/…`` or ``file://``; quoted, escaped, separated by
+    spaces or lines); None for anything else, even one word more, so an ordinary paste stays
+    text. A folder is not a file."""
+    words = pasted_words(text, cwd, home=home)
+    return None if words is None else [path for _, path in words]
+
+
+def pasted_words(
+    text: str, cwd: Path, *, home: Path | None = None
+) -> list[tuple[str, Path]] | None:
+    """:func:`pasted_paths` with each path's word as it was pasted (quotes and escapes kept),
+    so one file's text can be given back on its own."""
     stripped = text.strip()
     if not stripped or len(stripped) > PASTE_MAX_CHARS:
         return None
-    try:
-        words = shlex.split(stripped, posix=True)
-    except ValueError:
+    spans = _word_spans(stripped)
+    if spans is None or not spans or len(spans) > PASTE_MAX_PATHS:
         return None
-    if not words or len(words) > PASTE_MAX_PATHS:
-        return None
-    paths: list[Path] = []
-    for word in words:
-        path = to_path(word, cwd, home)
+    found: list[tuple[str, Path]] = []
+    for raw in spans:
+        try:
+            (word,) = shlex.split(raw, posix=True)
+        except ValueError:
+            return None
+        path = to_path(word, cwd, home) if word.startswith(DROPPED) else None
         if path is None or not _is_file(path):
             return None
-        paths.append(path)
-    return paths
+        found.append((raw, path))
+    return found
+
+
+def _word_spans(text: str) -> list[str] | None:
+    """``text`` cut into shell words as written (quotes and escapes kept); None when a quote
+    is left open."""
+    words: list[str] = []
+    start: int | None = None
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                index += 1
+        elif char.isspace():
+            if start is not None:
+                words.append(text[start:index])
+                start = None
+        else:
+            if start is None:
+                start = index
+            if char == "\\":
+                index += 1
+            elif char in "\"'":
+                quote = char
+        index += 1
+    if quote:
+        return None
+    if start is not None:
+        words.append(text[start:])
+    return words
+
+
+def expand_globs(paths: list[Path], limit: int = GLOB_MAX_FILES) -> tuple[list[Path], list[str]]:
+    """``paths`` with each one that does not exist but has a wildcard (``*``, ``?``, ``[``)
+    replaced by the files it matches, sorted, at most ``limit`` in all; and what to tell the
+    person (a pattern that matched nothing, a cap reached). Reads folders: call it in a
+    worker."""
+    out: list[Path] = []
+    notes: list[str] = []
+    for path in paths:
+        text = str(path)
+        if not glob.has_magic(text) or path.exists():
+            out.append(path)
+            continue
+        matches = sorted(Path(found) for found in glob.glob(text) if _is_file(Path(found)))
+        if not matches:
+            notes.append(f"{path.name} matches no file")
+        room = limit - len(out)
+        if len(matches) > room:
+            notes.append(
+                f"{path.name} matches {len(matches)} files: only the first {max(room, 0)} "
+                f"are attached (at most {limit} at once)"
+            )
+            matches = matches[: max(room, 0)]
+        out.extend(matches)
+    return out, notes
 
 
 def _is_file(path: Path) -> bool:
@@ -188,16 +271,16 @@ def path_completions(
     folder = to_path(folder_typed or ".", cwd, home)
     if folder is None:
         return []
-    try:
-        with os.scandir(folder) as entries:
-            found = [
-                (entry.name, _is_dir(entry))
-                for entry in entries
-                if entry.name.startswith(prefix)
-                and (prefix.startswith(".") or not entry.name.startswith("."))
-            ]
-    except OSError:
+    listed = _listing(folder)
+    if listed is None:
         return []
+    found = [
+        (name, is_dir)
+        for name, is_dir in listed
+        if name.startswith(prefix)
+        and (prefix.startswith(".") or not name.startswith("."))
+        and sanitize_line(name) == name  # a control character would reach the terminal
+    ]
     found.sort(key=lambda item: (item[0].lower(), item[0]))
     answers: list[str] = []
     for name, is_dir in found[:limit]:
@@ -205,6 +288,34 @@ def path_completions(
         end = "/" if is_dir else quote
         answers.append(f"{lead}{quote}{folder_raw}{spelled}{end}")
     return answers
+
+
+_listings: dict[Path, tuple[float, int, list[tuple[str, bool]]]] = {}
+_listings_lock = threading.Lock()
+
+
+def _listing(folder: Path) -> list[tuple[str, bool]] | None:
+    """The entries of ``folder`` (name, is a folder), read again only when the last reading
+    is older than ``LISTING_TTL`` or the folder's mtime changed; None when it cannot be read."""
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        return None
+    now = time.monotonic()
+    with _listings_lock:
+        cached = _listings.get(folder)
+    if cached is not None and cached[1] == mtime and now - cached[0] < LISTING_TTL:
+        return cached[2]
+    try:
+        with os.scandir(folder) as entries:
+            listed = [(entry.name, _is_dir(entry)) for entry in entries]
+    except OSError:
+        return None
+    with _listings_lock:
+        if len(_listings) > 64:
+            _listings.clear()
+        _listings[folder] = (now, mtime, listed)
+    return listed
 
 
 def _split(typed: str) -> tuple[str, str]:

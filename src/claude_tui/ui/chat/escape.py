@@ -40,8 +40,7 @@ async def press_escape(screen: ChatScreen) -> None:
         return
     elif state.editing is not None:
         state.editing = None
-        prompt.clear()
-        screen.attachments.clear()
+        screen.attachments.cancel_edit()  # the draft /edit put aside comes back
         screen.notify("Edit cancelled.", timeout=2)
     elif state.queue:
         await unqueue(screen, state)

@@ -232,7 +232,7 @@ class ChatScreen(Screen[None]):
 
     @on(PromptInput.PathsPasted)
     def _on_paths_pasted(self, message: PromptInput.PathsPasted) -> None:
-        self.attachments.add(message.paths, pasted=message.text)
+        self.attachments.add_pasted(message.words, message.offset)
 
     @on(PromptInput.BackspaceAtStart)
     def _on_backspace_at_start(self) -> None:

@@ -41,12 +41,22 @@ class ChipView:
 def pack(labels: Sequence[str], width: int) -> list[list[tuple[int, str]]]:
     """Lines of ``(index, text)`` chips: each chip is ``" label ✕ "`` (a label too long for
     the width loses its last details, then its name is shortened), one space between chips,
-    as many on a line as fit."""
+    as many on a line as fit. When they need more than ``MAX_LINES`` lines (some are out of
+    view), the last line ends with a count, ``(-1, "19 files")``, so none goes unnoticed."""
+    lines = _pack(labels, width, None)
+    if len(lines) > MAX_LINES:
+        lines = _pack(labels, width, f"{len(labels)} files")
+    return lines
+
+
+def _pack(labels: Sequence[str], width: int, count: str | None) -> list[list[tuple[int, str]]]:
     lines: list[list[tuple[int, str]]] = []
     used = width + 1  # forces a first line
     room = max(width - cell_len(CLOSE) - 2, 4)
-    for index, label in enumerate(labels):
-        text = f" {fit_line(label, room)}{CLOSE} "
+    texts = [(index, f" {fit_line(label, room)}{CLOSE} ") for index, label in enumerate(labels)]
+    if count is not None:  # last: the tray keeps its end, the newest chip, in view
+        texts.append((-1, count))
+    for index, text in texts:
         need = cell_len(text) + (1 if used else 0)
         if not lines or used + need > width:
             lines.append([])
@@ -80,9 +90,12 @@ class ChipRows(Widget):
         for number, line in enumerate(lines):
             row = Content("")
             for index, text in line:
-                chip = self.chips[index]
                 if row.cell_length:
                     row = row.append(" ")
+                if index < 0:
+                    row = row.append(Content.styled(text, "bold $text-accent"))
+                    continue
+                chip = self.chips[index]
                 style = "$text-muted on $panel italic" if chip.reading else "$foreground on $panel"
                 body = text[: -len(CLOSE) - 1]
                 close_at = row.cell_length + cell_len(body)
@@ -136,6 +149,10 @@ class AttachmentTray(VerticalScroll, can_focus=False):
     @property
     def chips(self) -> tuple[ChipView, ...]:
         return self.rows.chips
+
+    def on_resize(self) -> None:
+        if self.chips:  # the chips wrap anew: the newest stays in view
+            self.call_after_refresh(self.scroll_end, animate=False)
 
     def show(self, chips: Sequence[ChipView]) -> None:
         """Draw ``chips`` (none hides the tray), the newest in view."""

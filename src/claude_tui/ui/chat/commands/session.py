@@ -76,9 +76,9 @@ async def edit(chat: ChatScreen, command: Command) -> bool:
         raise CommandError("There is no message to edit yet.")
     prompt = chat.prompt_input
     turn = state.conversation.turns[point.turn_index]
+    chat.attachments.put_aside(prompt.text)  # the draft's chips wait for the edit to end
     prompt.load_text(turn.text)
     prompt.move_cursor(prompt.document.end)
-    chat.attachments.clear()
     chat.attachments.restore(attachments_of(turn.blocks))  # back as chips, sent with it
     prompt.focus()
     state.editing = point  # Enter sends it as an edit (ReplyController.submit), Esc cancels
