@@ -83,3 +83,19 @@ def test_bytes_inside_a_stream_are_never_taken_for_objects() -> None:
 def test_an_object_stream_of_nonsense_makes_an_invalid_pdf_not_a_crash() -> None:
     nonsense = stream(b"12 x 13 y\n<< >>", b"/Type /ObjStm /N 2 /First 10")
     assert read_pdf(hand_pdf({1: nonsense}, b"<< /Root 2 0 R >>")) is None
+
+
+def test_a_move_to_a_new_line_inside_a_text_object_starts_a_new_line() -> None:
+    shows = b"BT /F1 20 Tf 72 700 Td (Quarterly report) Tj 0 -30 Td (Page 1) Tj T* (end) Tj ET"
+    pdf = hand_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+            4: stream(shows),
+        },
+        b"<< /Root 1 0 R >>",
+    )
+    facts = read_pdf(pdf)
+    assert facts is not None
+    assert facts.text == "Quarterly report\nPage 1\nend"

@@ -47,6 +47,7 @@ _SHOW = re.compile(rb"(" + _STRING + rb")\s*(?:Tj|'|\")|\[((?:[^\]\\]|\\.)*)\]\s
 _STRING_RE = re.compile(_STRING, re.S)
 _CONTENTS = re.compile(rb"/Contents\s*(?:\[([^\]]*)\]|(\d+\s+\d+\s+R))")
 _TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.S)
+_NEXT_LINE = re.compile(rb"(?<![A-Za-z])(?:Td|TD|T\*)(?![A-Za-z])")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
@@ -182,8 +183,9 @@ def _page_count(data: bytes, objects: dict[int, _Object]) -> int | None:
 
 
 def _text(objects: dict[int, _Object]) -> str:
-    """The text shown by the pages' content streams (those a page's ``/Contents`` names), one
-    line per text object; no other stream is read, so fonts and images cost nothing."""
+    """The text shown by the pages' content streams (those a page's ``/Contents`` names), a
+    line per text object or move to a new line (``Td``, ``TD``, ``T*``); no other stream is
+    read, so fonts and images cost nothing."""
     lines: list[str] = []
     for number in _content_streams(objects):
         obj = objects.get(number)
@@ -191,9 +193,10 @@ def _text(objects: dict[int, _Object]) -> str:
         if content is None or b"BT" not in content:
             continue
         for block in _TEXT_OBJECT.finditer(content):
-            line = b"".join(_shown(show) for show in _SHOW.finditer(block[1]))
-            if line.strip():
-                lines.append(line.decode("latin-1").strip())
+            for part in _NEXT_LINE.split(block[1]):  # a move to a new line ends a line
+                line = b"".join(_shown(show) for show in _SHOW.finditer(part))
+                if line.strip():
+                    lines.append(line.decode("latin-1").strip())
     return "\n".join(lines)
 
 
