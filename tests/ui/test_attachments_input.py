@@ -296,16 +296,16 @@ async def test_esc_while_at_files_are_read_stops_the_send(
 ) -> None:
     import threading
 
-    from claude_tui.ui.chat import send_files
+    from claude_tui.core.attachments import prepare
 
     release = threading.Event()
-    real = send_files.prepare_attachment
+    real = prepare.prepare_attachment
 
     def slow(path: Path, **kwargs: Any) -> Any:
         release.wait(5)
         return real(path, **kwargs)
 
-    monkeypatch.setattr(send_files, "prepare_attachment", slow)
+    monkeypatch.setattr(prepare, "prepare_attachment", slow)  # the UI imports it when used
     app = make_app(api)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "see @util.py")

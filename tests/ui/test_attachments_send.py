@@ -81,10 +81,11 @@ async def test_an_enter_waits_for_its_chip_and_goes_on_by_itself(
     from claude_tui.ui.chat import attachments, send_files
 
     release = threading.Event()
+    real = prepare.prepare_attachment
 
     def slow(path: Path, **kwargs: Any) -> Any:
         release.wait(5)
-        return prepare.prepare_attachment(path, **kwargs)
+        return real(path, **kwargs)
 
     threads: set[str] = set()
 
@@ -96,7 +97,7 @@ async def test_an_enter_waits_for_its_chip_and_goes_on_by_itself(
         threads.add(threading.current_thread().name)
         return path.is_file()
 
-    monkeypatch.setattr(attachments, "prepare_attachment", slow)
+    monkeypatch.setattr(prepare, "prepare_attachment", slow)  # the UI imports it when used
     monkeypatch.setattr(attachments, "file_signature", signature)
     monkeypatch.setattr(send_files, "file_signature", signature)
     monkeypatch.setattr(paths, "_is_file", is_file)

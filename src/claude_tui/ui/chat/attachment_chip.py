@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_tui.core.attachments.info import AttachmentInfo, details, kind_word
-from claude_tui.core.attachments.prepare import Prepared
 from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.widgets.attachment_tray import READING, ChipView
+
+if TYPE_CHECKING:
+    from claude_tui.core.attachments.prepare import Prepared
 
 
 def size_words(info: AttachmentInfo) -> list[str]:

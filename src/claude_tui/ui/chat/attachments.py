@@ -23,18 +23,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.widget import Widget
 
-from claude_tui.core.attachments.prepare import (
-    AttachmentError,
-    Prepared,
-    file_signature,
-    prepare_attachment,
-)
+from claude_tui.core.attachments.reading import AttachmentError, file_signature
 from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.chat.attachment_chip import Chip
 from claude_tui.ui.widgets.attachment_tray import AttachmentTray
 
 if TYPE_CHECKING:
+    from claude_tui.core.attachments.prepare import Prepared
     from claude_tui.ui.chat.screen import ChatScreen
 
 T = TypeVar("T")
@@ -56,6 +52,9 @@ def prepare_or_error(path: Path, image_max_edge: int) -> Prepared | AttachmentEr
     """``prepare_attachment``, its failure as a value; a bug becomes a failure too, so nothing
     waits forever on a file."""
     try:
+        # imported here: reading images and PDFs is not needed to start the app
+        from claude_tui.core.attachments.prepare import prepare_attachment
+
         return prepare_attachment(path, image_max_edge=image_max_edge)
     except AttachmentError as error:
         return error

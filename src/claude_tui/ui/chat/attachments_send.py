@@ -27,13 +27,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claude_tui.core.attachments.prepare import Prepared
 from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.chat.attachments import Attachments
 from claude_tui.ui.chat.send_files import SendFiles, gather
 
 if TYPE_CHECKING:
+    from claude_tui.core.attachments.prepare import Prepared
     from claude_tui.ui.chat.screen import ChatScreen
     from claude_tui.ui.widgets.prompt import PromptInput
 

@@ -13,14 +13,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from claude_tui.core.attachments.prepare import (
-    AttachmentError,
-    FileSignature,
-    Prepared,
-    file_signature,
-    prepare_attachment,
-)
+from claude_tui.core.attachments.reading import AttachmentError, FileSignature, file_signature
+
+if TYPE_CHECKING:
+    from claude_tui.core.attachments.prepare import Prepared
 
 _AT_WORD = re.compile(r"(?:^|(?<=\s))@(\"[^\"]*\"|'[^']*'|\S+)")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
@@ -70,6 +68,8 @@ def gather(
     fresh: dict[Path, Prepared] = {}
     for path in unread:
         try:
+            from claude_tui.core.attachments.prepare import prepare_attachment
+
             fresh[path] = prepare_attachment(path, image_max_edge=image_max_edge)
         except AttachmentError as error:
             found.failed.append(str(error))

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from claude_tui.core.attachment_tokens import AttachmentTokens, Sent, conversation_attachments
-from claude_tui.core.attachments.fit import estimate_block_tokens
 from claude_tui.core.blocks import AttachmentBlock, attachments_of, block_line
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import edit_point
@@ -197,6 +196,8 @@ def _attachment_rows(
 ) -> tuple[list[str], list[int], list[int | None], list[int]]:
     """In the worker (an estimate or a file's key may decode or hash a whole source): the
     rows ``/context`` lists, with the counts known already and estimates for the rest."""
+    from claude_tui.core.attachments.fit import estimate_block_tokens  # only when there are any
+
     return (
         [block_line(sent.block) for sent in attachments],
         [sent.times for sent in attachments],
