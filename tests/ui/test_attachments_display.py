@@ -141,7 +141,9 @@ async def test_context_lists_each_attachment_with_its_count(
         threads.add(threading.current_thread().name)
         return estimate_block_tokens(block)
 
-    monkeypatch.setattr(session, "estimate_block_tokens", estimate)
+    from claude_tui.core.attachments import fit
+
+    monkeypatch.setattr(fit, "estimate_block_tokens", estimate)  # /context imports it when used
 
     def counts() -> list[dict[str, object]]:
         return [r for r in server.requests if r["path"] == "/v1/messages/count_tokens"]
