@@ -34,3 +34,13 @@ def test_the_head_is_the_start_of_the_bytes() -> None:
     data = os.urandom(10_000)
     assert codec.decode_head(codec.encode(data), 100)[:100] == data[:100]
     assert codec.decode_head("not base64 at all!", 10) == b""
+
+
+def test_an_encoding_is_recognised_only_when_exact() -> None:
+    data = os.urandom(codec.SLICE * 2 + 5)
+    text = codec.encode(data)
+    assert codec.encodes(data, text)
+    assert not codec.encodes(data, text[:-4])
+    changed = text[: codec.TEXT_SLICE + 7] + ("A" if text[codec.TEXT_SLICE + 7] != "A" else "B")
+    assert not codec.encodes(data, changed + text[codec.TEXT_SLICE + 8 :])
+    assert codec.encodes(b"", "") and not codec.encodes(b"a", "YQ")

@@ -208,3 +208,16 @@ def test_large_strings_are_sized_exactly_and_once(monkeypatch: pytest.MonkeyPatc
     assert len(twin) == len(escapes)
     changed = [{"role": "user", "content": [{"type": "text", "text": twin}]}]
     assert request_bytes(changed) == _written(changed)
+
+
+def test_a_string_longer_than_a_slice_is_sized_as_one_call_would() -> None:
+    """Sizing goes a slice at a time (one call over 31 MB holds the interpreter); every kind
+    of character, across slice boundaries, still adds up to what the SDK writes."""
+    from claude_tui.core.attachments import json_size
+
+    unit = 'é"\x02😀x\\\ud800\u2028'
+    text = unit * (json_size.SLICE // len(unit) * 2 + 3)
+    expected = len(json.dumps(text, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    assert json_size._written(text) == expected
+    ascii_text = "QUJD" * (json_size.SLICE // 2 + 1)
+    assert json_size._written(ascii_text) == len(ascii_text) + 2

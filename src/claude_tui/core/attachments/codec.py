@@ -26,6 +26,19 @@ def encode(data: bytes) -> str:
     )
 
 
+def encodes(data: bytes, text: str) -> bool:
+    """Whether ``text`` is exactly :func:`encode` of ``data``, compared a slice at a time
+    (without writing the whole encoding out first: joining it is itself one long call)."""
+    if len(text) != (len(data) + 2) // 3 * 4:
+        return False
+    view = memoryview(data)
+    return all(
+        base64.b64encode(view[start : start + SLICE]).decode("ascii")
+        == text[start // 3 * 4 : (start + SLICE) // 3 * 4]
+        for start in range(0, len(view), SLICE)
+    )
+
+
 def decode(text: str, *, validate: bool = True) -> bytes:
     """The bytes of standard base64 ``text``; ``binascii.Error`` (a ``ValueError``) when it is
     not base64 (with ``validate``, also when it holds anything outside the alphabet, such as

@@ -65,7 +65,20 @@ def remember(text: str) -> int:
     return size
 
 
+SLICE = 1 << 20
+"""Characters written out per call: ``json.dumps`` of a 31 MB base64 is one call that holds the
+interpreter for tens of milliseconds (keys typed meanwhile echo late); a character's escape
+does not depend on its neighbours, so slices add up to the whole."""
+
+
 def _written(text: str) -> int:
+    if len(text) <= SLICE:
+        return _slice_size(text)
+    parts = (_slice_size(text[start : start + SLICE]) - 2 for start in range(0, len(text), SLICE))
+    return sum(parts) + 2
+
+
+def _slice_size(text: str) -> int:
     written = json.dumps(text, ensure_ascii=False)
     if text.isascii():  # one byte a character, no encoding needed (isascii is free in CPython)
         return len(written)

@@ -63,7 +63,7 @@ def _bytes_of(source: Mapping[str, Any]) -> tuple[bytes, str] | None:
             raw = codec.decode(data)
         except (binascii.Error, ValueError):
             return None
-        if codec.encode(raw) != data:
+        if not codec.encodes(raw, data):
             return None  # not canonical: re-encoding would not give back the same text
         return raw, "base64"
     if source.get("type") == "text":
