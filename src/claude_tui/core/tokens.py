@@ -10,8 +10,8 @@ or ``auto_compact``) is counted by the beta ``count_tokens`` with the same betas
 does not take a compaction block.
 
 Server tools (web search, web fetch: ``StreamRequest.tools``) are never sent: ``count_tokens``
-does not accept them. The count is of the conversation, then, without the few hundred tokens
-of the tools' definitions that a reply's request adds.
+does not accept them. The count is of the conversation, then, without the tokens the tools'
+definitions add to a reply's request (the API does not say how many).
 """
 
 from __future__ import annotations
