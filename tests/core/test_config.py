@@ -100,6 +100,10 @@ def test_every_key_loads(path: Path) -> None:
         "max_width": 0,
         "thinking": True,
         "thinking_budget": 1024,
+        "web_search": True,
+        "web_fetch": True,
+        "web_max_uses": 2,
+        "web_search_price": 12.5,
         "prices": {"claude-x": {"input": 1, "output": 2.5}},
     }
     write(path, tomli_w.dumps(values))
@@ -160,6 +164,29 @@ def test_every_key_loads(path: Path) -> None:
             "model",
             'is not a string; expected a non-empty name without spaces (using "claude-sonnet-5-5")',
         ),
+        (
+            "web_search = 1",
+            "web_search",
+            "web_search = 1 is not true or false; expected true or false (using false)",
+        ),
+        (
+            'web_fetch = "on"',
+            "web_fetch",
+            "is not true or false; expected true or false (using false)",
+        ),
+        (
+            "web_max_uses = 0",
+            "web_max_uses",
+            "is out of range; expected an integer of 1 or more (using 5)",
+        ),
+        (
+            "web_search_price = -1",
+            "web_search_price",
+            "web_search_price = -1 is out of range; "
+            "expected a number of US dollars, 0 or more (using 10.0)",
+        ),
+        ("web_search_price = inf", "web_search_price", "is out of range"),
+        ('web_search_price = "10"', "web_search_price", "is not a number"),
         ("theme = []", "theme", "theme = an array is not a string"),
         ("system_prompt = 3", "system_prompt", "is not a string"),
         ("prices = 3", "prices", "prices = 3 is not a table; expected a table of model id = "),
@@ -186,6 +213,21 @@ def test_a_bad_key_falls_back_while_the_rest_apply(
         assert getattr(settings, key) == getattr(Settings(), key)
     for name, value in others.items():
         assert getattr(settings, name) == tomllib.loads(f"v = {value}")["v"]
+
+
+def test_web_tools_are_off_by_default_and_searches_priced() -> None:
+    """Searches cost money, so neither tool is on until the user turns it on."""
+    settings = Settings()
+    assert (settings.web_search, settings.web_fetch) == (False, False)
+    assert (settings.web_max_uses, settings.web_search_price) == (5, 10.0)
+
+
+def test_a_free_search_price_is_allowed(path: Path) -> None:
+    write(path, "web_search_price = 0\n")
+    settings, problems = load_config(path)
+    assert problems == []
+    assert settings.web_search_price == 0.0
+    assert isinstance(settings.web_search_price, float)
 
 
 def test_several_bad_keys_each_reported(path: Path) -> None:

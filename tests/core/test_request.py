@@ -119,6 +119,7 @@ def test_context_text_with_a_system_prompt_and_thinking_on() -> None:
             " cacheable block)",
             '  "cache_control": {"type": "ephemeral"}',
             f"compaction: not sent ({model} has no server-side compaction)",
+            "web tools: off",
             "",
             f"system prompt ({len(SYSTEM)} characters):",
             "You are terse.",

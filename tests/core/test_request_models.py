@@ -45,6 +45,7 @@ SHOWN = {
         "compaction: the API summarises from 800,000 input tokens (beta compact-2026-01-12)",
         '  "context_management": {"edits": [{"type": "compact_20260112", "trigger": {"type":'
         ' "input_tokens", "value": 800000}}]}',
+        "web tools: off",
         "header anthropic-beta: compact-2026-01-12 (server-side compaction)",
     ],
     "claude-haiku-4-5-20251001": [
@@ -57,6 +58,7 @@ SHOWN = {
         " levels)",
         *CACHING,
         "compaction: not sent (claude-haiku-4-5-20251001 has no server-side compaction)",
+        "web tools: off",
     ],
     "claude-3-haiku-20240307": [
         "model: claude-3-haiku-20240307 (what it accepts: from the app's built-in table"
@@ -69,6 +71,7 @@ SHOWN = {
         " levels)",
         *CACHING,
         "compaction: not sent (claude-3-haiku-20240307 has no server-side compaction)",
+        "web tools: off",
     ],
 }
 """What /context shows of the parameters, with thinking on and effort high, by model."""

@@ -391,7 +391,8 @@ def _export(session_id: str = "0123456789ab", created_at: str | None = None) -> 
     stamp = created_at or "2025-03-04T05:06:07.123456+00:00"
     usage = {"input_tokens": 12, "output_tokens": 34, "cache_creation_tokens": 0,
              "cache_read_tokens": None, "cache_creation_1h_tokens": 0,
-             "context_tokens": 12}  # fmt: skip
+             "context_tokens": 12, "web_search_requests": 2,
+             "web_fetch_requests": None}  # fmt: skip
     return {
         "id": session_id,
         "title": "Imported ☃",
@@ -438,7 +439,7 @@ def test_export_shape(store: SessionStore) -> None:
     }  # fmt: skip
     assert set(exported["messages"][0]["usage"]) == {
         "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
-        "cache_creation_1h_tokens", "context_tokens",
+        "cache_creation_1h_tokens", "context_tokens", "web_search_requests", "web_fetch_requests",
     }  # fmt: skip
     with pytest.raises(KeyError):
         store.export_session("nosuchsessio")

@@ -175,12 +175,18 @@ def test_the_release_export_imports_field_by_field(store: SessionStore) -> None:
     ]
     assert failed.error == "The API is overloaded (HTTP 529); try again in a moment."
     # Exported again, it is the release's file with each message's blocks added, and the
-    # hour-long cache writes and the last request's context it never knew of left unknown.
+    # hour-long cache writes, the last request's context and the web searches and fetches it
+    # never knew of left unknown.
     again = store.export_session(session_id)
     for message in again["messages"]:
         message.pop("blocks")
-        assert message["usage"].pop("cache_creation_1h_tokens") is None
-        assert message["usage"].pop("context_tokens") is None
+        for later in (
+            "cache_creation_1h_tokens",
+            "context_tokens",
+            "web_search_requests",
+            "web_fetch_requests",
+        ):
+            assert message["usage"].pop(later) is None
     assert again == release
 
 

@@ -46,6 +46,10 @@ class ModelCapabilities:
     image_input: bool = False
     pdf_input: bool = False
     web_search: bool = False
+    """The web search server tool, in some version (``capabilities_web`` picks which)."""
+    web_fetch: bool = False
+    """The web fetch server tool: assumed wherever web search is, since the Models API does not
+    report web fetch (anthropic 2.10.0's ``ServerToolsCapability`` has no entry for it)."""
     compaction: bool = False
     """Server-side compaction (``context_management`` edit ``compact_20260112``)."""
     max_input_tokens: int | None = None
@@ -97,13 +101,15 @@ def from_model_info(info: Mapping[str, Any], source: CapabilitySource) -> ModelC
     tools = caps.get("server_tools")
     context = caps.get("context_management")
     model = info.get("id")
+    web_search = _supported(tools) and _supported(_get(tools, "web_search"))
     return ModelCapabilities(
         model=model if isinstance(model, str) else "",
         thinking_types=frozenset(kind for kind in THINKING_TYPES if _supported(types.get(kind))),
         effort_levels=levels,
         image_input=_supported(caps.get("image_input")),
         pdf_input=_supported(caps.get("pdf_input")),
-        web_search=_supported(tools) and _supported(_get(tools, "web_search")),
+        web_search=web_search,
+        web_fetch=web_search,
         compaction=_supported(context) and _supported(_get(context, COMPACTION_EDIT)),
         max_input_tokens=_positive_int(info.get("max_input_tokens")),
         max_tokens=_positive_int(info.get("max_tokens")),
@@ -165,11 +171,13 @@ def builtin_capabilities(model: str, note: str | None = None) -> ModelCapabiliti
         return ModelCapabilities(model, image_input=True, note=note)
     opus = "opus" in model
     haiku = "haiku" in model
+    web = version >= (3, 5) and not (haiku and version < (4,))
     caps = ModelCapabilities(
         model,
         image_input=True,
         pdf_input=version >= (3, 5),
-        web_search=version >= (3, 5) and not (haiku and version < (4,)),
+        web_search=web,
+        web_fetch=web,
         max_input_tokens=200_000,
         source=CapabilitySource.BUILTIN,
         note=note,

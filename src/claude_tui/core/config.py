@@ -123,6 +123,23 @@ class Settings:
     original stays on disk): 1568 px is what the API works at, so more only costs tokens. 0
     sends images as they are (up to the API's 8000 px)."""
 
+    web_search: bool = False
+    """Let the model search the web (the web_search server tool) where the model supports it.
+    Off by default: each search costs money (web_search_price) on top of the tokens its results
+    add to the reply."""
+
+    web_fetch: bool = False
+    """Let the model fetch a web page or PDF by its address (the web_fetch server tool) where the
+    model supports it. Off by default: a fetched page's text is input tokens, and pays as such."""
+
+    web_max_uses: int = 5
+    """The most searches, and separately the most fetches, the model may make in one reply
+    (max_uses in each tool's definition), 1 or more."""
+
+    web_search_price: float = 10.0
+    """What web searches cost, in US dollars per 1,000 searches, for the cost shown (fetches
+    cost only the tokens they add)."""
+
     prices: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     """Price overrides in US dollars per million tokens, by model id (a prefix also matches dated
     snapshots). cache_write and cache_read are optional: 1.25x and 0.1x the input price."""

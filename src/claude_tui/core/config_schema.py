@@ -100,6 +100,19 @@ def _seconds() -> Rule:
     return Rule("a number of seconds greater than 0", check)
 
 
+def _dollars() -> Rule:
+    """A price: a finite number of dollars, 0 or more (0 for a proxy that does not charge)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid("is not a number")
+        if not math.isfinite(value) or value < 0:
+            raise Invalid("is out of range")
+        return float(value)
+
+    return Rule("a number of US dollars, 0 or more", check)
+
+
 def _boolean() -> Rule:
     def check(value: object) -> object:
         if not isinstance(value, bool):
@@ -263,6 +276,10 @@ RULES: Mapping[str, Rule] = {
     "prompt_cache": _choice(*PROMPT_CACHE_CHOICES),
     "auto_compact": _boolean(),
     "image_max_edge": _integer(0, 8000),
+    "web_search": _boolean(),
+    "web_fetch": _boolean(),
+    "web_max_uses": _integer(1),
+    "web_search_price": _dollars(),
     "prices": _prices(),
 }
 """One rule per setting; a test checks these are exactly the fields of ``Settings``."""

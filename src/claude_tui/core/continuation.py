@@ -158,6 +158,8 @@ def combined(earlier: StreamMetrics | None, latest: StreamMetrics | None) -> Str
         cache_creation_tokens=earlier.cache_creation_tokens + latest.cache_creation_tokens,
         cache_read_tokens=earlier.cache_read_tokens + latest.cache_read_tokens,
         cache_creation_1h_tokens=earlier.cache_creation_1h_tokens + latest.cache_creation_1h_tokens,
+        web_search_requests=earlier.web_search_requests + latest.web_search_requests,
+        web_fetch_requests=earlier.web_fetch_requests + latest.web_fetch_requests,
         usage_final=output is not None,
         stop_reason=latest.stop_reason,
         context_tokens=context_tokens(latest),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from claude_tui.core.pricing import Price, cost_usd
+from claude_tui.core.pricing import WEB_SEARCH_PRICE, Price, cost_usd
 
 CHARS_PER_TOKEN = 4.0
 """Rough size of a token in English text, for the live estimate before usage arrives."""
@@ -36,6 +36,11 @@ class StreamMetrics:
     """Prompt tokens read from the cache (``input_tokens`` leaves them out too)."""
     cache_creation_1h_tokens: int = 0
     """The part of ``cache_creation_tokens`` written to live an hour (priced higher)."""
+    web_search_requests: int = 0
+    """Web searches the server made for this reply (``usage.server_tool_use``), each priced
+    apart from the tokens (``pricing.cost_usd``'s ``web_search_price``)."""
+    web_fetch_requests: int = 0
+    """Web fetches the server made; a fetch costs only the tokens of what it fetched."""
     usage_final: bool = False
     stop_reason: str | None = None
     attempts: int = 1
@@ -102,9 +107,14 @@ class StreamMetrics:
         """Estimated cost from the built-in price table (see ``cost``)."""
         return self.cost()
 
-    def cost(self, overrides: Mapping[str, Price] | None = None) -> float | None:
-        """Estimated cost, with the user's price ``overrides`` first; ``None`` without usage
-        or a known price."""
+    def cost(
+        self,
+        overrides: Mapping[str, Price] | None = None,
+        web_search_price: float = WEB_SEARCH_PRICE,
+    ) -> float | None:
+        """Estimated cost, with the user's price ``overrides`` first and its searches at
+        ``web_search_price`` dollars per 1,000 (``Settings.web_search_price``); ``None``
+        without usage or a known price."""
         if self.input_tokens is None:
             return None
         output = self.output_tokens
@@ -118,4 +128,6 @@ class StreamMetrics:
             cache_read_tokens=self.cache_read_tokens,
             cache_creation_1h_tokens=self.cache_creation_1h_tokens,
             overrides=overrides,
+            web_search_requests=self.web_search_requests,
+            web_search_price=web_search_price,
         )

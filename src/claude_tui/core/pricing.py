@@ -8,12 +8,19 @@ Prompt caching has three prices of its own: a write that lives 5 minutes (``cach
 and a read (``cache_read``, 0.1x). A write costs more than plain input, so
 caching only pays once what was written is read back: :func:`cache_saving` says by how much,
 and may rightly be negative.
+
+Web searches are priced per search, whatever the model (US dollars per 1,000, the user's
+``web_search_price`` setting); a web fetch has no price of its own, only the tokens of what it
+fetched, which the reply's input count already holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+WEB_SEARCH_PRICE = 10.0
+"""US dollars per 1,000 web searches (``Settings.web_search_price`` overrides it)."""
 
 CACHE_WRITE_1H_RATIO = 2.0
 """An hour-long cache write, as a multiple of the input price."""
@@ -77,12 +84,15 @@ def cost_usd(
     cache_read_tokens: int = 0,
     cache_creation_1h_tokens: int = 0,
     overrides: Mapping[str, Price] | None = None,
+    web_search_requests: int = 0,
+    web_search_price: float = WEB_SEARCH_PRICE,
 ) -> float | None:
     """Estimated dollars for one reply, or ``None`` when the model has no known price.
 
     ``cache_creation_tokens`` counts every cache write; ``cache_creation_1h_tokens`` is the
     part of them that lives an hour (the rest live 5 minutes), as the API's
-    ``cache_creation`` breakdown says."""
+    ``cache_creation`` breakdown says. ``web_search_requests`` are added at
+    ``web_search_price`` dollars per 1,000."""
     price = price_for(model, overrides)
     if price is None:
         return None
@@ -93,7 +103,7 @@ def cost_usd(
         + five * price.cache_write
         + hour * price.cache_write_1h
         + cache_read_tokens * price.cache_read
-    ) / 1_000_000
+    ) / 1_000_000 + web_search_requests * web_search_price / 1_000
 
 
 def split_writes(cache_creation_tokens: int, cache_creation_1h_tokens: int) -> tuple[int, int]:

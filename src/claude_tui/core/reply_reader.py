@@ -132,6 +132,8 @@ def _usage_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
 
     Cache writes come as a total and a breakdown by TTL (``cache_creation``); the hour-long
     part is kept because it is priced higher. A breakdown without the total still gives one.
+    Server tool calls (``server_tool_use``: web searches, priced per search, and web fetches)
+    are counts like the tokens, cumulative in the same way.
     """
     fields = _counts(
         usage,
@@ -148,6 +150,13 @@ def _usage_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
     if by_ttl:
         fields["cache_creation_1h_tokens"] = by_ttl.get("hour", 0)
         fields.setdefault("cache_creation_tokens", by_ttl.get("five", 0) + by_ttl.get("hour", 0))
+    fields.update(
+        _counts(
+            _mapping(usage.get("server_tool_use")),
+            web_search_requests="web_search_requests",
+            web_fetch_requests="web_fetch_requests",
+        )
+    )
     return fields
 
 

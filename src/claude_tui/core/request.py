@@ -55,6 +55,7 @@ def stream_request(
         cache_control=shape.cache_control,
         context_management=shape.context_management,
         betas=history_betas(shape.betas, messages),
+        tools=shape.tools,
     )
 
 

@@ -1,9 +1,9 @@
 """The model-dependent parameters of a request body in words, for ``/context``.
 
-Thinking, effort, prompt caching and compaction each get a line that says what they do (and a
-line "off" or "not sent" when the body has none, so their absence is visible too), then, when
-sent, the exact JSON that goes out. Why a parameter differs from the settings (the notes of
-``core.request_shape.RequestShape``) is said beside it, in brackets.
+Thinking, effort, prompt caching, compaction and the web tools each get a line that says what
+they do (and a line "off" or "not sent" when the body has none, so their absence is visible
+too), then, when sent, the exact JSON that goes out. Why a parameter differs from the settings
+(the notes of ``core.request_shape.RequestShape``) is said beside it, in brackets.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 from claude_tui.core.capabilities import COMPACTION_EDIT
 from claude_tui.core.request_shape import COMPACTION_BETA
 
-DESCRIBED = ("thinking", "output_config", "cache_control", "context_management")
+DESCRIBED = ("thinking", "output_config", "cache_control", "context_management", "tools")
 """The body's parameters said in words here; any other is shown as it is."""
 
-NOTE_KEYS = {"output_config": "effort"}
-"""The note of a parameter kept under another name (the setting's)."""
+NOTE_KEYS = {"output_config": ("effort",), "tools": ("web_search", "web_fetch")}
+"""The notes of a parameter kept under other names (the settings'), joined by "; "."""
 
 BETA_WORDS = {COMPACTION_BETA: "server-side compaction"}
 """What each ``anthropic-beta`` value the app sends is for."""
@@ -35,10 +35,12 @@ def described_lines(body: Mapping[str, Any], notes: Mapping[str, str]) -> list[s
         ("output_config", "effort", _effort_words),
         ("cache_control", "prompt caching", _cache_words),
         ("context_management", "compaction", _compaction_words),
+        ("tools", "web tools", _tools_words),
     )
     for name, label, say in words:
         value = body.get(name)
-        note = notes.get(NOTE_KEYS.get(name, name))
+        said_notes = [notes[key] for key in NOTE_KEYS.get(name, (name,)) if key in notes]
+        note = "; ".join(said_notes)
         absent = "not sent" if note else _ABSENT[name]  # left out by the shape, or not set
         said = absent if value is None else say(value)
         lines.append(f"{label}: {said}" + (f" ({note})" if note else ""))
@@ -58,6 +60,7 @@ _ABSENT = {
     "output_config": "the model's default (no level sent)",
     "cache_control": "off",
     "context_management": "off",
+    "tools": "off",
 }
 
 
@@ -96,3 +99,20 @@ def _compaction_words(config: object) -> str:
             start = f"{value:,}" if isinstance(value, int) else str(value)
             return f"the API summarises from {start} input tokens (beta {COMPACTION_BETA})"
     return "context_management edits"
+
+
+_TOOL_WORDS = {"web_search": "web search", "web_fetch": "web fetch"}
+
+
+def _tools_words(tools: object) -> str:
+    """Each tool by what it does, its version and how often a reply may use it."""
+    said: list[str] = []
+    for tool in tools if isinstance(tools, list) else []:
+        if not isinstance(tool, Mapping):
+            continue
+        name = tool.get("name")
+        words = _TOOL_WORDS.get(str(name), str(name))
+        uses = tool.get("max_uses")
+        limit = f", up to {uses} a reply" if isinstance(uses, int) else ""
+        said.append(f"{words} ({tool.get('type')}{limit})")
+    return ", ".join(said) if said else "none"

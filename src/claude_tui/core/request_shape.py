@@ -9,7 +9,11 @@ out (never sent to fail as a 400):
 * effort: ``output_config.effort`` only at a level the model lists;
 * max_tokens: never above the model's own limit (and above an ``enabled`` budget);
 * prompt caching: top-level ``cache_control`` as the config says;
-* compaction: the server-side trigger at 80 % of the window, where the model supports it.
+* compaction: the server-side trigger at 80 % of the window, where the model supports it;
+* web search and web fetch: each tool, in the newest version the model takes
+  (``core.capabilities_web``), with ``max_uses`` from the settings, where the model has it;
+  a tool turned on for a model without it is left out and the notes say so. Neither needs a
+  beta header in anthropic 2.10.0, and ``count_tokens`` is never sent them (``core.tokens``).
 
 A history can need a beta by itself, whatever the settings: a ``compaction`` block exists only
 in the beta API (anthropic 2.10.0 has it in ``types.beta`` alone), so a history that holds one
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claude_tui.core.capabilities import COMPACTION_EDIT, ModelCapabilities
+from claude_tui.core.capabilities_web import web_fetch_tool, web_search_tool
 from claude_tui.core.config import Settings
 
 THINKING_HEADROOM = 1024
@@ -58,8 +63,11 @@ class RequestShape:
     cache_control: dict[str, Any] | None = None
     context_management: dict[str, Any] | None = None
     betas: tuple[str, ...] = ()
+    tools: tuple[dict[str, Any], ...] = ()
+    """The server tools sent: web search and web fetch definitions, in that order."""
     notes: dict[str, str] = field(default_factory=dict)
-    """By parameter name: why it differs from the settings ("capped at the model's 64,000")."""
+    """By parameter name: why it differs from the settings ("capped at the model's 64,000");
+    a web tool turned on but left out is noted under its setting, "web_search" or "web_fetch"."""
 
 
 def _capped(asked: int, model: str, limit: int) -> str:
@@ -135,6 +143,7 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
     else:
         notes["context_management"] = "auto_compact is off in your settings"
 
+    tools = web_tools(settings, caps, notes)
     cache = CACHE_CONTROL.get(settings.prompt_cache)
     return RequestShape(
         max_tokens=max_tokens,
@@ -143,8 +152,29 @@ def shape_request(settings: Settings, caps: ModelCapabilities) -> RequestShape:
         cache_control=dict(cache) if cache is not None else None,
         context_management=context_management,
         betas=betas,
+        tools=tools,
         notes=notes,
     )
+
+
+def web_tools(
+    settings: Settings, caps: ModelCapabilities, notes: dict[str, str]
+) -> tuple[dict[str, Any], ...]:
+    """The web search and web fetch definitions ``settings`` turn on and the model takes; each
+    one turned on for a model without it is left out, and why goes into ``notes``."""
+    tools: list[dict[str, Any]] = []
+    wanted = (
+        ("web_search", settings.web_search, web_search_tool(caps), "web search"),
+        ("web_fetch", settings.web_fetch, web_fetch_tool(caps), "web fetch"),
+    )
+    for name, on, version, words in wanted:
+        if not on:
+            continue
+        if version is None:
+            notes[name] = f"{settings.model} has no {words}: the reply is sent without it"
+            continue
+        tools.append({"type": version, "name": name, "max_uses": settings.web_max_uses})
+    return tuple(tools)
 
 
 def holds_compaction(messages: Iterable[Mapping[str, Any]]) -> bool:

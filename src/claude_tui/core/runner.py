@@ -92,6 +92,8 @@ class StreamRequest:
     """Server-side compaction (beta): sent only with ``betas``."""
     betas: tuple[str, ...] = ()
     """Beta features: the request goes to the SDK's ``client.beta.messages`` with these."""
+    tools: tuple[dict[str, Any], ...] = ()
+    """Server tool definitions (web search, web fetch); ``count_tokens`` is never sent them."""
     temperature: float | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
 
@@ -110,6 +112,8 @@ class StreamRequest:
             "cache_control": self.cache_control,
         }
         kwargs.update({name: value for name, value in optional.items() if value is not None})
+        if self.tools:
+            kwargs["tools"] = [dict(tool) for tool in self.tools]
         if self.betas:
             kwargs["betas"] = list(self.betas)
             if self.context_management is not None:

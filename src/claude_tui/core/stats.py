@@ -6,7 +6,9 @@ replies' durations (time spent waiting for and reading answers), not the wall ti
 
 Cost is kept as tokens per model and priced on demand, like ``StreamMetrics.cost``: the user's
 price overrides live in the config, which the store knows nothing about. What prompt caching
-saved is priced the same way, per model, and may be negative (``cache_saving``).
+saved is priced the same way, per model, and may be negative (``cache_saving``). Web searches
+are priced per search at the user's ``web_search_price`` (``pricing.cost_usd``), so they are
+counted per model too; web fetches cost only their tokens and are counted for the table alone.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from claude_tui.core.cache_saving import CacheSaving, format_saving, saving_of
 from claude_tui.core.conversation import Turn
 from claude_tui.core.metrics import CHARS_PER_TOKEN
-from claude_tui.core.pricing import Price, cost_usd
+from claude_tui.core.pricing import WEB_SEARCH_PRICE, Price, cost_usd
 
 UNKNOWN = "–"
 """Shown for a number nobody measured (distinct from a measured zero)."""
@@ -44,8 +46,14 @@ class ModelUsage:
     cache_read_tokens: int = 0
     cache_creation_1h_tokens: int = 0
     """The hour-long part of ``cache_creation_tokens``."""
+    web_search_requests: int = 0
+    """Priced per search, whatever the tokens."""
 
-    def cost(self, overrides: Mapping[str, Price] | None = None) -> float | None:
+    def cost(
+        self,
+        overrides: Mapping[str, Price] | None = None,
+        web_search_price: float = WEB_SEARCH_PRICE,
+    ) -> float | None:
         return cost_usd(
             self.model,
             input_tokens=self.input_tokens,
@@ -54,6 +62,8 @@ class ModelUsage:
             cache_read_tokens=self.cache_read_tokens,
             cache_creation_1h_tokens=self.cache_creation_1h_tokens,
             overrides=overrides,
+            web_search_requests=self.web_search_requests,
+            web_search_price=web_search_price,
         )
 
 
@@ -81,15 +91,27 @@ class Stats:
     cache_creation_tokens: int | None = None
     cache_read_tokens: int | None = None
     cache_creation_1h_tokens: int | None = None
+    web_search_requests: int = 0
+    web_fetch_requests: int = 0
+    """Of the replies that reported usage; shown only when some were made."""
     by_model: tuple[ModelUsage, ...] = ()
     rates: tuple[float, ...] = ()
     """Tokens a second of each reply in order, for the chart; empty for all sessions."""
     sessions: int | None = None
     """How many sessions these are; ``None`` for one session's own statistics."""
 
-    def cost(self, overrides: Mapping[str, Price] | None = None) -> float | None:
-        """Estimated dollars for the models with a known price; ``None`` when none has one."""
-        costs = [cost for usage in self.by_model if (cost := usage.cost(overrides)) is not None]
+    def cost(
+        self,
+        overrides: Mapping[str, Price] | None = None,
+        web_search_price: float = WEB_SEARCH_PRICE,
+    ) -> float | None:
+        """Estimated dollars for the models with a known price, searches at
+        ``web_search_price`` per 1,000; ``None`` when no model has a price."""
+        costs = [
+            cost
+            for usage in self.by_model
+            if (cost := usage.cost(overrides, web_search_price)) is not None
+        ]
         return math.fsum(costs) if costs else None
 
     def unpriced_models(self, overrides: Mapping[str, Price] | None = None) -> list[str]:
@@ -122,6 +144,7 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
     cache_writes: list[int] = []
     cache_reads: list[int] = []
     hour_writes: list[int] = []
+    searches = fetches = 0
     priced: dict[str, list[int]] = {}
     for turn in turns:
         characters += len(turn.text)
@@ -150,8 +173,10 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
             cache_writes.append(m.cache_creation_tokens)
             cache_reads.append(m.cache_read_tokens)
             hour_writes.append(m.cache_creation_1h_tokens)
+            searches += m.web_search_requests
+            fetches += m.web_fetch_requests
             billed = final_output if final_output is not None else round(m.estimated_output_tokens)
-            totals = priced.setdefault(m.model, [0, 0, 0, 0, 0])
+            totals = priced.setdefault(m.model, [0, 0, 0, 0, 0, 0])
             for index, count in enumerate(
                 (
                     m.input_tokens,
@@ -159,6 +184,7 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
                     m.cache_creation_tokens,
                     m.cache_read_tokens,
                     m.cache_creation_1h_tokens,
+                    m.web_search_requests,
                 )
             ):
                 totals[index] += count
@@ -175,6 +201,8 @@ def session_stats(turns: Iterable[Turn]) -> Stats:
         cache_creation_tokens=_sum_or_none(cache_writes),
         cache_read_tokens=_sum_or_none(cache_reads),
         cache_creation_1h_tokens=_sum_or_none(hour_writes),
+        web_search_requests=searches,
+        web_fetch_requests=fetches,
         by_model=tuple(ModelUsage(model, *counts) for model, counts in sorted(priced.items())),
         rates=tuple(rates),
     )
@@ -207,6 +235,8 @@ _TOTALS: tuple[tuple[str, str], ...] = (
     ("cache_write", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_creation_tokens, 0) END)"),
     ("cache_read", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_read_tokens, 0) END)"),
     ("cache_write_1h", f"sum(CASE WHEN {_USAGE} THEN coalesce(cache_creation_1h_tokens, 0) END)"),
+    ("searches", f"sum(CASE WHEN {_USAGE} THEN coalesce(web_search_requests, 0) END)"),
+    ("fetches", f"sum(CASE WHEN {_USAGE} THEN coalesce(web_fetch_requests, 0) END)"),
     (
         "billed_output",
         f"sum(CASE WHEN {_USAGE} THEN coalesce(output_tokens,"
@@ -238,9 +268,11 @@ def totals_from_rows(sessions: int, rows: Iterable[Sequence[Any]]) -> Stats:
         if group["input"] is not None:
             cache_write, cache_read = group["cache_write"] or 0, group["cache_read"] or 0
             billed = int(group["billed_output"] or 0)
-            hour = group["cache_write_1h"] or 0
+            hour, searches = group["cache_write_1h"] or 0, group["searches"] or 0
             by_model.append(
-                ModelUsage(group["model"], group["input"], billed, cache_write, cache_read, hour)
+                ModelUsage(
+                    group["model"], group["input"], billed, cache_write, cache_read, hour, searches
+                )
             )
 
     def ratio(numerator: str, denominator: str) -> float | None:
@@ -260,6 +292,8 @@ def totals_from_rows(sessions: int, rows: Iterable[Sequence[Any]]) -> Stats:
         cache_creation_tokens=total["cache_write"],
         cache_read_tokens=total["cache_read"],
         cache_creation_1h_tokens=total["cache_write_1h"],
+        web_search_requests=total["searches"] or 0,
+        web_fetch_requests=total["fetches"] or 0,
         by_model=tuple(sorted(by_model, key=lambda usage: usage.model)),
         sessions=sessions,
     )
@@ -310,10 +344,14 @@ def format_duration(seconds: float | None) -> str:
     return f"{minutes // 60:,} h {minutes % 60:02d} min"
 
 
-def format_cost(stats: Stats, overrides: Mapping[str, Price] | None = None) -> str:
+def format_cost(
+    stats: Stats,
+    overrides: Mapping[str, Price] | None = None,
+    web_search_price: float = WEB_SEARCH_PRICE,
+) -> str:
     """``est. $0.0123`` (an estimate from a price table, never a bill), naming any model it
     leaves out for lack of a price; ``–`` when no model has one."""
-    cost = stats.cost(overrides)
+    cost = stats.cost(overrides, web_search_price)
     if cost is None:
         return UNKNOWN
     text = f"est. ${cost:,.4f}"
@@ -324,10 +362,15 @@ def format_cost(stats: Stats, overrides: Mapping[str, Price] | None = None) -> s
 
 
 def format_stats(
-    stats: Stats, *, overrides: Mapping[str, Price] | None = None, chart_width: int = 30
+    stats: Stats,
+    *,
+    overrides: Mapping[str, Price] | None = None,
+    chart_width: int = 30,
+    web_search_price: float = WEB_SEARCH_PRICE,
 ) -> list[tuple[str, str]]:
     """Label and value rows for a two-column table; the sessions row only for all sessions,
-    the chart only when some reply has a rate."""
+    the chart only when some reply has a rate, the web rows only when a search or a fetch
+    was made (most sessions make none)."""
     rows: list[tuple[str, str]] = []
     if stats.sessions is not None:
         rows.append(("Sessions", format_count(stats.sessions)))
@@ -352,8 +395,13 @@ def format_stats(
         ("Cache write tokens", format_writes(stats)),
         ("Cache read tokens", format_count(stats.cache_read_tokens)),
         ("Saved by caching", UNKNOWN if saving is None else format_saving(saving)),
-        ("Cost", format_cost(stats, overrides)),
     ]
+    if stats.web_search_requests or stats.web_fetch_requests:
+        rows += [
+            ("Web searches", format_count(stats.web_search_requests)),
+            ("Web fetches", format_count(stats.web_fetch_requests)),
+        ]
+    rows.append(("Cost", format_cost(stats, overrides, web_search_price)))
     return rows
 
 

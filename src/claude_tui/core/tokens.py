@@ -8,6 +8,10 @@ classified like a reply's, so the UI can word it the same way.
 A request that goes to the beta API (``StreamRequest.betas``: a compaction block in the history,
 or ``auto_compact``) is counted by the beta ``count_tokens`` with the same betas: the plain one
 does not take a compaction block.
+
+Server tools (web search, web fetch: ``StreamRequest.tools``) are never sent: ``count_tokens``
+does not accept them. The count is of the conversation, then, without the tokens the tools'
+definitions add to a reply's request (the API does not say how many).
 """
 
 from __future__ import annotations
@@ -66,7 +70,8 @@ def count_input_tokens(
 def count_request_tokens(
     api: ApiSettings, request: StreamRequest, *, timeout: float = LOOKUP_TIMEOUT
 ) -> int:
-    """The input tokens of exactly what ``request`` would send (see ``core.request``)."""
+    """The input tokens of what ``request`` would send (see ``core.request``), its server tools
+    left out (``count_tokens`` refuses them: see the module docstring)."""
     params = request.sdk_kwargs()
     return count_input_tokens(
         api,

@@ -26,6 +26,8 @@ def metrics_from_stored(message: StoredMessage) -> StreamMetrics | None:
         cache_read_tokens=message.cache_read_tokens or 0,
         cache_creation_1h_tokens=message.cache_creation_1h_tokens or 0,
         context_tokens=message.context_tokens,
+        web_search_requests=message.web_search_requests or 0,
+        web_fetch_requests=message.web_fetch_requests or 0,
         usage_final=message.output_tokens is not None,
         stop_reason=message.stop_reason,
     )

@@ -245,7 +245,17 @@ _V6: tuple[Step, ...] = (
     END""",
 )
 
-MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7: tuple[str, ...] = (
+    # Web search and web fetch. The server counts a reply's searches and fetches apart from its
+    # tokens (``usage.server_tool_use``), and a search is priced per search, so the cost of a
+    # reopened session, and /stats over every session, need the count kept with the reply; a
+    # fetch costs only its tokens, but is counted for /stats. Older rows get NULL, read as
+    # none (the app never sent the tools before). No row is rewritten.
+    "ALTER TABLE messages ADD COLUMN web_search_requests INTEGER",
+    "ALTER TABLE messages ADD COLUMN web_fetch_requests INTEGER",
+)
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

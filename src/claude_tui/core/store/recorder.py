@@ -180,6 +180,8 @@ class ReplyRecorder:
             cache_read_tokens=total.cache_read_tokens,
             cache_creation_1h_tokens=total.cache_creation_1h_tokens,
             context_tokens=context_tokens(total),
+            web_search_requests=total.web_search_requests,
+            web_fetch_requests=total.web_fetch_requests,
             ttft_ms=total.ttft_ms,
             duration_ms=duration,
         )

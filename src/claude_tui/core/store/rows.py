@@ -62,6 +62,11 @@ class StoredMessage:
     """The last request's whole input, for a reply continued over several requests (whose
     token counts above are their sums); ``None`` for replies saved before the store kept it
     (``StreamMetrics.context_tokens``)."""
+    web_search_requests: int | None
+    """Web searches the server made for the reply (priced per search); ``None`` for replies
+    saved before the store kept them, read as none."""
+    web_fetch_requests: int | None
+    """Web fetches the server made for the reply; ``None`` as above."""
     ttft_ms: float | None
     duration_ms: float | None
     created_at: str

@@ -29,11 +29,12 @@ SESSION_COLUMNS = (
 MESSAGE_COLUMNS = (
     "id, session_id, parent_id, role, content, thinking, blocks, status, stop_reason, error,"
     " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
-    " cache_creation_1h_tokens, context_tokens, ttft_ms, duration_ms, created_at"
+    " cache_creation_1h_tokens, context_tokens, web_search_requests, web_fetch_requests,"
+    " ttft_ms, duration_ms, created_at"
 )
 USAGE_COLUMNS = (
     "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
-    "cache_creation_1h_tokens", "context_tokens",
+    "cache_creation_1h_tokens", "context_tokens", "web_search_requests", "web_fetch_requests",
 )  # fmt: skip
 DERIVED = frozenset({"content", "thinking", "blocks"})
 """The columns :func:`block_columns` writes, from the message's blocks."""
