@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from claude_tui.localapi.server_tools import WEB_FETCH_TYPES, WEB_SEARCH_TYPES
+
 JSON = dict[str, Any]
 
 ALL_EFFORT = ("low", "medium", "high", "xhigh", "max")
@@ -35,12 +37,18 @@ class ModelSpec:
     compaction: bool = False
     image_input: bool = True
     pdf_input: bool = True
-    web_search: bool = True
+    server_tools: tuple[str, ...] = WEB_SEARCH_TYPES + WEB_FETCH_TYPES
+    """The server tool types (every version of web search and web fetch) the model takes."""
     max_input_tokens: int = 1_000_000
     max_tokens: int = 64_000
     prefill: bool = True
     """Takes a final assistant message as the start of its reply; newer models refuse one
     (see :mod:`~claude_tui.localapi.prefill`)."""
+
+    @property
+    def web_search(self) -> bool:
+        """Whether the model takes some version of web search (what ``capabilities`` says)."""
+        return any(kind in WEB_SEARCH_TYPES for kind in self.server_tools)
 
     def capabilities(self) -> JSON:
         """The ``capabilities`` object, with every key the SDK's ``ModelCapabilities`` has."""
@@ -130,13 +138,14 @@ MODELS: tuple[ModelSpec, ...] = (
         "2025-10-01T00:00:00Z",
         thinking_types=("enabled",),
         max_input_tokens=200_000,
+        server_tools=("web_search_20250305", "web_fetch_20250910"),
     ),
     ModelSpec(
         "claude-3-haiku-20240307",
         "Claude Haiku 3",
         "2024-03-07T00:00:00Z",
         pdf_input=False,
-        web_search=False,
+        server_tools=(),
         max_input_tokens=200_000,
         max_tokens=4_096,
     ),
