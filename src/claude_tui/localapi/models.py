@@ -7,8 +7,11 @@ with a budget and no effort; and ``claude-3-haiku-20240307`` has no thinking at 
 on the SDK's list of deprecated models, which would warn on every request). A request
 that sends a thinking type, an effort level or a ``max_tokens`` its model does not accept, or a
 prompt longer than its window, gets the 400 the real API gives; so does a final assistant message
-(a prefill) on the 5.5 models, which take none (``prefill``). A model the server does not list
-is not checked (tests name made-up models freely).
+(a prefill) on the 5.5 models, which take none (``prefill``). Server tools: the 5.5 models take
+every version of web search and web fetch, Haiku 4.5 only the first of each, Haiku 3 none
+(``server_tools``, checked by :mod:`~claude_tui.localapi.server_tools`; which versions real models
+take is not in the reference, so this split is this server's choice). A model the server does
+not list is not checked (tests name made-up models freely).
 """
 
 from __future__ import annotations
