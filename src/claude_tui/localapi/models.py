@@ -40,18 +40,20 @@ class ModelSpec:
     compaction: bool = False
     image_input: bool = True
     pdf_input: bool = True
+    web_search: bool = True
+    """Takes server tools at all; ``False`` empties ``server_tools`` (what ``capabilities``
+    says of web search)."""
     server_tools: tuple[str, ...] = WEB_SEARCH_TYPES + WEB_FETCH_TYPES
-    """The server tool types (every version of web search and web fetch) the model takes."""
+    """The server tool types (versions of web search and web fetch) the model takes."""
     max_input_tokens: int = 1_000_000
     max_tokens: int = 64_000
     prefill: bool = True
     """Takes a final assistant message as the start of its reply; newer models refuse one
     (see :mod:`~claude_tui.localapi.prefill`)."""
 
-    @property
-    def web_search(self) -> bool:
-        """Whether the model takes some version of web search (what ``capabilities`` says)."""
-        return any(kind in WEB_SEARCH_TYPES for kind in self.server_tools)
+    def __post_init__(self) -> None:
+        if not self.web_search:
+            object.__setattr__(self, "server_tools", ())
 
     def capabilities(self) -> JSON:
         """The ``capabilities`` object, with every key the SDK's ``ModelCapabilities`` has."""
@@ -148,7 +150,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "Claude Haiku 3",
         "2024-03-07T00:00:00Z",
         pdf_input=False,
-        server_tools=(),
+        web_search=False,
         max_input_tokens=200_000,
         max_tokens=4_096,
     ),
