@@ -122,7 +122,7 @@ def block_problem(
         text = block.get("text")
         if not isinstance(text, str) or not text.strip():
             return f"{_where(i, j)}.text: text content blocks must contain non-whitespace text"
-        return None
+        return _citations_problem(i, j, block, emitted)
     if kind == "thinking":
         return _thinking_problem(i, j, block)
     if not must_be_unchanged(kind):
@@ -139,6 +139,60 @@ def block_problem(
         f"{_where(i, j)}: `{kind}` block was modified; it must be sent back exactly as the API "
         "returned it"
     )
+
+
+SEARCH_CITATION = "web_search_result_location"
+
+
+def sent_citations(block: Any) -> list[Any]:
+    """The search citations of a text block, each of which must come back as it was sent."""
+    citations = block.get("citations") if isinstance(block, dict) else None
+    if block.get("type") != "text" or not isinstance(citations, list):
+        return []
+    return [c for c in citations if isinstance(c, dict) and c.get("type") == SEARCH_CITATION]
+
+
+def _citations_problem(i: int, j: int, block: Any, emitted: Container[object]) -> str | None:
+    citations = block.get("citations")
+    if citations is not None and not isinstance(citations, list):
+        return f"{_where(i, j)}.citations: Input should be a valid list"
+    for k, citation in enumerate(sent_citations(block)):
+        if citation not in emitted:
+            return (
+                f"{_where(i, j)}.citations.{k}: Invalid `encrypted_index`; a "
+                f"`{SEARCH_CITATION}` citation must be sent back exactly as the API returned it"
+            )
+    return None
+
+
+RESULT_TYPES = {"web_search": "web_search_tool_result", "web_fetch": "web_fetch_tool_result"}
+
+
+def unanswered_call(i: int, content: list[Any], final: bool) -> str | None:
+    """The 400 for a ``server_tool_use`` in message ``i`` with no result for its id after it in
+    the same message (the result comes in the same turn, so a call alone was cut off). The
+    ``final`` assistant message is not checked: it is a turn being continued (one paused
+    mid-search ends with its call, which the API runs when the turn goes on), and whether it may
+    be continued at all is the prefill rule's to say (:mod:`~claude_tui.localapi.prefill`)."""
+    if final:
+        return None
+    for j, block in enumerate(content):
+        if not isinstance(block, dict) or block.get("type") != "server_tool_use":
+            continue
+        call_id, name = block.get("id"), block.get("name")
+        answered = any(
+            isinstance(later, dict)
+            and str(later.get("type", "")).endswith("_tool_result")
+            and later.get("tool_use_id") == call_id
+            for later in content[j + 1 :]
+        )
+        if not answered:
+            result = RESULT_TYPES.get(str(name), f"{name}_tool_result")
+            return (
+                f"{_where(i, j)}: `{name}` tool use with id `{call_id}` was found without a "
+                f"corresponding `{result}` block"
+            )
+    return None
 
 
 AMBIGUOUS = "compaction_block_ambiguous"

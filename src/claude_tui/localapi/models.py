@@ -7,14 +7,19 @@ with a budget and no effort; and ``claude-3-haiku-20240307`` has no thinking at 
 on the SDK's list of deprecated models, which would warn on every request). A request
 that sends a thinking type, an effort level or a ``max_tokens`` its model does not accept, or a
 prompt longer than its window, gets the 400 the real API gives; so does a final assistant message
-(a prefill) on the 5.5 models, which take none (``prefill``). A model the server does not list
-is not checked (tests name made-up models freely).
+(a prefill) on the 5.5 models, which take none (``prefill``). Server tools: the 5.5 models take
+every version of web search and web fetch, Haiku 4.5 only the first of each, Haiku 3 none
+(``server_tools``, checked by :mod:`~claude_tui.localapi.server_tools`; which versions real models
+take is not in the reference, so this split is this server's choice). A model the server does
+not list is not checked (tests name made-up models freely).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from claude_tui.localapi.server_tools import WEB_FETCH_TYPES, WEB_SEARCH_TYPES
 
 JSON = dict[str, Any]
 
@@ -36,11 +41,19 @@ class ModelSpec:
     image_input: bool = True
     pdf_input: bool = True
     web_search: bool = True
+    """Takes server tools at all; ``False`` empties ``server_tools`` (what ``capabilities``
+    says of web search)."""
+    server_tools: tuple[str, ...] = WEB_SEARCH_TYPES + WEB_FETCH_TYPES
+    """The server tool types (versions of web search and web fetch) the model takes."""
     max_input_tokens: int = 1_000_000
     max_tokens: int = 64_000
     prefill: bool = True
     """Takes a final assistant message as the start of its reply; newer models refuse one
     (see :mod:`~claude_tui.localapi.prefill`)."""
+
+    def __post_init__(self) -> None:
+        if not self.web_search:
+            object.__setattr__(self, "server_tools", ())
 
     def capabilities(self) -> JSON:
         """The ``capabilities`` object, with every key the SDK's ``ModelCapabilities`` has."""
@@ -130,6 +143,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "2025-10-01T00:00:00Z",
         thinking_types=("enabled",),
         max_input_tokens=200_000,
+        server_tools=("web_search_20250305", "web_fetch_20250910"),
     ),
     ModelSpec(
         "claude-3-haiku-20240307",

@@ -14,12 +14,13 @@ from typing import Any
 from claude_tui.localapi.attachment_checks import capability_problem
 from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
-from claude_tui.localapi.history import must_be_unchanged
+from claude_tui.localapi.history import must_be_unchanged, sent_citations
 from claude_tui.localapi.models import find_spec, model_problem
 from claude_tui.localapi.prefill import PAUSED, ending, prefill_problem
 from claude_tui.localapi.prompt_cache import cache_control_problem
 from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
+from claude_tui.localapi.server_tools import tools_problem
 from claude_tui.localapi.wire import (
     JSON,
     MALFORMED_DELTA,
@@ -97,6 +98,9 @@ class MessagesHandler(ConnectionHandler):
                 problem = compaction_problem(body, betas, spec)
             if problem is None and spec is not None:
                 problem = prefill_problem(spec, body, owner.paused_endings)
+            if problem is None:
+                model = spec.id if spec is not None else None
+                problem = tools_problem(body, model, spec.server_tools if spec else ())
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return
@@ -218,10 +222,13 @@ class MessagesHandler(ConnectionHandler):
         return False
 
     def _remember(self, block: JSON) -> None:
-        """Note a finished block the history may send back only unchanged (see :mod:`history`)."""
+        """Note a finished block the history may send back only unchanged, and a text block's
+        search citations, which must come back unchanged too (see :mod:`history`)."""
         kind = block.get("type")
         if isinstance(kind, str) and must_be_unchanged(kind):
             self.server.owner.emitted_blocks.add(block)
+        for citation in sent_citations(block):
+            self.server.owner.emitted_blocks.add(citation)
 
     def _remember_pause(self, reply: Reply, stop_reason: str) -> None:
         """Note how a reply the API paused ends, so its resumption is not taken for a prefill

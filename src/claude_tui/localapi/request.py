@@ -12,7 +12,7 @@ from typing import Any
 
 from claude_tui.localapi.attachment_checks import attachments_problem
 from claude_tui.localapi.attachments import attachment_chars
-from claude_tui.localapi.history import block_problem, compaction_ambiguity
+from claude_tui.localapi.history import block_problem, compaction_ambiguity, unanswered_call
 from claude_tui.localapi.wire import JSON
 
 
@@ -178,6 +178,9 @@ def validate_body(
                 problem = block_problem(i, j, block, message["role"], emitted, betas)
                 if problem is not None:
                     return problem
+            problem = unanswered_call(i, content, is_final_assistant)
+            if problem is not None:
+                return problem
         else:
             return f"messages.{i}.content: Input should be a valid string or list"
     attachments = attachments_problem(messages)

@@ -18,6 +18,7 @@ from claude_tui.localapi.models import find_spec
 from claude_tui.localapi.reply import MessagesHandler
 from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Scenario
+from claude_tui.localapi.server_tools import count_tokens_problem
 from claude_tui.localapi.wire import (
     COUNT_TOKENS_ROUTE,
     JSON,
@@ -139,7 +140,8 @@ class RoutingHandler(MessagesHandler):
 
     def _count_tokens(self, body: Any) -> None:
         """The estimate :func:`estimate_tokens` gives, after the same validation as a message
-        (less ``max_tokens``, which this endpoint does not take)."""
+        (less ``max_tokens``, which this endpoint does not take); a server tool in ``tools`` is
+        refused, as the reference says the endpoint takes none."""
         owner = self.server.owner
         if owner.validate:
             betas = self.headers.get("anthropic-beta", "")
@@ -147,6 +149,7 @@ class RoutingHandler(MessagesHandler):
             spec = find_spec(owner.models, body.get("model")) if problem is None else None
             if spec is not None:
                 problem = capability_problem(spec, body.get("messages"))
+            problem = problem or count_tokens_problem(body)
             if problem is not None:
                 self._send_api_error(400, message=problem)
                 return

@@ -25,6 +25,7 @@ from claude_tui.localapi.request import (
     thinking_enabled,
     turn_index,
 )
+from claude_tui.localapi.web_reply import WebTurn, plan_web
 from claude_tui.localapi.wire import DEFAULT_MODEL, JSON, random_id
 
 
@@ -85,10 +86,29 @@ class Scenario:
     """Seconds to wait before the status line and headers (a stall before the response)."""
     should_retry: bool | None = None
     """If set, an error status response carries ``x-should-retry: true|false``."""
+    search: str | None = None
+    """If set and the request defines a ``web_search`` tool: the reply first searches for this
+    query (a ``server_tool_use``, its ``web_search_tool_result``), then answers with cited text
+    (:mod:`~claude_tui.localapi.web_reply`). Ignored without the tool, as a model cannot call
+    a tool it was not given. The call's ``input_json_delta`` pieces count toward the faults."""
+    fetch: str | None = None
+    """Likewise for ``web_fetch``: the reply first fetches this URL (taking precedence over
+    ``search``)."""
+    web_auto: bool = False
+    """The demo's rule: with the tool on, a URL in the prompt is fetched, and any other prompt
+    is searched for."""
+    tool_error: str | None = None
+    """The search's or fetch's result is an error object with this ``error_code`` (e.g.
+    ``max_uses_exceeded``, ``too_many_requests``, ``unavailable``); the reply goes on."""
+    pause_turn: bool = False
+    """The reply stops with ``pause_turn`` mid-search: after the ``server_tool_use``, before
+    its result. Sent back unchanged as the final message, the turn goes on from there: the
+    next reply starts with that call's result (``tool_error`` applies to it), then the text."""
 
 
-DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0)
-"""Demo mode: a realistic pause before the first token, then a realistic token rate."""
+DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0, web_auto=True)
+"""Demo mode: a realistic pause before the first token, then a realistic token rate; with web
+search or fetch on, every prompt searches or fetches."""
 
 
 def generate_text(tokens: int) -> str:
@@ -123,6 +143,9 @@ class Reply:
     compaction: Compaction | None = None
     """The compaction this request made, if any: its tokens are reported apart, as the API
     reports them (see :meth:`usage_json`)."""
+    web: WebTurn | None = None
+    """The searches and fetches the reply makes, if any: ``usage.server_tool_use`` counts
+    them."""
 
     @property
     def input_tokens(self) -> int:
@@ -152,21 +175,42 @@ class Reply:
             read = usage if usage is not None else uncached(body)
             done = replace(compaction, usage=read)
             return cls(model, CacheUsage(0), [block], stop_reason="compaction", compaction=done)
+        web = None
         if scenario.content is not None:
             blocks = plan_content(scenario.content, scenario.deltas)
         else:
-            blocks = cls._demo_blocks(scenario, body)
+            web = cls._web_turn(scenario, body)
+            blocks = cls._demo_blocks(scenario, body, web)
+        paused = "pause_turn" if web is not None and web.paused else None
         if compaction is None:
-            return cls(model, usage if usage is not None else uncached(body), blocks)
+            read = usage if usage is not None else uncached(body)
+            return cls(model, read, blocks, stop_reason=paused, web=web)
         # The reply is made from the summary on: that is the input it reads.
         compacted = {**body, "messages": compacted_messages(body, compaction.block)}
         blocks.insert(0, plan_block(compaction.block, counted=False))
         done = replace(compaction, usage=usage if usage is not None else uncached(body))
-        return cls(model, uncached(compacted), blocks, compaction=done)
+        return cls(model, uncached(compacted), blocks, stop_reason=paused, compaction=done, web=web)
 
     @staticmethod
-    def _demo_blocks(scenario: Scenario, body: JSON) -> list[PlannedBlock]:
-        """A thinking block (if asked for, its deltas not counted by faults), then the text."""
+    def _web_turn(scenario: Scenario, body: JSON) -> WebTurn | None:
+        if scenario.text is not None or scenario.tokens is not None:
+            return None
+        return plan_web(
+            body,
+            last_user_text(body),
+            search=scenario.search,
+            fetch=scenario.fetch,
+            auto=scenario.web_auto,
+            error=scenario.tool_error,
+            pause=scenario.pause_turn,
+        )
+
+    @staticmethod
+    def _demo_blocks(
+        scenario: Scenario, body: JSON, web: WebTurn | None = None
+    ) -> list[PlannedBlock]:
+        """A thinking block (if asked for, its deltas not counted by faults), then the text, or
+        the searches and fetches with their text (``web``)."""
         prompt = last_user_text(body)
         turn = turn_index(body)
         if scenario.text is not None:
@@ -186,6 +230,8 @@ class Reply:
         blocks: list[PlannedBlock] = []
         if thinking is not None:
             blocks.append(plan_block({"type": "thinking", "thinking": thinking}, counted=False))
+        if web is not None:
+            return blocks + [plan_block(block) for block in web.blocks]
         blocks.append(plan_block({"type": "text", "text": text}))
         return blocks
 
@@ -194,6 +240,8 @@ class Reply:
         usage has ``iterations`` as the API sends them: the compaction's own entry, then the
         message's (when one followed), and the top-level fields count the message alone."""
         usage = {**self.usage.usage_json(), "output_tokens": output_tokens}
+        if self.web is not None:  # counted when done: none at the start
+            usage["server_tool_use"] = self.web.usage() if final else WebTurn().usage()
         if final and self.compaction is not None:
             entry = self.compaction.iteration()
             if self.stop_reason == "compaction":
