@@ -243,10 +243,10 @@ def test_markdown_shows_every_kind_of_block(store: SessionStore) -> None:
     assert "*(an image)*\n\n*(a document: Notes)*\n\nWhat do these say? ✨" in text
     assert "<details><summary>Thinking</summary>\n\nSearch first.\n\n</details>" in text
     assert "*(thinking, redacted)*" in text
-    assert '*Tool call: web_search*\n\n```json\n{\n  "query": "rust 🦀"\n}\n```' in text
-    assert "*Tool result: web_search_tool_result*" in text
+    assert "*Searched the web: “rust 🦀”*\n\n*1 result: x*" in text
     assert "\n[unsupported block: future_widget]\n" in text
-    assert "\nRust is fast.\n" in text  # text blocks that follow each other read as one
+    # text blocks that follow each other read as one, the cited one marked with its source
+    assert "\nRust is[^1] fast.\n\n[^1]: https://x\n" in text
     assert "Cut mid" not in text and "Earlier: hello" not in text  # not on the active path
     assert "ZW5jcnlwdGVk" not in text and "E==" not in text  # nothing encrypted is shown
 

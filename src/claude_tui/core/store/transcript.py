@@ -30,6 +30,14 @@ from claude_tui.core.blocks import (
     blocks_from_text,
     unsupported_line,
 )
+from claude_tui.core.store.transcript_web import (
+    Footnotes,
+    call_line,
+    is_web_call,
+    is_web_result,
+    markdown_safe,
+    result_line,
+)
 
 _NOTES = {
     "cancelled": "Stopped before the end; the text above is what had arrived.",
@@ -53,10 +61,13 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     messages = data.get("messages", [])
     parents = parent_indexes(messages)
     versions = Counter(parents)
+    first_footnote = 1
     for index in active_path(messages, data.get("leaf")):
         message = messages[index]
         lines += ["", "## You" if message.get("role") == "user" else "## Claude", ""]
-        lines += message_lines(exported_blocks(message))
+        footnotes = Footnotes(first_footnote)
+        lines += message_lines(exported_blocks(message), footnotes)
+        first_footnote = footnotes.next
         note = _note(message)
         if note:
             lines += ["", f"> *{note}*"]
@@ -79,16 +90,18 @@ def exported_blocks(message: Mapping[str, Any]) -> list[Block]:
     )
 
 
-def message_lines(blocks: Sequence[Block]) -> list[str]:
+def message_lines(blocks: Sequence[Block], footnotes: Footnotes | None = None) -> list[str]:
     """A message's blocks as Markdown lines, one paragraph a block (text blocks that follow
     each other are one text, as they stream and read); "*(no text)*" when nothing but thinking
-    is there to read."""
+    is there to read. Cited text is marked with its sources' numbers, and the sources end the
+    message as footnotes (numbered from ``footnotes``, which the caller keeps going)."""
+    footnotes = footnotes if footnotes is not None else Footnotes()
     paragraphs: list[str] = []
     run: list[str] = []
     shown = False
     for block in blocks:
         if isinstance(block, TextBlock):
-            run.append(block.text)
+            run.append(footnotes.marked(block.text, block.citations))
             continue
         shown = _add_text(paragraphs, run) or shown
         run = []
@@ -101,6 +114,8 @@ def message_lines(blocks: Sequence[Block]) -> list[str]:
     shown = _add_text(paragraphs, run) or shown
     if not shown:
         paragraphs.append("*(no text)*")
+    if footnotes.lines():
+        paragraphs.append("\n".join(footnotes.lines()))
     return "\n\n".join(paragraphs).split("\n")
 
 
@@ -123,6 +138,10 @@ def block_line(block: Block) -> str:
     """A block that is neither text nor thinking, as a short paragraph that says what it is."""
     if isinstance(block, RedactedThinkingBlock):
         return "*(thinking, redacted)*"
+    if isinstance(block, ServerToolUseBlock) and is_web_call(block):
+        return call_line(block)
+    if isinstance(block, ToolResultBlock) and is_web_result(block):
+        return result_line(block)
     if isinstance(block, ServerToolUseBlock):
         call = json.dumps(block.input, ensure_ascii=False, indent=2) if block.input else ""
         heading = f"*Tool call: {_one_line(block.name)}*"
@@ -144,19 +163,13 @@ def attachment_paragraph(block: ImageBlock | DocumentBlock) -> str:
     was the user's file, not the conversation, and the JSON export keeps it whole. A block with
     no file info (an old import) says what it is, with the title a document has."""
     if block.info is not None:
-        return _markdown_safe(attachment_line(block.info))
+        return markdown_safe(attachment_line(block.info))
     if isinstance(block, ImageBlock):
         return "*(an image)*"
     title = block.raw.get("title")
     if isinstance(title, str) and title.strip():
-        return f"*(a document: {_markdown_safe(_one_line(title))})*"
+        return f"*(a document: {markdown_safe(_one_line(title))})*"
     return "*(a document)*"
-
-
-def _markdown_safe(text: str) -> str:
-    """A file name's characters that Markdown would read as emphasis, code, a link or HTML,
-    escaped (``\\*``): a name is shown as it is, never rendered."""
-    return re.sub(r"([\\`*_\[\]<>~|])", r"\\\1", text)
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,155 @@
+"""Web search and web fetch in the Markdown transcript: each call and result as one short line,
+and a reply's citations as numbered Markdown footnotes with their sources.
+
+Titles, queries and URLs are the model's (or a web page's) words: each is made safe
+(``core.sanitize``), kept to one line, and written so Markdown shows it as it is, never as a
+link, emphasis or HTML. A URL is not backslash-escaped (that would break it for whoever copies
+it): the characters Markdown reads, and any space or control character, are percent-encoded,
+which leaves the address the same one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from claude_tui.core.blocks import ServerToolUseBlock, ToolResultBlock
+from claude_tui.core.sanitize import sanitize_line
+
+SHOWN_DOMAINS = 5
+"""How many of a search's result domains its line names before "…"."""
+
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\`*_\[\]<>~|^{}\"\u202a-\u202e\u2066-\u2069]")
+
+
+def markdown_safe(text: str) -> str:
+    """Characters that Markdown would read as emphasis, code, a link or HTML, escaped
+    (``\\*``): a name or a title is shown as it is, never rendered."""
+    return re.sub(r"([\\`*_\[\]<>~|])", r"\\\1", text)
+
+
+def shown_text(text: str) -> str:
+    """The model's words for one line of the transcript: safe, one line, never markup."""
+    return markdown_safe(" ".join(sanitize_line(text).split()))
+
+
+def shown_url(url: str) -> str:
+    """A URL as plain text: one line, and nothing in it Markdown or a terminal would read."""
+    return _URL_UNSAFE.sub(_percent, url.strip())
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+
+
+def is_web_call(block: ServerToolUseBlock) -> bool:
+    return block.name in ("web_search", "web_fetch")
+
+
+def call_line(block: ServerToolUseBlock) -> str:
+    """``*Searched the web: “query”*`` or ``*Fetched https://…*``; a call cut off before its
+    input arrived says only what it was."""
+    if block.name == "web_search":
+        query = block.input.get("query")
+        if isinstance(query, str) and query.strip():
+            return f"*Searched the web: “{shown_text(query)}”*"
+        return "*Searched the web*"
+    url = block.input.get("url")
+    if isinstance(url, str) and url.strip():
+        return f"*Fetched {shown_url(url)}*"
+    return "*Fetched a page*"
+
+
+def is_web_result(block: ToolResultBlock) -> bool:
+    return block.type in ("web_search_tool_result", "web_fetch_tool_result")
+
+
+def result_line(block: ToolResultBlock) -> str:
+    """A search's results as their domains (``*3 results: example.com, …*``), a fetched page
+    by its title, and a failed call by its error code (``*Search failed: max_uses_exceeded*``).
+    Nothing encrypted is ever shown."""
+    search = block.type == "web_search_tool_result"
+    content = block.raw.get("content")
+    if isinstance(content, Mapping) and str(content.get("type", "")).endswith("_error"):
+        code = shown_text(str(content.get("error_code") or "unknown"))
+        return f"*{'Search' if search else 'Fetch'} failed: {code}*"
+    if search:
+        return _results_line(content if isinstance(content, list) else [])
+    page = content.get("content") if isinstance(content, Mapping) else None
+    title = page.get("title") if isinstance(page, Mapping) else None
+    if isinstance(title, str) and title.strip():
+        return f"*Fetched page: {shown_text(title)}*"
+    return "*Fetched page*"
+
+
+def _results_line(results: Sequence[Any]) -> str:
+    domains: list[str] = []
+    for result in results:
+        url = result.get("url") if isinstance(result, Mapping) else None
+        domain = _domain(url) if isinstance(url, str) else ""
+        if domain and domain not in domains:
+            domains.append(domain)
+    count = f"{len(results)} result{'' if len(results) == 1 else 's'}"
+    if not domains:
+        return f"*{count}*"
+    more = " …" if len(domains) > SHOWN_DOMAINS else ""
+    return f"*{count}: {', '.join(domains[:SHOWN_DOMAINS])}{more}*"
+
+
+def _domain(url: str) -> str:
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return shown_text(host)
+
+
+class Footnotes:
+    """A reply's sources, numbered in the order they are first cited: the same source cited
+    again keeps its number. Numbers go on from the replies before (``first``) so that each
+    footnote label is unique in the file, as Markdown needs."""
+
+    def __init__(self, first: int = 1) -> None:
+        self.first = first
+        self._sources: dict[str, tuple[int, str, str]] = {}
+
+    @property
+    def next(self) -> int:
+        """The number the next reply's first source takes."""
+        return self.first + len(self._sources)
+
+    def marked(self, text: str, citations: Sequence[Mapping[str, Any]]) -> str:
+        """``text`` with a marker for each source it cites (``[^1]``) after it, before any
+        whitespace it ends with (the next text block goes on from there)."""
+        numbers: list[int] = []
+        for citation in citations:
+            number = self._number(citation)
+            if number is not None and number not in numbers:
+                numbers.append(number)
+        if not numbers:
+            return text
+        body = text.rstrip()
+        return body + "".join(f"[^{n}]" for n in numbers) + text[len(body) :]
+
+    def _number(self, citation: Mapping[str, Any]) -> int | None:
+        url = citation.get("url")
+        url = url if isinstance(url, str) and url.strip() else ""
+        title = citation.get("title", citation.get("document_title"))
+        title = title if isinstance(title, str) else ""
+        key = url or (f"title:{title}" if title.strip() else "")
+        if not key:
+            return None
+        if key not in self._sources:
+            self._sources[key] = (self.next, title, url)
+        return self._sources[key][0]
+
+    def lines(self) -> list[str]:
+        """The footnotes, ``[^1]: Title — https://url``, one a line; none when nothing was
+        cited."""
+        lines = []
+        for number, title, url in self._sources.values():
+            parts = [part for part in (shown_text(title), shown_url(url)) if part]
+            lines.append(f"[^{number}]: {' — '.join(parts)}")
+        return lines
