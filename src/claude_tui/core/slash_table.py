@@ -100,6 +100,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        "effort",
+        "[level|default]",
+        "Show the effort level, or set it: how thorough the model is (the levels it takes)",
+        # no fixed choices: the chat offers the levels of the session's model
+        palette=(
+            ("/effort", "Show the effort level and the levels this model takes"),
+            *((f"/effort {level}", f"Effort {level}: {words}") for level, words in EFFORT_WORDS),
+            ("/effort default", "Effort: the model's own default (no level sent)"),
+        ),
+    ),
+    CommandSpec(
         "web",
         "[fetch] [on|off]",
         "Show web search and fetch, or turn one on or off (each search is charged)",
@@ -109,17 +120,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ("/web off", "Turn web search off"),
             ("/web fetch on", "Turn web fetch on: the model reads pages by address"),
             ("/web fetch off", "Turn web fetch off"),
-        ),
-    ),
-    CommandSpec(
-        "effort",
-        "[level|default]",
-        "Show the effort level, or set it: how thorough the model is (the levels it takes)",
-        # no fixed choices: the chat offers the levels of the session's model
-        palette=(
-            ("/effort", "Show the effort level and the levels this model takes"),
-            *((f"/effort {level}", f"Effort {level}: {words}") for level, words in EFFORT_WORDS),
-            ("/effort default", "Effort: the model's own default (no level sent)"),
         ),
     ),
     CommandSpec(
