@@ -33,6 +33,7 @@ def test_commands_in_help_order() -> None:
         "/system [text]",
         "/thinking on|off [budget]",
         "/effort [level|default]",
+        "/web [fetch] [on|off]",
         "/export [md|json] [path]",
         "/attach PATH…",
         "/detach [name]",

@@ -84,7 +84,7 @@ async def test_slash_shows_every_command_and_the_prompt_keeps_focus() -> None:
         assert app.shown() == []
         await pilot.press("/")
         assert app.shown() == ALL_COMMANDS
-        assert len(ALL_COMMANDS) == 18
+        assert len(ALL_COMMANDS) == 19
         assert app.highlighted() == "/help"
         assert app.focused is app.prompt
         assert app.menu.size.height == 8  # eight rows; the rest scrolls

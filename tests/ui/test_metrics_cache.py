@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.ui.widgets.metrics import ONE_LINE_FROM, format_metrics, narrow_fields
+from claude_tui.ui.widgets.metrics import ONE_LINE_FROM, OPTIONAL, format_metrics, narrow_fields
 
 CACHED = StreamMetrics(
     model="claude-sonnet-5-5",
@@ -60,9 +60,8 @@ def test_a_reply_without_cache_use_has_no_cache_field() -> None:
     # and the line is laid out as it was before the field existed
     assert format_metrics(plain, 5.0, width=ONE_LINE_FROM).startswith("sonnet-5-5 │ ")
     assert "cache" not in format_metrics(None, 0.0, width=200)
-    assert narrow_fields(ONE_LINE_FROM, [f for f in narrow_fields(200) if f != "cache"])[0] == (
-        "model"
-    )
+    always = [f for f in narrow_fields(200) if f not in OPTIONAL]
+    assert narrow_fields(ONE_LINE_FROM, always)[0] == "model"
 
 
 def test_writes_alone_are_shown_too() -> None:

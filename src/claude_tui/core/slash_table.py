@@ -111,6 +111,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
     ),
     CommandSpec(
+        "web",
+        "[fetch] [on|off]",
+        "Show web search and fetch, or turn one on or off (each search is charged)",
+        ("on", "off", "fetch"),
+        palette=(
+            ("/web on", "Turn web search on (each search is charged)"),
+            ("/web off", "Turn web search off"),
+            ("/web fetch on", "Turn web fetch on: the model reads pages by address"),
+            ("/web fetch off", "Turn web fetch off"),
+        ),
+    ),
+    CommandSpec(
         "export",
         "[md|json] [path]",
         "Save this conversation as Markdown or JSON",

@@ -160,6 +160,7 @@ class ChatScreen(Screen[None]):
         metrics = self.metrics_bar
         metrics.display = settings.show_metrics
         metrics.prices = price_overrides(settings)
+        metrics.web_search_price = settings.web_search_price
         self.replies.set_refresh_rate(settings.refresh_rate)  # a reply in flight too
         MarkdownView.cursor = settings.cursor
         self.show_model()

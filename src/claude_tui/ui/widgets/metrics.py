@@ -1,5 +1,5 @@
-"""The live metrics line: TTFT, tokens/s, tokens in and out, cache reads and writes, how full the
-context window is, elapsed, stop reason and cost.
+"""The live metrics line: TTFT, tokens/s, tokens in and out, cache reads and writes, web searches
+and fetches, how full the context window is, elapsed, stop reason and cost.
 
 The gauge (``ctx 34%``, ``core.context_window``) turns the warning colour at 80 % and the error
 colour at 95 %; a stop reason other than a finished answer is drawn as a warning too, so a cut
@@ -21,7 +21,7 @@ from claude_tui.core.context_window import (
     gauge_text,
 )
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.core.pricing import Price
+from claude_tui.core.pricing import WEB_SEARCH_PRICE, Price
 from claude_tui.core.stop_reasons import ASKED_FOR_STOPS, is_normal_stop
 
 WIDE_SEPARATOR = "  │  "
@@ -36,23 +36,27 @@ ONE_LINE_FROM = 105
 """From this many columns the compact line shows every field, model included (104 columns at
 its longest), but for the ``OPTIONAL`` ones, which need their budget more. Narrower, fields are
 left out (``NARROW_FIELDS``) so that it stays one line."""
-FIELD_ORDER = ("model", "ttft", "rate", "tokens", "cache", "ctx", "elapsed", "stop", "cost")
+FIELD_ORDER = (
+    "model", "ttft", "rate", "tokens", "cache", "web", "ctx", "elapsed", "stop", "cost",
+)  # fmt: skip
 """The fields of ``metric_fields``, in the order shown."""
-OPTIONAL = frozenset({"cache"})
+OPTIONAL = frozenset({"cache", "web"})
 """Fields shown only for a reply that has something to say in them: the cache's reads and
-writes for a reply that used the cache (a short prompt, or caching off, has none)."""
+writes for a reply that used the cache (a short prompt, or caching off, has none), the web
+searches and fetches for a reply that made any (most make none)."""
 NARROW_BUDGET = {
-    "ttft": 11, "rate": 10, "tokens": 19, "cache": 22, "ctx": 8, "elapsed": 6, "stop": 10,
-    "cost": 9,
+    "ttft": 11, "rate": 10, "tokens": 19, "cache": 22, "web": 16, "ctx": 8, "elapsed": 6,
+    "stop": 10, "cost": 9,
 }  # fmt: skip
 """Columns each field of the compact line takes at most in a long reply ("TTFT 1,234ms" is
 rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, not by the
 text of the moment, so a field does not come and go while the numbers of one reply grow."""
-LEAVE_OUT = ("stop", "elapsed", "cost", "cache", "ttft")
+LEAVE_OUT = ("stop", "elapsed", "cost", "web", "cache", "ttft")
 """What a narrow line does without first: the model is in the title, and an unusual stop shows
 under the reply anyway; the speed, the token counts and the gauge are what the line is for. The
-cache stays longer than the cost: with caching, ``in`` counts only what was not cached (often
-0), and the cache field is what says where the prompt went."""
+web count goes before the cache: the searches are in the cost too. The cache stays longer than
+the cost: with caching, ``in`` counts only what was not cached (often 0), and the cache field
+is what says where the prompt went."""
 
 
 def _int(value: int | float | None, estimated: bool = False) -> str:
@@ -70,6 +74,13 @@ def _cache(metrics: StreamMetrics, narrow: bool) -> str:
     if narrow:
         return f"cache r{read:,} w{written:,}"
     return f"cache r {read:,} · w {written:,}"
+
+
+def _web(metrics: StreamMetrics) -> str:
+    """``search 2 · fetch 1`` (either alone when the other is 0): the server tool calls the
+    reply made, each search charged on top of the tokens; empty for a reply with none."""
+    counts = (("search", metrics.web_search_requests), ("fetch", metrics.web_fetch_requests))
+    return " · ".join(f"{name} {count:,}" for name, count in counts if count)
 
 
 def _gauge(metrics: StreamMetrics | None, window: int | None, context: int | None) -> float | None:
@@ -95,10 +106,12 @@ def metric_fields(
     model: str | None = None,
     window: int | None = None,
     context: int | None = None,
+    web_search_price: float = WEB_SEARCH_PRICE,
 ) -> list[str]:
     """The fields of the line, labels always present so the line never jumps about.
     ``window`` is the model's context window, for the gauge; ``context`` what it measures,
-    when not the input of the request ``metrics`` measured (see ``_gauge``).
+    when not the input of the request ``metrics`` measured (see ``_gauge``);
+    ``web_search_price`` what 1,000 searches cost (``Settings.web_search_price``).
 
     Estimates are marked: the rate and the output count before the final usage arrives
     ("(est.)" after the rate, or "~" before numbers on a narrow terminal), and the cost always,
@@ -111,6 +124,7 @@ def metric_fields(
             "TTFT –",
             "tok/s –",
             "in – · out –",
+            "",
             "",
             gauge_text(None),
             f"0.0{unit}s",
@@ -131,7 +145,7 @@ def metric_fields(
     )
     if out_estimated and not out:
         out = None  # nothing has arrived yet: no count rather than a made-up 0
-    cost = metrics.cost(prices)
+    cost = metrics.cost(prices, web_search_price=web_search_price)
     estimate = "≈$" if narrow else "est. $"
     cost_text = "$–" if cost is None else f"{estimate}{cost:.4f}"
     return [
@@ -140,6 +154,7 @@ def metric_fields(
         rate_text,
         f"in {_int(metrics.input_tokens)}{' ' if narrow else ' · '}out {_int(out, out_estimated)}",
         _cache(metrics, narrow),
+        _web(metrics),
         gauge_text(_gauge(metrics, window, context)),
         f"{metrics.elapsed(now):.1f}{unit}s",
         _stop(metrics.stop_reason, narrow) or ("…" if metrics.ended_at is None else outcome or "–"),
@@ -182,12 +197,20 @@ def metric_line(
     model: str | None = None,
     window: int | None = None,
     context: int | None = None,
+    web_search_price: float = WEB_SEARCH_PRICE,
 ) -> tuple[str, list[tuple[str, str]]]:
     """The fields shown on one line of ``width`` columns, by name, and the separator between
     them: spacious, compact, or compact with fewer fields (see ``format_metrics``)."""
     if width >= WIDE_FROM:
         wide = metric_fields(
-            metrics, now, outcome, prices=prices, model=model, window=window, context=context
+            metrics,
+            now,
+            outcome,
+            prices=prices,
+            model=model,
+            window=window,
+            context=context,
+            web_search_price=web_search_price,
         )
         named = [(name, text) for name, text in zip(FIELD_ORDER, wide, strict=True) if text]
         if len(WIDE_SEPARATOR.join(text for _, text in named)) <= width:
@@ -204,6 +227,7 @@ def metric_line(
                 model=model,
                 window=window,
                 context=context,
+                web_search_price=web_search_price,
             ),
             strict=True,
         )
@@ -224,12 +248,15 @@ def format_metrics(
     prices: Mapping[str, Price] | None = None,
     model: str | None = None,
     window: int | None = None,
+    web_search_price: float = WEB_SEARCH_PRICE,
 ) -> str:
     """The metrics laid out on one line of ``width`` columns: spacious, compact, or compact
     with fewer fields. ``model`` is the model in use, shown first (else the one the metrics
     name); ``window`` its context window. A field that would be cut off is left out whole,
     never cut mid-word."""
-    separator, fields = metric_line(metrics, now, outcome, width, prices, model, window)
+    separator, fields = metric_line(
+        metrics, now, outcome, width, prices, model, window, web_search_price=web_search_price
+    )
     return separator.join(text for _, text in fields)
 
 
@@ -282,6 +309,8 @@ class MetricsBar(Static):
         """What the gauge measures when not the shown request's input (see ``show``)."""
         self.prices: Mapping[str, Price] = {}
         """The user's price overrides from config."""
+        self.web_search_price = WEB_SEARCH_PRICE
+        """What 1,000 web searches cost, from config (``Settings.web_search_price``)."""
         self.model: str | None = None
         """The model in use, shown before a reply's metrics arrive (set by the chat screen)."""
         self.window: int | None = None
@@ -331,7 +360,15 @@ class MetricsBar(Static):
         width = self.content_region.width or 200
         metrics, outcome, window, context = self.metrics, self._outcome, self.window, self.context
         separator, fields = metric_line(
-            metrics, time.monotonic(), outcome, width, self.prices, self.model, window, context
+            metrics,
+            time.monotonic(),
+            outcome,
+            width,
+            self.prices,
+            self.model,
+            window,
+            context,
+            self.web_search_price,
         )
         line = separator.join(text for _, text in fields)
         if line == self._shown:

@@ -5,7 +5,7 @@ The commands themselves (names, arguments, help, palette entries) are one table 
 Importing this package imports them all, so every handler is registered before one runs.
 """
 
-from claude_tui.ui.chat.commands import app_wide, attach, compact, session
+from claude_tui.ui.chat.commands import app_wide, attach, compact, session, web
 from claude_tui.ui.chat.commands.registry import HANDLERS, handles, run_command
 
-__all__ = ["HANDLERS", "app_wide", "attach", "compact", "handles", "run_command", "session"]
+__all__ = ["HANDLERS", "app_wide", "attach", "compact", "handles", "run_command", "session", "web"]

@@ -52,13 +52,18 @@ async def stats(chat: ChatScreen, command: Command) -> None:
 
     require_no_args(command)
     overrides = price_overrides(chat.app.settings)
-    rows = format_stats(session_stats(chat.current.conversation.turns), overrides=overrides)
+    price = chat.app.settings.web_search_price
+    rows = format_stats(
+        session_stats(chat.current.conversation.turns), overrides=overrides, web_search_price=price
+    )
     screen = StatsScreen(rows, None)
     chat.app.push_screen(screen)
     in_store(
         chat,
         chat.options.store_path,
-        lambda store: format_stats(store.usage_totals(), overrides=overrides),
+        lambda store: format_stats(
+            store.usage_totals(), overrides=overrides, web_search_price=price
+        ),
         lambda every: chat.app.call_from_thread(chat.call_later, screen.set_totals, every),
         lambda text: tell_error(chat, text),
     )
