@@ -268,7 +268,8 @@ async def test_a_prompt_queued_behind_the_summary_follows_it(
     app = make_app(api, model="claude-3-haiku-20240307")
     async with app.run_test(size=SIZE) as pilot:
         await send_and_finish(pilot, "Tell me about cats")
-        server.push(Scenario(ttft=0.3, rate=100))  # the summary, slowly
+        # the summary, slowly enough that typing the next prompt (a key at a time) ends first
+        server.push(Scenario(ttft=1.5, rate=100))
         await send(pilot, "/compact")
         await wait_until(pilot, lambda: app.chat.current.reply is not None)
         await send(pilot, "Which is older?")
