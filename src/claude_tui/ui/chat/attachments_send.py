@@ -23,13 +23,11 @@ files (changed? which does ``@`` name? read them) is found in a thread worker
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claude_tui.core.blocks import AttachmentBlock
-from claude_tui.core.sanitize import sanitize_line
-from claude_tui.ui.chat.attachments import Attachments
+from claude_tui.ui.chat.attachments import Attachments, in_thread, joined_names
 from claude_tui.ui.chat.send_files import SendFiles, gather
 
 if TYPE_CHECKING:
@@ -40,10 +38,6 @@ if TYPE_CHECKING:
 Input = tuple[str, tuple[int, ...]]
 """What the input held on Enter: its text and its chips' keys (an Enter goes on by itself only
 while both are unchanged)."""
-
-
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(sanitize_line(name) for name in names)
 
 
 class AttachmentCheck:
@@ -73,7 +67,7 @@ class AttachmentCheck:
         if chips.reading:
             self._waiting = typed
             self._chat.notify(
-                f"Still reading {_names(chips.reading)}: sent once its chip is ready "
+                f"Still reading {joined_names(chips.reading)}: sent once its chip is ready "
                 "(Esc: not sent).",
                 title="Waiting",
                 timeout=5,
@@ -138,19 +132,17 @@ class AttachmentCheck:
         cwd = Path.cwd()
 
         def reading(paths: list[Path]) -> None:
-            said = f"Reading {_names(p.name for p in paths)}…"
+            said = f"Reading {joined_names(p.name for p in paths)}…"
             with contextlib.suppress(RuntimeError):
                 chat.app.call_from_thread(chat.notify, said, timeout=3, markup=False)
 
-        def work() -> None:
+        def work() -> SendFiles:
             try:
-                found = gather(text, chips, known, cwd=cwd, image_max_edge=edge, reading=reading)
+                return gather(text, chips, known, cwd=cwd, image_max_edge=edge, reading=reading)
             except Exception as error:  # never leave the send waiting on a bug
-                found = SendFiles(failed=[f"The files could not be looked at: {error}"])
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                chat.app.call_from_thread(self._gathered, typed, found, prompt_input)
+                return SendFiles(failed=[f"The files could not be looked at: {error}"])
 
-        chat.run_worker(work, name="attach-at", group="attach", thread=True, exit_on_error=False)
+        in_thread(chat, work, lambda found: self._gathered(typed, found, prompt_input), "attach-at")
 
     def _gathered(self, typed: Input, found: SendFiles, prompt_input: PromptInput) -> None:
         if self._checking != typed:
@@ -169,7 +161,7 @@ class AttachmentCheck:
             for chip in changed:
                 chips.reread(chip)
             chat.notify(
-                f"{_names(c.name for c in changed)} changed since it was attached: the chip "
+                f"{joined_names(c.name for c in changed)} changed since it was attached: the chip "
                 "now holds the new version; Enter sends it.",
                 title="Not sent",
                 severity="warning",
@@ -189,7 +181,7 @@ class AttachmentCheck:
         if found.missing and self._told_missing != text:
             self._told_missing = text
             chat.notify(
-                f"No file {_names(found.missing)}: Enter again sends it as text.",
+                f"No file {joined_names(found.missing)}: Enter again sends it as text.",
                 title="Not sent",
                 severity="warning",
                 timeout=8,
