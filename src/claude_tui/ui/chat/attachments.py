@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.widget import Widget
 
-from claude_tui.core.attachments.reading import AttachmentError, file_signature
+from claude_tui.core.attachments.reading import AttachmentError
 from claude_tui.core.blocks import AttachmentBlock
 from claude_tui.core.sanitize import sanitize_line
 from claude_tui.ui.chat.attachment_chip import Chip
@@ -147,16 +147,6 @@ class Attachments:
         self._failed.setdefault(chip.group, [])
         self._read(chip)
         self._show()
-
-    def changed(self) -> list[Chip]:
-        """The chips whose file is not the version that was read (edited, replaced, gone)."""
-        return [
-            chip
-            for chip in self._chips
-            if chip.prepared is not None
-            and chip.path is not None
-            and file_signature(chip.path) != chip.prepared.signature
-        ]
 
     def _read(self, chip: Chip) -> None:
         path = chip.path
