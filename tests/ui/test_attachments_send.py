@@ -78,7 +78,7 @@ async def test_an_enter_waits_for_its_chip_and_goes_on_by_itself(
     """Enter while a chip is read sends once it is ready, if the input is as it was; typed
     into meanwhile, it is not sent. The files are looked at off the event loop."""
     from claude_tui.core.attachments import paths, prepare
-    from claude_tui.ui.chat import attachments, send_files
+    from claude_tui.ui.chat import send_files
 
     release = threading.Event()
     real = prepare.prepare_attachment
@@ -98,7 +98,6 @@ async def test_an_enter_waits_for_its_chip_and_goes_on_by_itself(
         return path.is_file()
 
     monkeypatch.setattr(prepare, "prepare_attachment", slow)  # the UI imports it when used
-    monkeypatch.setattr(attachments, "file_signature", signature)
     monkeypatch.setattr(send_files, "file_signature", signature)
     monkeypatch.setattr(paths, "_is_file", is_file)
     app = make_app(api)
