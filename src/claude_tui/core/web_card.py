@@ -1,0 +1,189 @@
+"""What a web search or fetch card says: its one line, and the lines it opens to.
+
+A search card reads ``🔍 Searching: <query>`` while the call streams (the query as far as it has
+arrived, read from the partial JSON), then folds its results into one line, ``🔍 “query” ·
+3 results · example.com, docs.python.org …``, and opens to one line per result: title, domain
+and page age. A fetch card reads ``🌐 Fetching: <url>``, then ``🌐 <url> · fetched · 12 KB``,
+and opens to the page's title and when it was retrieved. A result error is said plainly on the
+card (``search failed: too many searches at once, try again shortly``); the reply goes on.
+
+Every string here comes from the model or a web page: each is made one safe line
+(``sanitize_line``) before it is put in a card. Nothing encrypted is ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from claude_tui.core.reply_parts import WebCallPart
+from claude_tui.core.sanitize import sanitize_line
+
+SHOWN_DOMAINS = 3
+"""How many result domains the folded line names before "…"."""
+
+SEARCH_ICON = "🔍"
+FETCH_ICON = "🌐"
+
+ERROR_WORDS = {
+    "max_uses_exceeded": "this reply used all its searches (web_max_uses in the config)",
+    "too_many_requests": "too many searches at once, try again shortly",
+    "unavailable": "the search service is unavailable right now",
+    "invalid_input": "the query was not valid",
+    "invalid_tool_input": "the query was not valid",
+    "query_too_long": "the query was too long",
+    "url_too_long": "the URL was too long",
+    "url_not_allowed": "that site is not allowed",
+    "url_not_accessible": "the page could not be reached",
+    "unsupported_content_type": "the page is of a kind that cannot be fetched",
+}
+"""The API's ``error_code`` values, in words; an unknown code is shown as it is."""
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What a card shows: ``title`` is its one line; ``details`` what it opens to; ``state`` is
+    ``running``, ``done``, ``failed`` or ``stopped`` (the reply ended before the result came)."""
+
+    title: str
+    details: tuple[str, ...]
+    state: str
+
+
+def one_line(text: str) -> str:
+    """Model or web text as one safe line: no control sequences, whitespace collapsed."""
+    return " ".join(sanitize_line(text).split())
+
+
+def _partial_string(partial_json: str, key: str) -> str:
+    """The value of ``key`` in JSON that is still arriving (``{"query": "python 3.1``), as far
+    as it has come; empty if it has not begun."""
+    found = re.search(rf'"{re.escape(key)}"\s*:\s*"((?:[^"\\]|\\.)*)', partial_json)
+    if found is None:
+        return ""
+    raw = re.sub(r"\\u?[0-9a-fA-F]{0,3}$|\\$", "", found.group(1))  # an escape cut in two
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else ""
+
+
+def subject(part: WebCallPart) -> str:
+    """The query searched for, or the URL fetched: from the call's input, else from the
+    partial JSON while it streams; unsafe until :func:`one_line`."""
+    key = "query" if part.search else "url"
+    value = part.call.input.get(key)
+    if isinstance(value, str):
+        return value
+    return _partial_string(part.call.partial_json, key)
+
+
+def domain(url: str) -> str:
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return one_line(host.removeprefix("www."))
+
+
+def _error_code(content: Any) -> str | None:
+    if isinstance(content, Mapping) and str(content.get("type", "")).endswith("_error"):
+        return str(content.get("error_code") or "unknown")
+    return None
+
+
+def error_words(code: str) -> str:
+    return ERROR_WORDS.get(code, one_line(code))
+
+
+def card_text(part: WebCallPart, *, ended: bool) -> CardText:
+    """What ``part``'s card shows now; ``ended``: the reply is over (a call with no result was
+    stopped, not still running)."""
+    what = one_line(subject(part))
+    if part.search:
+        return _search_text(part, what, ended)
+    return _fetch_text(part, what, ended)
+
+
+def _search_text(part: WebCallPart, query: str, ended: bool) -> CardText:
+    quoted = f"{SEARCH_ICON} “{query}”" if query else f"{SEARCH_ICON} Web search"
+    if part.result is None:
+        if ended:
+            return CardText(f"{quoted} · stopped before its results", (), "stopped")
+        return CardText(f"{SEARCH_ICON} Searching: {query}", (), "running")
+    content = part.result.raw.get("content")
+    code = _error_code(content)
+    if code is not None:
+        return CardText(f"{quoted} · search failed: {error_words(code)}", (), "failed")
+    results = [r for r in content if isinstance(r, Mapping)] if isinstance(content, list) else []
+    domains: list[str] = []
+    for result in results:
+        name = domain(str(result.get("url", "")))
+        if name and name not in domains:
+            domains.append(name)
+    count = f"{len(results)} result{'' if len(results) == 1 else 's'}"
+    shown = ", ".join(domains[:SHOWN_DOMAINS]) + (" …" if len(domains) > SHOWN_DOMAINS else "")
+    title = " · ".join(piece for piece in (quoted, count, shown) if piece)
+    return CardText(title, tuple(_result_line(result) for result in results), "done")
+
+
+def _result_line(result: Mapping[str, Any]) -> str:
+    """``Title — domain · 2 weeks ago``."""
+    title = one_line(str(result.get("title") or "")) or "(untitled)"
+    age = result.get("page_age")
+    about = " · ".join(
+        piece
+        for piece in (
+            domain(str(result.get("url", ""))),
+            one_line(age) if isinstance(age, str) else "",
+        )
+        if piece
+    )
+    return f"{title} — {about}" if about else title
+
+
+def _fetch_text(part: WebCallPart, url: str, ended: bool) -> CardText:
+    named = f"{FETCH_ICON} {url}" if url else f"{FETCH_ICON} Web fetch"
+    if part.result is None:
+        if ended:
+            return CardText(f"{named} · stopped before the page came", (), "stopped")
+        return CardText(f"{FETCH_ICON} Fetching: {url}", (), "running")
+    content = part.result.raw.get("content")
+    code = _error_code(content)
+    if code is not None:
+        return CardText(f"{named} · fetch failed: {error_words(code)}", (), "failed")
+    page = content if isinstance(content, Mapping) else {}
+    document = page.get("content")
+    document = document if isinstance(document, Mapping) else {}
+    size = _fetched_bytes(document)
+    title = f"{named} · fetched" + (f" · {_kilobytes(size)}" if size is not None else "")
+    details = []
+    name = document.get("title")
+    if isinstance(name, str) and name.strip():
+        details.append(one_line(name))
+    when = page.get("retrieved_at")
+    if isinstance(when, str) and when.strip():
+        details.append(f"retrieved {one_line(when)}")
+    return CardText(title, tuple(details), "done")
+
+
+def _fetched_bytes(document: Mapping[str, Any]) -> int | None:
+    """The fetched page's size: its text in UTF-8, or a base64 PDF's decoded bytes."""
+    source = document.get("source")
+    if not isinstance(source, Mapping) or not isinstance(source.get("data"), str):
+        return None
+    data: str = source["data"]
+    if source.get("type") == "base64":
+        return len(data) * 3 // 4 - data[-2:].count("=")
+    return len(data.encode("utf-8", "surrogatepass"))
+
+
+def _kilobytes(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:,.0f} KB" if size >= 10 * 1024 else f"{size / 1024:.1f} KB"
