@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from claude_tui.core.attachments.info import AttachmentInfo, attachment_line
+from claude_tui.core.web_lines import call_line, result_line
 
 JSON = dict[str, Any]
 
@@ -338,7 +339,11 @@ def block_line(block: Block) -> str:
     if isinstance(block, RedactedThinkingBlock):
         return "[thinking, redacted]"
     if isinstance(block, ServerToolUseBlock):
-        return f"[server tool: {block.name}]"
+        return call_line(block.name, block.input) or f"[server tool: {block.name}]"
+    if isinstance(block, ToolResultBlock):
+        said = result_line(block.type, block.raw.get("content"))
+        if said is not None:
+            return said
     if isinstance(block, ImageBlock | DocumentBlock) and block.info is not None:
         return attachment_line(block.info)
     if isinstance(block, ToolResultBlock | CompactionBlock | ImageBlock | DocumentBlock):

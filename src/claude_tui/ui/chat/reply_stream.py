@@ -12,6 +12,11 @@ adds to what waits to be drawn: the text of text blocks, the thinking of thinkin
 neutral line for any other kind (:func:`~claude_tui.core.blocks.line_paragraph`) where it stands
 between the texts. What is drawn therefore equals ``plain_text`` of the blocks, which is what
 the finished widget shows.
+
+A reply with a web search or fetch is drawn from its blocks instead, as text parts and cards
+(``core.reply_parts``): from the frame its first call starts in, each frame brings the widget up
+to ``reply_parts`` of all its blocks so far (``AssistantMessage.show_parts``), and its end with
+the sources. Any other reply never pays for that: its text is appended as it comes.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
+from claude_tui.core.reply_parts import has_web_calls, is_web_call, reply_parts
 from claude_tui.ui.chat.frame_clock import FrameClock
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
@@ -77,6 +83,8 @@ def take_content(reply: Reply, event: StreamEvent) -> bool:
         reply.has_text = True
     elif isinstance(event, BlockDelta) and event.kind == "thinking":
         reply.pending_thinking += event.text
+    elif isinstance(event, BlockStarted) and is_web_call(event.block):
+        reply.has_text = True  # a card to read: the reply is drawn as parts from here on
     elif isinstance(event, BlockStarted) and shown_as_line(event.block):
         reply.pending_text += line_paragraph(event.block)
         reply.has_text = True
@@ -162,7 +170,9 @@ class ReplyStream:
             if isinstance(widget, AssistantMessage):
                 if reply.pending_thinking:
                     widget.append_thinking(reply.pending_thinking)
-                if reply.pending_text:
+                if widget.web is not None or has_web_calls(reply.turn.blocks):
+                    widget.show_parts(reply_parts(reply.turn.blocks, ended=False), ended=False)
+                elif reply.pending_text:
                     widget.append_text(reply.pending_text)
                 if reply.pending_summary:
                     widget.show_summary(summaries_of(reply.turn.blocks))
@@ -196,6 +206,8 @@ class ReplyStream:
         if isinstance(widget, AssistantMessage):
             notice, kind = turn_notice(turn)
             widget.show_summary(summaries_of(turn.blocks))
+            if widget.web is not None or has_web_calls(turn.blocks):
+                widget.show_parts(reply_parts(turn.blocks, ended=True), ended=True)
             widget.finish(plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind)
         if turn.metrics is not None:  # the gauge: the context now (a compaction's summary)
             context = context_now(state.conversation.turns)

@@ -6,126 +6,42 @@ and must never reach the terminal as control sequences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.selection import Selection
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
 from claude_tui.core.blocks import (
-    AttachmentBlock,
     DocumentBlock,
     ImageBlock,
     attachments_of,
     plain_text,
     summaries_of,
 )
-from claude_tui.core.compaction import estimate_tokens
 from claude_tui.core.conversation import Turn, TurnStatus
-from claude_tui.core.prompt import Prompt
+from claude_tui.core.reply_parts import ReplyParts, has_web_calls, reply_parts
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.stop_reasons import stop_notice
 from claude_tui.ui.textual_private import GrowsInPlace
-from claude_tui.ui.widgets.attachment_preview import preview_rows
-from claude_tui.ui.widgets.attachment_view import Attached, attached, draws_colour
 from claude_tui.ui.widgets.markdown.view import MarkdownView
-from claude_tui.ui.widgets.selectable_text import SelectableStatic, SelectsText, extract_lines
+from claude_tui.ui.widgets.reply_layout import WebParts
+from claude_tui.ui.widgets.selectable_text import SelectableStatic
+from claude_tui.ui.widgets.summary_fold import SummaryFold
+from claude_tui.ui.widgets.user_message import UserMessage
+from claude_tui.ui.widgets.web_card import WebCard
 
-
-class UserMessage(SelectsText, Widget):
-    """The user's prompt, shown as typed (not as Markdown), under a label; above the words, one
-    muted 📎 line per attached file (``attachment_line``), and under an image's line its tiny
-    picture where there is one and the terminal draws colour.
-
-    One widget that draws all of it: a long session mounts up to 80 turns, and each widget costs
-    about 270 objects that every full garbage collection walks (a label and a body as two
-    ``Static``s in a container cost 455). The attachment lines are a few more lines of its text,
-    and a picture is parsed once per preview string (``attachment_preview``)."""
-
-    COMPONENT_CLASSES = {"user-message--label", "user-message--attachment"}
-
-    DEFAULT_CSS = """
-    UserMessage {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $accent;
-        background: $boost;
-        color: $foreground;
-        & > .user-message--label { color: $accent; text-style: bold; }
-        & > .user-message--attachment { color: $text-muted; }
-        &.queued > .user-message--label { color: $text-muted; }
-    }
-    """
-
-    def __init__(
-        self,
-        text: str,
-        *,
-        attachments: Sequence[AttachmentBlock] = (),
-        queued: bool = False,
-    ) -> None:
-        super().__init__(classes="queued" if queued else "")
-        self.text = text
-        self._body = Content(sanitize(text))
-        self.attachments: tuple[Attached, ...] = tuple(map(attached, attachments))
-        self._picture_rows: frozenset[int] = frozenset()
-        """Which lines of the text drawn last are a picture's: not text, so never copied."""
-
-    @classmethod
-    def for_prompt(cls, prompt: Prompt, *, queued: bool = False) -> UserMessage:
-        return cls(prompt.text, attachments=prompt.attachments, queued=queued)
-
-    @staticmethod
-    def _label_text(queued: bool) -> str:
-        return "You · queued, sends when the reply ends" if queued else "You"
-
-    def render(self) -> Content:
-        queued = self.has_class("queued")
-        style = self.get_visual_style("user-message--label", partial=True)
-        lines = [Content.styled(self._label_text(queued), style)]
-        pictures: set[int] = set()
-        if self.attachments:
-            muted = self.get_visual_style("user-message--attachment", partial=True)
-            colour = draws_colour(self.app)
-            for item in self.attachments:
-                lines.append(Content.styled(item.line, muted))
-                rows = preview_rows(item.preview) if colour and item.preview else ()
-                pictures.update(range(len(lines), len(lines) + len(rows)))
-                lines.extend(rows)
-        if self.text or not self.attachments:
-            lines.append(self._body)
-        self._picture_rows = frozenset(pictures)
-        return Content("\n").join(lines)
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """What is selected, as drawn, less any picture (its half blocks are not text)."""
-        if not self._picture_rows:
-            return super().get_selection(selection)
-        lines = str(self._render()).split("\n")
-        text = extract_lines(selection, lines, skip=self._picture_rows)
-        return "\n".join(line.rstrip() for line in text.split("\n")), "\n"
-
-    def click_lines(self) -> list[str]:
-        """Every drawn line, pictures too, so a double click finds the line under it."""
-        return str(self._render()).split("\n")
-
-    @property
-    def body(self) -> Content:
-        """The prompt as drawn: sanitized, never a control sequence."""
-        return self._body
-
-    def mark_sent(self) -> None:
-        self.remove_class("queued")
-        self.refresh(layout=True)
+__all__ = ["AssistantMessage", "SummaryFold", "UserMessage", "turn_notice", "widget_for_turn"]
 
 
 class AssistantMessage(GrowsInPlace, Vertical):
     """Claude's reply: rendered as Markdown while it streams, with an inline cursor, and marked
-    cancelled or failed when it ends that way. The text on screen is never taken away."""
+    cancelled or failed when it ends that way. The text on screen is never taken away.
+
+    A reply that searched or fetched shows its parts instead of the one view: views and web
+    cards in order, then its sources (``reply_layout.WebParts``; :meth:`show_parts`)."""
 
     DEFAULT_CSS = """
     AssistantMessage {
@@ -153,36 +69,57 @@ class AssistantMessage(GrowsInPlace, Vertical):
         streaming: bool = True,
         notice: str | None = None,
         kind: str = "",
+        parts: ReplyParts | None = None,
     ) -> None:
+        """``parts``: the reply's web layout (it searched or fetched), shown instead of
+        ``text``."""
         super().__init__()
         self.text = sanitize(text)
         self.thinking_text = sanitize(thinking)
-        self._markdown = MarkdownView(self.text, streaming=streaming)
+        self._streaming = streaming
+        self._label = SelectableStatic("Claude", classes="label")
+        self._web = None if parts is None else WebParts.build(parts, ended=not streaming)
+        views = self._web.views if self._web is not None else []
+        self._markdown = views[0] if views else MarkdownView(self.text, streaming=streaming)
         self._thinking: Collapsible | None = None
         self._thinking_body: Static | None = None
         self._summary = SummaryFold(summary) if summary else None
         self._notice = (notice, kind)
         if self.thinking_text:
-            self._make_thinking(collapsed=not streaming)
+            self._make_thinking(collapsed=not streaming or parts is not None)
 
     def compose(self) -> ComposeResult:
-        yield SelectableStatic("Claude", classes="label")
+        yield self._label
         if self._summary is not None:
             yield self._summary
         if self._thinking is not None:
             yield self._thinking
-        yield self._markdown
+        if self._web is not None:
+            yield from self._web.all()
+        else:
+            yield self._markdown
         notice, kind = self._notice
         if notice:
             yield SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}")
 
     @property
     def streaming(self) -> bool:
-        return self._markdown.streaming
+        return self._streaming
 
     @property
     def markdown(self) -> MarkdownView:
+        """The reply's (first) Markdown view."""
         return self._markdown
+
+    @property
+    def views(self) -> list[MarkdownView]:
+        """Every Markdown view of the reply: one, or one per run of text between web cards."""
+        return self._web.views if self._web is not None else [self._markdown]
+
+    @property
+    def web(self) -> WebParts | None:
+        """The reply's parts, if it searched or fetched."""
+        return self._web
 
     def _make_thinking(self, *, collapsed: bool) -> Collapsible:
         self._thinking_body = SelectableStatic(Content(self.thinking_text))
@@ -197,10 +134,21 @@ class AssistantMessage(GrowsInPlace, Vertical):
         tokens = f"~{max(1, round(len(self.thinking_text) / 4)):,} tokens"
         return f"Thinking · {tokens}" if done else f"Thinking… {tokens}"
 
+    def _fold_thinking(self) -> None:
+        """The reply itself has begun: the thinking folds away (a key opens it again)."""
+        done = self._thinking_title(done=True)
+        if self._thinking is not None and self._thinking.title != done:
+            self._thinking.title = done
+            self._thinking.collapsed = True
+
     def toggle_thinking(self) -> bool:
-        """Expand or collapse the thinking block and the summary of the earlier conversation
-        (together, the first one's way); False if this reply has neither."""
-        folds = [fold for fold in (self._summary, self._thinking) if fold is not None]
+        """Expand or collapse the thinking block, the summary of the earlier conversation and
+        the web cards (together, the first one's way); False if this reply has none."""
+        folds: list[Collapsible | WebCard] = [
+            fold for fold in (self._summary, self._thinking) if fold is not None
+        ]
+        if self._web is not None:
+            folds.extend(self._web.cards)
         if not folds:
             return False
         collapsed = not folds[0].collapsed
@@ -224,7 +172,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
             return
         if self._summary is None:
             self._summary = SummaryFold(summary)
-            self.mount(self._summary, after=0)  # under the label
+            self.mount(self._summary, after=self._label)
         else:
             self._summary.update(summary)
 
@@ -232,9 +180,8 @@ class AssistantMessage(GrowsInPlace, Vertical):
         """Add streamed text; only the tail block is parsed and rendered again. The thinking
         block folds away when the reply itself starts (a key opens it again)."""
         clean = sanitize(fragment)
-        if not self.text and clean and self._thinking is not None:
-            self._thinking.title = self._thinking_title(done=True)
-            self._thinking.collapsed = True
+        if not self.text and clean:
+            self._fold_thinking()
         self.text += clean
         self._markdown.append(clean)
 
@@ -242,10 +189,30 @@ class AssistantMessage(GrowsInPlace, Vertical):
         clean = sanitize(fragment)
         self.thinking_text += clean
         if self._thinking is None:
-            self.mount(self._make_thinking(collapsed=False), before=self._markdown)
+            above = self._summary if self._summary is not None else self._label
+            self.mount(self._make_thinking(collapsed=False), after=above)
         assert self._thinking_body is not None and self._thinking is not None
         self._thinking_body.update(Content(self.thinking_text))
-        self._thinking.title = self._thinking_title(done=bool(self.text))
+        self._thinking.title = self._thinking_title(done=bool(self.text) or self._web is not None)
+
+    def show_parts(self, laid_out: ReplyParts, *, ended: bool) -> None:
+        """Show the reply as ``laid_out`` (it searched or fetched): the first time, its one view
+        becomes the first text part's (or goes, if the reply began with a call)."""
+        if not self.is_attached:
+            return
+        if self._web is None:
+            self._web = WebParts()
+            if self.text:
+                self._web.adopt(self._markdown, self.text)
+            else:
+                self._markdown.remove()
+            self._fold_thinking()
+        above = self._thinking or self._summary or self._label
+        self._web.sync(
+            laid_out, ended=ended, mount=lambda w, at: self.mount(w, after=at), anchor=above
+        )
+        if self._web.views:
+            self._markdown = self._web.views[0]
 
     def finish(
         self, text: str, *, thinking: str = "", notice: str | None = None, kind: str = ""
@@ -253,50 +220,26 @@ class AssistantMessage(GrowsInPlace, Vertical):
         """End the stream: the cursor goes, and the turn says how it ended if not well.
 
         ``text`` is the runner's whole text; it must equal what was streamed, and anything the
-        batches somehow missed is added rather than lost."""
+        batches somehow missed is added rather than lost. A reply shown as parts has had its
+        end shown already (:meth:`show_parts`), and ``text`` is not used."""
         if not self.is_attached:
             return  # the conversation was cleared or the app is closing
+        self._streaming = False
         clean_thinking = sanitize(thinking)
         if clean_thinking.startswith(self.thinking_text) and clean_thinking != self.thinking_text:
             self.append_thinking(clean_thinking[len(self.thinking_text) :])
-        clean = sanitize(text)
-        if clean != self.text and clean.startswith(self.text):
-            self.append_text(clean[len(self.text) :])
-        self._markdown.finish()
-        done = self._thinking_title(done=True)
-        if self._thinking is not None and self._thinking.title != done:
-            self._thinking.title = done
-            self._thinking.collapsed = True
+        if self._web is None:
+            clean = sanitize(text)
+            if clean != self.text and clean.startswith(self.text):
+                self.append_text(clean[len(self.text) :])
+            self._markdown.finish()
+        else:
+            for view in self._web.views:
+                if view.streaming:
+                    view.finish()
+        self._fold_thinking()
         if notice:
             self.mount(SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}"))
-
-
-class SummaryFold(Collapsible):
-    """A compaction block: the summary of the earlier conversation, folded like thinking
-    ("Earlier conversation summarised · ~N tokens"); a click or Ctrl+O opens it. The summary is
-    the model's text, so it is sanitized like every other."""
-
-    def __init__(self, summary: str) -> None:
-        self.summary = sanitize(summary)
-        self._summary_body = SelectableStatic(Content(self.summary))
-        super().__init__(self._summary_body, title=self.title_for(summary), collapsed=True)
-        self.add_class("summary")
-
-    @staticmethod
-    def title_for(summary: str) -> str:
-        """The API does not count the summary on its own, so it is estimated from the raw
-        ``summary`` the way ``/compact`` says it (``core.compaction.estimate_tokens``): the
-        fold and the notice give the same figure."""
-        return f"Earlier conversation summarised · ~{estimate_tokens(summary):,} tokens"
-
-    def update(self, summary: str) -> None:
-        clean = sanitize(summary)
-        title = self.title_for(summary)
-        if clean == self.summary and title == self.title:
-            return
-        self.summary = clean
-        self._summary_body.update(Content(clean))
-        self.title = title
 
 
 COMPACTED = "Compacted: the next prompt goes on from this summary · Ctrl+O shows it"
@@ -333,16 +276,18 @@ def widget_for_turn(turn: Turn) -> UserMessage | AssistantMessage:
         return UserMessage(plain_text(rest), attachments=attachments)
     streaming = turn.status is TurnStatus.STREAMING
     notice, kind = (None, "") if streaming else turn_notice(turn)
+    web = has_web_calls(turn.blocks)
     return AssistantMessage(
-        plain_text(turn.blocks),
+        "" if web else plain_text(turn.blocks),
         thinking=turn.thinking,
         summary=summaries_of(turn.blocks),
         streaming=streaming,
         notice=notice,
         kind=kind,
+        parts=reply_parts(turn.blocks, ended=not streaming) if web else None,
     )
 
 
 def markdown_views(widgets: Iterable[Widget]) -> list[MarkdownView]:
     """The Markdown views of the replies among ``widgets``."""
-    return [w.markdown for w in widgets if isinstance(w, AssistantMessage)]
+    return [view for w in widgets if isinstance(w, AssistantMessage) for view in w.views]

@@ -18,6 +18,7 @@ from claude_tui.core.attachment_tokens import AttachmentTokens, Sent, conversati
 from claude_tui.core.blocks import AttachmentBlock, attachments_of, block_line
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.conversation import edit_point
+from claude_tui.core.reply_parts import copy_text, has_web_calls
 from claude_tui.core.request import next_messages, preview_request
 from claude_tui.core.sanitize import sanitize
 from claude_tui.core.slash import Command, CommandError
@@ -98,6 +99,8 @@ async def copy(chat: ChatScreen, command: Command) -> None:
     if reply is None:
         raise CommandError("There is no reply to copy yet.")
     text, kind = reply.text, "the last reply"
+    if has_web_calls(reply.blocks):  # its citation markers kept, its sources after it
+        text = sanitize(copy_text(reply.blocks))
     if code:
         blocks = code_blocks(reply.text)
         if not blocks:
