@@ -253,7 +253,7 @@ def test_every_kind_of_block_is_recorded_whole(store: CountingStore) -> None:
     reply = _reply(store, recorder)
     assert reply.blocks == [call, result, unknown, cited]
     assert reply.content == (
-        "\n\n[server tool: web_search]\n\n\n\n[web_search_tool_result]\n\n"
+        "\n\nSearched the web: “rust”\n\n\n\n1 result\n\n"
         "\n\n[unsupported block: future_widget]\n\nRust is fast."
     )
 

@@ -94,8 +94,8 @@ def test_export_writes_each_block_in_the_store_form(store: SessionStore) -> None
     assert STORE_MARK not in messages[1]["blocks"][0]  # a complete block carries no mark
     # The texts are written too, derived, for people and for older versions.
     assert messages[1]["content"] == (
-        "\n\n[thinking, redacted]\n\n\n\n[server tool: web_search]\n\n"
-        "\n\n[web_search_tool_result]\n\n\n\n[unsupported block: future_widget]\n\n"
+        "\n\n[thinking, redacted]\n\n\n\nSearched the web: “rust 🦀”\n\n"
+        "\n\n1 result: x\n\n\n\n[unsupported block: future_widget]\n\n"
         "Rust is fast."
     )
     assert messages[1]["thinking"] == "Search first."
@@ -134,8 +134,8 @@ def test_imported_blocks_decide_the_text(store: SessionStore) -> None:
     imported = store.import_session(data)
     reply = store.all_messages(imported)[1]
     assert reply.content == (
-        "\n\n[thinking, redacted]\n\n\n\n[server tool: web_search]\n\n"
-        "\n\n[web_search_tool_result]\n\n\n\n[unsupported block: future_widget]\n\n"
+        "\n\n[thinking, redacted]\n\n\n\nSearched the web: “rust 🦀”\n\n"
+        "\n\n1 result: x\n\n\n\n[unsupported block: future_widget]\n\n"
         "Rust is fast."
     )
     assert reply.thinking == "Search first."

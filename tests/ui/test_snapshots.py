@@ -258,6 +258,41 @@ class TestThinking:
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+class TestWebSearch:
+    """A reply that searched: its card folded to one line, and opened (Ctrl+O) to its results,
+    the text with its citation markers, and the Sources list. The demo's results are fixed
+    text, and the card shows no time (its page ages are the result's own words)."""
+
+    def _app(self, server: LocalAPIServer, api: ApiSettings) -> ClaudeTUI:
+        server.push(Scenario(search="sea otters"))
+        return make_app(api, web_search=True)
+
+    def test_search_card_folded(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        app = self._app(server, api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "What do sea otters eat?")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_search_card_opened(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        app = self._app(server, api)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "What do sea otters eat?")
+            await pilot.press("ctrl+o")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
 class TestCommands:
     """/help as typed in the app (``test_command_screens.py`` pictures /stats with fixed rows,
     since live statistics carry this run's timings)."""

@@ -28,9 +28,7 @@ TITLES = (
     "What's new with Otters | Example News",
     "A field guide to Otters (example.net)",
 )
-CARD = (
-    "🔍 “otters” · 3 results · encyclopedia.example.com, news.example.org, docs.example.net"
-)
+CARD = "🔍 “otters” · 3 results · encyclopedia.example.com, news.example.org, docs.example.net"
 SOURCES = (
     "Sources",
     "[1] Otters - Example Encyclopedia — https://encyclopedia.example.com/wiki/otters",
@@ -125,9 +123,9 @@ async def test_a_click_on_the_title_opens_the_card_to_its_results(
         assert not card.collapsed
         assert str(card.render()).split("\n") == [
             f"▼ {CARD}",
-            f"   {TITLES[0]} — encyclopedia.example.com · March 2, 2026",
-            f"   {TITLES[1]} — news.example.org · 2 weeks ago",
-            f"   {TITLES[2]} — docs.example.net",
+            f"     {TITLES[0]} — encyclopedia.example.com · March 2, 2026",
+            f"     {TITLES[1]} — news.example.org · 2 weeks ago",
+            f"     {TITLES[2]} — docs.example.net",
         ]
         assert card.size.height == 4
         await pilot.click(card, offset=(4, 0))
@@ -230,6 +228,7 @@ async def test_a_reply_rebuilt_from_its_turn_looks_the_same_as_the_one_that_stre
         assert [s.text for s in rebuilt.views[0].lines] == [s.text for s in streamed.views[0].lines]
 
 
+TEXT_2KB = {"type": "text", "media_type": "text/plain", "data": "x" * 2048}
 HOSTILE = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[2J\x07"
 
 
@@ -265,3 +264,58 @@ async def test_no_control_character_of_a_title_query_or_url_reaches_the_screen(
         await command(pilot, "/copy")
         assert "\x1b" not in app.clipboard and "\x07" not in app.clipboard
         assert "Sources\n[1] T" in app.clipboard
+
+
+async def test_text_before_a_call_stays_in_its_view_and_the_rest_follows_the_card(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """The reply's first view, streamed before the call, becomes the first text part's; the
+    end of it all equals the reply rebuilt from its turn."""
+    call = {"type": "server_tool_use", "id": "srvtoolu_9", "name": "web_fetch",
+            "input": {"url": "https://example.com/a"}}  # fmt: skip
+    page = {"type": "web_fetch_result", "url": "https://example.com/a",
+            "retrieved_at": "2026-03-02T10:00:00Z",
+            "content": {"type": "document", "title": "Page A", "source": TEXT_2KB}}  # fmt: skip
+    result = {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_9", "content": page}
+    cited = {"type": "text", "text": "It says x.", "citations": [
+        {"type": "char_location", "document_title": "Page A", "cited_text": "x",
+         "document_index": 0, "start_char_index": 0, "end_char_index": 1}]}  # fmt: skip
+    before = {"type": "text", "text": "Let me read the page first. " * 4}
+    server.push(Scenario(content=[before, call, result, cited], rate=30))
+    app = make_app(api)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await send(pilot, "read it")
+        await wait_until(pilot, lambda: "Let me" in last_reply(app).markdown.source)
+        first = last_reply(app).markdown
+        await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=30)
+        reply = last_reply(app)
+        kinds = [type(child).__name__ for child in reply.children]
+        assert kinds == ["SelectableStatic", "MarkdownView", "WebCard", "MarkdownView",
+                         "SourcesList"]  # fmt: skip
+        assert reply.views[0] is first and first.source == before["text"]
+        assert reply.views[1].source == "It says x.\\[1\\]" and not reply.views[1].streaming
+        assert app.query_one(WebCard).title == "🌐 https://example.com/a · fetched · 2.0 KB"
+        assert app.query_one(SourcesList).lines == ("[1] Page A",)
+        rebuilt = widget_for_turn(app.chat.current.conversation.turns[-1])
+        assert isinstance(rebuilt, AssistantMessage)
+        await reply.parent.mount(rebuilt)  # type: ignore[union-attr]
+        await pilot.pause()
+        assert picture(rebuilt) == picture(reply)
+
+
+async def test_long_titles_and_sources_wrap_under_their_own_text(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    app = make_app(api)
+    async with app.run_test(size=(70, 40)) as pilot:
+        await searched(pilot, server)
+        card, sources = app.query_one(WebCard), app.query_one(SourcesList)
+        card.collapsed = False
+        await pilot.pause()
+        drawn = [card.render_line(y).text.rstrip() for y in range(card.size.height)]
+        assert drawn[0].startswith("▼ 🔍 “otters” · 3 results ·") and len(drawn) > 4
+        assert all(line.startswith("  ") for line in drawn[1:])
+        listed = [sources.render_line(y).text.rstrip() for y in range(sources.size.height)]
+        assert listed[0] == "Sources" and listed[1].startswith("[1] Otters")
+        assert [line.startswith("    ") for line in listed[2:]].count(True) >= 2

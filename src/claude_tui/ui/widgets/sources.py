@@ -15,12 +15,13 @@ from textual.widget import Widget
 
 from claude_tui.core.reply_parts import Source, source_line
 from claude_tui.core.web_card import one_line
+from claude_tui.ui.widgets.hanging import HangingLines, hang
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 SOURCES_TITLE = "Sources"
 
 
-class SourcesList(SelectsText, Widget):
+class SourcesList(SelectsText, HangingLines, Widget):
     """One widget drawing the title and a line per source; selection copies what it shows."""
 
     COMPONENT_CLASSES = {"sources--title"}
@@ -45,8 +46,11 @@ class SourcesList(SelectsText, Widget):
             self.lines = lines
             self.refresh(layout=True)
 
-    def render(self) -> Content:
+    def lines_at(self, width: int) -> list[Content]:
+        """The title, then each source wrapping under its text, clear of its ``[n]``."""
         title = self.get_visual_style("sources--title", partial=True)
-        return Content("\n").join(
-            [Content.styled(SOURCES_TITLE, title), *(Content(line) for line in self.lines)]
-        )
+        lines = [Content.styled(SOURCES_TITLE, title)]
+        for line in self.lines:
+            mark, _, rest = line.partition(" ")
+            lines += hang(Content(rest), f"{mark} ", width)
+        return lines

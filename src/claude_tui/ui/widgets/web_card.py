@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from claude_tui.core.web_card import CardText
+from claude_tui.ui.widgets.hanging import HangingLines, hang
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 STATES = ("running", "done", "failed", "stopped")
@@ -21,10 +22,10 @@ STATES = ("running", "done", "failed", "stopped")
 
 FOLDED = "▶"
 OPENED = "▼"
-DETAIL_INDENT = "   "
+DETAIL_INDENT = "     "
 
 
-class WebCard(SelectsText, Widget):
+class WebCard(SelectsText, HangingLines, Widget):
     """One call's card. ``collapsed`` as a ``Collapsible``'s: a click on the title line or
     Ctrl+O (``AssistantMessage.toggle_thinking``) opens and folds it."""
 
@@ -74,18 +75,23 @@ class WebCard(SelectsText, Widget):
         self.refresh(layout=True)
 
     def title_line(self) -> str:
-        """The title as drawn: with a fold mark when there is something to open to."""
-        if not self.card.details:
-            return f"  {self.card.title}"
-        return f"{FOLDED if self._collapsed else OPENED} {self.card.title}"
+        """The title with its fold mark (one when there is something to open to), unwrapped."""
+        return self.fold_mark() + self.card.title
 
-    def render(self) -> Content:
+    def fold_mark(self) -> str:
+        if not self.card.details:
+            return "  "
+        return f"{FOLDED if self._collapsed else OPENED} "
+
+    def lines_at(self, width: int) -> list[Content]:
+        """The title (and the details, opened), each wrapping under its own text."""
         title = self.get_visual_style("web-card--title", partial=True)
-        lines = [Content.styled(self.title_line(), title)]
+        lines = hang(Content.styled(self.card.title, title), self.fold_mark(), width)
         if not self._collapsed and self.card.details:
             detail = self.get_visual_style("web-card--detail", partial=True)
-            lines.extend(Content.styled(DETAIL_INDENT + line, detail) for line in self.card.details)
-        return Content("\n").join(lines)
+            for line in self.card.details:
+                lines += hang(Content.styled(line, detail), DETAIL_INDENT, width)
+        return lines
 
     def on_click(self, event: events.Click) -> None:
         """A single click on the title line opens or folds the card (a double or triple click
@@ -94,6 +100,7 @@ class WebCard(SelectsText, Widget):
         if event.chain != 1 or not self.card.details:
             return
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y == 0:
+        title_rows = len(hang(Content(self.card.title), self.fold_mark(), self.content_size.width))
+        if offset is not None and offset.y < title_rows:
             event.stop()
             self.collapsed = not self._collapsed
