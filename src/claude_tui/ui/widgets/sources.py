@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from textual.content import Content
 from textual.widget import Widget
 
-from claude_tui.core.reply_parts import Source, source_line
+from claude_tui.core.reply_parts import Source, marker, source_line
 from claude_tui.core.web_card import one_line
 from claude_tui.ui.widgets.hanging import HangingLines, hang
 from claude_tui.ui.widgets.selectable_text import SelectsText
@@ -38,19 +38,27 @@ class SourcesList(SelectsText, HangingLines, Widget):
     def __init__(self, sources: Sequence[Source] = ()) -> None:
         super().__init__()
         self.lines: tuple[str, ...] = ()
+        """One safe line per source, as ``/copy`` gives it: ``[1] Title — https://…``."""
+        self._entries: tuple[tuple[str, str, str], ...] = ()
         self.show(sources)
 
     def show(self, sources: Sequence[Source]) -> None:
-        lines = tuple(one_line(source_line(source)) for source in sources)
-        if lines != self.lines:
-            self.lines = lines
+        entries = tuple((marker(s.number), one_line(s.title), one_line(s.url)) for s in sources)
+        if entries != self._entries:
+            self._entries = entries
+            self.lines = tuple(one_line(source_line(source)) for source in sources)
             self.refresh(layout=True)
 
     def lines_at(self, width: int) -> list[Content]:
-        """The title, then each source wrapping under its text, clear of its ``[n]``."""
+        """The title, then each source wrapping under its text, clear of its ``[n]``; a URL
+        that does not fit after its title starts a line of its own."""
         title = self.get_visual_style("sources--title", partial=True)
         lines = [Content.styled(SOURCES_TITLE, title)]
-        for line in self.lines:
-            mark, _, rest = line.partition(" ")
-            lines += hang(Content(rest), f"{mark} ", width)
+        for line, (mark, named, url) in zip(self.lines, self._entries, strict=True):
+            prefix = f"{mark} "
+            if Content(line).cell_length <= width or not (named and url):
+                lines += hang(Content(line.removeprefix(prefix)), prefix, width)
+            else:
+                lines += hang(Content(f"{named} —"), prefix, width)
+                lines += hang(Content(url), " " * len(prefix), width)
         return lines
