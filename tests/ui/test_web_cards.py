@@ -249,7 +249,7 @@ async def test_no_control_character_of_a_title_query_or_url_reaches_the_screen(
                      "url": f"https://a.example/{HOSTILE}", "encrypted_content": "x",
                      "page_age": f"now{HOSTILE}"}],
     }  # fmt: skip
-    cited = {"type": "text", "text": "Said.", "citations": [
+    cited = {"type": "text", "text": f"Said{HOSTILE}.", "citations": [
         {"type": "web_search_result_location", "url": f"https://a.example/{HOSTILE}",
          "title": f"T{HOSTILE}", "cited_text": "x", "encrypted_index": "y"}]}  # fmt: skip
     server.push(Scenario(content=[call, result, cited]))
@@ -262,7 +262,10 @@ async def test_no_control_character_of_a_title_query_or_url_reaches_the_screen(
         await pilot.pause()
         strips: list[Strip] = [card.render_line(y) for y in range(card.size.height)]
         strips += [sources.render_line(y) for y in range(sources.size.height)]
+        view = last_reply(app).views[0]
+        strips += [view.render_line(y) for y in range(view.size.height)]
         drawn = "".join(strip.text for strip in strips)
+        assert "Said" in drawn
         assert "T" in drawn and "a.example" in drawn
         assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in drawn)
         assert all(seg.style is None or not seg.style.link for s in strips for seg in s)

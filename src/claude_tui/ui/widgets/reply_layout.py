@@ -31,12 +31,13 @@ Mount = Callable[[Widget, Widget], object]
 
 
 class WebParts:
-    """The part widgets of one reply, and what each view shows (sanitized)."""
+    """The part widgets of one reply, and the text each view was given."""
 
     def __init__(self) -> None:
         self.widgets: list[PartWidget] = []
         self.texts: list[str] = []
-        """Per widget: the sanitized text its view was given ("" for a card)."""
+        """Per widget: the text its view was given, as it came ("" for a card); only a new
+        suffix is sanitized each frame, as the one view of any other reply has it."""
         self.sources: SourcesList | None = None
 
     @classmethod
@@ -52,7 +53,8 @@ class WebParts:
         return parts
 
     def adopt(self, view: MarkdownView, text: str) -> None:
-        """Take a reply's first view (its text so far is ``text``) as the first part's."""
+        """Take a reply's first view (its text so far is ``text``) as the first part's; should
+        that not be how the part begins (sanitizing changed it), the part gets a view anew."""
         self.widgets.append(view)
         self.texts.append(text)
 
@@ -71,8 +73,7 @@ class WebParts:
 
     def _new(self, part: Part, *, ended: bool, streaming: bool) -> tuple[PartWidget, str]:
         if isinstance(part, TextPart):
-            text = sanitize(part.text)
-            return MarkdownView(text, streaming=streaming), text
+            return MarkdownView(sanitize(part.text), streaming=streaming), part.text
         return WebCard(card_text(part, ended=ended)), ""
 
     def _add(self, made: tuple[PartWidget, str]) -> None:
@@ -109,13 +110,13 @@ class WebParts:
         if isinstance(part, TextPart):
             if not isinstance(widget, MarkdownView):
                 return False
-            text, shown = sanitize(part.text), self.texts[index]
-            if text == shown:
+            shown = self.texts[index]
+            if part.text == shown:
                 return True
-            if not widget.streaming or not text.startswith(shown):
+            if not widget.streaming or not part.text.startswith(shown):
                 return False
-            widget.append(text[len(shown) :])
-            self.texts[index] = text
+            widget.append(sanitize(part.text[len(shown) :]))
+            self.texts[index] = part.text
             return True
         if not isinstance(widget, WebCard):
             return False
