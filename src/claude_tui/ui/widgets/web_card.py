@@ -35,6 +35,7 @@ class WebCard(SelectsText, HangingLines, Widget):
     WebCard {
         height: auto;
         margin: 0 0 1 0;
+        padding: 0 0 0 1;  /* its fold mark under the thinking's */
         color: $text-muted;
         & > .web-card--title { color: $text-muted; }
         & > .web-card--detail { color: $text-muted; }
