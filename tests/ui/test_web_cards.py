@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.selection import SELECT_ALL
 from textual.strip import Strip
@@ -255,3 +256,29 @@ async def test_long_titles_and_sources_wrap_under_their_own_text(
         listed = [sources.render_line(y).text.rstrip() for y in range(sources.size.height)]
         assert listed[0] == "Sources" and listed[1].startswith("[1] Otters")
         assert [line.startswith("    ") for line in listed[2:]].count(True) >= 2
+
+
+async def test_a_reply_without_web_calls_stays_one_view_fed_by_appends(
+    server: LocalAPIServer, api: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tuned path: no parts, no cards, the text appended frame by frame."""
+    appended: list[str] = []
+    append = AssistantMessage.append_text
+
+    def spy(self: AssistantMessage, fragment: str) -> None:
+        appended.append(fragment)
+        append(self, fragment)
+
+    monkeypatch.setattr(AssistantMessage, "append_text", spy)
+    monkeypatch.setattr(AssistantMessage, "show_parts", None)  # never called: it would fail
+    server.push(Scenario(text="Plain words, **no** search.", rate=40))
+    app = make_app(api, web_search=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await send_and_finish(pilot, "hi")
+        reply = last_reply(app)
+        assert [type(child).__name__ for child in reply.children] == [
+            "SelectableStatic",
+            "MarkdownView",
+        ]
+        assert reply.web is None and reply.views == [reply.markdown]
+        assert "".join(appended) == "Plain words, **no** search."
