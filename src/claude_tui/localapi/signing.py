@@ -44,6 +44,7 @@ def signing_with(key: bytes) -> Iterator[None]:
     finally:
         _key.reset(token)
 
+
 _PREFIX = "Eq"
 """How the API's signatures look; nothing depends on it."""
 
