@@ -113,6 +113,7 @@ async def test_esc_while_searching_drops_the_call_without_its_result(
             )
 
         turn = await cancel_when(pilot, app, searching)
+        assert server.wait_for_disconnect(5)  # the search's wait noticed the client leave
         call = turn.blocks[0]
         assert isinstance(call, ServerToolUseBlock) and call.input == {"query": QUERY}
         assert call.to_api() in server.emitted_blocks

@@ -110,9 +110,9 @@ class Scenario:
     next reply starts with that call's result (``tool_error`` applies to it), then the text."""
 
 
-DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0, web_auto=True)
+DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0, web_auto=True, search_seconds=0.8)
 """Demo mode: a realistic pause before the first token, then a realistic token rate; with web
-search or fetch on, every prompt searches or fetches."""
+search or fetch on, every prompt searches or fetches, taking a moment as a real search does."""
 
 
 def generate_text(tokens: int) -> str:
