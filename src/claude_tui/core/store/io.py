@@ -5,10 +5,10 @@ export gives back the same export. Branches are kept as positions, not ids: a me
 ``parent`` is the index in ``messages`` of the message it follows, written only where that is not
 simply the one before it, and ``leaf``, the active path's tip, only when it is not the last
 message. A session that was never edited therefore exports exactly as before branches existed,
-and an older export imports as the one straight path it was. Likewise ``web_search`` and ``web_fetch``
-are written only for a session that chose them itself (``/web``), and a file without them
-imports as a session that follows the config. An import gives the messages new
-row ids and maps the positions onto them.
+and an older export imports as the one straight path it was. An import gives the messages new
+row ids and maps the positions onto them. Likewise ``web_search`` and ``web_fetch`` are written
+only for a session that chose them itself (``/web``); a file without them imports as a session
+that follows the config.
 
 Each message's ``blocks`` are written in the store's form (``blocks.block_to_store``: the API's
 JSON plus the app's own marks), and read back exactly. ``content`` and ``thinking`` are written

@@ -40,6 +40,8 @@ def web_column(value: bool | None) -> int | None:
 def web_value(value: object) -> bool | None:
     """A web column as the session's choice: NULL (or anything not 0/1) follows the config."""
     return bool(value) if value in (0, 1) else None
+
+
 MESSAGE_COLUMNS = (
     "id, session_id, parent_id, role, content, thinking, blocks, status, stop_reason, error,"
     " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"

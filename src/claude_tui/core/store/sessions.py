@@ -36,6 +36,7 @@ class SessionQueries(StoreConnection):
         """A new, empty session; ``web_search``/``web_fetch`` are its own choice (``None``:
         it follows the config's)."""
         now = now_iso()
+        web = (web_column(web_search), web_column(web_fetch))
         for _ in range(5):  # 48 random bits: a collision is rare, five in a row is impossible
             session_id = new_session_id()
             try:
@@ -43,10 +44,7 @@ class SessionQueries(StoreConnection):
                     conn.execute(
                         "INSERT INTO sessions (id, title, model, system, created_at, updated_at,"
                         " web_search, web_fetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            session_id, title, model, system, now, now,
-                            web_column(web_search), web_column(web_fetch),
-                        ),  # fmt: skip
+                        (session_id, title, model, system, now, now, *web),
                     )
             except StoreError as exc:
                 if not isinstance(exc.__cause__, sqlite3.IntegrityError):
