@@ -115,4 +115,3 @@ async def test_web_on_a_model_without_it_is_taken_with_a_warning(
         assert "tools" not in last_body(server)
         await command(pilot, "/web fetch maybe")
         assert "say on or off, not 'maybe'" in notices(app)[-1] and state.web_fetch is True
-
