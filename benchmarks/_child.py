@@ -479,6 +479,11 @@ def main() -> None:
 
         here = sys.modules[__name__]
         result = asyncio.run(attach_child(here, base_url, store_path, extra))
+    elif mode == "web":
+        from web_reply import web_child
+
+        here = sys.modules[__name__]
+        result = asyncio.run(web_child(here, base_url, store_path))
     elif mode == "startup":
         result = asyncio.run(startup(base_url, store_path, bool(extra and extra[0] == "listed")))
     elif mode == "session":

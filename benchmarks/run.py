@@ -12,6 +12,7 @@ byte sent" are the server's, not the client's. The floor is the SDK alone: a pla
     .venv/bin/python benchmarks/run.py --rows 7,8  # the refresh rates (benchmarks/rates.py)
     .venv/bin/python benchmarks/run.py --rows 9    # prompt caching's cost (benchmarks/caching.py)
     .venv/bin/python benchmarks/run.py --rows 10   # keys while big files attach (attaching.py)
+    .venv/bin/python benchmarks/run.py --rows 11   # a reply that searched (web_reply.py)
 
 Not part of the test suite; timings depend on the machine (see benchmarks/RESULTS.md).
 """
@@ -429,7 +430,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--rows",
-        default="1,2,3,4,5,6,7,8,9,10",
+        default="1,2,3,4,5,6,7,8,9,10,11",
         help="which rows to run, e.g. 1,2 for a quick check after a rendering change",
     )
     wanted = set(parser.parse_args().rows.split(","))
@@ -467,6 +468,10 @@ def main() -> None:
                 from attaching import row_10
 
                 row_10(bench, child, ms)
+            if "11" in wanted:
+                from web_reply import row_11
+
+                row_11(bench, server, child)
             if "4" in wanted:
                 row_4(bench)
             if wanted & {"5", "6"}:

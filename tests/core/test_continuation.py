@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claude_tui.core.blocks import TextBlock, ThinkingBlock
+from claude_tui.core.blocks import ServerToolUseBlock, TextBlock, ThinkingBlock, ToolResultBlock
 from claude_tui.core.continuation import (
     CONTINUE_PROMPT,
     FollowUp,
@@ -150,3 +150,35 @@ def test_what_the_app_does_by_itself_when_a_reply_ends() -> None:
     assert FollowUp(0, True).note == "This model takes no cut reply back · asked it to go on"
     done = Turn("assistant", [TextBlock("x")], stop_reason="end_turn")
     assert follow_up(done, continued=True, asked=False, pauses=2) is None
+
+
+SEARCH = ServerToolUseBlock("srvtoolu_1", "web_search", {"query": "otters"})
+
+
+def test_a_turn_paused_mid_search_goes_back_ending_with_its_call() -> None:
+    """The call has no result yet: any other history leaves it out, a paused turn must not."""
+    prompt = Turn.from_text("user", "otter news?")
+    for before in ([], [TextBlock("Let me look.")]):
+        reply = Turn("assistant", [*before, SEARCH], stop_reason="pause_turn")
+        plan = begin_continuation([prompt, reply], reply, thinking=False)
+        assert plan.messages[-1] == {
+            "role": "assistant",
+            "content": [*(b.to_api() for b in before), SEARCH.to_api()],
+        }
+        assert plan.prefix == [*before, SEARCH]
+
+
+def test_only_complete_calls_at_the_end_go_back_open() -> None:
+    prompt = Turn.from_text("user", "otter news?")
+    result = ToolResultBlock({"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1"})
+    answered = Turn("assistant", [SEARCH, result, TextBlock("Otters.")], stop_reason="max_tokens")
+    plan = begin_continuation([prompt, answered], answered, thinking=False)
+    assert [b["type"] for b in plan.messages[-1]["content"]] == [
+        "server_tool_use",
+        "web_search_tool_result",
+        "text",
+    ]
+    cut = ServerToolUseBlock("srvtoolu_2", "web_search", partial_json='{"qu', partial=True)
+    half = Turn("assistant", [TextBlock("Looking."), cut], stop_reason="max_tokens")
+    plan = begin_continuation([prompt, half], half, thinking=False)
+    assert plan.messages[-1]["content"] == [{"type": "text", "text": "Looking."}]

@@ -38,16 +38,22 @@ def test_usage_and_stop_reason() -> None:
     assert reader.read({"type": "future_event", "anything": [1]}) is None
 
 
-def test_only_text_and_thinking_are_timed_and_counted() -> None:
+def test_the_models_own_words_are_timed_and_counted() -> None:
+    """Text, thinking and a server tool call's input are timed (a reply that searches first
+    has its first token at the query); signatures and citations are not words."""
     reader = ReplyReader()
-    reader.read(start(0, {"type": "server_tool_use", "id": "s", "name": "web_search", "input": {}}))
-    reader.read(delta(0, {"type": "input_json_delta", "partial_json": '{"q": 1}'}))
+    reader.read(start(0, {"type": "thinking", "thinking": ""}))
+    reader.read(delta(0, {"type": "signature_delta", "signature": "Eq=="}))
     assert reader.timed(METRICS) is METRICS
-    reader.read(start(1, {"type": "text", "text": ""}))
-    reader.read(delta(1, {"type": "text_delta", "text": "Hello"}))
-    reader.read(delta(1, {"type": "text_delta", "text": ""}))
+    reader.read(start(1, {"type": "server_tool_use", "id": "s", "name": "web_search", "input": {}}))
+    reader.read(delta(1, {"type": "input_json_delta", "partial_json": '{"q": 1}'}))
+    searched = reader.timed(METRICS)
+    assert searched.output_chars == 8 and searched.first_token_at is not None
+    reader.read(start(2, {"type": "text", "text": ""}))
+    reader.read(delta(2, {"type": "text_delta", "text": "Hello"}))
+    reader.read(delta(2, {"type": "text_delta", "text": ""}))
     timed = reader.timed(METRICS)
-    assert timed.output_chars == 5 and timed.first_token_at is not None
+    assert timed.output_chars == 13 and timed.first_token_at == searched.first_token_at
     assert reader.timed(timed) is timed  # nothing new: the same snapshot
 
 

@@ -298,3 +298,68 @@ def test_a_call_cut_mid_stream_cannot_go_back(
     assert message.endswith(
         "`server_tool_use` block was modified; it must be sent back exactly as the API returned it"
     )
+
+
+def _drop_one_result(content: Any) -> None:
+    result = content[1]
+    content[1] = {**result, "content": result["content"][1:]}
+
+
+def _edit_encrypted_content(content: Any) -> None:
+    result = content[1]
+    first = result["content"][0]
+    edited = {**first, "encrypted_content": first["encrypted_content"] + "x"}
+    content[1] = {**result, "content": [edited, *result["content"][1:]]}
+
+
+@pytest.mark.parametrize(
+    "alter", [_drop_one_result, _edit_encrypted_content], ids=["one-result-dropped", "edited"]
+)
+def test_a_search_result_list_must_come_back_whole(
+    client: anthropic.Anthropic, server: LocalAPIServer, alter: Any
+) -> None:
+    server.push(Scenario(search="otters"))
+    content = as_json(streamed(client, SEARCH))
+    alter(content)
+    assert rejection(client, content).startswith(
+        "messages.1.content.1: `web_search_tool_result` block was modified"
+    )
+
+
+def test_a_fetched_page_must_come_back_unchanged_and_with_its_call(
+    client: anthropic.Anthropic, server: LocalAPIServer
+) -> None:
+    server.push(Scenario(fetch="https://docs.example.net/otters"))
+    content = as_json(streamed(client, SEARCH + FETCH))
+    use, result, *rest = content
+    assert result["type"] == "web_fetch_tool_result"
+    page = result["content"]["content"]
+    altered_page = {**page, "source": {**page["source"], "data": "Otters are fish."}}
+    altered = {**result, "content": {**result["content"], "content": altered_page}}
+    with pytest.raises(anthropic.BadRequestError) as info:
+        send_back(client, [use, altered, *rest], SEARCH + FETCH)
+    assert info.value.body["error"]["message"] == (  # type: ignore[index]
+        "messages.1.content.1: `web_fetch_tool_result` block was modified; it must be sent back "
+        "exactly as the API returned it"
+    )
+    with pytest.raises(anthropic.BadRequestError) as info:
+        send_back(client, [use, *rest], SEARCH + FETCH)
+    assert info.value.body["error"]["message"] == (  # type: ignore[index]
+        f"messages.1.content.0: `web_fetch` tool use with id `{use['id']}` was found without a "
+        "corresponding `web_fetch_tool_result` block"
+    )
+    assert send_back(client, content, SEARCH + FETCH).content
+
+
+def test_the_demo_pauses_a_search_when_asked_to(
+    client: anthropic.Anthropic, server: LocalAPIServer
+) -> None:
+    server.push(Scenario(web_auto=True), Scenario(web_auto=True), Scenario(web_auto=True))
+    ask: Any = {"role": "user", "content": "Pause mid-search on otters, please."}
+    paused = streamed(client, SEARCH, [ask])
+    assert paused.stop_reason == "pause_turn"
+    assert [b.type for b in paused.content] == ["server_tool_use"]
+    resumed = streamed(client, SEARCH, [ask, {"role": "assistant", "content": as_json(paused)}])
+    assert resumed.stop_reason == "end_turn"
+    assert resumed.content[0].tool_use_id == paused.content[0].id
+    assert streamed(client, SEARCH).stop_reason == "end_turn"  # "otters": no pause

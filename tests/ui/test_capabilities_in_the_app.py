@@ -203,14 +203,14 @@ async def test_model_switch_looks_the_new_model_up_and_the_notice_says_so(
         (notice,) = [n for n in notices(app) if model in n]
         assert notice == (
             f"Model for this session: {model} thinking enabled, with a budget · no effort · "
-            "window 200k (built-in table, until the API answers)"
+            "window 200k · web search · web fetch (built-in table, until the API answers)"
         )
         await wait_until(pilot, lambda: source(app, model) is CapabilitySource.API)
         assert lookups(server) == [DEFAULT, model]
         app.clear_notifications()
         await send(pilot, f"/model {DEFAULT}")
         await wait_until(pilot, lambda: bool(notices(app)))
-        assert notices(app)[0].endswith("window 1M (Models API)")
+        assert notices(app)[0].endswith("window 1M · web search · web fetch (Models API)")
         assert lookups(server) == [DEFAULT, model]  # both known: nothing asked again
 
 
@@ -270,7 +270,7 @@ async def test_the_picker_shows_the_current_and_the_highlighted_model(
         assert words(summary) == (
             "claude-sonnet-5-5 current thinking: adaptive · effort: low, medium, high, max · "
             "window 1M · max output 64k · input: text, images and PDFs · server-side "
-            "compaction from the Models API (read just now)"
+            "compaction · web search · web fetch from the Models API (read just now)"
         )
         await pilot.press("down")  # the next in the API's list: claude-haiku-5-5
         assert MODELS[2].id == "claude-haiku-5-5"
@@ -296,7 +296,8 @@ class TestPickerAlone:
             await shown(pilot, screen)
             assert words(screen.query_one("#model-caps")) == (
                 "claude-3-haiku-20240307 current thinking: none · effort: none · window 200k · "
-                "max output 4,096 · input: text, images · no server-side compaction "
+                "max output 4,096 · input: text, images · no server-side compaction · "
+                "no web tools "
                 "from the app's built-in table (offline [red])"
             )
 

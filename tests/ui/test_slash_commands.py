@@ -404,9 +404,10 @@ def test_every_command_in_the_table_has_exactly_one_handler() -> None:
 
 
 def test_the_palette_is_made_from_the_table() -> None:
-    """Every command but ``/rate`` (which the app's refresh-rate entries offer) and ``/attach``
-    (which needs paths the palette cannot ask for) is in the palette, with each of the entries
-    the table gives it, and nothing else is."""
+    """Every command but ``/rate`` (which the app's refresh-rate entries offer), ``/attach``
+    (which needs paths the palette cannot ask for) and ``/web`` (whose toggles follow the
+    session: ``tests/ui/test_web_session.py``) is in the palette, with each of the entries the
+    table gives it, and nothing else is."""
     from claude_tui.core.slash_table import COMMANDS
     from claude_tui.ui.chat.palette import slash_commands
 
@@ -416,7 +417,7 @@ def test_the_palette_is_made_from_the_table() -> None:
         entry for spec in COMMANDS for entry in spec.palette
     ]
     assert {e.title.split()[0] for e in entries} == {
-        f"/{spec.name}" for spec in COMMANDS if spec.name not in ("rate", "attach")
+        f"/{spec.name}" for spec in COMMANDS if spec.name not in ("rate", "attach", "web")
     }
     entries[0].callback()
     assert ran == [entries[0].title]

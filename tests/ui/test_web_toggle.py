@@ -1,13 +1,13 @@
-"""/web in the app (issue 18): it turns web search and web fetch on and off for the requests
-that follow, says so (and what a model without the tool goes without), and a reply's searches
-show on the metrics line, in its cost at the configured price, and in /stats."""
+"""/web in the app (issue 18): it turns web search and web fetch on and off for the session's
+requests that follow (more in ``test_web_session.py``), says so (and what a model without the
+tool goes without), and a reply's searches show on the metrics line, in its cost at the
+configured price, and in /stats."""
 
 from __future__ import annotations
 
 from claude_tui.core.client import ApiSettings
 from claude_tui.core.metrics import StreamMetrics
 from claude_tui.core.pricing import cost_usd
-from claude_tui.core.slash_table import COMMANDS
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.screens.command_screens import StatsScreen
@@ -38,8 +38,10 @@ async def test_web_on_sends_the_tool_and_counts_and_prices_the_search(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await command(pilot, "/web on")
-        assert app.settings.web_search and not app.settings.web_fetch
-        assert notices(app)[-1] == "Web search on"
+        state = app.chat.current
+        assert state.web_search is True and state.web_fetch is None
+        assert not app.settings.web_search  # the session's, not the config's
+        assert notices(app)[-1] == "Web search on for this session"
         await send_and_finish(pilot, "otter news?")
         assert [t.startswith("web_search_") for t in tool_types(last_body(server))] == [True]
 
@@ -65,7 +67,8 @@ async def test_web_on_sends_the_tool_and_counts_and_prices_the_search(
         await pilot.press("escape")
 
         await command(pilot, "/web off")
-        assert not app.settings.web_search and notices(app)[-1] == "Web search off"
+        assert state.web_search is False
+        assert notices(app)[-1] == "Web search off for this session"
         await send_and_finish(pilot, "and now?")
         assert "tools" not in last_body(server)
         assert "search" not in metrics_line(app)
@@ -95,24 +98,20 @@ async def test_web_on_a_model_without_it_is_taken_with_a_warning(
         await ready(pilot)
         assert app.query_one(MetricsBar).web_search_price == 25.0  # the config's, for the line
         await command(pilot, "/web on")
-        assert app.settings.web_search
+        state = app.chat.current
+        assert state.web_search is True
         assert notices(app)[-1] == (
-            "claude-3-haiku-20240307 has no web search: replies are sent without it"
+            "Web search on for this session, but claude-3-haiku-20240307 has no web search:"
+            " replies are sent without it"
         )
         await command(pilot, "/web fetch on")
-        assert app.settings.web_fetch
+        assert state.web_fetch is True
         await command(pilot, "/web")
         assert notices(app)[-1] == (
-            f"Web search on ({HAIKU_3} has none) · Web fetch on ({HAIKU_3} has none)"
+            f"Web search on (this session; {HAIKU_3} has none)"
+            f" · Web fetch on (this session; {HAIKU_3} has none)"
         )
         await send_and_finish(pilot, "hi")
         assert "tools" not in last_body(server)
         await command(pilot, "/web fetch maybe")
-        assert "say on or off, not 'maybe'" in notices(app)[-1] and app.settings.web_fetch
-
-
-def test_web_is_in_the_palette() -> None:
-    spec = next(spec for spec in COMMANDS if spec.name == "web")
-    assert [line for line, _ in spec.palette] == [
-        "/web on", "/web off", "/web fetch on", "/web fetch off",
-    ]  # fmt: skip
+        assert "say on or off, not 'maybe'" in notices(app)[-1] and state.web_fetch is True

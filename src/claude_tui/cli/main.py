@@ -10,14 +10,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_tui import __version__
 from claude_tui.cli.subcommands import add_subcommands
 from claude_tui.core import defaults
 from claude_tui.core.client import ApiSettings, resolve_api_key
 from claude_tui.core.config import Settings, config_path, ensure_config, load_config
-from claude_tui.core.paths import key_file
+from claude_tui.core.paths import data_dir, key_file
 from claude_tui.core.themes import ThemeSpec, load_themes, shipped_themes_dir, user_themes_dir
+
+if TYPE_CHECKING:
+    from claude_tui.localapi.server import LocalAPIServer
+
+DEMO_MEMORY_FILE = "demo-server.json"
+"""Under the data dir: the demo server's signing key and what it sent (mode 0600)."""
 
 DESCRIPTION = """\
 A full-screen terminal chat client for Claude. Replies stream in as Markdown; Esc stops one at
@@ -148,6 +155,19 @@ def prepare_settings(
     return settings, path, notices, tuple(themes)
 
 
+def start_demo_server(notices: list[str]) -> LocalAPIServer:
+    """The local server ``--demo`` talks to, remembering what it sent in a private file under
+    the data dir, so a conversation from an earlier demo run goes on (its web search and
+    thinking blocks are accepted back). A file it cannot use becomes a notice, not a failure."""
+    from claude_tui.localapi.memory_file import load_memory
+    from claude_tui.localapi.server import DEMO_SCENARIO, LocalAPIServer
+
+    memory, problem = load_memory(data_dir() / DEMO_MEMORY_FILE)
+    if problem is not None:
+        notices.append(problem)
+    return LocalAPIServer(DEMO_SCENARIO, memory=memory).start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -170,9 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     server = None
     if args.demo:
-        from claude_tui.localapi.server import DEMO_SCENARIO, LocalAPIServer
-
-        server = LocalAPIServer(DEMO_SCENARIO).start()
+        server = start_demo_server(notices)
         api = ApiSettings(api_key="demo-key-not-secret", base_url=server.base_url)
     else:
         api = ApiSettings(

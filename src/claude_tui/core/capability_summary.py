@@ -32,6 +32,13 @@ def thinking_words(caps: ModelCapabilities) -> str:
     return "none"
 
 
+def web_words(caps: ModelCapabilities) -> str:
+    """The server tools the model takes: ``web search · web fetch``, or ``no web tools``."""
+    pairs = (("web search", caps.web_search), ("web fetch", caps.web_fetch))
+    tools = [name for name, has in pairs if has]
+    return " · ".join(tools) if tools else "no web tools"
+
+
 def features(caps: ModelCapabilities) -> list[str]:
     """What the model accepts, one short phrase each."""
     inputs = ["images"] if caps.image_input else []
@@ -44,6 +51,7 @@ def features(caps: ModelCapabilities) -> list[str]:
         f"max output {tokens(caps.max_tokens)}",
         f"input: text, {' and '.join(inputs)}" if inputs else "input: text only",
         "server-side compaction" if caps.compaction else "no server-side compaction",
+        web_words(caps),
     ]
 
 
@@ -81,5 +89,5 @@ def short_summary(caps: ModelCapabilities, now: float) -> str:
         source = "Models API" + (", cached" if caps.source is CapabilitySource.CACHE else "")
     return (
         f"thinking {thinking_words(caps)} · {effort} · window {tokens(caps.max_input_tokens)} "
-        f"({source})"
+        f"· {web_words(caps)} ({source})"
     )

@@ -100,7 +100,8 @@ def compaction_edit(instructions: str) -> dict[str, Any]:
 
 def with_compaction(request: StreamRequest, instructions: str) -> StreamRequest:
     """``request`` asking the API to compact now (its own edit in place of any other
-    ``compact_20260112`` edit, such as ``auto_compact``'s), with the beta header."""
+    ``compact_20260112`` edit, such as ``auto_compact``'s), with the beta header, and without
+    tools (:func:`without_tools`)."""
     management = dict(request.context_management or {})
     edits = [
         edit
@@ -109,7 +110,14 @@ def with_compaction(request: StreamRequest, instructions: str) -> StreamRequest:
     ]
     management["edits"] = [*edits, compaction_edit(instructions)]
     betas = with_beta(request.betas, COMPACTION_BETA)
-    return replace(request, context_management=management, betas=betas)
+    return replace(without_tools(request), context_management=management, betas=betas)
+
+
+def without_tools(request: StreamRequest) -> StreamRequest:
+    """``request`` with no tools: a compaction or a summary is asked of the model alone, and
+    must not search or fetch (nor be charged for it) whatever the session's ``/web`` says. The
+    history keeps any earlier searches' blocks: they are what is being summarised."""
+    return replace(request, tools=())
 
 
 def branch_text(summary: str) -> str:

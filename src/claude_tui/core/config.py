@@ -126,11 +126,12 @@ class Settings:
     web_search: bool = False
     """Let the model search the web (the web_search server tool) where the model supports it.
     Off by default: each search costs money (web_search_price) on top of the tokens its results
-    add to the reply."""
+    add to the reply. The default for sessions: ``/web on|off`` sets it for one session."""
 
     web_fetch: bool = False
     """Let the model fetch a web page or PDF by its address (the web_fetch server tool) where the
-    model supports it. Off by default: a fetched page's text is input tokens, and pays as such."""
+    model supports it. Off by default: a fetched page's text is input tokens, and pays as such.
+    The default for sessions: ``/web fetch on|off`` sets it for one session."""
 
     web_max_uses: int = 5
     """The most searches, and separately the most fetches, the model may make in one reply

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from claude_tui.core.api_history import without_trailing_whitespace
-from claude_tui.core.blocks import Block
+from claude_tui.core.blocks import Block, ServerToolUseBlock
 from claude_tui.core.context_window import context_tokens
 from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
 from claude_tui.core.metrics import StreamMetrics
@@ -70,6 +70,32 @@ def continuation_prefix(blocks: Sequence[Block]) -> list[Block]:
 def continued_blocks(prefix: Sequence[Block], new: Sequence[Block]) -> list[Block]:
     """The whole turn: what it had, then what the continuation brought."""
     return [*prefix, *new]
+
+
+def open_calls(blocks: Sequence[Block]) -> list[Block]:
+    """The complete server tool calls a reply ends with, which have no result yet: where the
+    API pauses a turn mid-search (``pause_turn``), to run the call when the turn goes on."""
+    tail: list[Block] = []
+    for block in reversed(blocks):
+        if not isinstance(block, ServerToolUseBlock) or block.partial:
+            break
+        tail.insert(0, block)
+    return tail
+
+
+def with_open_calls(
+    messages: list[dict[str, Any]], prefix: Sequence[Block]
+) -> list[dict[str, Any]]:
+    """The history of a continuation with the reply's open calls (:func:`open_calls`) back at
+    its end: an ordinary history leaves a call without its result out (the API refuses one
+    anywhere else), but a paused turn must go back exactly as it came, call last."""
+    calls = [block.to_api() for block in open_calls(prefix)]
+    if not calls:
+        return messages
+    if messages and messages[-1].get("role") == "assistant":
+        content = list(messages[-1].get("content") or [])
+        return [*messages[:-1], {**messages[-1], "content": [*content, *calls]}]
+    return [*messages, {"role": "assistant", "content": calls}]
 
 
 def continuation_request(
@@ -120,6 +146,7 @@ def begin_continuation(
         nudge = {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]}
         messages = [*messages, nudge]
     else:
+        messages = with_open_calls(messages, prefix)
         messages, thinking = continuation_request(messages, thinking)
     earlier = combined(None, turn.metrics)
     turn.metrics_before = earlier

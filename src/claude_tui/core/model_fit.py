@@ -16,6 +16,7 @@ from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings
 from claude_tui.core.defaults import DEFAULT_MAX_TOKENS
 from claude_tui.core.request_shape import shape_request
+from claude_tui.core.web_choice import web_gaps
 
 EFFORT_DEFAULT = "default"
 """``/effort default``: send no level, the model's own default applies."""
@@ -112,4 +113,5 @@ def fit_notes(settings: Settings, caps: ModelCapabilities) -> list[str]:
             f"max_tokens {settings.max_tokens:,} is capped at {model}'s limit of"
             f" {caps.max_tokens:,}"
         )
+    notes.extend(web_gaps(settings, caps))
     return notes

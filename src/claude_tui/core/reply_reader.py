@@ -39,6 +39,12 @@ class MetricsUpdate:
     final usage goes out with the end of the reply."""
 
 
+TIMED_KINDS = ("text", "thinking", "input_json")
+"""The deltas that are the model's own words, timed and counted: text, thinking, and a server
+tool call's input (a search's query is the model's output, and its card shows it as it comes, so
+a reply that searches first has its first token there, not after the search)."""
+
+
 class ReplyReader:
     """One attempt's reply, event by event. ``blocks`` holds what is waiting to be flushed."""
 
@@ -92,7 +98,7 @@ class ReplyReader:
         if not piece:
             return
         self.blocks.add_text(index, kind, piece)
-        if kind in ("text", "thinking"):
+        if kind in TIMED_KINDS:
             now = time.monotonic()
             if self._first_token_at is None:
                 self._first_token_at = now

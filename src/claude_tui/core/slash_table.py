@@ -113,14 +113,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "web",
         "[fetch] [on|off]",
-        "Show web search and fetch, or turn one on or off (each search is charged)",
+        "Show web search and fetch, or turn one on or off for this session (searches are charged)",
         ("on", "off", "fetch"),
-        palette=(
-            ("/web on", "Turn web search on (each search is charged)"),
-            ("/web off", "Turn web search off"),
-            ("/web fetch on", "Turn web fetch on: the model reads pages by address"),
-            ("/web fetch off", "Turn web fetch off"),
-        ),
+        # the palette's toggles depend on the session: ``ui.chat.palette.web_toggles``
     ),
     CommandSpec(
         "export",

@@ -37,6 +37,11 @@ class ConnectionOwner(Protocol):
         ...
 
     @property
+    def signing_key(self) -> bytes:
+        """What this server signs and verifies thinking signatures and sealed tokens with."""
+        ...
+
+    @property
     def emitted_blocks(self) -> EmittedBlocks:
         """The blocks sent that a history may send back only unchanged."""
         ...

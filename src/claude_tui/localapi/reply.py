@@ -124,6 +124,8 @@ class MessagesHandler(ConnectionHandler):
         generation = scenario.ttft
         if scenario.rate > 0:
             generation += reply.paced_deltas / scenario.rate
+        if reply.web is not None:
+            generation += scenario.search_seconds * (reply.web.searches + reply.web.fetches)
         self._wait(generation)
         if scenario.stall_after is not None:
             self._wait(scenario.stall_seconds)
@@ -181,6 +183,8 @@ class MessagesHandler(ConnectionHandler):
                 return
             self._remember(block.final)  # before the stop: the client may send it back at once
             self._send_event("content_block_stop", {"type": "content_block_stop", "index": index})
+            if index < last_index and block.final.get("type") == "server_tool_use":
+                self._searching(faults)
         if not reply.blocks and self._fault(faults, last=True):
             return
         stop_reason = reply.stop_reason or scenario.stop_reason
@@ -195,6 +199,15 @@ class MessagesHandler(ConnectionHandler):
         )
         self._send_event("message_stop", {"type": "message_stop"})
         self._end_body()
+
+    def _searching(self, faults: FaultSchedule) -> None:
+        """The time a search or fetch takes between its call and its result; the token
+        schedule moves on by as much, as after a stall."""
+        seconds = faults.scenario.search_seconds
+        if seconds > 0:
+            began = time.monotonic()
+            self._wait(seconds)
+            faults.pacer.shift(time.monotonic() - began)
 
     def _fault(self, faults: FaultSchedule, *, last: bool) -> bool:
         """Carry out the fault due now, if any (a stall waits, then the stream goes on); whether

@@ -19,6 +19,7 @@ from claude_tui.localapi.reply import MessagesHandler
 from claude_tui.localapi.request import COUNT_TOKENS_FIELDS, estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Scenario
 from claude_tui.localapi.server_tools import count_tokens_problem
+from claude_tui.localapi.signing import signing_with
 from claude_tui.localapi.wire import (
     COUNT_TOKENS_ROUTE,
     JSON,
@@ -37,6 +38,11 @@ class RoutingHandler(MessagesHandler):
     """Answers one connection's requests (keep-alive), following the scenario of each."""
 
     def _dispatch(self, method: str) -> None:
+        with signing_with(self.server.owner.signing_key):
+            self._answer(method)
+
+    def _answer(self, method: str) -> None:
+        """Record the request and answer it, under this server's signing key."""
         self._watchable = True  # a new request on a kept-alive connection can be watched again
         raw, size = self._read_body(REQUEST_MAX_BYTES)
         path = self.path.split("?", 1)[0]

@@ -100,15 +100,19 @@ class Scenario:
     tool_error: str | None = None
     """The search's or fetch's result is an error object with this ``error_code`` (e.g.
     ``max_uses_exceeded``, ``too_many_requests``, ``unavailable``); the reply goes on."""
+    search_seconds: float = 0.0
+    """Seconds each search or fetch takes on the server: the wait after the call's
+    ``content_block_stop``, before its result starts, while a client shows it searching (a
+    client that leaves then is noticed, as in a stall)."""
     pause_turn: bool = False
     """The reply stops with ``pause_turn`` mid-search: after the ``server_tool_use``, before
     its result. Sent back unchanged as the final message, the turn goes on from there: the
     next reply starts with that call's result (``tool_error`` applies to it), then the text."""
 
 
-DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0, web_auto=True)
+DEMO_SCENARIO = Scenario(ttft=0.35, rate=90.0, web_auto=True, search_seconds=0.8)
 """Demo mode: a realistic pause before the first token, then a realistic token rate; with web
-search or fetch on, every prompt searches or fetches."""
+search or fetch on, every prompt searches or fetches, taking a moment as a real search does."""
 
 
 def generate_text(tokens: int) -> str:

@@ -25,6 +25,8 @@ its own, and everything public is imported from here:
   ``pdf_facts`` read them with the standard library); ``attachment_checks`` — the API's 400s for
   them; ``attachment_reply`` — the demo reply that says what arrived;
 * ``history`` — what the API rejects in blocks sent back; ``emitted`` — the blocks sent;
+  ``memory`` — a server's key and its records of blocks sent; ``memory_file`` — the demo's,
+  kept across runs;
 * ``prompt_cache`` — prompt caching: what a request reads and writes, and its usage;
 * ``wire`` — the wire format: paths, SSE framing, error bodies, the models list;
 * ``models`` — :data:`MODELS`, what each accepts, and the 400s for what it does not;
@@ -51,6 +53,7 @@ from claude_tui.localapi.attachments import Attachment, received
 from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.emitted import EmittedBlocks
 from claude_tui.localapi.handler import POLL, LocalHTTPServer
+from claude_tui.localapi.memory import ServerMemory
 from claude_tui.localapi.models import MODELS, ModelSpec
 from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.request import estimate_tokens
@@ -103,11 +106,14 @@ class LocalAPIServer:
         port: int = 0,
         validate: bool = True,
         models: tuple[ModelSpec, ...] = MODELS,
+        memory: ServerMemory | None = None,
     ) -> None:
         """``models``: what ``GET /v1/models`` lists and each model accepts (a test may give a
-        model a small window)."""
+        model a small window). ``memory``: the key and the record of blocks sent that a history
+        is checked against; by default a fresh one in memory under the process's key (the demo
+        gives one kept in a file, :func:`~claude_tui.localapi.memory_file.load_memory`)."""
         self._state = ServerState(
-            scenario if scenario is not None else Scenario(), validate, models
+            scenario if scenario is not None else Scenario(), validate, models, memory
         )
         self._host = host
         self._port = port

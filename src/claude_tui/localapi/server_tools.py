@@ -7,10 +7,18 @@ The tool types and their names come from anthropic 2.10.0's ``ToolUnionParam``: 
 header. ``max_uses`` is an optional positive integer. Which versions a model takes is its
 :class:`~claude_tui.localapi.models.ModelSpec`'s ``server_tools``.
 
-The wording of the type, name and ``max_uses`` errors follows the API's validation messages
-(``tools.N.field: ...``, the same form the history checks use); the wording for a version the
-model does not take, and for ``count_tokens`` refusing server tools (the reference: "count_tokens
-does not accept server tools"), is this server's own: no reference gives the API's text.
+Where the wordings come from (reports of the API's answers, searched for issue 18):
+
+* an unknown ``type``, ``tools.N: Input tag 'X' found using 'type' does not match any of the
+  expected tags: ...``, and a wrong name, ``tools.N.web_search_20250305.name: Input should be
+  'web_search'``: both quoted from real 400s in several independent reports;
+* a version the model does not take, ``tool type 'X' is not supported for this model``: as
+  measured on Bedrock's Messages API for newer models (older ones answered with the unknown-tag
+  message, their list of tags lacking the tool); the first-party API's text is not confirmed;
+* ``max_uses``, ``tools.N.<type>.max_uses: Input should be greater than 0`` (or ``a valid
+  integer``): not seen in a report; it follows the validator's form of the name error;
+* ``count_tokens`` refusing server tools (the reference: "count_tokens does not accept server
+  tools"): this server's own wording, no report gives the API's.
 """
 
 from __future__ import annotations
@@ -97,7 +105,7 @@ def tools_problem(body: Any, model: str | None, supported: tuple[str, ...] = ())
         if problem is not None:
             return problem
         if model is not None and kind not in supported:
-            return f"tools.{i}.type: '{kind}' is not supported by {model}"
+            return f"tool type '{kind}' is not supported for this model"
     return None
 
 

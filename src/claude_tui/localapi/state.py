@@ -15,6 +15,7 @@ import time
 from collections import deque
 
 from claude_tui.localapi.emitted import EmittedBlocks
+from claude_tui.localapi.memory import ServerMemory
 from claude_tui.localapi.models import MODELS, ModelSpec
 from claude_tui.localapi.prompt_cache import PromptCache
 from claude_tui.localapi.scenario import Scenario
@@ -25,15 +26,19 @@ class ServerState:
     """Everything the server and its handlers share, each part behind the same lock."""
 
     def __init__(
-        self, default: Scenario, validate: bool, models: tuple[ModelSpec, ...] = MODELS
+        self,
+        default: Scenario,
+        validate: bool,
+        models: tuple[ModelSpec, ...] = MODELS,
+        memory: ServerMemory | None = None,
     ) -> None:
         self.default = default
         self.validate = validate
         self.models = models
         self.requests: list[JSON] = []
         self.disconnects: list[float] = []
-        self.emitted_blocks = EmittedBlocks()
-        self.paused_endings = EmittedBlocks()
+        self.memory = memory if memory is not None else ServerMemory()
+        """The key and the blocks sent (thread-safe themselves)."""
         self.prompt_cache = PromptCache()
         """What requests that asked for caching wrote, for the requests after them to read
         (thread-safe itself)."""
@@ -43,6 +48,18 @@ class ServerState:
         self._connections: set[socket.socket] = set()
 
     # -- the handlers' side (ConnectionOwner) -----------------------------------------------
+
+    @property
+    def signing_key(self) -> bytes:
+        return self.memory.key
+
+    @property
+    def emitted_blocks(self) -> EmittedBlocks:
+        return self.memory.emitted
+
+    @property
+    def paused_endings(self) -> EmittedBlocks:
+        return self.memory.paused
 
     @property
     def stopping(self) -> bool:

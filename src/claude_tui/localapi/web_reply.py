@@ -33,6 +33,9 @@ SITES = (
 )
 PAGE_AGES = ("March 2, 2026", "2 weeks ago", None)
 _URL_RE = re.compile(r"https?://\S+")
+_PAUSE_RE = re.compile(r"\bpause\b", re.IGNORECASE)
+"""In the demo (``auto``), a prompt with this word gets its search paused, to show
+``pause_turn`` and the continuation that follows by itself."""
 
 
 @dataclass
@@ -236,7 +239,8 @@ def plan_web(
     there are cited (:func:`resumed_results`). Otherwise
     a fetch of ``fetch`` (with ``auto``: of a URL in ``prompt``) when the request gives the model
     ``web_fetch``, else a search for ``search`` (with ``auto``: for ``prompt``) when it gives it
-    ``web_search``: the model calls only the tools it was given.
+    ``web_search``: the model calls only the tools it was given. With ``auto``, a prompt
+    saying "pause" has its search paused (``pause_turn``), as ``pause`` does.
     """
     call = resumed_call(body, error)
     if call is not None:
@@ -250,5 +254,5 @@ def plan_web(
         return fetch_turn(url, error)
     query = search if search is not None else (prompt.strip() or None if auto else None)
     if query is not None and "web_search" in tools:
-        return search_turn(query, error, pause)
+        return search_turn(query, error, pause or (auto and bool(_PAUSE_RE.search(prompt))))
     return None

@@ -257,9 +257,15 @@ class ClaudeTUI(App[None]):
     # -- the command palette ------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from claude_tui.ui.chat.palette import slash_commands
+        from claude_tui.ui.chat.palette import slash_commands, web_toggles
+        from claude_tui.ui.chat.session_web import own_web
 
-        yield from slash_commands(lambda line: self.chat.call_later(self.chat.run_slash, line))
+        def run(line: str) -> None:
+            self.chat.call_later(self.chat.run_slash, line)
+
+        yield from slash_commands(run)
+        state = self.chat.current
+        yield from web_toggles(self.chat.session_settings(state), own_web(state), run)
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Next theme", "Cycle to the next theme (ctrl+t)", self.action_next_theme

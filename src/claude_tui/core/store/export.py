@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from claude_tui.core.store.schema import ROLES, STATUSES, USAGE_COLUMNS
+from claude_tui.core.store.schema import ROLES, STATUSES, USAGE_COLUMNS, WEB_FIELDS
 from claude_tui.core.store.transcript import to_markdown
 
 # to_markdown lives in ``transcript``; it is named here too, where the callers that write
@@ -57,6 +57,8 @@ def validate_export(data: object) -> dict[str, Any]:
         session[key] = _field(data, key, "", _is_str, "text")
     for key in ("created_at", "updated_at"):
         session[key] = _field(data, key, "", _is_time, "an ISO-8601 timestamp")
+    for key in WEB_FIELDS:  # absent (an older export, or a session that follows the config)
+        session[key] = _field(data, key, "", _optional(_is_bool), "true, false or null", None)
     raw_messages = _field(data, "messages", "", _is_list, "a list")
     session["messages"] = [
         _message(raw, index, f"messages[{index}]") for index, raw in enumerate(raw_messages)
@@ -151,6 +153,10 @@ def _optional(check: Callable[[object], bool]) -> Callable[[object], bool]:
 
 def _is_str(value: object) -> bool:
     return isinstance(value, str)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
 
 
 def _is_list(value: object) -> bool:

@@ -6,7 +6,9 @@ export gives back the same export. Branches are kept as positions, not ids: a me
 simply the one before it, and ``leaf``, the active path's tip, only when it is not the last
 message. A session that was never edited therefore exports exactly as before branches existed,
 and an older export imports as the one straight path it was. An import gives the messages new
-row ids and maps the positions onto them.
+row ids and maps the positions onto them. Likewise ``web_search`` and ``web_fetch`` are written
+only for a session that chose them itself (``/web``); a file without them imports as a session
+that follows the config.
 
 Each message's ``blocks`` are written in the store's form (``blocks.block_to_store``: the API's
 JSON plus the app's own marks), and read back exactly. ``content`` and ``thinking`` are written
@@ -36,9 +38,11 @@ from claude_tui.core.store.attachment_json import Attachment
 from claude_tui.core.store.rows import SessionInfo, StoredMessage
 from claude_tui.core.store.schema import (
     USAGE_COLUMNS,
+    WEB_FIELDS,
     block_columns,
     is_session_id,
     new_session_id,
+    web_column,
 )
 
 _EXPORT_HEAD = ("role", "content", "thinking")
@@ -65,6 +69,9 @@ def export_session(
         "created_at": info.created_at,
         "updated_at": info.updated_at,
     }
+    for key in WEB_FIELDS:  # only a session's own choice: one that follows the config has none
+        if getattr(info, key) is not None:
+            exported[key] = getattr(info, key)
     leaf = position.get(leaf_id) if leaf_id is not None else None
     if leaf is not None and leaf != len(messages) - 1:
         exported["leaf"] = leaf
@@ -102,9 +109,13 @@ def insert_export(conn: sqlite3.Connection, data: dict[str, Any]) -> str:
     ):
         session_id = new_session_id()
     conn.execute(
-        "INSERT INTO sessions (id, title, model, system, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (session_id, *(data[key] for key in _SESSION_KEYS)),
+        "INSERT INTO sessions (id, title, model, system, created_at, updated_at, web_search,"
+        " web_fetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            session_id,
+            *(data[key] for key in _SESSION_KEYS),
+            *(web_column(data.get(key)) for key in WEB_FIELDS),
+        ),
     )
     base = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM messages").fetchone()[0])
     rows, found = [], []

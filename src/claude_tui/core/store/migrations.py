@@ -255,7 +255,16 @@ _V7: tuple[str, ...] = (
     "ALTER TABLE messages ADD COLUMN web_fetch_requests INTEGER",
 )
 
-MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8: tuple[str, ...] = (
+    # Web search and web fetch, per session. ``/web`` sets them for one conversation, kept with
+    # it as its model is: 1 on, 0 off, NULL for a session that never said, which follows the
+    # config's ``web_search`` / ``web_fetch``. Older sessions get NULL, so they behave as they
+    # did. Adding nullable columns rewrites no row and bumps no session.
+    "ALTER TABLE sessions ADD COLUMN web_search INTEGER",
+    "ALTER TABLE sessions ADD COLUMN web_fetch INTEGER",
+)
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """Append-only. Never edit an entry that has shipped; add the next one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

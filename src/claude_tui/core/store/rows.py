@@ -13,6 +13,7 @@ from typing import Any
 
 from claude_tui.core.blocks import Block, block_from_store, blocks_from_text
 from claude_tui.core.store.attachment_json import restore
+from claude_tui.core.store.schema import web_value
 
 TITLE_LIMIT = 60
 """About how many characters of the first user line become a new session's title."""
@@ -33,6 +34,10 @@ class SessionInfo:
     """Every message, on every branch (the active path may be shorter)."""
     streaming: bool
     """Some message of the session still has status ``streaming``."""
+    web_search: bool | None = None
+    """The session's own web search (``/web on|off``); ``None``: the config's ``web_search``."""
+    web_fetch: bool | None = None
+    """The session's own web fetch (``/web fetch on|off``); ``None``: the config's."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,10 @@ def title_from(content: str, limit: int = TITLE_LIMIT) -> str:
 
 def session_from_row(row: tuple[Any, ...]) -> SessionInfo:
     """A row of ``SELECT {SESSION_COLUMNS}`` as a :class:`SessionInfo`."""
-    session_id, title, model, system, created_at, updated_at, archived, count, streaming = row
+    session_id, title, model, system, created_at, updated_at, archived, count, streaming, *web = row
     return SessionInfo(
         session_id, title, model, system, created_at, updated_at, bool(archived), count,
-        streaming > 0,
+        streaming > 0, *(web_value(value) for value in web),
     )  # fmt: skip
 
 

@@ -24,8 +24,24 @@ STATUSES = ("complete", "streaming", "cancelled", "error", "incomplete")
 ROLES = ("user", "assistant")
 
 SESSION_COLUMNS = (
-    "id, title, model, system, created_at, updated_at, archived, message_count, streaming_count"
+    "id, title, model, system, created_at, updated_at, archived, message_count, streaming_count,"
+    " web_search, web_fetch"
 )
+WEB_FIELDS = ("web_search", "web_fetch")
+"""A session's own web search and web fetch: ``True``/``False``, or ``None`` to follow the
+config (kept as 1, 0 or NULL)."""
+
+
+def web_column(value: bool | None) -> int | None:
+    """A session's web choice as its column holds it."""
+    return None if value is None else int(value)
+
+
+def web_value(value: object) -> bool | None:
+    """A web column as the session's choice: NULL (or anything not 0/1) follows the config."""
+    return bool(value) if value in (0, 1) else None
+
+
 MESSAGE_COLUMNS = (
     "id, session_id, parent_id, role, content, thinking, blocks, status, stop_reason, error,"
     " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"

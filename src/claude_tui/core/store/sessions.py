@@ -12,28 +12,47 @@ from typing import Any
 
 from claude_tui.core.store.connection import StoreConnection, StoreError
 from claude_tui.core.store.rows import SessionInfo, session_from_row
-from claude_tui.core.store.schema import SESSION_COLUMNS, new_session_id, now_iso
+from claude_tui.core.store.schema import (
+    SESSION_COLUMNS,
+    WEB_FIELDS,
+    new_session_id,
+    now_iso,
+    web_column,
+)
 
 
 class SessionQueries(StoreConnection):
     """Sessions as the sidebar and the CLI see them: metadata, never their messages."""
 
-    def create_session(self, *, model: str, system: str = "", title: str = "") -> SessionInfo:
+    def create_session(
+        self,
+        *,
+        model: str,
+        system: str = "",
+        title: str = "",
+        web_search: bool | None = None,
+        web_fetch: bool | None = None,
+    ) -> SessionInfo:
+        """A new, empty session; ``web_search``/``web_fetch`` are its own choice (``None``:
+        it follows the config's)."""
         now = now_iso()
+        web = (web_column(web_search), web_column(web_fetch))
         for _ in range(5):  # 48 random bits: a collision is rare, five in a row is impossible
             session_id = new_session_id()
             try:
                 with self._transaction() as conn:
                     conn.execute(
-                        "INSERT INTO sessions (id, title, model, system, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (session_id, title, model, system, now, now),
+                        "INSERT INTO sessions (id, title, model, system, created_at, updated_at,"
+                        " web_search, web_fetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (session_id, title, model, system, now, now, *web),
                     )
             except StoreError as exc:
                 if not isinstance(exc.__cause__, sqlite3.IntegrityError):
                     raise
                 continue
-            return SessionInfo(session_id, title, model, system, now, now, False, 0, False)
+            return SessionInfo(
+                session_id, title, model, system, now, now, False, 0, False, web_search, web_fetch
+            )
         raise StoreError(f"{self._path}: could not find a free session id")
 
     def get_session(self, session_id: str) -> SessionInfo | None:
@@ -111,11 +130,20 @@ class SessionQueries(StoreConnection):
         sql = "SELECT count(*) FROM sessions WHERE archived = ?"
         return int(self._rows(sql, (int(archived),))[0][0])
 
-    def set_session_field(self, session_id: str, field: str, value: str) -> None:
-        """Change a session's ``model`` or ``system`` prompt (``/model``, ``/system``)."""
-        if field not in ("model", "system"):
+    def set_session_field(self, session_id: str, field: str, value: str | bool | None) -> None:
+        """Change a session's ``model`` or ``system`` prompt (``/model``, ``/system``: text), or
+        its own ``web_search`` or ``web_fetch`` (``/web``: on, off, or ``None`` for the
+        config's)."""
+        if field in ("model", "system"):
+            if not isinstance(value, str):
+                raise ValueError(f"{field} must be text, not {type(value).__name__}")
+            self._update_session(session_id, field, value)
+        elif field in WEB_FIELDS:
+            if value is not None and not isinstance(value, bool):
+                raise ValueError(f"{field} must be on, off or None, not {value!r}")
+            self._update_session(session_id, field, web_column(value))
+        else:
             raise ValueError(f"not a session setting: {field}")
-        self._update_session(session_id, field, value)
 
     def _update_session(self, session_id: str, column: str, value: Any) -> None:
         with self._transaction() as conn:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from claude_tui.core.blocks import ServerToolUseBlock, ToolResultBlock
+from claude_tui.core.reply_parts import SourceNumbers
 from claude_tui.core.sanitize import sanitize_line
+from claude_tui.core.web_card import domain
 
 SHOWN_DOMAINS = 5
 """How many of a search's result domains its line names before "…"."""
@@ -99,57 +100,41 @@ def _results_line(results: Sequence[Any]) -> str:
 
 
 def _domain(url: str) -> str:
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
-    return shown_text(host)
+    return markdown_safe(domain(url))
 
 
 class Footnotes:
-    """A reply's sources, numbered in the order they are first cited: the same source cited
-    again keeps its number. Numbers go on from the replies before (``first``) so that each
-    footnote label is unique in the file, as Markdown needs."""
+    """A reply's sources, numbered in the order they are first cited
+    (``core.reply_parts.SourceNumbers``, as the screen numbers them): the same source cited again
+    keeps its number. Numbers go on from the replies before (``first``) so that each footnote
+    label is unique in the file, as Markdown needs."""
 
     def __init__(self, first: int = 1) -> None:
-        self.first = first
-        self._sources: dict[str, tuple[int, str, str]] = {}
+        self._numbers = SourceNumbers(first)
+
+    @property
+    def first(self) -> int:
+        return self._numbers.first
 
     @property
     def next(self) -> int:
         """The number the next reply's first source takes."""
-        return self.first + len(self._sources)
+        return self._numbers.next
 
     def marked(self, text: str, citations: Sequence[Mapping[str, Any]]) -> str:
         """``text`` with a marker for each source it cites (``[^1]``) after it, before any
         whitespace it ends with (the next text block goes on from there)."""
-        numbers: list[int] = []
-        for citation in citations:
-            number = self._number(citation)
-            if number is not None and number not in numbers:
-                numbers.append(number)
+        numbers = self._numbers.numbers(citations)
         if not numbers:
             return text
         body = text.rstrip()
         return body + "".join(f"[^{n}]" for n in numbers) + text[len(body) :]
 
-    def _number(self, citation: Mapping[str, Any]) -> int | None:
-        url = citation.get("url")
-        url = url if isinstance(url, str) and url.strip() else ""
-        title = citation.get("title", citation.get("document_title"))
-        title = title if isinstance(title, str) else ""
-        key = url or (f"title:{title}" if title.strip() else "")
-        if not key:
-            return None
-        if key not in self._sources:
-            self._sources[key] = (self.next, title, url)
-        return self._sources[key][0]
-
     def lines(self) -> list[str]:
         """The footnotes, ``[^1]: Title — https://url``, one a line; none when nothing was
         cited."""
         lines = []
-        for number, title, url in self._sources.values():
-            parts = [part for part in (shown_text(title), shown_url(url)) if part]
-            lines.append(f"[^{number}]: {' — '.join(parts)}")
+        for source in self._numbers.sources:
+            parts = [part for part in (shown_text(source.title), shown_url(source.url)) if part]
+            lines.append(f"[^{source.number}]: {' — '.join(parts)}")
         return lines

@@ -1,7 +1,8 @@
 """The chat following the session's model: the metrics line's model and context window, its
 effort levels offered by completion, and a notice of the settings it does not take whenever that
 changes: the model on screen (``/model``, or opening a session that uses another), or what is
-known of it (the Models API's answer can differ from the built-in table's).
+known of it (the Models API's answer can differ from the built-in table's), and when a prompt is
+sent (``tell``), so a tool turned on before the model was known is never silently left out.
 
 The request leaves such settings out anyway (``core.request_shape``); the notice is so that
 "thinking on" is never silently not thinking.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claude_tui.core.capabilities import ModelCapabilities
 from claude_tui.core.config import Settings
 from claude_tui.core.model_fit import effort_choices, fit_notes
 
@@ -34,6 +36,14 @@ class ModelFit:
         chat.metrics_bar.set_window(caps.max_input_tokens)
         prompt = chat.prompt_input
         prompt.completion_choices = {**prompt.completion_choices, "effort": effort_choices(caps)}
+        self.tell(settings, caps)
+
+    def tell(self, settings: Settings, caps: ModelCapabilities | None = None) -> None:
+        """Say what of ``settings`` the model does not take, unless it was the last thing said
+        of this model: sending calls it too (what is known of the model may have changed since
+        ``/web`` or ``/model``), and it is then said once, not at every prompt."""
+        chat = self._chat
+        caps = caps or chat.app.capabilities(settings.model)
         notes = tuple(fit_notes(settings, caps))
         if (settings.model, notes) == self._said:
             return
@@ -47,3 +57,9 @@ class ModelFit:
                 timeout=8,
                 markup=False,  # model ids and levels are the API's words
             )
+
+    def heard(self, settings: Settings) -> None:
+        """A command has just told the user what ``settings`` mean for the model (``/web on``
+        for a model without web search): ``tell`` need not say it again."""
+        caps = self._chat.app.capabilities(settings.model)
+        self._said = (settings.model, tuple(fit_notes(settings, caps)))

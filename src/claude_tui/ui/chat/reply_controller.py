@@ -33,6 +33,7 @@ from claude_tui.ui.chat.continuations import Continuations
 from claude_tui.ui.chat.reply_stream import ReplyStream
 from claude_tui.ui.chat.reply_worker import Adjust, ReplyWork, worker_name
 from claude_tui.ui.chat.session_state import OnEnd, Reply, SessionState
+from claude_tui.ui.chat.session_web import save_web_once_saved
 from claude_tui.ui.messages import ReplyEvent, SessionSaved, TurnsSaved
 from claude_tui.ui.widgets.metrics import MetricsBar
 from claude_tui.ui.widgets.status import ReplyStatus
@@ -184,9 +185,12 @@ class ReplyController:
             await self._pane.add_reply(turn, user_turn)
             self._status.queued = len(state.queue)
             self._status.waiting()
+        settings = self.chat_settings(state)
+        if shown:  # a setting the model turned out not to take, unless said already
+            self._chat.model_fit.tell(settings)
         work = self.work(
             state,
-            self.chat_settings(state),
+            settings,
             history,
             prompt=user_turn,
             reply=turn,
@@ -306,6 +310,7 @@ class ReplyController:
             state.session_id = message.session_id
             if not state.title and state.conversation.turns:
                 state.title = title_from(state.conversation.turns[0].text)
+            save_web_once_saved(self._chat, state)  # a /web said before the session was saved
         self._chat.reply_saved(state, first=first)
 
     @staticmethod

@@ -80,6 +80,10 @@ class SessionState:
     """The session's own model (``/model``, or the one it was saved with); ``None``: config's."""
     system: str | None = None
     """The session's own system prompt (``/system``); ``None``: the one in config."""
+    web_search: bool | None = None
+    """The session's own web search (``/web on|off``, or as it was saved); ``None``: config's."""
+    web_fetch: bool | None = None
+    """The session's own web fetch (``/web fetch on|off``); ``None``: the one in config."""
     editing: EditPoint | None = None
     """Set by ``/edit`` until the edited prompt is sent (or Esc)."""
     shown_to: int | None = None
@@ -91,12 +95,16 @@ class SessionState:
         return self.reply is not None
 
     def settings_over(self, settings: Settings) -> Settings:
-        """The app's ``settings`` with this session's own model and system prompt, if it has
-        them: what its next request is sent with."""
+        """The app's ``settings`` with this session's own model, system prompt, web search and
+        web fetch, where it has them: what its next request is sent with."""
         if self.model:
             settings = replace(settings, model=self.model)
         if self.system is not None:
             settings = replace(settings, system_prompt=self.system)
+        if self.web_search is not None:
+            settings = replace(settings, web_search=self.web_search)
+        if self.web_fetch is not None:
+            settings = replace(settings, web_fetch=self.web_fetch)
         return settings
 
     def last_metrics(self) -> StreamMetrics | None:

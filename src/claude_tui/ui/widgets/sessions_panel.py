@@ -220,6 +220,7 @@ class SessionsPanel(Widget):
         if state is None:
             state = SessionState(info.id, info.title, message.conversation)
             state.model, state.system = info.model or None, info.system  # the session keeps them
+            state.web_search, state.web_fetch = info.web_search, info.web_fetch
             self.open_states[info.id] = state
         self.post_message(self.Opened(self, state))
 

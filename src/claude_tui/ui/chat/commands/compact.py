@@ -26,6 +26,7 @@ from claude_tui.core.compaction import (
     size_after,
     why_summary,
     with_compaction,
+    without_tools,
 )
 from claude_tui.core.conversation import Turn, TurnStatus
 from claude_tui.core.slash import Command, CommandError
@@ -135,7 +136,9 @@ async def _compact(
     async def summarised(state: SessionState, turn: Turn) -> None:
         await _summary_done(chat, state, turn, tokens, reason)
 
-    await chat.replies.start(state, prompt_text(way, instructions), on_end=summarised)
+    await chat.replies.start(
+        state, prompt_text(way, instructions), adjust=without_tools, on_end=summarised
+    )
 
 
 def _server_done(chat: ChatScreen, turn: Turn, before: int | None) -> None:
