@@ -123,7 +123,7 @@ class TestLayout:
 
     def test_a_result_without_its_call_is_a_neutral_line(self) -> None:
         laid_out = reply_parts([result("nope", CATS), TextBlock("x")])
-        assert laid_out.parts == (TextPart("\n\n[web_search_tool_result]\n\nx"),)
+        assert laid_out.parts == (TextPart("\n\n1 result: example.com\n\nx"),)
 
     def test_other_server_tools_stay_lines(self) -> None:
         tool = ServerToolUseBlock("c1", "code_execution", {"code": "1"})

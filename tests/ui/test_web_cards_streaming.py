@@ -131,3 +131,31 @@ async def test_a_paused_search_goes_on_in_the_same_card(
         assert paused.query(WebCard).nodes == [card] and card.title == CARD
         assert paused.query_one(SourcesList).lines == SOURCES[1:]
         assert paused.views[0].source.startswith("Here is what the search turned up.")
+
+
+async def test_through_the_app_a_paused_search_ends_as_one_card_with_its_sources(
+    server: LocalAPIServer, api: ApiSettings
+) -> None:
+    """The app continues the pause by itself (``test_web_pause.py``); on screen the reply is
+    redrawn from its turn and goes on: one card, done, then the cited text and the sources,
+    the same as a reply rebuilt from the turn."""
+    server.push(Scenario(search=QUERY, pause_turn=True), Scenario())
+    app = make_app(api)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await command(pilot, "/web on")
+        await send(pilot, "otter news?")
+        turn = app.chat.current.conversation.turns[-1]
+        await wait_until(
+            pilot,
+            lambda: len(server.message_requests) == 2 and app.chat.current.reply is None,
+            timeout=20,
+        )
+        reply = last_reply(app)
+        assert [card.title for card in reply.query(WebCard)] == [CARD]
+        assert reply.query_one(SourcesList).lines == SOURCES[1:]
+        rebuilt = widget_for_turn(turn)
+        assert isinstance(rebuilt, AssistantMessage)
+        await reply.parent.mount(rebuilt)  # type: ignore[union-attr]
+        await pilot.pause()
+        assert picture(rebuilt) == picture(reply)
