@@ -51,7 +51,8 @@ class SourcesList(SelectsText, HangingLines, Widget):
 
     def lines_at(self, width: int) -> list[Content]:
         """The title, then each source wrapping under its text, clear of its ``[n]``; a URL
-        that does not fit after its title starts a line of its own."""
+        that does not fit after its title starts a line of its own (the line break in place of the
+        dash, which would otherwise be left alone at the end of a wrapped title)."""
         title = self.get_visual_style("sources--title", partial=True)
         lines = [Content.styled(SOURCES_TITLE, title)]
         for line, (mark, named, url) in zip(self.lines, self._entries, strict=True):
@@ -59,6 +60,6 @@ class SourcesList(SelectsText, HangingLines, Widget):
             if Content(line).cell_length <= width or not (named and url):
                 lines += hang(Content(line.removeprefix(prefix)), prefix, width)
             else:
-                lines += hang(Content(f"{named} —"), prefix, width)
+                lines += hang(Content(named), prefix, width)
                 lines += hang(Content(url), " " * len(prefix), width)
         return lines
