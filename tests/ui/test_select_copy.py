@@ -251,7 +251,7 @@ class TestCtrlC:
     async def test_with_no_selection_it_says_how_to_quit_and_stop_and_does_neither(
         self, server: LocalAPIServer, api: ApiSettings
     ) -> None:
-        server.push(Scenario(text=REPLY * 8, rate=40))
+        server.push(Scenario(text=REPLY * 3, rate=40))
         app = make_app(api)
         async with app.run_test(size=SIZE) as pilot:
             await send(pilot, "a slow one")
