@@ -45,6 +45,8 @@ async def test_the_card_reads_searching_while_the_query_streams_then_folds_its_r
         running = [title for title in seen if title.startswith("🔍 Searching: ")]
         assert running and all("sea otters in winter".startswith(t[14:]) for t in running)
         assert card.title.startswith("🔍 “sea otters in winter” · 3 results · ")
+        # the rest of the reply streams at 8 tokens a second: what is left to see is the fold
+        await pilot.press("escape")
         await wait_until(pilot, lambda: app.chat.current.reply is None, timeout=30)
         assert card.title_line().startswith("▶ 🔍 “sea otters in winter” · 3 results")
 
