@@ -81,6 +81,34 @@ async def render(
     return path
 
 
+WEB_PROMPT = "What changed in the latest Python release?"
+
+
+async def render_web(server: LocalAPIServer, themes: tuple) -> Path:  # type: ignore[type-arg]
+    """A reply that searched the web: its card opened (Ctrl+O) to the results, the cited text
+    with its markers, and the Sources list under it; saved as web-search.svg."""
+    api = ApiSettings(api_key="screenshot", base_url=server.base_url)
+    app = ClaudeTUI(AppOptions(api=api, settings=Settings(), themes=themes, demo=True))
+    server.push(Scenario(search="latest Python release changes", rate=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(lambda: app.chat.ready)
+        prompt_input = app.query_one(PromptInput)
+        prompt_input.insert("/web on")
+        await pilot.press("enter")
+        prompt_input.insert(WEB_PROMPT)
+        await pilot.press("enter")
+        await wait(lambda: len(app.chat.current.conversation.turns) >= 2)
+        await wait(lambda: app.chat.current.reply is None)
+        await pilot.press("ctrl+o")
+        app.query_one(MetricsBar).show(STEADY_METRICS.with_(web_search_requests=1))
+        prompt_input.cursor_blink = False
+        app.clear_notifications()
+        await pilot.pause(0.3)
+        path = HERE / "web-search.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+    return path
+
+
 async def main() -> int:
     themes = tuple(load_themes(shipped_themes_dir())[0])
     with LocalAPIServer(Scenario(rate=0)) as server:
@@ -94,6 +122,10 @@ async def main() -> int:
             os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
             os.environ["XDG_CACHE_HOME"] = data
             print(await render("claude-dark", server, themes, "/", "slash-commands"))
+        with tempfile.TemporaryDirectory() as data:
+            os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = data
+            os.environ["XDG_CACHE_HOME"] = data
+            print(await render_web(server, themes))
     return 0
 
 
