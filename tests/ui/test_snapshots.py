@@ -292,6 +292,21 @@ class TestWebSearch:
 
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
+    def test_search_card_opened_light(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        """The card's muted words and results on a light background (they were white)."""
+        server.push(Scenario(search="sea otters"))
+        app = make_app(api, web_search=True, theme="claude-light")
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await send_and_finish(pilot, "What do sea otters eat?")
+            await pilot.press("ctrl+o")
+            _fix_metrics(app)
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
 
 class TestCommands:
     """/help as typed in the app (``test_command_screens.py`` pictures /stats with fixed rows,

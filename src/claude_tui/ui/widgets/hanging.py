@@ -9,10 +9,12 @@ lines (:class:`HangingLines`), so layout and drawing agree.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.style import Style
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -32,6 +34,18 @@ def hang(text: Content, prefix: str, width: int) -> list[Content]:
     pieces = text.wrap(room) or [Content("")]
     indent = " " * len(prefix)
     return [Content(prefix if i == 0 else indent) + piece for i, piece in enumerate(pieces)]
+
+
+def text_style(widget: Widget, component: str) -> Style:
+    """The colour and text style of ``widget``'s ``component`` class, for text drawn on the
+    widget's own background.
+
+    Not ``get_visual_style(..., partial=True)``: a partial style resolves an ``auto`` colour
+    (``$text-muted`` is "auto 60%") against a transparent black background, which gives white
+    in every theme, white on white in a light one. The whole style resolves it against the
+    background the widget is really drawn on; its background is left out, as the widget paints
+    that already (and a selection's highlight goes over the text, not under a second layer)."""
+    return replace(widget.get_visual_style(component), background=None)
 
 
 class HangingLines(_WidgetMixin):

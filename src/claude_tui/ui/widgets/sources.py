@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 from claude_tui.core.reply_parts import Source, marker, source_line
 from claude_tui.core.web_card import one_line
-from claude_tui.ui.widgets.hanging import HangingLines, hang
+from claude_tui.ui.widgets.hanging import HangingLines, hang, text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 SOURCES_TITLE = "Sources"
@@ -53,7 +53,7 @@ class SourcesList(SelectsText, HangingLines, Widget):
         """The title, then each source wrapping under its text, clear of its ``[n]``; a URL
         that does not fit after its title starts a line of its own (the line break in place of the
         dash, which would otherwise be left alone at the end of a wrapped title)."""
-        title = self.get_visual_style("sources--title", partial=True)
+        title = text_style(self, "sources--title")
         lines = [Content.styled(SOURCES_TITLE, title)]
         for line, (mark, named, url) in zip(self.lines, self._entries, strict=True):
             prefix = f"{mark} "

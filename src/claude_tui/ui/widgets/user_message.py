@@ -16,6 +16,7 @@ from claude_tui.core.prompt import Prompt
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.widgets.attachment_preview import preview_rows
 from claude_tui.ui.widgets.attachment_view import Attached, attached, draws_colour
+from claude_tui.ui.widgets.hanging import text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText, extract_lines
 
 
@@ -69,11 +70,11 @@ class UserMessage(SelectsText, Widget):
 
     def render(self) -> Content:
         queued = self.has_class("queued")
-        style = self.get_visual_style("user-message--label", partial=True)
+        style = text_style(self, "user-message--label")
         lines = [Content.styled(self._label_text(queued), style)]
         pictures: set[int] = set()
         if self.attachments:
-            muted = self.get_visual_style("user-message--attachment", partial=True)
+            muted = text_style(self, "user-message--attachment")
             colour = draws_colour(self.app)
             for item in self.attachments:
                 lines.append(Content.styled(item.line, muted))

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from claude_tui.core.web_card import CardText
-from claude_tui.ui.widgets.hanging import HangingLines, hang
+from claude_tui.ui.widgets.hanging import HangingLines, hang, text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 STATES = ("running", "done", "failed", "stopped")
@@ -86,10 +86,10 @@ class WebCard(SelectsText, HangingLines, Widget):
 
     def lines_at(self, width: int) -> list[Content]:
         """The title (and the details, opened), each wrapping under its own text."""
-        title = self.get_visual_style("web-card--title", partial=True)
+        title = text_style(self, "web-card--title")
         lines = hang(Content.styled(self.card.title, title), self.fold_mark(), width)
         if not self._collapsed and self.card.details:
-            detail = self.get_visual_style("web-card--detail", partial=True)
+            detail = text_style(self, "web-card--detail")
             for line in self.card.details:
                 lines += hang(Content.styled(line, detail), DETAIL_INDENT, width)
         return lines
