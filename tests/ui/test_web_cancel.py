@@ -19,6 +19,7 @@ from claude_tui.core.store import SessionStore
 from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.widgets.message import AssistantMessage
 
 from .helpers import command, last_body, make_app, send, send_and_finish, wait_until
 
@@ -113,6 +114,11 @@ async def test_esc_while_searching_drops_the_call_without_its_result(
             )
 
         turn = await cancel_when(pilot, app, searching)
+        # Under a card that shows the query, not "before any text arrived".
+        notice = app.query(AssistantMessage).last().query_one(".notice")
+        await wait_until(pilot, lambda: notice.size.height > 0)
+        said = notice.render_line(0).text.strip()
+        assert said == "■ Cancelled during the search · the prompt stays in the history"
         assert server.wait_for_disconnect(5)  # the search's wait noticed the client leave
         call = turn.blocks[0]
         assert isinstance(call, ServerToolUseBlock) and call.input == {"query": QUERY}

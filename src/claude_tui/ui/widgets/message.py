@@ -251,6 +251,8 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
     if turn.status is TurnStatus.CANCELLED:
         if turn.text:
             return "■ Cancelled · the partial reply is kept", "cancelled"
+        if has_web_calls(turn.blocks):  # under a card that shows the query: not "before"
+            return "■ Cancelled during the search · the prompt stays in the history", "cancelled"
         return "■ Cancelled before any text arrived · the prompt stays in the history", "cancelled"
     if turn.status is TurnStatus.ERROR:
         return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"
