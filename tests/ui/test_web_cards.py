@@ -104,6 +104,9 @@ async def test_a_click_on_the_title_opens_the_card_to_its_results(
         await pilot.click(card, offset=(4, 0))
         await pilot.pause()
         assert card.collapsed and card.size.height == 1
+        await pilot.click(card, offset=(0, 0))  # the left padding, before the fold mark
+        await pilot.pause()
+        assert not card.collapsed
 
 
 async def test_ctrl_o_opens_and_folds_the_cards_of_the_latest_reply_with_any(

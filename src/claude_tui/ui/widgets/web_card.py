@@ -95,13 +95,15 @@ class WebCard(SelectsText, HangingLines, Widget):
         return lines
 
     def on_click(self, event: events.Click) -> None:
-        """A single click on the title line opens or folds the card (a double or triple click
+        """A single click on the title line (anywhere on its rows) opens or folds the card (a double or triple click
         selects words and lines, as in the rest of the reply)."""
         super().on_click(event)
         if event.chain != 1 or not self.card.details:
             return
-        offset = event.get_content_offset(self)
+        # Anywhere on the title's rows, its left padding included (a content offset would be
+        # None there, and the click lost).
+        row = event.screen_y - self.content_region.y
         title_rows = len(hang(Content(self.card.title), self.fold_mark(), self.content_size.width))
-        if offset is not None and offset.y < title_rows:
+        if 0 <= row < title_rows:
             event.stop()
             self.collapsed = not self._collapsed
