@@ -16,9 +16,7 @@ from .helpers import make_app, ready, send, wait_until
 async def shown_toast(pilot_app: ClaudeTUI) -> str:
     """The text of the one toast on screen, as drawn."""
     toast = pilot_app.screen.query_one(Toast)
-    return "\n".join(
-        toast.render_line(y).text.strip() for y in range(toast.size.height)
-    ).strip()
+    return "\n".join(toast.render_line(y).text.strip() for y in range(toast.size.height)).strip()
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,15 @@ from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
 from claude_tui.ui.widgets.message import AssistantMessage
 
-from .helpers import command, last_body, make_app, send, send_and_finish, wait_until
+from .helpers import (
+    command,
+    last_body,
+    make_app,
+    second_reply_ended,
+    send,
+    send_and_finish,
+    wait_until,
+)
 
 SIZE = (110, 30)
 QUERY = "otters that hold hands while they sleep"
@@ -188,15 +196,8 @@ async def test_ctrl_r_after_esc_mid_call_asks_again_and_completes(
         await send(pilot, "otter news?")
         await cancel_when(pilot, app, mid_call)
         await pilot.press("ctrl+r")
+        await second_reply_ended(pilot, server)
         turns = app.chat.current.conversation.turns
-        await wait_until(
-            pilot,
-            lambda: (
-                len(server.message_requests) == 2
-                and app.chat.current.reply is None
-                and turns[-1].status is not TurnStatus.STREAMING
-            ),
-        )
         body = last_body(server)
         assert sent_types(body) == [["text"]]  # the prompt again, nothing of the cut reply
         assert body["messages"][0]["content"][0]["text"] == "otter news?"

@@ -50,7 +50,9 @@ async def test_card_and_sources_text_stands_out_from_the_background(
         card = app.query_one(WebCard)
         assert not card.collapsed
         runs = [run for line in drawn_lines(card) for run in text_contrast(line)]
-        runs += [run for line in drawn_lines(app.query_one(SourcesList)) for run in text_contrast(line)]
+        runs += [
+            run for line in drawn_lines(app.query_one(SourcesList)) for run in text_contrast(line)
+        ]
         assert len(runs) > 4
         faint = [(text, round(gap, 2)) for text, gap in runs if gap < 0.2]
         assert faint == []

@@ -20,6 +20,16 @@ from claude_tui.ui.widgets.hanging import text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText, extract_lines
 
 
+def turn_frame(colour: str) -> str:
+    """The CSS rules a turn's widget shares, a prompt's and a reply's: a bar in ``colour`` down
+    its left side, one line above it; the rest of each turn's look is its own."""
+    return f"""
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick {colour};"""
+
+
 class UserMessage(SelectsText, Widget):
     """The user's prompt, shown as typed (not as Markdown), under a label; above the words, one
     muted 📎 line per attached file (``attachment_line``), and under an image's line its tiny
@@ -32,12 +42,11 @@ class UserMessage(SelectsText, Widget):
 
     COMPONENT_CLASSES = {"user-message--label", "user-message--attachment"}
 
-    DEFAULT_CSS = """
-    UserMessage {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $accent;
+    DEFAULT_CSS = (
+        """
+    UserMessage {"""
+        + turn_frame("$accent")
+        + """
         background: $boost;
         color: $foreground;
         & > .user-message--label { color: $accent; text-style: bold; }
@@ -45,6 +54,7 @@ class UserMessage(SelectsText, Widget):
         &.queued > .user-message--label { color: $text-muted; }
     }
     """
+    )
 
     def __init__(
         self,

@@ -98,8 +98,8 @@ class WebCard(HangingLines, SelectsText, Widget):
         return entries
 
     def on_click(self, event: events.Click) -> None:
-        """A single click on the title line (anywhere on its rows) opens or folds the card (a double or triple click
-        selects words and lines, as in the rest of the reply)."""
+        """A single click anywhere on the title's rows opens or folds the card (a double or
+        triple click selects words and lines, as in the rest of the reply)."""
         super().on_click(event)
         if event.chain != 1 or not self.card.details:
             return
