@@ -14,8 +14,8 @@ from claude_tui.localapi.server import LocalAPIServer
 from claude_tui.ui.widgets.sources import SourcesList
 from claude_tui.ui.widgets.web_card import WebCard
 
-from .helpers import SHIPPED_THEMES, make_app
-from .test_web_cards import SIZE, searched
+from .helpers import SHIPPED_THEMES
+from .test_web_cards import searched_app
 
 THEMES = sorted(spec.name for spec in SHIPPED_THEMES)
 
@@ -42,9 +42,7 @@ def drawn_lines(widget: Widget) -> list[Strip]:
 async def test_card_and_sources_text_stands_out_from_the_background(
     server: LocalAPIServer, api: ApiSettings, theme: str
 ) -> None:
-    app = make_app(api, theme=theme)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api, theme=theme) as (app, pilot):
         await pilot.press("ctrl+o")
         await pilot.pause()
         card = app.query_one(WebCard)

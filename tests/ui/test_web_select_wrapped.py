@@ -9,9 +9,8 @@ from claude_tui.localapi.server import LocalAPIServer
 from claude_tui.ui.widgets.sources import SourcesList
 from claude_tui.ui.widgets.web_card import WebCard
 
-from .helpers import make_app
 from .test_select_copy import drag
-from .test_web_cards import SOURCES, TITLES, searched
+from .test_web_cards import SOURCES, TITLES, searched_app
 
 NARROW = (60, 50)
 
@@ -23,9 +22,7 @@ def rows(widget: SourcesList | WebCard) -> list[str]:
 async def test_a_drag_over_wrapped_sources_copies_each_source_whole(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=NARROW) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api, size=NARROW) as (app, pilot):
         sources = app.query_one(SourcesList)
         drawn = rows(sources)
         assert len(drawn) > len(SOURCES)  # the URLs wrap: the test is about that
@@ -44,9 +41,7 @@ async def test_a_drag_over_wrapped_sources_copies_each_source_whole(
 async def test_a_triple_click_on_a_wrapped_result_copies_the_result_line(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=NARROW) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api, size=NARROW) as (app, pilot):
         card = app.query_one(WebCard)
         await pilot.press("ctrl+o")
         await pilot.pause()
