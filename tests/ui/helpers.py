@@ -125,3 +125,19 @@ def last_body(server: LocalAPIServer) -> dict[str, Any]:
     """The body of the last ``POST /v1/messages`` the server received."""
     body: dict[str, Any] = server.message_requests[-1]["body"]
     return body
+
+
+async def second_reply_ended(pilot: Pilot[None], server: LocalAPIServer) -> None:
+    """Wait until the server has had a second request and the reply to it has ended (a retry,
+    or a continuation the app sent by itself)."""
+    app = pilot.app
+    assert isinstance(app, ClaudeTUI)
+    turns = app.chat.current.conversation.turns
+    await wait_until(
+        pilot,
+        lambda: (
+            len(server.message_requests) == 2
+            and app.chat.current.reply is None
+            and turns[-1].status is not TurnStatus.STREAMING
+        ),
+    )

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from claude_tui.core.metrics import StreamMetrics
-from claude_tui.ui.widgets.metrics import ONE_LINE_FROM, OPTIONAL, format_metrics, narrow_fields
+from claude_tui.ui.widgets.metrics import (
+    NARROW_BUDGET,
+    NARROW_SEPARATOR,
+    ONE_LINE_FROM,
+    OPTIONAL,
+    format_metrics,
+    narrow_fields,
+)
 
 CACHED = StreamMetrics(
     model="claude-sonnet-5-5",
@@ -68,3 +75,12 @@ def test_writes_alone_are_shown_too() -> None:
     first_turn = CACHED.with_(cache_read_tokens=0, cache_creation_tokens=5631)
     assert "cache r 0 · w 5,631" in format_metrics(first_turn, 5.0, width=200)
     assert "cache r0 w5,631" in format_metrics(first_turn, 5.0, width=90)
+
+
+def test_a_searched_reply_keeps_its_cost_when_one_of_cost_and_web_must_go() -> None:
+    """The searches are in the cost: the web count goes first, the cost stays."""
+    present = [f for f in narrow_fields(200) if f not in ("model", "cache")]
+    kept = ("ttft", "rate", "tokens", "web", "ctx", "cost")
+    width = sum(NARROW_BUDGET[f] for f in kept) + len(NARROW_SEPARATOR) * (len(kept) - 1) - 1
+    shown = narrow_fields(width, present)
+    assert shown == ("ttft", "rate", "tokens", "ctx", "cost")

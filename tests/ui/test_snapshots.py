@@ -263,9 +263,9 @@ class TestWebSearch:
     the text with its citation markers, and the Sources list. The demo's results are fixed
     text, and the card shows no time (its page ages are the result's own words)."""
 
-    def _app(self, server: LocalAPIServer, api: ApiSettings) -> ClaudeTUI:
+    def _app(self, server: LocalAPIServer, api: ApiSettings, **settings: Any) -> ClaudeTUI:
         server.push(Scenario(search="sea otters"))
-        return make_app(api, web_search=True)
+        return make_app(api, web_search=True, **settings)
 
     def test_search_card_folded(
         self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
@@ -282,15 +282,22 @@ class TestWebSearch:
     def test_search_card_opened(
         self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
     ) -> None:
-        app = self._app(server, api)
+        assert self._opened(snap_compare, self._app(server, api))
 
+    def test_search_card_opened_light(
+        self, snap_compare: Any, server: LocalAPIServer, api: ApiSettings
+    ) -> None:
+        """The card's muted words and results on a light background (they were white)."""
+        assert self._opened(snap_compare, self._app(server, api, theme="claude-light"))
+
+    def _opened(self, snap_compare: Any, app: ClaudeTUI) -> bool:
         async def run_before(pilot: Pilot[None]) -> None:
             await send_and_finish(pilot, "What do sea otters eat?")
             await pilot.press("ctrl+o")
             _fix_metrics(app)
             await pilot.pause()
 
-        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+        return bool(snap_compare(app, terminal_size=SIZE, run_before=run_before))
 
 
 class TestCommands:

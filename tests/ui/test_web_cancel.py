@@ -19,8 +19,17 @@ from claude_tui.core.store import SessionStore
 from claude_tui.localapi.block_stream import tokenize
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 from claude_tui.ui.app import ClaudeTUI
+from claude_tui.ui.widgets.message import AssistantMessage
 
-from .helpers import command, last_body, make_app, send, send_and_finish, wait_until
+from .helpers import (
+    command,
+    last_body,
+    make_app,
+    second_reply_ended,
+    send,
+    send_and_finish,
+    wait_until,
+)
 
 SIZE = (110, 30)
 QUERY = "otters that hold hands while they sleep"
@@ -113,6 +122,11 @@ async def test_esc_while_searching_drops_the_call_without_its_result(
             )
 
         turn = await cancel_when(pilot, app, searching)
+        # Under a card that shows the query, not "before any text arrived".
+        notice = app.query(AssistantMessage).last().query_one(".notice")
+        await wait_until(pilot, lambda: notice.size.height > 0)
+        said = notice.render_line(0).text.strip()
+        assert said == "■ Cancelled during the search · the prompt stays in the history"
         assert server.wait_for_disconnect(5)  # the search's wait noticed the client leave
         call = turn.blocks[0]
         assert isinstance(call, ServerToolUseBlock) and call.input == {"query": QUERY}
@@ -182,15 +196,8 @@ async def test_ctrl_r_after_esc_mid_call_asks_again_and_completes(
         await send(pilot, "otter news?")
         await cancel_when(pilot, app, mid_call)
         await pilot.press("ctrl+r")
+        await second_reply_ended(pilot, server)
         turns = app.chat.current.conversation.turns
-        await wait_until(
-            pilot,
-            lambda: (
-                len(server.message_requests) == 2
-                and app.chat.current.reply is None
-                and turns[-1].status is not TurnStatus.STREAMING
-            ),
-        )
         body = last_body(server)
         assert sent_types(body) == [["text"]]  # the prompt again, nothing of the cut reply
         assert body["messages"][0]["content"][0]["text"] == "otter news?"

@@ -4,6 +4,8 @@ keeps both; a widget rebuilt from the turn looks the same as the one that stream
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -66,12 +68,26 @@ async def searched(pilot: Pilot[None], server: LocalAPIServer, **scenario: Any) 
     return app
 
 
+@asynccontextmanager
+async def searched_app(
+    server: LocalAPIServer,
+    api: ApiSettings,
+    size: tuple[int, int] = SIZE,
+    scenario: Mapping[str, Any] | None = None,
+    **settings: Any,
+) -> AsyncIterator[tuple[ClaudeTUI, Pilot[None]]]:
+    """An app (``settings``) running at ``size`` that has answered a prompt with a search
+    (``searched``, the ``scenario`` options added), and its pilot."""
+    app = make_app(api, **settings)
+    async with app.run_test(size=size) as pilot:
+        await searched(pilot, server, **(scenario or {}))
+        yield app, pilot
+
+
 async def test_a_search_reply_has_its_card_markers_and_sources(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, _):
         reply = last_reply(app)
         kinds = [type(child).__name__ for child in reply.children]
         assert kinds == ["SelectableStatic", "WebCard", "MarkdownView", "SourcesList"]
@@ -87,9 +103,7 @@ async def test_a_search_reply_has_its_card_markers_and_sources(
 async def test_a_click_on_the_title_opens_the_card_to_its_results(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, pilot):
         card = app.query_one(WebCard)
         await pilot.click(card, offset=(4, 0))
         await pilot.pause()
@@ -104,14 +118,15 @@ async def test_a_click_on_the_title_opens_the_card_to_its_results(
         await pilot.click(card, offset=(4, 0))
         await pilot.pause()
         assert card.collapsed and card.size.height == 1
+        await pilot.click(card, offset=(0, 0))  # the left padding, before the fold mark
+        await pilot.pause()
+        assert not card.collapsed
 
 
 async def test_ctrl_o_opens_and_folds_the_cards_of_the_latest_reply_with_any(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, pilot):
         server.push(Scenario(text="No search this time."))
         await command(pilot, "/web off")
         await send_and_finish(pilot, "and now?")
@@ -127,9 +142,8 @@ async def test_ctrl_o_opens_and_folds_the_cards_of_the_latest_reply_with_any(
 async def test_a_failed_search_says_so_on_its_card_and_the_reply_goes_on(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server, tool_error="max_uses_exceeded")
+    failed = {"tool_error": "max_uses_exceeded"}
+    async with searched_app(server, api, scenario=failed) as (app, _):
         card = app.query_one(WebCard)
         assert card.has_class("failed") and not card.card.details
         assert card.title_line() == (
@@ -160,9 +174,7 @@ async def test_a_fetch_card_names_its_url_and_size(
 async def test_copy_keeps_the_markers_and_appends_the_sources(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, pilot):
         await command(pilot, "/copy")
         assert app.clipboard.split("\n\n") == [
             "Here is what the search turned up. The example pages agree on the basics[1] and "
@@ -175,9 +187,7 @@ async def test_copy_keeps_the_markers_and_appends_the_sources(
 async def test_a_selection_copies_the_card_and_the_sources_as_shown(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, pilot):
         card = app.query_one(WebCard)
         await drag(pilot, (card, (3, 0)), (card, (card.size.width - 1, 0)))
         await pilot.press("ctrl+c")
@@ -189,9 +199,7 @@ async def test_a_selection_copies_the_card_and_the_sources_as_shown(
 async def test_a_reply_rebuilt_from_its_turn_looks_the_same_as_the_one_that_streamed(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=SIZE) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api) as (app, pilot):
         streamed = last_reply(app)
         rebuilt = widget_for_turn(app.chat.current.conversation.turns[-1])
         assert isinstance(rebuilt, AssistantMessage)
@@ -244,9 +252,7 @@ async def test_no_control_character_of_a_title_query_or_url_reaches_the_screen(
 async def test_long_titles_and_sources_wrap_under_their_own_text(
     server: LocalAPIServer, api: ApiSettings
 ) -> None:
-    app = make_app(api)
-    async with app.run_test(size=(70, 40)) as pilot:
-        await searched(pilot, server)
+    async with searched_app(server, api, size=(70, 40)) as (app, pilot):
         card, sources = app.query_one(WebCard), app.query_one(SourcesList)
         card.collapsed = False
         await pilot.pause()

@@ -12,7 +12,15 @@ from claude_tui.core.conversation import TurnStatus
 from claude_tui.core.store import SessionStore
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 
-from .helpers import command, last_body, make_app, send, send_and_finish, wait_until
+from .helpers import (
+    command,
+    last_body,
+    make_app,
+    second_reply_ended,
+    send,
+    send_and_finish,
+    wait_until,
+)
 from .test_stops_and_continuation import launched_notes
 
 
@@ -25,15 +33,8 @@ async def test_a_paused_search_continues_by_itself_into_one_turn(
         await command(pilot, "/web on")
         notes = launched_notes(app, monkeypatch)
         await send(pilot, "otter news?")
+        await second_reply_ended(pilot, server)
         turns = app.chat.current.conversation.turns
-        await wait_until(
-            pilot,
-            lambda: (
-                len(server.message_requests) == 2
-                and app.chat.current.reply is None
-                and turns[-1].status is not TurnStatus.STREAMING
-            ),
-        )
         assert notes == ["", "Paused by the API · continuing (1 of 3)"]
         # The continuation carries the paused call, exactly as the server sent it, last.
         paused = server.message_requests[1]["body"]["messages"][-1]

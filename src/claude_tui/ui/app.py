@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.theme import ThemeProvider
@@ -195,6 +196,21 @@ class ClaudeTUI(App[None]):
         self.call_later(self.action_quit)
 
     # -- settings changed in the app ----------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text (``markup`` is taken and ignored): they quote what
+        the user typed (``/web [/x]``), file names and session titles, where Textual's markup
+        eats ``[fetch]`` and a stray ``[/x]`` raises in the toast and ends the app. No message
+        of the app's own uses markup. Widgets' and screens' ``notify`` come here too."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def update_settings(self, **changes: Any) -> None:
         """Apply and save settings changed in the app (the file keeps the user's other

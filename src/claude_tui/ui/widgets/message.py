@@ -30,7 +30,7 @@ from claude_tui.ui.widgets.markdown.view import MarkdownView
 from claude_tui.ui.widgets.reply_layout import WebParts
 from claude_tui.ui.widgets.selectable_text import SelectableStatic
 from claude_tui.ui.widgets.summary_fold import SummaryFold
-from claude_tui.ui.widgets.user_message import UserMessage
+from claude_tui.ui.widgets.user_message import UserMessage, turn_frame
 from claude_tui.ui.widgets.web_card import WebCard
 
 __all__ = ["AssistantMessage", "SummaryFold", "UserMessage", "turn_notice", "widget_for_turn"]
@@ -43,12 +43,11 @@ class AssistantMessage(GrowsInPlace, Vertical):
     A reply that searched or fetched shows its parts instead of the one view: views and web
     cards in order, then its sources (``reply_layout.WebParts``; :meth:`show_parts`)."""
 
-    DEFAULT_CSS = """
-    AssistantMessage {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $primary;
+    DEFAULT_CSS = (
+        """
+    AssistantMessage {"""
+        + turn_frame("$primary")
+        + """
         & > .label { color: $primary; text-style: bold; }
         & > .notice { margin-top: 1; }
         & > .notice.cancelled { color: $warning; }
@@ -59,6 +58,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
         & > Collapsible Static { color: $text-muted; }
     }
     """
+    )
 
     def __init__(
         self,
@@ -251,6 +251,8 @@ def turn_notice(turn: Turn) -> tuple[str | None, str]:
     if turn.status is TurnStatus.CANCELLED:
         if turn.text:
             return "■ Cancelled · the partial reply is kept", "cancelled"
+        if has_web_calls(turn.blocks):  # under a card that shows the query: not "before"
+            return "■ Cancelled during the search · the prompt stays in the history", "cancelled"
         return "■ Cancelled before any text arrived · the prompt stays in the history", "cancelled"
     if turn.status is TurnStatus.ERROR:
         return f"⚠ {turn.error or 'The reply failed.'}  ·  Ctrl+R retries", "error"

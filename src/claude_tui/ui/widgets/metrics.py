@@ -51,10 +51,11 @@ NARROW_BUDGET = {
 """Columns each field of the compact line takes at most in a long reply ("TTFT 1,234ms" is
 rare; "in 12,345 out ~1,234" is not). Fields are chosen by width against these, not by the
 text of the moment, so a field does not come and go while the numbers of one reply grow."""
-LEAVE_OUT = ("stop", "elapsed", "cost", "web", "cache", "ttft")
+LEAVE_OUT = ("stop", "elapsed", "web", "cost", "cache", "ttft")
 """What a narrow line does without first: the model is in the title, and an unusual stop shows
 under the reply anyway; the speed, the token counts and the gauge are what the line is for. The
-web count goes before the cache: the searches are in the cost too. The cache stays longer than
+web count goes before the cost and the cache: the searches are in the cost, so the cost says
+what they came to when there is room for only one. The cache stays longer than
 the cost: with caching, ``in`` counts only what was not cached (often 0), and the cache field
 is what says where the prompt went."""
 

@@ -53,8 +53,9 @@ class WebParts:
         return parts
 
     def adopt(self, view: MarkdownView, text: str) -> None:
-        """Take a reply's first view (its text so far is ``text``) as the first part's; should
-        that not be how the part begins (sanitizing changed it), the part gets a view anew."""
+        """Take a reply's first view (its text so far is ``text``) as the first part's, as it
+        is: nothing is checked here. The next ``sync`` compares the part's text with ``text``
+        (``_update``), and a part that does not go on from it gets a view anew."""
         self.widgets.append(view)
         self.texts.append(text)
 

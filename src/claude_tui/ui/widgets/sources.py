@@ -15,13 +15,13 @@ from textual.widget import Widget
 
 from claude_tui.core.reply_parts import Source, marker, source_line
 from claude_tui.core.web_card import one_line
-from claude_tui.ui.widgets.hanging import HangingLines, hang
+from claude_tui.ui.widgets.hanging import Entry, HangingLines, hang, text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 SOURCES_TITLE = "Sources"
 
 
-class SourcesList(SelectsText, HangingLines, Widget):
+class SourcesList(HangingLines, SelectsText, Widget):
     """One widget drawing the title and a line per source; selection copies what it shows."""
 
     COMPONENT_CLASSES = {"sources--title"}
@@ -49,17 +49,19 @@ class SourcesList(SelectsText, HangingLines, Widget):
             self.lines = tuple(one_line(source_line(source)) for source in sources)
             self.refresh(layout=True)
 
-    def lines_at(self, width: int) -> list[Content]:
+    def entries_at(self, width: int) -> list[Entry]:
         """The title, then each source wrapping under its text, clear of its ``[n]``; a URL
         that does not fit after its title starts a line of its own (the line break in place of the
-        dash, which would otherwise be left alone at the end of a wrapped title)."""
-        title = self.get_visual_style("sources--title", partial=True)
-        lines = [Content.styled(SOURCES_TITLE, title)]
+        dash, which would otherwise be left alone at the end of a wrapped title). Each source
+        copies as its one line."""
+        title = text_style(self, "sources--title")
+        entries: list[Entry] = [(SOURCES_TITLE, [Content.styled(SOURCES_TITLE, title)])]
         for line, (mark, named, url) in zip(self.lines, self._entries, strict=True):
             prefix = f"{mark} "
             if Content(line).cell_length <= width or not (named and url):
-                lines += hang(Content(line.removeprefix(prefix)), prefix, width)
+                rows = hang(Content(line.removeprefix(prefix)), prefix, width)
             else:
-                lines += hang(Content(named), prefix, width)
-                lines += hang(Content(url), " " * len(prefix), width)
-        return lines
+                rows = hang(Content(named), prefix, width)
+                rows += hang(Content(url), " " * len(prefix), width)
+            entries.append((line, rows))
+        return entries

@@ -16,7 +16,18 @@ from claude_tui.core.prompt import Prompt
 from claude_tui.core.sanitize import sanitize
 from claude_tui.ui.widgets.attachment_preview import preview_rows
 from claude_tui.ui.widgets.attachment_view import Attached, attached, draws_colour
+from claude_tui.ui.widgets.hanging import text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText, extract_lines
+
+
+def turn_frame(colour: str) -> str:
+    """The CSS rules a turn's widget shares, a prompt's and a reply's: a bar in ``colour`` down
+    its left side, one line above it; the rest of each turn's look is its own."""
+    return f"""
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick {colour};"""
 
 
 class UserMessage(SelectsText, Widget):
@@ -31,12 +42,11 @@ class UserMessage(SelectsText, Widget):
 
     COMPONENT_CLASSES = {"user-message--label", "user-message--attachment"}
 
-    DEFAULT_CSS = """
-    UserMessage {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $accent;
+    DEFAULT_CSS = (
+        """
+    UserMessage {"""
+        + turn_frame("$accent")
+        + """
         background: $boost;
         color: $foreground;
         & > .user-message--label { color: $accent; text-style: bold; }
@@ -44,6 +54,7 @@ class UserMessage(SelectsText, Widget):
         &.queued > .user-message--label { color: $text-muted; }
     }
     """
+    )
 
     def __init__(
         self,
@@ -69,11 +80,11 @@ class UserMessage(SelectsText, Widget):
 
     def render(self) -> Content:
         queued = self.has_class("queued")
-        style = self.get_visual_style("user-message--label", partial=True)
+        style = text_style(self, "user-message--label")
         lines = [Content.styled(self._label_text(queued), style)]
         pictures: set[int] = set()
         if self.attachments:
-            muted = self.get_visual_style("user-message--attachment", partial=True)
+            muted = text_style(self, "user-message--attachment")
             colour = draws_colour(self.app)
             for item in self.attachments:
                 lines.append(Content.styled(item.line, muted))

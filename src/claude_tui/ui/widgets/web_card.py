@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from claude_tui.core.web_card import CardText
-from claude_tui.ui.widgets.hanging import HangingLines, hang
+from claude_tui.ui.widgets.hanging import Entry, HangingLines, hang, text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
 STATES = ("running", "done", "failed", "stopped")
@@ -25,7 +25,7 @@ OPENED = "▼"
 DETAIL_INDENT = "     "
 
 
-class WebCard(SelectsText, HangingLines, Widget):
+class WebCard(HangingLines, SelectsText, Widget):
     """One call's card. ``collapsed`` as a ``Collapsible``'s: a click on the title line or
     Ctrl+O (``AssistantMessage.toggle_thinking``) opens and folds it."""
 
@@ -84,24 +84,29 @@ class WebCard(SelectsText, HangingLines, Widget):
             return "  "
         return f"{FOLDED if self._collapsed else OPENED} "
 
-    def lines_at(self, width: int) -> list[Content]:
-        """The title (and the details, opened), each wrapping under its own text."""
-        title = self.get_visual_style("web-card--title", partial=True)
-        lines = hang(Content.styled(self.card.title, title), self.fold_mark(), width)
+    def entries_at(self, width: int) -> list[Entry]:
+        """The title (and the details, opened), each wrapping under its own text and copying
+        as its one line, without the fold mark or the indent."""
+        title = text_style(self, "web-card--title")
+        entries: list[Entry] = [
+            (self.card.title, hang(Content.styled(self.card.title, title), self.fold_mark(), width))
+        ]
         if not self._collapsed and self.card.details:
-            detail = self.get_visual_style("web-card--detail", partial=True)
+            detail = text_style(self, "web-card--detail")
             for line in self.card.details:
-                lines += hang(Content.styled(line, detail), DETAIL_INDENT, width)
-        return lines
+                entries.append((line, hang(Content.styled(line, detail), DETAIL_INDENT, width)))
+        return entries
 
     def on_click(self, event: events.Click) -> None:
-        """A single click on the title line opens or folds the card (a double or triple click
-        selects words and lines, as in the rest of the reply)."""
+        """A single click anywhere on the title's rows opens or folds the card (a double or
+        triple click selects words and lines, as in the rest of the reply)."""
         super().on_click(event)
         if event.chain != 1 or not self.card.details:
             return
-        offset = event.get_content_offset(self)
+        # Anywhere on the title's rows, its left padding included (a content offset would be
+        # None there, and the click lost).
+        row = event.screen_y - self.content_region.y
         title_rows = len(hang(Content(self.card.title), self.fold_mark(), self.content_size.width))
-        if offset is not None and offset.y < title_rows:
+        if 0 <= row < title_rows:
             event.stop()
             self.collapsed = not self._collapsed

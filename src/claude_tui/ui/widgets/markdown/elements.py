@@ -109,22 +109,38 @@ class ChatMarkdown(Markdown):
         self.inline_code_theme = code_theme
 
 
-def _blend(foreground: str, background: str, amount: float = 0.4) -> str:
-    """A muted text colour: the foreground moved towards the background."""
+def rich_colour(value: str, fallback: str) -> str:
+    """A theme variable as a colour Rich parses: Textual's ANSI names (``ansi_blue``,
+    ``ansi_default``, the ``ansi-dark`` and ``ansi-light`` themes') are not Rich's, nor is a
+    hex with alpha (a transparent surface, ``#00000000``): they go as Rich names them
+    (``color(4)``, ``default``), a transparent one as the terminal's ``default``."""
     try:
-        return Color.parse(foreground).blend(Color.parse(background), amount).hex
+        colour = Color.parse(value)
+    except Exception:  # a theme with an unusual value still renders, in a plain colour
+        return fallback
+    return "default" if colour.a == 0 else colour.rich_color.name
+
+
+def _blend(foreground: str, background: str, amount: float = 0.4) -> str:
+    """A muted text colour: the foreground moved towards the background (dim where either is an
+    ANSI colour, whose real value only the terminal knows)."""
+    try:
+        fore, back = Color.parse(foreground), Color.parse(background)
     except Exception:  # a theme with unusual values still renders, just less subtly
         return "grey50"
+    if fore.ansi is not None or back.ansi is not None:
+        return "dim"
+    return fore.blend(back, amount).hex
 
 
 def rich_theme(variables: Mapping[str, str]) -> Theme:
     """Markdown styles drawn from Textual theme variables, so every theme looks intended."""
-    primary = variables.get("primary", "cyan")
-    secondary = variables.get("secondary", "blue")
-    accent = variables.get("accent", "magenta")
+    primary = rich_colour(variables.get("primary", "cyan"), "cyan")
+    secondary = rich_colour(variables.get("secondary", "blue"), "blue")
+    accent = rich_colour(variables.get("accent", "magenta"), "magenta")
     muted = _blend(variables.get("foreground", "#e0e0e0"), variables.get("background", "#121212"))
-    surface = variables.get("surface", "black")
-    warning = variables.get("warning", "yellow")
+    surface = rich_colour(variables.get("surface", "black"), "black")
+    warning = rich_colour(variables.get("warning", "yellow"), "yellow")
     return Theme(
         {
             "markdown.h1": f"bold {primary}",

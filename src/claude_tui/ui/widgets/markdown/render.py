@@ -29,7 +29,7 @@ from claude_tui.ui.widgets.markdown.code_rows import (
     syntax_rows,
     take_row_mark,
 )
-from claude_tui.ui.widgets.markdown.elements import ChatMarkdown, lexer_for, rich_theme
+from claude_tui.ui.widgets.markdown.elements import ChatMarkdown, lexer_for, rich_colour, rich_theme
 
 FENCE_CHUNK = 8
 """Lines of a streaming code fence rendered together once they are all written (see
@@ -67,7 +67,8 @@ class BlockRenderer:
             highlight=False,
         )
         self._code_theme = "monokai" if dark else "friendly"
-        self._code_background = variables.get("surface")
+        surface = variables.get("surface")
+        self._code_background = rich_colour(surface, "default") if surface else None
         self._cache: OrderedDict[_Key, list[Strip]] = OrderedDict()
 
     def render(
