@@ -4,8 +4,9 @@ The API carries on from a final assistant message: the request sends the history
 reply last, exactly as ``core.api_history`` sends any reply back (blocks unchanged, a final text
 block without its trailing whitespace, which the API rejects), keeping the calls a paused turn
 ends with (``keep_open_calls``: ``[thinking, call]`` goes back whole), and the new content is
-the rest of that same message. On screen and in the store it joins the same turn; the blocks kept before it
-(:func:`continuation_prefix`) are what was sent, so the text reads on without a seam.
+the rest of that same message. On screen and in the store it joins the same turn; the blocks
+kept before it (:func:`continuation_prefix`) are what was sent, so the text reads on without a
+seam.
 
 Thinking has two rules for a final assistant message (the API's 400s say them): with thinking
 enabled it must start with a thinking block, and with thinking disabled it must contain none. A
