@@ -284,4 +284,3 @@ class Reply:
             "stop_sequence": None,
             "usage": self.usage_json(1, final=False),
         }
-
