@@ -59,13 +59,19 @@ def one_line(text: str) -> str:
     return " ".join(sanitize_line(text).split())
 
 
+_CUT_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u[0-9a-fA-F]{0,3})?$")
+"""An escape cut in two at the end: a lone backslash, or one starting a ``u`` escape with fewer
+than four hex digits; only a backslash after an even number of backslashes starts an escape,
+so a complete escaped backslash (two in the JSON) is kept, with what follows it."""
+
+
 def _partial_string(partial_json: str, key: str) -> str:
     """The value of ``key`` in JSON that is still arriving (``{"query": "python 3.1``), as far
     as it has come; empty if it has not begun."""
     found = re.search(rf'"{re.escape(key)}"\s*:\s*"((?:[^"\\]|\\.)*)', partial_json)
     if found is None:
         return ""
-    raw = re.sub(r"\\u?[0-9a-fA-F]{0,3}$|\\$", "", found.group(1))  # an escape cut in two
+    raw = _CUT_ESCAPE.sub(r"\1", found.group(1))
     try:
         value = json.loads(f'"{raw}"')
     except ValueError:
