@@ -88,19 +88,21 @@ def test_a_reply_cut_at_max_tokens_is_no_pause(
     assert info.value.api_message == NO_PREFILL
 
 
-def test_a_paused_turn_that_lost_its_thinking_is_refused(
+def test_a_paused_turn_comes_back_whole_or_is_refused(
     client: anthropic.Anthropic, server: LocalAPIServer
 ) -> None:
-    """The whole paused content must come back, not only its ending: with thinking on, the
-    API's rule for a final message refuses it; with thinking off, it resumes no pause."""
-    server.push(Scenario(content=[THINKING, SEARCH], stop_reason="pause_turn"))
+    """The whole paused content must come back, not only its ending: with thinking on, a turn
+    that lost its thinking is refused by the API's rule for a final message; with thinking off
+    it goes on without its thinking, but not without another of its blocks."""
+    said = {"type": "text", "text": "Let me look. "}
+    server.push(Scenario(content=[THINKING, said, SEARCH], stop_reason="pause_turn"))
     tools: Any = [{"type": "web_search_20250305", "name": "web_search"}]
     model, thinking = "claude-haiku-4-5-20251001", {"type": "enabled", "budget_tokens": 1024}
     first = client.messages.create(
         model=model, max_tokens=2048, messages=[PROMPT], tools=tools, thinking=thinking
     )
     paused = [block.to_dict() for block in first.content]
-    assert [block["type"] for block in paused] == ["thinking", "server_tool_use"]
+    assert [block["type"] for block in paused] == ["thinking", "text", "server_tool_use"]
 
     def resume(content: list[Any], **options: Any) -> Any:
         messages: Any = [PROMPT, {"role": "assistant", "content": content}]
@@ -111,7 +113,9 @@ def test_a_paused_turn_that_lost_its_thinking_is_refused(
     with pytest.raises(anthropic.BadRequestError) as info:
         resume(paused[1:], thinking=thinking)
     assert "must start with a thinking block" in info.value.api_message
-    with pytest.raises(anthropic.BadRequestError) as info:
-        resume(paused[1:])
-    assert info.value.api_message == NOT_PAUSED.format(i=1)
+    for lost_a_block in ([paused[0], paused[2]], [paused[2]]):
+        with pytest.raises(anthropic.BadRequestError) as info:
+            resume(lost_a_block, thinking=thinking if lost_a_block[0] is paused[0] else None)
+        assert info.value.api_message == NOT_PAUSED.format(i=1)
+    assert resume(paused[1:]).stop_reason == "end_turn"  # thinking off: none goes back
     assert resume(paused, thinking=thinking).stop_reason == "end_turn"

@@ -6,16 +6,18 @@ which ``core.continuation`` recognises, so the app then asks the model to go on 
 reply the API itself paused (``stop_reason: "pause_turn"``) is another matter: the reference
 says to send it back, unchanged, as the last message, and the model goes on, on every model.
 
-How this server tells the two apart: by the whole content. When a reply stops with
-``pause_turn``, its whole turn is remembered (what the request went on from, if anything, then
-the reply; :func:`paused_form`: every block as sent, thinking
-first, the call last; only a final text block is compared without trailing whitespace, which the
-client must trim); a final assistant message with exactly that content resumes the pause and is
-accepted on any model. Any other final assistant message on a model without prefill is refused,
-and so is one, on any model, that ends with a server tool call without its result but is not a
-paused turn sent back whole (one that left out the thinking it began with, say): the API runs
-that call only for the turn it paused. (The real API knows the turn it paused by its own means;
-this is the nearest a stateless server can come to it.)
+How this server tells the two apart: by the whole turn. When a reply stops with ``pause_turn``,
+the turn so far is remembered (what the request went on from, if anything, then the reply; see
+:func:`paused_form`: every block as sent, thinking first, the call last; only a final text block
+is compared without trailing whitespace, which the client must trim). A final assistant message
+with exactly that content resumes the pause and is accepted on any model; with thinking off, so
+is that content without its thinking blocks (the API takes a turn going on without thinking, but
+no thinking in a final message then; with thinking on, ``request`` refuses a final message that
+does not start with thinking). Any other final assistant message on a model without prefill is
+refused, and so is one, on any model, that ends with a server tool call without its result but
+is not a paused turn sent back whole (a block left out or changed): the API runs that call only
+for the turn it paused. (The real API knows the turn it paused by its own means; this is the
+nearest a stateless server can come to it.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from collections.abc import Container
 from typing import Any
 
 from claude_tui.localapi.models import ModelSpec
+from claude_tui.localapi.request import thinking_enabled
 from claude_tui.localapi.wire import JSON
+
+THINKING = ("thinking", "redacted_thinking")
 
 NO_PREFILL = (
     "This model does not support assistant message prefill. The conversation must end with a "
@@ -44,20 +49,30 @@ NOT_PAUSED = (
 """The 400 for a final message with an open call that resumes no paused turn as it was."""
 
 
-def paused_form(content: Any) -> JSON | None:
+def paused_form(content: Any, *, thinking: bool = True) -> JSON | None:
     """A reply's content, or a final assistant message's, as a paused turn is compared (see the
-    module docstring); ``None`` for content that is no list of blocks."""
+    module docstring); ``None`` for content that is no list of blocks. ``thinking=False``: the
+    form a request with thinking off sends back, its thinking blocks left out (the API takes a
+    turn going on without thinking, but not thinking in a final message then)."""
     blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
     if not isinstance(blocks, list) or not blocks:
         return None
+    if not thinking:
+        blocks = [b for b in blocks if not (isinstance(b, dict) and b.get("type") in THINKING)]
     blocks = list(blocks)
-    last = blocks[-1]
+    last = blocks[-1] if blocks else None
     if isinstance(last, dict) and last.get("type") == "text" and isinstance(last.get("text"), str):
         text = last["text"].rstrip()
         blocks[-1] = {**last, "text": text}
         if not text:
             blocks.pop()
-    return {"paused": blocks}
+    return {"paused": blocks, "thinking": thinking} if blocks else None
+
+
+def paused_forms(content: Any) -> list[JSON]:
+    """The forms a paused reply may come back in: whole, and without its thinking."""
+    forms = (paused_form(content), paused_form(content, thinking=False))
+    return [form for form in forms if form is not None]
 
 
 def going_on_from(body: JSON) -> list[Any]:
@@ -94,7 +109,7 @@ def prefill_problem(spec: ModelSpec | None, body: JSON, paused: Container[object
     if final.get("role") != "assistant":
         return None
     content = final.get("content")
-    form = paused_form(content)
+    form = paused_form(content, thinking=thinking_enabled(body))
     if form is not None and form in paused:
         return None
     if _ends_with_open_call(content):
