@@ -131,7 +131,7 @@ def test_searches_and_fetches_read_as_one_line_each() -> None:
               ServerToolUseBlock("s", "web_search", partial_json='{"qu', partial=True)]  # fmt: skip
     assert _markdown(blocks).split("## Claude\n\n")[1] == (
         "*Searched the web: “do cats like water”*\n\n"
-        "*7 results: a.com, b.com, c.com, d.com, e.com …*\n\n"
+        "*7 results: a.com, b.com, c.com …*\n\n"
         "*Search failed: too\\_many\\_requests*\n\n"
         "*Fetched https://example.org/a%5Fb*\n\n"
         "*Fetched page: A \\*page\\**\n\n"

@@ -159,6 +159,18 @@ class TestCards:
         text = card_text(part, ended=False)
         assert (text.title, text.state) == ("🔍 Searching: python 3.1", "running")
 
+    def test_only_an_escape_cut_in_two_is_left_out_while_the_query_arrives(self) -> None:
+        arriving = {
+            r'{"query": "regex \\d': "regex \\d",  # an escaped backslash, then d
+            r'{"query": "a\\': "a\\",
+            r'{"query": "x\\u00': "x\\u00",  # an escaped backslash, then "u00"
+            r'{"query": "caf\u00e': "caf",  # \u00e9 cut in two
+            r'{"query": "x\\\u00': "x\\",
+            r'{"query": "tab\t': "tab\t",
+        }
+        got = {raw: subject(WebCallPart(search("s", "", partial_json=raw))) for raw in arriving}
+        assert got == arriving
+
     def test_results_fold_into_one_line_and_open_to_titles_domains_ages(self) -> None:
         part = reply_parts(searched_reply()).calls[0]
         text = card_text(part, ended=True)

@@ -8,7 +8,9 @@ remembers in this process only, and writes no file.
 from __future__ import annotations
 
 import json
+import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,7 @@ def test_the_file_is_private_and_written_as_blocks_are_sent(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # written at once: it holds the key
     assert json.loads(path.read_text())["emitted"] == []
     reply(first_run, Scenario(search="otters"))
+    first_run.stop()  # a timer writes within half a second; the stop writes at once
     saved = json.loads(path.read_text())
     # The call, the result and two citations; text is checked by its own rules.
     assert len(saved["emitted"]) == 4
@@ -152,6 +155,7 @@ def test_the_file_keeps_only_the_newest_digests(
     blocks = [{"type": "server_tool_use", "id": f"srvtoolu_{n}"} for n in range(5)]
     for block in blocks:
         memory.emitted.add(block)
+    memory.flush()
     assert len(json.loads(path.read_text())["emitted"]) == 3
     again, problem = load_memory(path)
     assert problem is None
@@ -168,6 +172,7 @@ def test_the_file_keeps_only_the_newest_digests(
             b'{"format": "claude-tui-localapi-memory", "version": 1, "key": "c2hvcnQ="}',
             "its key is 5 bytes, not 32",
         ),
+        (b'{"format": "claude-tui-localapi-memory", "version": 1}', "it has no key"),
         (
             b'{"format": "claude-tui-localapi-memory", "version": 1, "key": "'
             + b"A" * 43
@@ -176,7 +181,7 @@ def test_the_file_keeps_only_the_newest_digests(
         ),
         (b" " * (memory_file.MAX_BYTES + 1), "it is larger than 1048576 bytes"),
     ],
-    ids=["not-json", "not-ours", "version", "key", "digest", "too-large"],
+    ids=["not-json", "not-ours", "version", "key", "no-key", "digest", "too-large"],
 )
 def test_a_broken_file_starts_fresh_and_says_why(path: Path, content: bytes, why: str) -> None:
     path.parent.mkdir(parents=True)
@@ -205,6 +210,7 @@ def test_a_crash_mid_write_leaves_the_previous_file(
     memory, _ = load_memory(path)
     kept = {"type": "server_tool_use", "id": "srvtoolu_kept"}
     memory.emitted.add(kept)
+    memory.flush()
     before = path.read_bytes()
 
     def crash(fd: int) -> None:
@@ -212,11 +218,14 @@ def test_a_crash_mid_write_leaves_the_previous_file(
 
     monkeypatch.setattr(memory_file.os, "fsync", crash)
     memory.emitted.add({"type": "server_tool_use", "id": "srvtoolu_lost"})
+    memory.flush()
     monkeypatch.undo()
     assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    assert memory_file.TEMP_PREFIX not in str(list(path.parent.iterdir()))  # no temporary file
     leftover = path.parent / f"{memory_file.TEMP_PREFIX}killed"  # as a kill -9 would leave it
     leftover.write_bytes(b'{"format": "claude-tui-')
+    old = time.time() - memory_file.LEFTOVER_AGE - 1
+    os.utime(leftover, (old, old))
     again, problem = load_memory(path)
     assert problem is None and kept in again.emitted
     assert not leftover.exists()

@@ -10,7 +10,7 @@ from typing import Any
 import anthropic
 import pytest
 
-from claude_tui.localapi.prefill import NO_PREFILL
+from claude_tui.localapi.prefill import NO_PREFILL, NOT_PAUSED
 from claude_tui.localapi.server import LocalAPIServer, Scenario
 
 PROMPT = {"role": "user", "content": "Search for the weather in Paris."}
@@ -20,6 +20,7 @@ SEARCH = {
     "name": "web_search",
     "input": {"query": "weather in Paris"},
 }
+THINKING = {"type": "thinking", "thinking": "Search first."}
 
 
 @pytest.fixture
@@ -85,3 +86,36 @@ def test_a_reply_cut_at_max_tokens_is_no_pause(
     with pytest.raises(anthropic.BadRequestError) as info:
         ask(client, "claude-sonnet-5-5", [block.to_dict() for block in cut.content])
     assert info.value.api_message == NO_PREFILL
+
+
+def test_a_paused_turn_comes_back_whole_or_is_refused(
+    client: anthropic.Anthropic, server: LocalAPIServer
+) -> None:
+    """The whole paused content must come back, not only its ending: with thinking on, a turn
+    that lost its thinking is refused by the API's rule for a final message; with thinking off
+    it goes on without its thinking, but not without another of its blocks."""
+    said = {"type": "text", "text": "Let me look. "}
+    server.push(Scenario(content=[THINKING, said, SEARCH], stop_reason="pause_turn"))
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search"}]
+    model, thinking = "claude-haiku-4-5-20251001", {"type": "enabled", "budget_tokens": 1024}
+    first = client.messages.create(
+        model=model, max_tokens=2048, messages=[PROMPT], tools=tools, thinking=thinking
+    )
+    paused = [block.to_dict() for block in first.content]
+    assert [block["type"] for block in paused] == ["thinking", "text", "server_tool_use"]
+
+    def resume(content: list[Any], **options: Any) -> Any:
+        messages: Any = [PROMPT, {"role": "assistant", "content": content}]
+        return client.messages.create(
+            model=model, max_tokens=2048, messages=messages, tools=tools, **options
+        )
+
+    with pytest.raises(anthropic.BadRequestError) as info:
+        resume(paused[1:], thinking=thinking)
+    assert "must start with a thinking block" in info.value.api_message
+    for lost_a_block in ([paused[0], paused[2]], [paused[2]]):
+        with pytest.raises(anthropic.BadRequestError) as info:
+            resume(lost_a_block, thinking=thinking if lost_a_block[0] is paused[0] else None)
+        assert info.value.api_message == NOT_PAUSED.format(i=1)
+    assert resume(paused[1:]).stop_reason == "end_turn"  # thinking off: none goes back
+    assert resume(paused, thinking=thinking).stop_reason == "end_turn"

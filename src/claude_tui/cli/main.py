@@ -155,14 +155,16 @@ def prepare_settings(
     return settings, path, notices, tuple(themes)
 
 
-def start_demo_server(notices: list[str]) -> LocalAPIServer:
+def start_demo_server(notices: list[str], later: list[str] | None = None) -> LocalAPIServer:
     """The local server ``--demo`` talks to, remembering what it sent in a private file under
     the data dir, so a conversation from an earlier demo run goes on (its web search and
-    thinking blocks are accepted back). A file it cannot use becomes a notice, not a failure."""
+    thinking blocks are accepted back). A file it cannot use becomes a notice, not a failure;
+    a write that fails while the demo runs goes to ``later`` (once), said when the app ends."""
     from claude_tui.localapi.memory_file import load_memory
     from claude_tui.localapi.server import DEMO_SCENARIO, LocalAPIServer
 
-    memory, problem = load_memory(data_dir() / DEMO_MEMORY_FILE)
+    report = later.append if later is not None else None
+    memory, problem = load_memory(data_dir() / DEMO_MEMORY_FILE, report)
     if problem is not None:
         notices.append(problem)
     return LocalAPIServer(DEMO_SCENARIO, memory=memory).start()
@@ -189,8 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from claude_tui.ui.options import AppOptions
 
     server = None
+    said_at_exit: list[str] = []
     if args.demo:
-        server = start_demo_server(notices)
+        server = start_demo_server(notices, said_at_exit)
         api = ApiSettings(api_key="demo-key-not-secret", base_url=server.base_url)
     else:
         api = ApiSettings(
@@ -212,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
+        for line in said_at_exit:  # after the app: the terminal is the shell's again
+            print(f"claude-tui: {line}", file=sys.stderr)
     return 0
 
 

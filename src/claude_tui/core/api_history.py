@@ -5,12 +5,15 @@ screen exactly as far as it got, but the API rejects some shapes of history with
 what it accepts goes back:
 
 - the history starts with a user message, and consecutive messages of one role are merged;
-- a text block that is empty or only whitespace is dropped, and the final assistant message's
-  last text block loses its trailing whitespace;
+- a text block that is empty or only whitespace is dropped, and the final assistant message
+  loses its trailing whitespace when it ends with a text block (a text block before a call
+  keeps its words as they came: the API's rule is about how the final content ends);
 - a thinking block goes back only with its signature, and only complete; redacted thinking goes
   back as it came;
 - a server tool call goes back only complete and followed, in the same message, by its result;
-  a result only after its call;
+  a result only after its call. With ``keep_open_calls``, the calls the final assistant message ends
+  with (:func:`open_tail`) go back without results: a turn the API paused mid-search goes back
+  exactly as it came, thinking first, the call last;
 - compaction, images, documents and kinds the app does not know go back unchanged;
 - a block the reply ended in the middle of (``partial``) is not sent, except text: the text
   that arrived is a valid text block, and it is what the person saw;
@@ -46,12 +49,21 @@ Message = tuple[str, list[Block]]
 """A role and its blocks."""
 
 
-def api_history(messages: Iterable[tuple[str, Sequence[Block]]]) -> list[dict[str, Any]]:
-    """The API's ``messages`` for these roles and blocks (see the module docstring)."""
+def api_history(
+    messages: Iterable[tuple[str, Sequence[Block]]], *, keep_open_calls: bool = False
+) -> list[dict[str, Any]]:
+    """The API's ``messages`` for these roles and blocks (see the module docstring).
+
+    ``keep_open_calls``: the final assistant message keeps the calls it ends with, which have no
+    result yet (a paused turn being continued); they count before the rule that drops an
+    assistant message of thinking alone, so ``[thinking, call]`` goes back whole."""
     settled = [(role, [block for block in blocks if _sendable(block)]) for role, blocks in messages]
+    keep: frozenset[str] = frozenset()
+    if keep_open_calls and settled and settled[-1][0] == "assistant":
+        keep = frozenset(call.id for call in _trailing_calls(settled[-1][1]))
     while True:
         before = settled
-        settled = [(role, _paired(blocks)) for role, blocks in _merged(settled)]
+        settled = [(role, _paired(blocks, keep)) for role, blocks in _merged(settled)]
         settled = [(role, blocks) for role, blocks in settled if _worth_sending(role, blocks)]
         if settled == before:
             break  # dropping a message can make two of one role meet: merge again until not
@@ -110,8 +122,26 @@ def _merged(messages: Iterable[Message]) -> list[Message]:
     return merged
 
 
-def _paired(blocks: list[Block]) -> list[Block]:
-    """Server tool calls only with their results after them, results only after their calls.
+def open_tail(blocks: Sequence[Block]) -> list[ServerToolUseBlock]:
+    """The complete server tool calls a reply ends with, which have no result yet: where the
+    API pauses a turn mid-search (``pause_turn``). Blocks that are never sent (a call cut in
+    the middle, thinking without its signature) are skipped at the end: ``[A, partial]`` ends
+    with ``A``."""
+    return _trailing_calls([block for block in blocks if _sendable(block)])
+
+
+def _trailing_calls(blocks: Sequence[Block]) -> list[ServerToolUseBlock]:
+    tail: list[ServerToolUseBlock] = []
+    for block in reversed(blocks):
+        if not isinstance(block, ServerToolUseBlock):
+            break
+        tail.insert(0, block)
+    return tail
+
+
+def _paired(blocks: list[Block], keep: frozenset[str] = frozenset()) -> list[Block]:
+    """Server tool calls only with their results after them (or in ``keep``: the open tail of
+    a paused turn), results only after their calls.
 
     A result's call is the earlier block with its ``tool_use_id`` as ``id``: a server tool call,
     or a kind the app does not know (a tool call of a newer kind goes back with its result).
@@ -120,7 +150,8 @@ def _paired(blocks: list[Block]) -> list[Block]:
     open_calls: set[str] = set()
     for position, block in enumerate(blocks):
         if isinstance(block, ServerToolUseBlock):
-            if any(_answers(later, block.id) for later in blocks[position + 1 :]):
+            answered = any(_answers(later, block.id) for later in blocks[position + 1 :])
+            if answered or block.id in keep:
                 kept.append(block)
                 open_calls.add(block.id)
         elif isinstance(block, ToolResultBlock):
@@ -146,15 +177,15 @@ def _worth_sending(role: str, blocks: list[Block]) -> bool:
 
 
 def without_trailing_whitespace(blocks: list[Block]) -> list[Block]:
-    """The last text block right-stripped (dropped if that empties it)."""
-    for position in range(len(blocks) - 1, -1, -1):
-        block = blocks[position]
-        if isinstance(block, TextBlock):
-            stripped = block.text.rstrip()
-            if stripped == block.text:
-                return blocks
-            rest = blocks[position + 1 :]
-            if not stripped:
-                return [*blocks[:position], *rest]
-            return [*blocks[:position], replace(block, text=stripped), *rest]
+    """The blocks with the last one right-stripped when it is text (dropped if that empties
+    it, and then the one before it); a text block followed by anything else keeps its
+    whitespace."""
+    while blocks and isinstance(blocks[-1], TextBlock):
+        block = blocks[-1]
+        stripped = block.text.rstrip()
+        if stripped == block.text:
+            return blocks
+        if stripped:
+            return [*blocks[:-1], replace(block, text=stripped)]
+        blocks = blocks[:-1]  # only whitespace: the text before it is now the end
     return blocks

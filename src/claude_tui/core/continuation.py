@@ -1,10 +1,12 @@
 """Continuing a reply that was cut short (``max_tokens``, ``pause_turn``) in the same turn.
 
 The API carries on from a final assistant message: the request sends the history with the cut
-reply last, exactly as ``core.api_history`` sends any reply back (blocks unchanged, the last text
-without its trailing whitespace, which the API rejects), and the new content is the rest of that
-same message. On screen and in the store it joins the same turn; the blocks kept before it
-(:func:`continuation_prefix`) are what was sent, so the text reads on without a seam.
+reply last, exactly as ``core.api_history`` sends any reply back (blocks unchanged, a final text
+block without its trailing whitespace, which the API rejects), keeping the calls a paused turn
+ends with (``keep_open_calls``: ``[thinking, call]`` goes back whole), and the new content is
+the rest of that same message. On screen and in the store it joins the same turn; the blocks
+kept before it (:func:`continuation_prefix`) are what was sent, so the text reads on without a
+seam.
 
 Thinking has two rules for a final assistant message (the API's 400s say them): with thinking
 enabled it must start with a thinking block, and with thinking disabled it must contain none. A
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from claude_tui.core.api_history import without_trailing_whitespace
+from claude_tui.core.api_history import open_tail, without_trailing_whitespace
 from claude_tui.core.blocks import Block, ServerToolUseBlock
 from claude_tui.core.context_window import context_tokens
 from claude_tui.core.conversation import Turn, TurnStatus, build_api_messages
@@ -61,41 +63,25 @@ def continuable_turn(turns: Sequence[Turn]) -> Turn | None:
     return None
 
 
-def continuation_prefix(blocks: Sequence[Block]) -> list[Block]:
-    """The blocks a continued reply keeps before its new content: all of them, the last text
-    block without the trailing whitespace it could not be sent back with."""
-    return without_trailing_whitespace(list(blocks))
+def continuation_prefix(blocks: Sequence[Block], *, ask: bool = False) -> list[Block]:
+    """The blocks a continued reply keeps before its new content: what went back in its
+    request. A server tool call cut in the middle at the end is left out (it was never sent;
+    the call that follows replaces it), and a final text block loses the trailing whitespace it
+    could not be sent back with (a text block before a call keeps it, as it went back).
+    ``ask``: the open calls the reply ends with are left out too: the request asks the model
+    to go on instead of sending the paused reply back, so they would never get a result."""
+    kept = list(blocks)
+    while kept and isinstance(kept[-1], ServerToolUseBlock) and kept[-1].partial:
+        kept.pop()
+    if ask:
+        unanswered = {id(call) for call in open_tail(kept)}
+        kept = [block for block in kept if id(block) not in unanswered]
+    return without_trailing_whitespace(kept)
 
 
 def continued_blocks(prefix: Sequence[Block], new: Sequence[Block]) -> list[Block]:
     """The whole turn: what it had, then what the continuation brought."""
     return [*prefix, *new]
-
-
-def open_calls(blocks: Sequence[Block]) -> list[Block]:
-    """The complete server tool calls a reply ends with, which have no result yet: where the
-    API pauses a turn mid-search (``pause_turn``), to run the call when the turn goes on."""
-    tail: list[Block] = []
-    for block in reversed(blocks):
-        if not isinstance(block, ServerToolUseBlock) or block.partial:
-            break
-        tail.insert(0, block)
-    return tail
-
-
-def with_open_calls(
-    messages: list[dict[str, Any]], prefix: Sequence[Block]
-) -> list[dict[str, Any]]:
-    """The history of a continuation with the reply's open calls (:func:`open_calls`) back at
-    its end: an ordinary history leaves a call without its result out (the API refuses one
-    anywhere else), but a paused turn must go back exactly as it came, call last."""
-    calls = [block.to_api() for block in open_calls(prefix)]
-    if not calls:
-        return messages
-    if messages and messages[-1].get("role") == "assistant":
-        content = list(messages[-1].get("content") or [])
-        return [*messages[:-1], {**messages[-1], "content": [*content, *calls]}]
-    return [*messages, {"role": "assistant", "content": calls}]
 
 
 def continuation_request(
@@ -139,14 +125,13 @@ def begin_continuation(
     ``metrics_before``, and is ``STREAMING`` again, with no stop reason or error, until its
     continuation ends. ``thinking`` is whether the settings enable it.
     ``ask``: the request ends with :data:`CONTINUE_PROMPT` instead of the cut reply."""
-    prefix = continuation_prefix(turn.blocks)
+    prefix = continuation_prefix(turn.blocks, ask=ask)
     turn.blocks = list(prefix)
-    messages = build_api_messages(list(turns))
     if ask:
         nudge = {"role": "user", "content": [{"type": "text", "text": CONTINUE_PROMPT}]}
-        messages = [*messages, nudge]
+        messages = [*build_api_messages(list(turns)), nudge]
     else:
-        messages = with_open_calls(messages, prefix)
+        messages = build_api_messages(list(turns), keep_open_calls=True)
         messages, thinking = continuation_request(messages, thinking)
     earlier = combined(None, turn.metrics)
     turn.metrics_before = earlier

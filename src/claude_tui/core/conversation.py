@@ -120,9 +120,11 @@ def edit_point(turns: list[Turn]) -> EditPoint | None:
     return EditPoint(index, parent_id, parent_id is not None)
 
 
-def build_api_messages(turns: list[Turn]) -> list[dict[str, Any]]:
+def build_api_messages(turns: list[Turn], *, keep_open_calls: bool = False) -> list[dict[str, Any]]:
     """The history the real Messages API accepts for these turns: a reply still streaming is
-    left out, and the rest goes through :func:`~claude_tui.core.api_history.api_history`."""
+    left out, and the rest goes through :func:`~claude_tui.core.api_history.api_history`
+    (``keep_open_calls``: the final reply is a paused turn going back as it came)."""
     return api_history(
-        (turn.role, turn.blocks) for turn in turns if turn.status is not TurnStatus.STREAMING
+        ((turn.role, turn.blocks) for turn in turns if turn.status is not TurnStatus.STREAMING),
+        keep_open_calls=keep_open_calls,
     )

@@ -18,13 +18,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from claude_tui.core.reply_parts import WebCallPart
 from claude_tui.core.sanitize import sanitize_line
-
-SHOWN_DOMAINS = 3
-"""How many result domains the folded line names before "…"."""
+from claude_tui.core.web_lines import (
+    error_code,
+    host,
+    named_domains,
+    result_domains,
+    results_count,
+)
 
 SEARCH_ICON = "🔍"
 FETCH_ICON = "🌐"
@@ -59,13 +62,19 @@ def one_line(text: str) -> str:
     return " ".join(sanitize_line(text).split())
 
 
+_CUT_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u[0-9a-fA-F]{0,3})?$")
+"""An escape cut in two at the end: a lone backslash, or one starting a ``u`` escape with fewer
+than four hex digits; only a backslash after an even number of backslashes starts an escape,
+so a complete escaped backslash (two in the JSON) is kept, with what follows it."""
+
+
 def _partial_string(partial_json: str, key: str) -> str:
     """The value of ``key`` in JSON that is still arriving (``{"query": "python 3.1``), as far
     as it has come; empty if it has not begun."""
     found = re.search(rf'"{re.escape(key)}"\s*:\s*"((?:[^"\\]|\\.)*)', partial_json)
     if found is None:
         return ""
-    raw = re.sub(r"\\u?[0-9a-fA-F]{0,3}$|\\$", "", found.group(1))  # an escape cut in two
+    raw = _CUT_ESCAPE.sub(r"\1", found.group(1))
     try:
         value = json.loads(f'"{raw}"')
     except ValueError:
@@ -84,17 +93,8 @@ def subject(part: WebCallPart) -> str:
 
 
 def domain(url: str) -> str:
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
-    return one_line(host.removeprefix("www."))
-
-
-def _error_code(content: Any) -> str | None:
-    if isinstance(content, Mapping) and str(content.get("type", "")).endswith("_error"):
-        return str(content.get("error_code") or "unknown")
-    return None
+    """The site a URL is on, as one safe line (``example.com``)."""
+    return one_line(host(url))
 
 
 def error_words(code: str) -> str:
@@ -103,32 +103,33 @@ def error_words(code: str) -> str:
 
 def card_text(part: WebCallPart, *, ended: bool) -> CardText:
     """What ``part``'s card shows now; ``ended``: the reply is over (a call with no result was
-    stopped, not still running)."""
+    stopped, not still running). A search and a fetch say running, stopped and failed in the
+    same shape; only a result that came is read their own way."""
     what = one_line(subject(part))
     if part.search:
-        return _search_text(part, what, ended)
-    return _fetch_text(part, what, ended)
-
-
-def _search_text(part: WebCallPart, query: str, ended: bool) -> CardText:
-    quoted = f"{SEARCH_ICON} “{query}”" if query else f"{SEARCH_ICON} Web search"
+        named = f"{SEARCH_ICON} “{what}”" if what else f"{SEARCH_ICON} Web search"
+        running, waited_for = f"{SEARCH_ICON} Searching: {what}", "its results"
+    else:
+        named = f"{FETCH_ICON} {what}" if what else f"{FETCH_ICON} Web fetch"
+        running, waited_for = f"{FETCH_ICON} Fetching: {what}", "the page came"
     if part.result is None:
         if ended:
-            return CardText(f"{quoted} · stopped before its results", (), "stopped")
-        return CardText(f"{SEARCH_ICON} Searching: {query}", (), "running")
+            return CardText(f"{named} · stopped before {waited_for}", (), "stopped")
+        return CardText(running, (), "running")
     content = part.result.raw.get("content")
-    code = _error_code(content)
+    code = error_code(content)
     if code is not None:
-        return CardText(f"{quoted} · search failed: {error_words(code)}", (), "failed")
+        kind = "search" if part.search else "fetch"
+        return CardText(f"{named} · {kind} failed: {error_words(code)}", (), "failed")
+    return _searched(named, content) if part.search else _fetched(named, content)
+
+
+def _searched(named: str, content: Any) -> CardText:
+    """A search's results folded into its line, one detail line each."""
     results = [r for r in content if isinstance(r, Mapping)] if isinstance(content, list) else []
-    domains: list[str] = []
-    for result in results:
-        name = domain(str(result.get("url", "")))
-        if name and name not in domains:
-            domains.append(name)
-    count = f"{len(results)} result{'' if len(results) == 1 else 's'}"
-    shown = ", ".join(domains[:SHOWN_DOMAINS]) + (" …" if len(domains) > SHOWN_DOMAINS else "")
-    title = " · ".join(piece for piece in (quoted, count, shown) if piece)
+    shown = named_domains(result_domains(results, one_line))
+    count = results_count(len(results))
+    title = " · ".join(piece for piece in (named, count, shown) if piece)
     return CardText(title, tuple(_result_line(result) for result in results), "done")
 
 
@@ -147,16 +148,8 @@ def _result_line(result: Mapping[str, Any]) -> str:
     return f"{title} — {about}" if about else title
 
 
-def _fetch_text(part: WebCallPart, url: str, ended: bool) -> CardText:
-    named = f"{FETCH_ICON} {url}" if url else f"{FETCH_ICON} Web fetch"
-    if part.result is None:
-        if ended:
-            return CardText(f"{named} · stopped before the page came", (), "stopped")
-        return CardText(f"{FETCH_ICON} Fetching: {url}", (), "running")
-    content = part.result.raw.get("content")
-    code = _error_code(content)
-    if code is not None:
-        return CardText(f"{named} · fetch failed: {error_words(code)}", (), "failed")
+def _fetched(named: str, content: Any) -> CardText:
+    """A fetched page: its size on the line, its title and retrieval time below."""
     page = content if isinstance(content, Mapping) else {}
     document = page.get("content")
     document = document if isinstance(document, Mapping) else {}

@@ -1,4 +1,4 @@
-"""What a server remembers of what it sent: its signing key, the blocks sent, the paused endings.
+"""What a server remembers of what it sent: its signing key, the blocks sent, the paused turns.
 
 A history sent back is checked against these (:mod:`history`, :mod:`prefill`), so they decide
 whether a reply from this server is accepted back. A server made for a test remembers in memory,
@@ -9,6 +9,7 @@ earlier run can go on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from claude_tui.localapi.emitted import EmittedBlocks
@@ -24,4 +25,7 @@ class ServerMemory:
     emitted: EmittedBlocks = field(default_factory=EmittedBlocks)
     """The finished blocks sent that a history may send back only unchanged."""
     paused: EmittedBlocks = field(default_factory=EmittedBlocks)
-    """How the replies that stopped with ``pause_turn`` ended (see :mod:`prefill`)."""
+    """The whole content of the replies that stopped with ``pause_turn`` (see :mod:`prefill`)."""
+    flush: Callable[[], None] = field(default=lambda: None)
+    """Write what is not written yet, where the memory is kept (the server calls it when it
+    stops); nothing for a memory kept in this process only."""

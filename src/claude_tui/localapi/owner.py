@@ -48,8 +48,9 @@ class ConnectionOwner(Protocol):
 
     @property
     def paused_endings(self) -> EmittedBlocks:
-        """How the replies that stopped with ``pause_turn`` ended: a final assistant message
-        ending so resumes one, which a model without prefill takes too (see :mod:`prefill`)."""
+        """The whole content of the replies that stopped with ``pause_turn``: a final assistant
+        message holding one resumes it, which a model without prefill takes too (see
+        :mod:`prefill`)."""
         ...
 
     @property

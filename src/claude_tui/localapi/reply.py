@@ -16,7 +16,7 @@ from claude_tui.localapi.compaction import compaction_problem
 from claude_tui.localapi.handler import ClientGone, ConnectionHandler
 from claude_tui.localapi.history import must_be_unchanged, sent_citations
 from claude_tui.localapi.models import find_spec, model_problem
-from claude_tui.localapi.prefill import PAUSED, ending, prefill_problem
+from claude_tui.localapi.prefill import PAUSED, paused_forms, prefill_problem
 from claude_tui.localapi.prompt_cache import cache_control_problem
 from claude_tui.localapi.request import estimate_tokens, validate_body
 from claude_tui.localapi.scenario import Reply, Scenario
@@ -96,7 +96,7 @@ class MessagesHandler(ConnectionHandler):
             problem = problem or cache_control_problem(body)
             if problem is None:
                 problem = compaction_problem(body, betas, spec)
-            if problem is None and spec is not None:
+            if problem is None:
                 problem = prefill_problem(spec, body, owner.paused_endings)
             if problem is None:
                 model = spec.id if spec is not None else None
@@ -244,11 +244,11 @@ class MessagesHandler(ConnectionHandler):
             self.server.owner.emitted_blocks.add(citation)
 
     def _remember_pause(self, reply: Reply, stop_reason: str) -> None:
-        """Note how a reply the API paused ends, so its resumption is not taken for a prefill
-        (before the stop reason is sent: the client may send it back at once)."""
-        end = ending(reply.content) if stop_reason == PAUSED else None
-        if end is not None:
-            self.server.owner.paused_endings.add(end)
+        """Note the whole content of a reply the API paused, so its resumption is not taken for a
+        prefill (before the stop reason is sent: the client may send it back at once)."""
+        if stop_reason == PAUSED:
+            for form in paused_forms(reply.turn_content):
+                self.server.owner.paused_endings.add(form)
 
     def _block_start(self, index: int, block: JSON) -> None:
         self._send_event(

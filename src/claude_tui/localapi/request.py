@@ -191,11 +191,23 @@ def validate_body(
         return ambiguous
     final = messages[last]
     if final["role"] == "assistant":
-        text = message_text(final)
+        text = _final_text(final)
         if text and text != text.rstrip():
             return "messages: final assistant content cannot end with trailing whitespace"
         return _final_thinking_problem(last, final, thinking_enabled(body))
     return None
+
+
+def _final_text(final: JSON) -> str:
+    """The text the final message ends with: the rule on trailing whitespace is about how the
+    content ends, so a text block before a call (``"I'll search "``) is not its concern."""
+    content = final.get("content")
+    if isinstance(content, str):
+        return content
+    last = content[-1] if isinstance(content, list) and content else None
+    if isinstance(last, dict) and last.get("type") == "text" and isinstance(last.get("text"), str):
+        return str(last["text"])
+    return ""
 
 
 def _final_thinking_problem(i: int, final: JSON, thinking: bool) -> str | None:

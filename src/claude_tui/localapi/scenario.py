@@ -7,7 +7,7 @@ token-sized chunks by :func:`tokenize`, which is what makes the stream pace like
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from claude_tui.localapi.attachment_reply import attachments_reply
 from claude_tui.localapi.block_stream import PlannedBlock, plan_block, plan_content, tokenize
@@ -19,6 +19,7 @@ from claude_tui.localapi.compaction import (
     plan_compaction,
 )
 from claude_tui.localapi.demo_replies import all_replies, make_thinking, pick_reply
+from claude_tui.localapi.prefill import going_on_from
 from claude_tui.localapi.prompt_cache import CacheUsage, uncached
 from claude_tui.localapi.request import (
     last_user_text,
@@ -150,6 +151,14 @@ class Reply:
     web: WebTurn | None = None
     """The searches and fetches the reply makes, if any: ``usage.server_tool_use`` counts
     them."""
+    going_on_from: list[JSON] = field(default_factory=list)
+    """The turn so far this reply continues (the request's final assistant message): with the
+    reply, the whole turn a pause must come back as (:mod:`prefill`)."""
+
+    @property
+    def turn_content(self) -> list[JSON]:
+        """The whole turn once this reply is sent: what it went on from, then its blocks."""
+        return [*self.going_on_from, *self.content]
 
     @property
     def input_tokens(self) -> int:
@@ -188,12 +197,20 @@ class Reply:
         paused = "pause_turn" if web is not None and web.paused else None
         if compaction is None:
             read = usage if usage is not None else uncached(body)
-            return cls(model, read, blocks, stop_reason=paused, web=web)
+            return cls(model, read, blocks, paused, web=web, going_on_from=going_on_from(body))
         # The reply is made from the summary on: that is the input it reads.
         compacted = {**body, "messages": compacted_messages(body, compaction.block)}
         blocks.insert(0, plan_block(compaction.block, counted=False))
         done = replace(compaction, usage=usage if usage is not None else uncached(body))
-        return cls(model, uncached(compacted), blocks, stop_reason=paused, compaction=done, web=web)
+        return cls(
+            model,
+            uncached(compacted),
+            blocks,
+            paused,
+            compaction=done,
+            web=web,
+            going_on_from=going_on_from(body),
+        )
 
     @staticmethod
     def _web_turn(scenario: Scenario, body: JSON) -> WebTurn | None:
@@ -213,8 +230,9 @@ class Reply:
     def _demo_blocks(
         scenario: Scenario, body: JSON, web: WebTurn | None = None
     ) -> list[PlannedBlock]:
-        """A thinking block (if asked for, its deltas not counted by faults), then the text, or
-        the searches and fetches with their text (``web``)."""
+        """A thinking block (if asked for, its deltas not counted by faults; made up only for a
+        new turn, not for one going on from a final assistant message), then the text, or the
+        searches and fetches with their text (``web``)."""
         prompt = last_user_text(body)
         turn = turn_index(body)
         if scenario.text is not None:
@@ -229,8 +247,8 @@ class Reply:
             if opening is not None:  # say what arrived; answer the prompt's words, if any
                 text = opening + ("\n\n" + text if prompt.strip() else "")
         thinking = scenario.thinking
-        if thinking is None and thinking_enabled(body):
-            thinking = make_thinking(prompt, turn)
+        if thinking is None and thinking_enabled(body) and not going_on_from(body):
+            thinking = make_thinking(prompt, turn)  # a turn going on has thought already
         blocks: list[PlannedBlock] = []
         if thinking is not None:
             blocks.append(plan_block({"type": "thinking", "thinking": thinking}, counted=False))

@@ -165,7 +165,8 @@ class LocalAPIServer:
         """Stop serving and close every connection; safe to call twice, never hangs.
 
         Handlers mid-wait see the stop within ``POLL`` seconds; open connections are shut down
-        so that idle keep-alive readers and stalled clients are released at once.
+        so that idle keep-alive readers and stalled clients are released at once. A memory kept
+        in a file is written out last.
         """
         httpd, self._httpd = self._httpd, None
         if httpd is None:
@@ -180,6 +181,7 @@ class LocalAPIServer:
             self._thread.join(timeout=2.0)
             self._thread = None
         self._state.wait_for_no_connections(timeout=1.0)
+        self._state.memory.flush()  # the demo's file: what a timer has not written yet
 
     def __enter__(self) -> LocalAPIServer:
         return self.start()

@@ -14,13 +14,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claude_tui.core import web_lines
 from claude_tui.core.blocks import ServerToolUseBlock, ToolResultBlock
 from claude_tui.core.reply_parts import SourceNumbers
 from claude_tui.core.sanitize import sanitize_line
-from claude_tui.core.web_card import domain
-
-SHOWN_DOMAINS = 5
-"""How many of a search's result domains its line names before "…"."""
 
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\`*_\[\]<>~|^{}\"\u202a-\u202e\u2066-\u2069]")
 
@@ -46,61 +43,27 @@ def _percent(match: re.Match[str]) -> str:
 
 
 def is_web_call(block: ServerToolUseBlock) -> bool:
-    return block.name in ("web_search", "web_fetch")
+    return block.name in web_lines.WEB_CALLS
 
 
 def call_line(block: ServerToolUseBlock) -> str:
-    """``*Searched the web: “query”*`` or ``*Fetched https://…*``; a call cut off before its
-    input arrived says only what it was."""
-    if block.name == "web_search":
-        query = block.input.get("query")
-        if isinstance(query, str) and query.strip():
-            return f"*Searched the web: “{shown_text(query)}”*"
-        return "*Searched the web*"
-    url = block.input.get("url")
-    if isinstance(url, str) and url.strip():
-        return f"*Fetched {shown_url(url)}*"
-    return "*Fetched a page*"
+    """``*Searched the web: “query”*`` or ``*Fetched https://…*`` (the words of
+    :mod:`~claude_tui.core.web_lines`, Markdown-safe)."""
+    line = web_lines.call_line(block.name, block.input, text=shown_text, url=shown_url)
+    return f"*{line or 'Used a web tool'}*"
 
 
 def is_web_result(block: ToolResultBlock) -> bool:
-    return block.type in ("web_search_tool_result", "web_fetch_tool_result")
+    return block.type in web_lines.WEB_RESULTS
 
 
 def result_line(block: ToolResultBlock) -> str:
     """A search's results as their domains (``*3 results: example.com, …*``), a fetched page
-    by its title, and a failed call by its error code (``*Search failed: max_uses_exceeded*``).
-    Nothing encrypted is ever shown."""
-    search = block.type == "web_search_tool_result"
-    content = block.raw.get("content")
-    if isinstance(content, Mapping) and str(content.get("type", "")).endswith("_error"):
-        code = shown_text(str(content.get("error_code") or "unknown"))
-        return f"*{'Search' if search else 'Fetch'} failed: {code}*"
-    if search:
-        return _results_line(content if isinstance(content, list) else [])
-    page = content.get("content") if isinstance(content, Mapping) else None
-    title = page.get("title") if isinstance(page, Mapping) else None
-    if isinstance(title, str) and title.strip():
-        return f"*Fetched page: {shown_text(title)}*"
-    return "*Fetched page*"
-
-
-def _results_line(results: Sequence[Any]) -> str:
-    domains: list[str] = []
-    for result in results:
-        url = result.get("url") if isinstance(result, Mapping) else None
-        domain = _domain(url) if isinstance(url, str) else ""
-        if domain and domain not in domains:
-            domains.append(domain)
-    count = f"{len(results)} result{'' if len(results) == 1 else 's'}"
-    if not domains:
-        return f"*{count}*"
-    more = " …" if len(domains) > SHOWN_DOMAINS else ""
-    return f"*{count}: {', '.join(domains[:SHOWN_DOMAINS])}{more}*"
-
-
-def _domain(url: str) -> str:
-    return markdown_safe(domain(url))
+    by its title, and a failed call by its error code (``*Search failed: max_uses_exceeded*``):
+    the words of :mod:`~claude_tui.core.web_lines`, Markdown-safe. Nothing encrypted is ever
+    shown."""
+    line = web_lines.result_line(block.type, block.raw.get("content"), text=shown_text)
+    return f"*{line or 'Web tool result'}*"
 
 
 class Footnotes:
