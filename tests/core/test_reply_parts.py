@@ -205,6 +205,12 @@ class TestCards:
         used = "this reply used all its searches (web_max_uses in the config)"
         assert text.title == f"🔍 “q” · search failed: {used}"
 
+    def test_before_the_query_arrives_the_card_says_it_is_searching(self) -> None:
+        part = WebCallPart(search("s", "", partial_json='{"que'))
+        assert card_text(part, ended=False).title == "🔍 Searching…"
+        fetch = WebCallPart(ServerToolUseBlock("f", "web_fetch", partial_json="{", partial=True))
+        assert card_text(fetch, ended=False).title == "🌐 Fetching…"
+
     def test_a_call_cut_off_is_stopped(self) -> None:
         part = WebCallPart(search("s", "", partial_json='{"query": "half'))
         text = card_text(part, ended=True)

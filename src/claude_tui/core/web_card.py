@@ -108,10 +108,12 @@ def card_text(part: WebCallPart, *, ended: bool) -> CardText:
     what = one_line(subject(part))
     if part.search:
         named = f"{SEARCH_ICON} “{what}”" if what else f"{SEARCH_ICON} Web search"
-        running, waited_for = f"{SEARCH_ICON} Searching: {what}", "its results"
+        running = f"{SEARCH_ICON} Searching: {what}" if what else f"{SEARCH_ICON} Searching…"
+        waited_for = "its results"
     else:
         named = f"{FETCH_ICON} {what}" if what else f"{FETCH_ICON} Web fetch"
-        running, waited_for = f"{FETCH_ICON} Fetching: {what}", "the page came"
+        running = f"{FETCH_ICON} Fetching: {what}" if what else f"{FETCH_ICON} Fetching…"
+        waited_for = "the page came"
     if part.result is None:
         if ended:
             return CardText(f"{named} · stopped before {waited_for}", (), "stopped")
