@@ -12,7 +12,6 @@ import itertools
 import json
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -36,12 +35,6 @@ MESSAGES: list[Any] = [{"role": "user", "content": PROMPT}]
 TEXT = "Hello there, world!\n\n```python\nprint('hi')\n```\n\n- one\n- two"
 DETECT = 0.1
 """How soon the server must notice a client that went away (seconds)."""
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
 
 
 def client_for(server: LocalAPIServer, **options: Any) -> anthropic.Anthropic:

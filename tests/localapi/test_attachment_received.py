@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
-import pytest
 
 from claude_tui.localapi.attachments import PDF_PAGE_TOKENS, image_tokens
 from claude_tui.localapi.server import LocalAPIServer
@@ -32,12 +30,6 @@ PROMPT = "What is in these?"
 PNG = image_bytes("PNG", 800, 600)
 PDF = pdf_bytes(12)
 SOURCE = "\n".join(["def main():", "\tprint(sys.argv)  ", *[f"x{n} = {n}" for n in range(40)]])
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as running:
-        yield running
 
 
 def client_for(server: LocalAPIServer) -> anthropic.Anthropic:

@@ -4,7 +4,6 @@ the 400 for a block sent back altered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -30,17 +29,6 @@ def edit(value: int | None = 50_000, **fields: Any) -> dict[str, Any]:
     if value is not None:
         found["trigger"] = {"type": "input_tokens", "value": value}
     return found
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: LocalAPIServer) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 
 
 def stream(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -35,12 +34,6 @@ TOOL_USE = {
 TEXT = {"type": "text", "text": "Turkish Vans are known to enjoy water.", "citations": CITATIONS}
 FUTURE = {"type": "future_block", "data": {"shape": "unknown", "n": 1}}
 CONTENT = [THINKING, TOOL_USE, TOOL_RESULT, TEXT, FUTURE]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
 
 
 def client_for(server: LocalAPIServer) -> anthropic.Anthropic:

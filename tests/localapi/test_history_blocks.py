@@ -8,7 +8,6 @@ received), and anything altered on the way gets the API's 400 ``invalid_request_
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -38,17 +37,6 @@ COMPACTION = {"type": "compaction", "content": "Summary so far.", "encrypted_con
 FUTURE = {"type": "future_block", "data": {"n": 1}}
 TEXT = {"type": "text", "text": "Cats are fine swimmers."}
 CONTENT = [THINKING, TOOL_USE, TOOL_RESULT, REDACTED, COMPACTION, FUTURE, TEXT]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: LocalAPIServer) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 
 
 def streamed_content(client: anthropic.Anthropic, server: LocalAPIServer) -> list[dict[str, Any]]:

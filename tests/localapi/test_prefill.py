@@ -4,7 +4,6 @@ takes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -21,17 +20,6 @@ SEARCH = {
     "input": {"query": "weather in Paris"},
 }
 THINKING = {"type": "thinking", "thinking": "Search first."}
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: LocalAPIServer) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 
 
 def ask(client: anthropic.Anthropic, model: str, final: Any) -> Any:

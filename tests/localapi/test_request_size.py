@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.client
 import json
 import tracemalloc
-from collections.abc import Iterator
 
 import anthropic
 import pytest
@@ -18,12 +17,6 @@ from claude_tui.localapi.wire import REQUEST_MAX_BYTES
 from .attachment_samples import MODEL
 
 PIECE = b"a" * (1 << 16)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as running:
-        yield running
 
 
 def test_the_sdk_gets_the_413_for_a_body_over_32_mb(server: LocalAPIServer) -> None:

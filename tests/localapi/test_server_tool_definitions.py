@@ -7,29 +7,16 @@ in anthropic 2.10.0's plain types (``ToolUnionParam``), so it needs no beta head
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
 import pytest
 
 from claude_tui.localapi.models import MODELS
-from claude_tui.localapi.server import LocalAPIServer
 from claude_tui.localapi.server_tools import WEB_FETCH_TYPES, WEB_SEARCH_TYPES
 
 PROMPT: Any = [{"role": "user", "content": "What is new with otters?"}]
 SEARCH: Any = {"type": "web_search_20250305", "name": "web_search"}
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: LocalAPIServer) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 
 
 def refusal(client: anthropic.Anthropic, tools: Any, model: str = "claude-sonnet-5-5") -> str:

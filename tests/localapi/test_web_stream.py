@@ -8,7 +8,6 @@ next request for what the history check says about the blocks sent back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -24,17 +23,6 @@ PROMPT: Any = {"role": "user", "content": "What is new with otters?"}
 NEXT: Any = {"role": "user", "content": "Thanks. And beavers?"}
 SEARCH: Any = [{"type": "web_search_20250305", "name": "web_search", "max_uses": 5}]
 FETCH: Any = [{"type": "web_fetch_20250910", "name": "web_fetch"}]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalAPIServer]:
-    with LocalAPIServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: LocalAPIServer) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 
 
 def raw_events(client: anthropic.Anthropic, tools: Any) -> list[dict[str, Any]]:
