@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from claude_tui.core.config import config_path, load_config
-from claude_tui.core.sanitize import sanitize
+from claude_tui.core.sanitize import one_line, sanitize
 from claude_tui.core.store.export import write_private
 from claude_tui.core.themes import load_themes, shipped_themes_dir, user_themes_dir
 
@@ -156,7 +156,7 @@ def run_themes(args: argparse.Namespace) -> int:
     settings, config_problems = load_config(path)
     specs, theme_problems = load_themes(shipped_themes_dir(), user_themes_dir())
     for problem in [*config_problems, *theme_problems]:
-        print(f"{PROG}: {_one_line(str(problem))}", file=sys.stderr)
+        print(f"{PROG}: {one_line(str(problem))}", file=sys.stderr)
     names = sorted({*BUILTIN_THEMES, *(spec.name for spec in specs)})
     for name in names:
         print(f"{'*' if name == settings.theme else ' '} {name}")
@@ -188,7 +188,7 @@ def _table(found: list[SessionInfo]) -> list[str]:
     width = max((len(str(info.message_count)) for info in found), default=1)
     return [
         f"{info.id}  {_local_time(info.updated_at)}  {info.message_count:>{width}}  "
-        f"{_one_line(info.title) or '(untitled)'}"
+        f"{one_line(info.title) or '(untitled)'}"
         for info in found
     ]
 
@@ -197,12 +197,7 @@ def _local_time(stamp: str) -> str:
     try:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
-        return _one_line(stamp)[:16].ljust(16)
-
-
-def _one_line(text: str) -> str:
-    """Untrusted text made safe and kept to one line of the table."""
-    return " ".join(sanitize(text).split())
+        return one_line(stamp)[:16].ljust(16)
 
 
 def _session_json(info: SessionInfo) -> dict[str, Any]:

@@ -32,9 +32,7 @@ from claude_tui.core.blocks import (
     line_paragraph,
     shown_as_line,
 )
-
-WEB_TOOLS = ("web_search", "web_fetch")
-"""The server tools shown as cards; any other server tool is one neutral line, as before."""
+from claude_tui.core.web_lines import WEB_CALLS
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ class ReplyParts:
 
 
 def is_web_call(block: Block) -> bool:
-    return isinstance(block, ServerToolUseBlock) and block.name in WEB_TOOLS
+    return isinstance(block, ServerToolUseBlock) and block.name in WEB_CALLS
 
 
 def has_web_calls(blocks: Sequence[Block]) -> bool:

@@ -38,6 +38,12 @@ def sanitize(text: str) -> str:
     return _CONTROL_RE.sub(_placeholder, text)
 
 
+def one_line(text: str) -> str:
+    """``text`` made safe (:func:`sanitize`) as one line with its whitespace folded: a title, a
+    query or a URL in a card, a list or a table cell."""
+    return " ".join(sanitize(text).split())
+
+
 def sanitize_line(text: str) -> str:
     """``text`` made safe (:func:`sanitize`) and kept to one line: a file name, a title. A
     newline or tab in it shows as a space."""

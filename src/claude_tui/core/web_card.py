@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_tui.core.reply_parts import WebCallPart
-from claude_tui.core.sanitize import sanitize_line
+from claude_tui.core.sanitize import one_line
 from claude_tui.core.web_lines import (
     error_code,
     host,
@@ -55,11 +55,6 @@ class CardText:
     title: str
     details: tuple[str, ...]
     state: str
-
-
-def one_line(text: str) -> str:
-    """Model or web text as one safe line: no control sequences, whitespace collapsed."""
-    return " ".join(sanitize_line(text).split())
 
 
 _CUT_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u[0-9a-fA-F]{0,3})?$")

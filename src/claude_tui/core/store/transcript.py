@@ -30,10 +30,10 @@ from claude_tui.core.blocks import (
     blocks_from_text,
     unsupported_line,
 )
+from claude_tui.core.reply_parts import is_web_call
 from claude_tui.core.store.transcript_web import (
     Footnotes,
     call_line,
-    is_web_call,
     is_web_result,
     markdown_safe,
     result_line,

@@ -17,7 +17,7 @@ from typing import Any
 from claude_tui.core import web_lines
 from claude_tui.core.blocks import ServerToolUseBlock, ToolResultBlock
 from claude_tui.core.reply_parts import SourceNumbers
-from claude_tui.core.sanitize import sanitize_line
+from claude_tui.core.sanitize import one_line
 
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\`*_\[\]<>~|^{}\"\u202a-\u202e\u2066-\u2069]")
 
@@ -30,7 +30,7 @@ def markdown_safe(text: str) -> str:
 
 def shown_text(text: str) -> str:
     """The model's words for one line of the transcript: safe, one line, never markup."""
-    return markdown_safe(" ".join(sanitize_line(text).split()))
+    return markdown_safe(one_line(text))
 
 
 def shown_url(url: str) -> str:
@@ -40,10 +40,6 @@ def shown_url(url: str) -> str:
 
 def _percent(match: re.Match[str]) -> str:
     return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
-
-
-def is_web_call(block: ServerToolUseBlock) -> bool:
-    return block.name in web_lines.WEB_CALLS
 
 
 def call_line(block: ServerToolUseBlock) -> str:

@@ -3,7 +3,7 @@ one source a line, numbered as the markers in the text.
 
 The URLs are plain text, never OSC 8 hyperlinks: a link's target is hidden behind its words,
 and a model or a page chooses both. Every title and URL is made one safe line first
-(``core.web_card.one_line``: no control sequences, whitespace collapsed).
+(``core.sanitize.one_line``: no control sequences, whitespace collapsed).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from claude_tui.core.reply_parts import Source, marker, source_line
-from claude_tui.core.web_card import one_line
+from claude_tui.core.sanitize import one_line
 from claude_tui.ui.widgets.hanging import Entry, HangingLines, hang, text_style
 from claude_tui.ui.widgets.selectable_text import SelectsText
 
