@@ -15,7 +15,7 @@ the finished widget shows.
 
 A reply with a web search or fetch is drawn from its blocks instead, as text parts and cards
 (``core.reply_parts``): from the frame its first call starts in, each frame brings the widget up
-to ``reply_parts`` of all its blocks so far (``AssistantMessage.show_parts``), and its end with
+to ``reply_parts`` of all its blocks so far (``AssistantMessage.show_web``), and its end with
 the sources. Any other reply never pays for that: its text is appended as it comes.
 """
 
@@ -50,7 +50,7 @@ from claude_tui.core.events import (
     StreamEvent,
     assemble,
 )
-from claude_tui.core.reply_parts import has_web_calls, is_web_call, reply_parts
+from claude_tui.core.reply_parts import is_web_call
 from claude_tui.ui.chat.frame_clock import FrameClock
 from claude_tui.ui.chat.session_state import Reply, SessionState
 from claude_tui.ui.widgets.message import AssistantMessage, turn_notice
@@ -170,9 +170,8 @@ class ReplyStream:
             if isinstance(widget, AssistantMessage):
                 if reply.pending_thinking:
                     widget.append_thinking(reply.pending_thinking)
-                if widget.web is not None or has_web_calls(reply.turn.blocks):
-                    widget.show_parts(reply_parts(reply.turn.blocks, ended=False), ended=False)
-                elif reply.pending_text:
+                shown = widget.show_web(reply.turn.blocks, ended=False)
+                if not shown and reply.pending_text:
                     widget.append_text(reply.pending_text)
                 if reply.pending_summary:
                     widget.show_summary(summaries_of(reply.turn.blocks))
@@ -206,8 +205,7 @@ class ReplyStream:
         if isinstance(widget, AssistantMessage):
             notice, kind = turn_notice(turn)
             widget.show_summary(summaries_of(turn.blocks))
-            if widget.web is not None or has_web_calls(turn.blocks):
-                widget.show_parts(reply_parts(turn.blocks, ended=True), ended=True)
+            widget.show_web(turn.blocks, ended=True)
             widget.finish(plain_text(turn.blocks), thinking=turn.thinking, notice=notice, kind=kind)
         if turn.metrics is not None:  # the gauge: the context now (a compaction's summary)
             context = context_now(state.conversation.turns)

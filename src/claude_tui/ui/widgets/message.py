@@ -6,7 +6,7 @@ and must never reach the terminal as control sequences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
 from claude_tui.core.blocks import (
+    Block,
     DocumentBlock,
     ImageBlock,
     attachments_of,
@@ -195,6 +196,15 @@ class AssistantMessage(GrowsInPlace, Vertical):
         self._thinking_body.update(Content(self.thinking_text))
         self._thinking.title = self._thinking_title(done=bool(self.text) or self._web is not None)
 
+    def show_web(self, blocks: Sequence[Block], *, ended: bool) -> bool:
+        """Draw the reply from ``blocks`` as parts if it searched or fetched (from its first
+        call on: :meth:`show_parts`); False for any other reply, whose text is appended as it
+        comes instead."""
+        if self._web is None and not has_web_calls(blocks):
+            return False
+        self.show_parts(reply_parts(blocks, ended=ended), ended=ended)
+        return True
+
     def show_parts(self, laid_out: ReplyParts, *, ended: bool) -> None:
         """Show the reply as ``laid_out`` (it searched or fetched): the first time, its one view
         becomes the first text part's (or goes, if the reply began with a call)."""
@@ -221,7 +231,7 @@ class AssistantMessage(GrowsInPlace, Vertical):
 
         ``text`` is the runner's whole text; it must equal what was streamed, and anything the
         batches somehow missed is added rather than lost. A reply shown as parts has had its
-        end shown already (:meth:`show_parts`), and ``text`` is not used."""
+        end shown already, its views finished (:meth:`show_web`), and ``text`` is not used."""
         if not self.is_attached:
             return  # the conversation was cleared or the app is closing
         self._streaming = False
@@ -233,10 +243,6 @@ class AssistantMessage(GrowsInPlace, Vertical):
             if clean != self.text and clean.startswith(self.text):
                 self.append_text(clean[len(self.text) :])
             self._markdown.finish()
-        else:
-            for view in self._web.views:
-                if view.streaming:
-                    view.finish()
         self._fold_thinking()
         if notice:
             self.mount(SelectableStatic(Content(sanitize(notice)), classes=f"notice {kind}"))
