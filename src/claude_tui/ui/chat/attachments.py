@@ -206,7 +206,6 @@ class Attachments:
                 title="Not attached",
                 severity="error",
                 timeout=8 + 2 * min(len(problems), 6),
-                markup=False,
             )
 
     # -- removing -----------------------------------------------------------------------------
@@ -229,7 +228,7 @@ class Attachments:
         last = self._chips[-1]
         if last.word is None:
             self._chips.pop()
-            self._chat.notify(f"Removed {sanitize_line(last.name)}.", timeout=3, markup=False)
+            self._chat.notify(f"Removed {sanitize_line(last.name)}.", timeout=3)
         else:
             group = [chip for chip in self._chips if chip.group == last.group]
             self._chips = [chip for chip in self._chips if chip.group != last.group]

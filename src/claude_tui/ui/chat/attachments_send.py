@@ -71,7 +71,6 @@ class AttachmentCheck:
                 "(Esc: not sent).",
                 title="Waiting",
                 timeout=5,
-                markup=False,
             )
             return None
         self._waiting = None
@@ -134,7 +133,7 @@ class AttachmentCheck:
         def reading(paths: list[Path]) -> None:
             said = f"Reading {joined_names(p.name for p in paths)}…"
             with contextlib.suppress(RuntimeError):
-                chat.app.call_from_thread(chat.notify, said, timeout=3, markup=False)
+                chat.app.call_from_thread(chat.notify, said, timeout=3)
 
         def work() -> SendFiles:
             try:
@@ -166,7 +165,6 @@ class AttachmentCheck:
                 title="Not sent",
                 severity="warning",
                 timeout=8,
-                markup=False,
             )
             return None
         if found.failed:
@@ -175,7 +173,6 @@ class AttachmentCheck:
                 title="Not attached",
                 severity="error",
                 timeout=10,
-                markup=False,
             )
             return None
         if found.missing and self._told_missing != text:
@@ -185,7 +182,6 @@ class AttachmentCheck:
                 title="Not sent",
                 severity="warning",
                 timeout=8,
-                markup=False,
             )
             return None
         blocks = list(chips.blocks())

@@ -55,7 +55,6 @@ class ModelFit:
                 title=f"Model {settings.model}",
                 severity="warning",
                 timeout=8,
-                markup=False,  # model ids and levels are the API's words
             )
 
     def heard(self, settings: Settings) -> None:

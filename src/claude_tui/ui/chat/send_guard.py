@@ -93,7 +93,7 @@ class SendGuard:
             return False
         problem = attachment_problem(self._chat, state, outgoing)
         if problem is not None:  # no images or PDFs for this model, or over 32 MB
-            self._chat.notify(problem, title="Not sent", severity="error", timeout=12, markup=False)
+            self._chat.notify(problem, title="Not sent", severity="error", timeout=12)
             return False
         if state.busy or state.editing is not None:
             return True  # queued (checked when its turn comes), or an edit: another history
@@ -158,7 +158,7 @@ class SendGuard:
         self._say(over_window_message(tokens, window, model, exact=exact), WINDOW_FULL)
 
     def _say(self, refusal: str, title: str) -> None:
-        self._chat.notify(refusal, title=title, severity="error", timeout=15, markup=False)
+        self._chat.notify(refusal, title=title, severity="error", timeout=15)
 
     async def _give_back(
         self, state: SessionState, prompt: Prompt, refusal: str, title: str, reason: str

@@ -48,6 +48,6 @@ async def detach(chat: ChatScreen, command: Command) -> None:
         names = joined_names(dict.fromkeys(attached))
         raise CommandError(f"No attachment is called {sanitize_line(command.args)}: {names}.")
     if len(gone) == 1:
-        chat.notify(f"Removed {sanitize_line(gone[0])}.", timeout=3, markup=False)
+        chat.notify(f"Removed {sanitize_line(gone[0])}.", timeout=3)
     else:
         chat.notify(f"Removed {len(gone)} attachments.", timeout=3)

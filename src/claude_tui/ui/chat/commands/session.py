@@ -284,7 +284,6 @@ def _set_model(chat: ChatScreen, state: SessionState, model: str) -> None:
         sanitize(text if problem is None else f"{text}\n{problem}"),
         severity="information" if problem is None else "warning",
         timeout=6 if problem is None else 15,
-        markup=False,  # a model id or an error message is text, never markup
     )
 
 

@@ -63,5 +63,4 @@ async def web(chat: ChatScreen, command: Command) -> None:
         title="/web" if gap else "",
         severity="warning" if gap else "information",
         timeout=6 if gap else 3,
-        markup=False,  # a model id is the API's word, never markup
     )
